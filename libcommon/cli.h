@@ -1,0 +1,18 @@
+/* Command-line conventions shared by every program (DESIGN.md). */
+#ifndef RT_CLI_H
+#define RT_CLI_H
+
+#include <stdint.h>
+
+#ifndef ROOFTRACE_VERSION
+#define ROOFTRACE_VERSION "0.1.0"
+#endif
+
+void print_version(void);
+/* A penalty option's value: a number in [0, 1], else usage error. */
+double opt_penalty(const char *opt, const char *arg);
+/* A whole number in [lo, hi], else usage error naming opt. */
+int64_t opt_int(const char *opt, const char *arg, int64_t lo, int64_t hi);
+double opt_double(const char *opt, const char *arg);
+
+#endif

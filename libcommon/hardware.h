@@ -1,0 +1,33 @@
+/*
+ * GPU entries of a hardware_config.json, as BLIS's HardwareCalib, with the
+ * PR #951 interference penalties.
+ */
+#ifndef RT_HARDWARE_H
+#define RT_HARDWARE_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+struct hw_calib {
+	double	 tflops_peak, tflops_fp8, bw_peak_tbs;
+	double	 mfu_prefill, mfu_decode, memory_gib;
+	double	 mixed_batch_penalty, overlap_penalty;
+};
+
+/* Parse a hardware_config.json; NULL with msg set on failure. */
+cJSON *hw_read(const char *path, char *msg, size_t msgsz);
+/*
+ * Entry name of doc into hw, validated as BLIS validates it.  Returns 0,
+ * -1 for a bad entry, -2 when there is no such entry (msg lists the
+ * known ones).
+ */
+int hw_entry(const cJSON *doc, const char *path, const char *name,
+    struct hw_calib *hw, char *msg, size_t msgsz);
+/* "A100-80, A100-SXM, H100": the entry names, sorted. */
+void hw_names(const cJSON *doc, char *buf, size_t sz);
+
+/* A penalty is a finite number in [0, 1]. */
+int penalty_ok(double v);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * NDJSON reading with cJSON: length-bounded parsing of one record, exact
+ * (case-sensitive) field access, and type-checked getters whose messages
+ * name the offending field by its path.
+ */
+#ifndef RT_JSONIN_H
+#define RT_JSONIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+struct jerr {
+	char	msg[320];
+};
+
+/*
+ * Parse one JSON value occupying the whole of line[0..len) (blanks around
+ * it allowed).  NULL on error, with a message giving the column.
+ */
+cJSON *json_parse_line(const char *line, size_t len, struct jerr *e);
+/* Parse a whole document (a config file); same contract. */
+cJSON *json_parse_doc(const char *text, size_t len, struct jerr *e);
+
+/* Field of an object by exact name; NULL when absent. */
+const cJSON *jfield(const cJSON *obj, const char *key);
+/* First field name that occurs twice in obj, or NULL. */
+const char *jdup_key(const cJSON *obj);
+
+/* "a string", "null", "1.5", ...: what a value is, for messages. */
+void jdescribe(const cJSON *v, char *buf, size_t sz);
+
+/*
+ * Typed getters.  path names the value in messages ("step",
+ * "decode_requests[3].progress_index").  Return 0, or -1 with e set.
+ */
+int jint(const cJSON *v, const char *path, int64_t lo, int64_t hi,
+    int64_t *out, struct jerr *e);
+int jnum(const cJSON *v, const char *path, double *out, struct jerr *e);
+int jstr(const cJSON *v, const char *path, const char **out, struct jerr *e);
+int jarray(const cJSON *v, const char *path, struct jerr *e);
+int jobject(const cJSON *v, const char *path, struct jerr *e);
+/* Field lookup that fails with "missing field" when absent. */
+const cJSON *jneed(const cJSON *obj, const char *key, struct jerr *e);
+
+void jerr_set(struct jerr *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Read a whole file (for configs); NULL with errno on failure. */
+char *slurp(const char *path, size_t *len);
+
+#endif

@@ -1,0 +1,15 @@
+/*
+ * Output: standard output, or -o FILE written atomically (a temporary file
+ * beside it, renamed into place on success, removed on failure).
+ */
+#ifndef RT_OUTFILE_H
+#define RT_OUTFILE_H
+
+#include <stdio.h>
+
+/* Open path (NULL or "-": standard output); exits 1 on failure. */
+FILE *out_open(const char *path);
+/* Flush, check, close, rename; exits 1 with a message on any failure. */
+void out_close(FILE *fp);
+
+#endif

@@ -1,0 +1,23 @@
+# Loaded by every Bats file: assertion libraries, the programs under test
+# on PATH (ROOFTRACE_BIN picks the SAN build), and ../shared when present.
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+ROOT="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+BIN="${ROOFTRACE_BIN:-$ROOT/bin}"
+PATH="$BIN:$PATH"
+SHARED="${ROOFTRACE_SHARED:-$ROOT/../shared}"
+FIXTURES="$ROOT/fixtures"
+export LC_ALL=C
+unset ROOFTRACE_SHARE
+
+# Skip, visibly, when a ../shared input is absent (CI has it).
+require_shared() {
+	[ -e "$SHARED/$1" ] || skip "../shared/$1 not present"
+}
+
+# python3 from Debian, which has python3-jsonschema.
+schema_check() {	# schema-file ndjson-file
+	/usr/bin/python3 "$ROOT/test/helpers/schema_check.py" "$@"
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# roofline-eval against integers computed by BLIS's own Go code (PR #951
+# head fa09485f): every case, with BLIS's configs and with share/'s own.
+
+setup() {
+	load helpers/common
+	CASES="$SHARED/reference/blis-roofline-cases.jsonl"
+}
+
+# Evaluate each case with its own model/hardware/tp/penalties; print
+# "kind expected got" for every case.
+run_cases() {	# model-root hardware-config
+	local line m g t b o
+	while IFS= read -r line; do
+		m=$(jq -r .model <<<"$line")
+		g=$(jq -r .hardware <<<"$line")
+		t=$(jq -r .tp <<<"$line")
+		b=$(jq -r .mixed_batch_penalty <<<"$line")
+		o=$(jq -r .overlap_penalty <<<"$line")
+		roofline-eval --model "$1/$m" --hardware "$g" \
+		    --hardware-config "$2" --tp "$t" \
+		    --mixed-batch-penalty "$b" --overlap-penalty "$o" <<<"$line" |
+		    jq -r '"\(.kind) \(.expected_us) \(.pred_us)"'
+	done <"$CASES"
+}
+
+@test "every BLIS reference case gives BLIS's integer (BLIS configs)" {
+	require_shared reference/blis-roofline-cases.jsonl
+	run run_cases "$SHARED/reference/blis/model_configs" \
+	    "$SHARED/reference/blis/hardware_config.json"
+	assert_success
+	[ "${#lines[@]}" -eq "$(wc -l <"$CASES")" ]
+	run awk '$2 != $3 { bad++; print } END { print NR " cases, " bad+0 " wrong" }' <<<"$output"
+	assert_output "60 cases, 0 wrong"
+}
+
+@test "every BLIS reference case gives BLIS's integer (share/ models)" {
+	require_shared reference/blis-roofline-cases.jsonl
+	run run_cases "$ROOT/share/models" "$ROOT/share/hardware_config.json"
+	assert_success
+	run awk '$2 != $3 { bad++; print } END { print NR " cases, " bad+0 " wrong" }' <<<"$output"
+	assert_output "60 cases, 0 wrong"
+}
+
+@test "shipped models and hardware equal the reference on random steps" {
+	require_shared reference/blis
+	local m g t out_ref out_own steps="$BATS_TEST_TMPDIR/steps.ndjson"
+	"$ROOT/bench/gensteps" --seed 7 --count 300 >"$steps"
+	for m in $(roofline-eval --list-models); do
+		for g in H100 A100-80 L40S; do
+			for t in 1 2 8; do
+				out_ref=$(roofline-eval -m "$SHARED/reference/blis/model_configs/$m" \
+				    -g "$g" -t "$t" --mixed-batch-penalty 0.37 \
+				    --overlap-penalty 0.61 \
+				    --hardware-config "$SHARED/reference/blis/hardware_config.json" \
+				    "$steps" | jq -c '[.pred_us, .compute_us, .memory_us]' | md5sum)
+				out_own=$(roofline-eval -m "$m" -g "$g" -t "$t" \
+				    --mixed-batch-penalty 0.37 --overlap-penalty 0.61 \
+				    "$steps" | jq -c '[.pred_us, .compute_us, .memory_us]' | md5sum)
+				[ "$out_ref" = "$out_own" ] || fail "$m $g tp$t differs"
+			done
+		done
+	done
+}
