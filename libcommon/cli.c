@@ -1,3 +1,4 @@
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -41,4 +42,16 @@ opt_double(const char *opt, const char *arg)
 	if (parse_double(arg, &v) < 0)
 		usage_error("%s: must be a finite number, got '%s'", opt, arg);
 	return v;
+}
+
+void
+bad_option(int c, char *const argv[])
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		usage_error("option '%s' needs a value", arg);
+	if (optopt != 0 && arg[0] == '-' && arg[1] != '-')
+		usage_error("unknown option '-%c'", optopt);
+	usage_error("unknown option '%s'", arg);
 }

@@ -14,5 +14,10 @@ double opt_penalty(const char *opt, const char *arg);
 /* A whole number in [lo, hi], else usage error naming opt. */
 int64_t opt_int(const char *opt, const char *arg, int64_t lo, int64_t hi);
 double opt_double(const char *opt, const char *arg);
+/*
+ * getopt_long returned '?' or ':' (optstring must start with ':'): say
+ * which option was wrong, in our own words, and exit 2.
+ */
+_Noreturn void bad_option(int c, char *const argv[]);
 
 #endif

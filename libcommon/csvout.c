@@ -42,19 +42,23 @@ void
 csv_int(struct csvw *c, int64_t v)
 {
 	char b[NUMFMT_BUFSZ];
+	size_t n = fmt_int(b, v);
 
 	sep(c);
-	fwrite(b, 1, fmt_int(b, v), c->fp);
+	fwrite(b, 1, n, c->fp);
 }
 
 void
 csv_num(struct csvw *c, double v)
 {
 	char b[NUMFMT_BUFSZ];
+	size_t n;
 
 	sep(c);
-	if (isfinite(v))
-		fwrite(b, 1, fmt_double(b, v), c->fp);
+	if (isfinite(v)) {
+		n = fmt_double(b, v);
+		fwrite(b, 1, n, c->fp);
+	}
 }
 
 void

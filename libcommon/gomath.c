@@ -30,7 +30,7 @@ pow_frexp(double x, int64_t y)
 			ae += xe;
 		}
 		x1 *= x1;
-		xe <<= 1;
+		xe *= 2;	/* Go shifts; in C that is undefined for xe < 0 */
 		if (x1 < .5) {
 			x1 += x1;
 			xe--;

@@ -43,13 +43,16 @@ cmp_str(const void *a, const void *b)
 void
 hw_names(const cJSON *doc, char *buf, size_t sz)
 {
-	const char *names[256];
+	const char *names[256] = { NULL };
 	const cJSON *c;
 	size_t n = 0, i, off = 0;
 
-	cJSON_ArrayForEach(c, doc)
-		if (cJSON_IsObject(c) && n < 256)
+	cJSON_ArrayForEach(c, doc) {
+		if (n == sizeof(names) / sizeof(names[0]))
+			break;
+		if (cJSON_IsObject(c))
 			names[n++] = c->string;
+	}
 	qsort(names, n, sizeof(names[0]), cmp_str);
 	buf[0] = '\0';
 	for (i = 0; i < n && off < sz; i++)
@@ -94,7 +97,7 @@ check(const char *path, const char *name, const char *key, double v,
 	return -1;
 }
 
-int
+enum hw_status
 hw_entry(const cJSON *doc, const char *path, const char *name,
     struct hw_calib *hw, char *msg, size_t msgsz)
 {
@@ -105,7 +108,7 @@ hw_entry(const cJSON *doc, const char *path, const char *name,
 		hw_names(doc, known, sizeof(known));
 		snprintf(msg, msgsz, "unknown hardware '%s' in %s (known: %s)",
 		    name, path, known);
-		return -2;
+		return HW_UNKNOWN;
 	}
 	if (field(ent, path, name, "TFlopsPeak", &hw->tflops_peak, msg, msgsz) ||
 	    field(ent, path, name, "TFlopsFP8", &hw->tflops_fp8, msg, msgsz) ||
@@ -117,7 +120,7 @@ hw_entry(const cJSON *doc, const char *path, const char *name,
 	    &hw->mixed_batch_penalty, msg, msgsz) ||
 	    field(ent, path, name, "overlapPenalty", &hw->overlap_penalty, msg,
 	    msgsz))
-		return -1;
+		return HW_BAD;
 	if (check(path, name, "TFlopsPeak", hw->tflops_peak,
 	    hw->tflops_peak > 0, "a positive number", msg, msgsz) ||
 	    check(path, name, "BwPeakTBs", hw->bw_peak_tbs,
@@ -129,11 +132,12 @@ hw_entry(const cJSON *doc, const char *path, const char *name,
 	    check(path, name, "MemoryGiB", hw->memory_gib,
 	    hw->memory_gib >= 0, "0 or positive", msg, msgsz) ||
 	    check(path, name, "TFlopsFP8", hw->tflops_fp8,
-	    hw->tflops_fp8 >= 0, "0 or positive", msg, msgsz) ||
-	    check(path, name, "mixedBatchPenalty", hw->mixed_batch_penalty,
+	    hw->tflops_fp8 >= 0, "0 or positive", msg, msgsz))
+		return HW_BAD;
+	if (check(path, name, "mixedBatchPenalty", hw->mixed_batch_penalty,
 	    penalty_ok(hw->mixed_batch_penalty), "in [0, 1]", msg, msgsz) ||
 	    check(path, name, "overlapPenalty", hw->overlap_penalty,
 	    penalty_ok(hw->overlap_penalty), "in [0, 1]", msg, msgsz))
-		return -1;
-	return 0;
+		return HW_BAD_PENALTY;
+	return HW_OK;
 }

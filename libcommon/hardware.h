@@ -17,12 +17,15 @@ struct hw_calib {
 
 /* Parse a hardware_config.json; NULL with msg set on failure. */
 cJSON *hw_read(const char *path, char *msg, size_t msgsz);
+enum hw_status { HW_OK = 0, HW_BAD = -1, HW_UNKNOWN = -2,
+    HW_BAD_PENALTY = -3 };
+
 /*
- * Entry name of doc into hw, validated as BLIS validates it.  Returns 0,
- * -1 for a bad entry, -2 when there is no such entry (msg lists the
- * known ones).
+ * Entry name of doc into hw, validated as BLIS validates it.  HW_UNKNOWN
+ * lists the known entries in msg; HW_BAD_PENALTY is a penalty outside
+ * [0, 1], which programs treat like the bad flag value it stands for.
  */
-int hw_entry(const cJSON *doc, const char *path, const char *name,
+enum hw_status hw_entry(const cJSON *doc, const char *path, const char *name,
     struct hw_calib *hw, char *msg, size_t msgsz);
 /* "A100-80, A100-SXM, H100": the entry names, sorted. */
 void hw_names(const cJSON *doc, char *buf, size_t sz);

@@ -28,6 +28,29 @@ only_blanks(const char *p, const char *end)
 	return 1;
 }
 
+/* Does the text end inside a string or with brackets still open? */
+static int
+unterminated(const char *p, const char *end)
+{
+	long depth = 0;
+	int in_str = 0;
+
+	for (; p < end; p++) {
+		if (in_str) {
+			if (*p == '\\' && p + 1 < end)
+				p++;
+			else if (*p == '"')
+				in_str = 0;
+		} else if (*p == '"')
+			in_str = 1;
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']')
+			depth--;
+	}
+	return in_str || depth > 0;
+}
+
 static cJSON *
 parse_bounded(const char *text, size_t len, struct jerr *e, const char *what)
 {
@@ -39,9 +62,11 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what)
 		end = cJSON_GetErrorPtr();
 		if (end == NULL || end < text || end > text + len)
 			end = text + len;
-		if (end == text + len)
-			jerr_set(e, "truncated %s: input ends at column %zu",
-			    what, len + 1);
+		if (len == 0 || only_blanks(text, text + len))
+			jerr_set(e, "empty %s", what);
+		else if (unterminated(text, text + len))
+			jerr_set(e, "truncated %s: unclosed string, object or "
+			    "array at end of input (column %zu)", what, len + 1);
 		else
 			jerr_set(e, "invalid JSON at column %zu",
 			    (size_t)(end - text) + 1);

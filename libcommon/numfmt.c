@@ -59,7 +59,7 @@ fmt_double(char *buf, double v)
 	if (v == 0)
 		return (size_t)snprintf(buf, NUMFMT_BUFSZ, "0");
 	if (fabs(v) <= (double)RT_INT_EXACT_MAX && v == trunc(v))
-		return (size_t)snprintf(buf, NUMFMT_BUFSZ, "%.0f", v);
+		return fmt_int(buf, (int64_t)v);
 	snprintf(buf, NUMFMT_BUFSZ, "%.15g", v);
 	if (reads_back(buf, v))
 		return strlen(buf);
@@ -80,10 +80,24 @@ fmt_double(char *buf, double v)
 	return strlen(buf);
 }
 
+/* Digits by hand: records are mostly integers, and snprintf is slow. */
 size_t
 fmt_int(char *buf, int64_t v)
 {
-	return (size_t)snprintf(buf, NUMFMT_BUFSZ, "%" PRId64, v);
+	char tmp[24];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t n = 0, i = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		buf[i++] = '-';
+	while (n > 0)
+		buf[i++] = tmp[--n];
+	buf[i] = '\0';
+	return i;
 }
 
 int

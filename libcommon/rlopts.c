@@ -189,7 +189,7 @@ rl_build(const struct rl_opts *o, struct roofline *r)
 	struct model_config m;
 	struct hw_calib hw;
 	cJSON *doc;
-	int rc;
+	enum hw_status rc;
 
 	if (o->model == NULL)
 		usage_error("--model is required (see --list-models)");
@@ -203,9 +203,9 @@ rl_build(const struct rl_opts *o, struct roofline *r)
 		die(EXIT_DATA, "%s", msg);
 	rc = hw_entry(doc, path, o->hardware, &hw, msg, sizeof(msg));
 	cJSON_Delete(doc);
-	if (rc == -2)
+	if (rc == HW_UNKNOWN || rc == HW_BAD_PENALTY)
 		usage_error("%s", msg);
-	if (rc < 0)
+	if (rc != HW_OK)
 		die(EXIT_DATA, "%s", msg);
 	if (o->have_mbp)
 		hw.mixed_batch_penalty = o->mbp;

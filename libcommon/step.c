@@ -49,29 +49,41 @@ step_add_decode(struct step *s)
 	return grow(&s->decode, &s->n_decode, &s->cap_decode);
 }
 
+/* A valid count needs no message; build the path only for a bad one. */
+static int
+entry_int(const cJSON *it, const char *list, size_t i, const char *key,
+    int64_t *out, struct jerr *e)
+{
+	const cJSON *v = jfield(it, key);
+	char path[128];
+
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    v->valuedouble <= (double)RT_INT_EXACT_MAX &&
+	    v->valuedouble == (double)(int64_t)v->valuedouble) {
+		*out = (int64_t)v->valuedouble;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s[%zu].%s", list, i, key);
+	if (v == NULL) {
+		jerr_set(e, "%s: missing", path);
+		return -1;
+	}
+	return jint(v, path, 0, RT_INT_EXACT_MAX, out, e);
+}
+
 static int
 read_entry(const cJSON *it, const char *list, size_t i, const char *tokkey,
     struct step_req *r, struct jerr *e)
 {
-	char path[128];
 	const cJSON *v;
+	char path[128];
 
-	snprintf(path, sizeof(path), "%s[%zu]", list, i);
-	if (jobject(it, path, e) < 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s[%zu].progress_index", list, i);
-	if ((v = jfield(it, "progress_index")) == NULL) {
-		jerr_set(e, "%s: missing", path);
-		return -1;
+	if (!cJSON_IsObject(it)) {
+		snprintf(path, sizeof(path), "%s[%zu]", list, i);
+		return jobject(it, path, e);
 	}
-	if (jint(v, path, 0, RT_INT_EXACT_MAX, &r->progress_index, e) < 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s[%zu].%s", list, i, tokkey);
-	if ((v = jfield(it, tokkey)) == NULL) {
-		jerr_set(e, "%s: missing", path);
-		return -1;
-	}
-	if (jint(v, path, 0, RT_INT_EXACT_MAX, &r->tokens, e) < 0)
+	if (entry_int(it, list, i, "progress_index", &r->progress_index,
+	    e) < 0 || entry_int(it, list, i, tokkey, &r->tokens, e) < 0)
 		return -1;
 	v = jfield(it, "request_id");
 	r->request_id = cJSON_IsString(v) ? v->valuestring : NULL;

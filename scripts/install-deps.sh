@@ -1,17 +1,19 @@
 #!/bin/sh
 # Install the Debian packages rooftrace builds and tests with, only those
 # missing.  Non-interactive, so CI (no stdin) and a fresh machine behave alike.
-# Usage: install-deps.sh [build|test|all]   (default: all)
+# Usage: install-deps.sh [build|test|bench|all]   (default: all)
 set -eu
 
 build_pkgs="gcc make libcsv-dev libcjson-dev libgsl-dev pkg-config"
 test_pkgs="bats bats-support bats-assert bats-file jq python3-jsonschema"
+bench_pkgs="jq time miller"
 
 case "${1:-all}" in
 build) want="$build_pkgs" ;;
 test)  want="$test_pkgs" ;;
+bench) want="$build_pkgs $bench_pkgs" ;;
 all)   want="$build_pkgs $test_pkgs" ;;
-*)     echo "usage: install-deps.sh [build|test|all]" >&2; exit 2 ;;
+*)     echo "usage: install-deps.sh [build|test|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=""

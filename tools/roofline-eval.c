@@ -213,7 +213,7 @@ main(int argc, char **argv)
 	err_setprog(argv[0]);
 	memset(&r, 0, sizeof(r));
 	rl_opts_init(&ro);
-	while ((c = getopt_long(argc, argv, RL_SHORTOPTS "o:qhV", longopts,
+	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS "o:qhV", longopts,
 	    NULL)) != -1) {
 		if (rl_opts_take(&ro, c, optarg))
 			continue;
@@ -225,9 +225,7 @@ main(int argc, char **argv)
 		case 'h':	usage(); return 0;
 		case 'V':	print_version(); return 0;
 		default:
-			fprintf(stderr, "Try '%s --help' for more "
-			    "information.\n", err_prog());
-			return EXIT_USAGE;
+			bad_option(c, argv);
 		}
 	}
 	if (rl_opts_list(&ro, stdout)) {

@@ -1,5 +1,6 @@
 # Loaded by every Bats file: assertion libraries, the programs under test
 # on PATH (ROOFTRACE_BIN picks the SAN build), and ../shared when present.
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 bats_load_library bats-file

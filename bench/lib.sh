@@ -1,0 +1,25 @@
+# Shared by the bench scripts: timing, peak RSS and a scratch directory.
+# Sourced, not run.  GNU time is not everywhere; /proc's own accounting is.
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/rooftrace-bench.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT INT TERM
+
+now() { date +%s.%N; }
+
+# seconds CMD...: run CMD with output discarded, print wall seconds.
+seconds() {
+	_t0=$(now)
+	"$@" >/dev/null
+	_t1=$(now)
+	echo "$_t0 $_t1" | awk '{ printf "%.3f", $2 - $1 }'
+}
+
+# peak_rss_kb CMD...: run CMD (output discarded), print its peak RSS in KiB.
+peak_rss_kb() {
+	/usr/bin/time -f %M -o "$scratch/rss" "$@" >/dev/null
+	cat "$scratch/rss"
+}
+
+mb() { echo "$1" | awk '{ printf "%.1f", $1 / 1e6 }'; }
+rate() { echo "$1 $2" | awk '{ printf "%.1f", $1 / $2 }'; }
+ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }

@@ -1,0 +1,356 @@
+#!/usr/bin/env bats
+# roofline-eval: options, the penalty behaviour of BLIS PR #951, bad input.
+
+setup() {
+	load helpers/common
+	M=llama-3.1-8b-instruct
+	DEC='{"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}]}'
+	PRE='{"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":512}],"decode_requests":[]}'
+}
+
+eval_step() {	# step-json [options...]: print pred_us
+	local step=$1
+	shift
+	roofline-eval -m "$M" -g H100 "$@" <<<"$step" | jq .pred_us
+}
+
+# A step of P prefill tokens and D decodes at context C.
+mixed() {	# P D C
+	jq -cn --argjson p "$1" --argjson d "$2" --argjson c "$3" \
+	    '{prefill_requests: [{progress_index: 0, num_new_prefill_tokens: $p}],
+	      decode_requests: [range($d) | {progress_index: $c, num_new_decode_tokens: 1}]}'
+}
+
+@test "a decode step gives BLIS's value and every eval field" {
+	run roofline-eval -m "$M" -g H100 <<<"$DEC"
+	assert_success
+	assert_output '{"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}],"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory"}'
+}
+
+@test "unknown fields pass through, in order, and eval fields are replaced" {
+	run roofline-eval -m "$M" -g H100 <<<'{"step":7,"ts_us":81234,"dur_us":3100,"pred_us":1,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1,"request_id":"r1"}],"note":"x"}'
+	assert_success
+	assert_output '{"step":7,"ts_us":81234,"dur_us":3100,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1,"request_id":"r1"}],"note":"x","pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory"}'
+}
+
+@test "output validates against schemas/eval.schema.json" {
+	"$ROOT/bench/gensteps" --count 200 --seed 3 |
+	    roofline-eval -m "$M" -g H100 >"$BATS_TEST_TMPDIR/e.ndjson"
+	run schema_check "$ROOT/schemas/eval.schema.json" "$BATS_TEST_TMPDIR/e.ndjson"
+	assert_success
+	assert_output "200 records valid"
+}
+
+@test "--csv writes a header and one row a step" {
+	run roofline-eval -m "$M" -g H100 --csv <<<'{"step":3,"dur_us":12000,"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":512}],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}]}'
+	assert_success
+	assert_line -n 0 "step,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,pred_us,compute_us,memory_us,minority_fraction,regime"
+	assert_line -n 1 "3,,12000,1,512,1,11920,11920.222977135478,3125.186865671642,0.0019493177387914784,compute"
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "mixed-batch penalty strictly raises a compute-bound mixed step" {
+	step=$(mixed 1024 64 512)
+	base=$(eval_step "$step")
+	run eval_step "$step" --mixed-batch-penalty 0.5
+	assert_success
+	[ "$output" -gt "$base" ]
+	run roofline-eval -m "$M" -g H100 <<<"$step"
+	assert_output --partial '"regime":"compute"'
+}
+
+@test "mixed-batch penalty leaves pure prefill and pure decode steps alone" {
+	for s in "$DEC" "$PRE" "$(mixed 0 0 0 | jq -c '.decode_requests=[range(64)|{progress_index:900,num_new_decode_tokens:1}]')"; do
+		[ "$(eval_step "$s")" = "$(eval_step "$s" --mixed-batch-penalty 1)" ]
+	done
+	[ "$(eval_step "$PRE")" = 11884 ]
+}
+
+@test "a 50/50 mix is penalised more than a 90/10 mix" {
+	half=$(mixed 1024 1024 512)
+	tenth=$(mixed 9216 1024 512)
+	r50=$(( $(eval_step "$half" --mixed-batch-penalty 0.6) * 1000 / $(eval_step "$half") ))
+	r90=$(( $(eval_step "$tenth" --mixed-batch-penalty 0.6) * 1000 / $(eval_step "$tenth") ))
+	# compute/(1 - 0.6*0.5) = 1.428x and compute/(1 - 0.6*0.1) = 1.063x
+	[ "$r50" -eq 1428 ]
+	[ "$r90" -eq 1063 ]
+}
+
+@test "minority fraction is min(pf, 1-pf) over prefill tokens and decodes" {
+	run bash -c "$(declare -f mixed); mixed 300 100 64 | roofline-eval -m $M -g H100 | jq .minority_fraction"
+	assert_output "0.25"
+}
+
+@test "overlap penalty raises every non-empty step, monotonically" {
+	steps="$BATS_TEST_TMPDIR/s.ndjson"
+	"$ROOT/bench/gensteps" --count 300 --seed 11 >"$steps"
+	for o in 0 0.25 0.5 1; do
+		roofline-eval -m "$M" -g H100 --overlap-penalty "$o" "$steps" |
+		    jq .pred_us >"$BATS_TEST_TMPDIR/o$o"
+	done
+	run paste "$BATS_TEST_TMPDIR/o0" "$BATS_TEST_TMPDIR/o0.25" \
+	    "$BATS_TEST_TMPDIR/o0.5" "$BATS_TEST_TMPDIR/o1"
+	run awk '!($1 < $2 && $2 < $3 && $3 < $4) { bad++ } END { print NR, bad+0 }' <<<"$output"
+	assert_output "300 0"
+}
+
+@test "zero penalties give max(compute, memory) exactly" {
+	"$ROOT/bench/gensteps" --count 300 --seed 5 >"$BATS_TEST_TMPDIR/s"
+	run bash -c "roofline-eval -m $M -g H100 --mixed-batch-penalty 0 --overlap-penalty 0 $BATS_TEST_TMPDIR/s |
+	    jq -s '[.[] | select(.pred_us != ([.compute_us, .memory_us] | max | floor))] | length'"
+	assert_output "0"
+	a=$(roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/s" | md5sum)
+	b=$(roofline-eval -m "$M" -g H100 --mixed-batch-penalty 0 --overlap-penalty 0 "$BATS_TEST_TMPDIR/s" | md5sum)
+	[ "$a" = "$b" ]
+}
+
+@test "penalties come from the hardware entry unless a flag overrides them" {
+	hw="$BATS_TEST_TMPDIR/hw.json"
+	jq '.H100.mixedBatchPenalty = 0.3 | .H100.overlapPenalty = 0.2' \
+	    "$ROOT/share/hardware_config.json" >"$hw"
+	step=$(jq -c 'del(.expected_us)' <<<'{"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":512},{"progress_index":0,"num_new_prefill_tokens":256}],"decode_requests":[]}' |
+	    jq -c '.decode_requests=[range(64)|{progress_index:512,num_new_decode_tokens:1}]')
+	[ "$(eval_step "$step" --hardware-config "$hw")" = 21404 ]
+	[ "$(eval_step "$step" --hardware-config "$hw" --overlap-penalty 0)" = 20519 ]
+	[ "$(eval_step "$step" --hardware-config "$hw" --mixed-batch-penalty 0)" = 20931 ]
+	[ "$(eval_step "$step")" = 20046 ]
+}
+
+@test "invalid penalty flags are refused with exit 2" {
+	for v in nan inf -inf -0.1 1.5 abc "" 0x1p-2x; do
+		run roofline-eval -m "$M" -g H100 --mixed-batch-penalty "$v" </dev/null
+		assert_failure 2
+		assert_line -n 0 "roofline-eval: --mixed-batch-penalty: must be a number in [0, 1], got '$v'"
+	done
+	run roofline-eval -m "$M" -g H100 --overlap-penalty 2 </dev/null
+	assert_failure 2
+	assert_line -n 0 "roofline-eval: --overlap-penalty: must be a number in [0, 1], got '2'"
+}
+
+@test "an invalid penalty in the hardware config is refused with exit 2" {
+	hw="$BATS_TEST_TMPDIR/hw.json"
+	jq '.H100.overlapPenalty = 1.5' "$ROOT/share/hardware_config.json" >"$hw"
+	run roofline-eval -m "$M" -g H100 --hardware-config "$hw" </dev/null
+	assert_failure 2
+	assert_line -n 0 "roofline-eval: $hw: H100.overlapPenalty must be in [0, 1], got 1.5"
+	jq '.H100.mixedBatchPenalty = -0.5' "$ROOT/share/hardware_config.json" >"$hw"
+	run roofline-eval -m "$M" -g H100 --hardware-config "$hw" </dev/null
+	assert_failure 2
+	assert_line -n 0 "roofline-eval: $hw: H100.mixedBatchPenalty must be in [0, 1], got -0.5"
+}
+
+@test "a malformed line stops the run with file, line and column" {
+	printf '%s\n{"prefill_requests":[],,}\n' "$DEC" >"$BATS_TEST_TMPDIR/bad.ndjson"
+	run --separate-stderr roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/bad.ndjson"
+	assert_failure 1
+	assert_output --partial '"pred_us":3065'
+	[ "$stderr" = "roofline-eval: $BATS_TEST_TMPDIR/bad.ndjson:2: invalid JSON at column 25" ]
+}
+
+@test "a truncated record is reported as truncated" {
+	printf '{"prefill_requests":[],"decode_requests":[{"progress_index":512' >"$BATS_TEST_TMPDIR/t.ndjson"
+	run roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/t.ndjson"
+	assert_failure 1
+	assert_output "roofline-eval: $BATS_TEST_TMPDIR/t.ndjson:1: truncated record: unclosed string, object or array at end of input (column 64)"
+}
+
+@test "a wrong type names the field by its path" {
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":[],"decode_requests":[{"progress_index":"512","num_new_decode_tokens":1}]}'
+	assert_failure 1
+	assert_output "roofline-eval: -:1: decode_requests[0].progress_index: expected an integer, got a string"
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":2.5}],"decode_requests":[]}'
+	assert_failure 1
+	assert_output "roofline-eval: -:1: prefill_requests[0].num_new_prefill_tokens: expected an integer, got 2.5"
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":{},"decode_requests":[]}'
+	assert_output "roofline-eval: -:1: prefill_requests: expected an array, got an object"
+	run roofline-eval -m "$M" -g H100 <<<'[1]'
+	assert_output "roofline-eval: -:1: expected a JSON object (a step record)"
+}
+
+@test "a negative token count is refused" {
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":-5}],"decode_requests":[]}'
+	assert_failure 1
+	assert_output "roofline-eval: -:1: prefill_requests[0].num_new_prefill_tokens: must not be negative, got -5"
+}
+
+@test "huge numbers are refused, not rounded" {
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":[],"decode_requests":[{"progress_index":1e300,"num_new_decode_tokens":1}]}'
+	assert_failure 1
+	assert_output "roofline-eval: -:1: decode_requests[0].progress_index: integer too large (limit 2^53)"
+}
+
+@test "a missing field is named" {
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":[]}'
+	assert_failure 1
+	assert_output 'roofline-eval: -:1: missing field "decode_requests"'
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":[{"num_new_prefill_tokens":5}],"decode_requests":[]}'
+	assert_output 'roofline-eval: -:1: prefill_requests[0].progress_index: missing'
+}
+
+@test "decodes must carry exactly one new token" {
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":[],"decode_requests":[{"progress_index":5,"num_new_decode_tokens":4}]}'
+	assert_failure 1
+	assert_output "roofline-eval: -:1: decode_requests[0].num_new_decode_tokens: must be 1 (the roofline counts one token per decode), got 4"
+}
+
+@test "duplicate fields in a record are refused" {
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":[],"decode_requests":[],"step":1,"step":2}'
+	assert_failure 1
+	assert_output 'roofline-eval: -:1: duplicate field "step"'
+}
+
+@test "aggregate steps are sent to batchify" {
+	run roofline-eval -m "$M" -g H100 <<<'{"step":1,"n_prefill":1,"prefill_tokens":5,"n_decode":0,"decode_tokens":0,"dur_us":10}'
+	assert_failure 1
+	assert_output "roofline-eval: -:1: aggregate step (counts only, no \"prefill_requests\"): expand it first with 'batchify --mode expand'"
+}
+
+@test "an empty file gives no output and a warning" {
+	: >"$BATS_TEST_TMPDIR/empty.ndjson"
+	run roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/empty.ndjson"
+	assert_success
+	assert_output "roofline-eval: $BATS_TEST_TMPDIR/empty.ndjson: no step records"
+}
+
+@test "blank lines are not records; a file without final newline is whole" {
+	printf '\n%s\n  \n%s' "$DEC" "$PRE" >"$BATS_TEST_TMPDIR/f.ndjson"
+	run roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/f.ndjson"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	assert_line -n 1 --partial '"pred_us":11884'
+}
+
+@test "CRLF line ends and a byte-order mark are read as plain lines" {
+	printf '\xef\xbb\xbf%s\r\n%s\r\n' "$DEC" "$PRE" >"$BATS_TEST_TMPDIR/crlf.ndjson"
+	run bash -c "roofline-eval -m $M -g H100 $BATS_TEST_TMPDIR/crlf.ndjson | jq -c .pred_us"
+	assert_success
+	assert_output $'3065\n11884'
+}
+
+@test "--skip-bad skips, reports each skipped record and counts them" {
+	printf '%s\n{bad\n%s\n[]\n' "$DEC" "$PRE" >"$BATS_TEST_TMPDIR/m.ndjson"
+	run --separate-stderr roofline-eval -m "$M" -g H100 --skip-bad "$BATS_TEST_TMPDIR/m.ndjson"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$stderr" = "roofline-eval: $BATS_TEST_TMPDIR/m.ndjson:2: truncated record: unclosed string, object or array at end of input (column 5)
+roofline-eval: $BATS_TEST_TMPDIR/m.ndjson:4: expected a JSON object (a step record)
+roofline-eval: skipped 2 bad records of 4" ]
+}
+
+@test "several files are read in order; - is standard input" {
+	printf '%s\n' "$PRE" >"$BATS_TEST_TMPDIR/a"
+	run bash -c "roofline-eval -m $M -g H100 $BATS_TEST_TMPDIR/a - $BATS_TEST_TMPDIR/a <<<'$DEC' | jq .pred_us"
+	assert_output $'11884\n3065\n11884'
+}
+
+@test "an unreadable input file is exit 1 with the system's reason" {
+	run roofline-eval -m "$M" -g H100 /nonexistent/steps
+	assert_failure 1
+	assert_output "roofline-eval: /nonexistent/steps: No such file or directory"
+}
+
+@test "-o writes the file atomically and leaves nothing behind on failure" {
+	out="$BATS_TEST_TMPDIR/out.ndjson"
+	run roofline-eval -m "$M" -g H100 -o "$out" <<<"$DEC"
+	assert_success
+	assert_output ""
+	assert_file_exists "$out"
+	run jq .pred_us "$out"
+	assert_output 3065
+	echo old >"$out"
+	run roofline-eval -m "$M" -g H100 -o "$out" <<<'{bad'
+	assert_failure 1
+	run cat "$out"
+	assert_output old
+	run bash -c "ls $BATS_TEST_TMPDIR | grep -c out.ndjson."
+	assert_output 0
+}
+
+@test "models load by name, directory or file; text_config nesting works" {
+	a=$(eval_step "$DEC")
+	M="$ROOT/share/models/llama-3.1-8b-instruct"
+	[ "$(eval_step "$DEC")" = "$a" ]
+	M="$ROOT/share/models/llama-3.1-8b-instruct/config.json"
+	[ "$(eval_step "$DEC")" = "$a" ]
+	M=llama-4-scout-17b-16e-instruct-fp8-dynamic
+	[ "$(eval_step "$DEC" -t 2)" -gt 0 ]
+}
+
+@test "every shipped model and hardware entry loads and evaluates" {
+	for m in $(roofline-eval --list-models); do
+		for g in $(roofline-eval --list-hardware); do
+			for t in 1 2 4 8; do
+				p=$(roofline-eval -m "$m" -g "$g" -t "$t" <<<"$PRE" | jq .pred_us)
+				[ "$p" -gt 0 ] || fail "$m $g tp$t: $p"
+			done
+		done
+	done
+}
+
+@test "--list-models and --list-hardware name what share/ holds" {
+	run roofline-eval --list-models
+	assert_success
+	[ "${#lines[@]}" -eq 13 ]
+	assert_line -n 0 codellama-34b-instruct-hf
+	assert_line llama-3.1-8b-instruct
+	run roofline-eval --list-hardware
+	assert_output $'A100-80\nA100-SXM\nH100\nL40S'
+}
+
+@test "unknown model or hardware is exit 2 naming the known ones" {
+	run roofline-eval -m nosuch -g H100 </dev/null
+	assert_failure 2
+	assert_line -n 0 "roofline-eval: unknown model 'nosuch' (known: codellama-34b-instruct-hf, deepseek-v2-lite, glm-5.2-fp8, llama-2-7b-hf, llama-3.1-70b-instruct, llama-3.1-8b-instruct, llama-4-scout-17b-16e-instruct-fp8-dynamic, mistral-nemo-instruct-2407, mixtral-8x7b-v0.1, qwen2.5-7b-instruct, qwen3-14b, qwen3-30b-a3b, yi-34b)"
+	run roofline-eval -m "$M" -g B200 </dev/null
+	assert_failure 2
+	assert_line -n 0 "roofline-eval: unknown hardware 'B200' in $ROOT/share/hardware_config.json (known: A100-80, A100-SXM, H100, L40S)"
+}
+
+@test "bad usage is exit 2 with a pointer to --help" {
+	run roofline-eval -g H100 </dev/null
+	assert_failure 2
+	assert_output $'roofline-eval: --model is required (see --list-models)\nTry \'roofline-eval --help\' for more information.'
+	run roofline-eval --bogus
+	assert_failure 2
+	assert_line -n 0 "roofline-eval: unknown option '--bogus'"
+	run roofline-eval -m
+	assert_failure 2
+	assert_line -n 0 "roofline-eval: option '-m' needs a value"
+	run roofline-eval -m "$M" -g H100 --tp 0 </dev/null
+	assert_failure 2
+	assert_line -n 0 "roofline-eval: --tp: must be a whole number from 1 to 4096, got '0'"
+}
+
+@test "--help and --version print to standard output and exit 0" {
+	run --separate-stderr roofline-eval --help
+	assert_success
+	assert_line -n 0 "usage: roofline-eval --model NAME|DIR|FILE --hardware NAME [options] [FILE...]"
+	[ -z "$stderr" ]
+	run roofline-eval --version
+	assert_success
+	assert_output "roofline-eval (rooftrace) 0.1.0"
+}
+
+@test "a broken model config is exit 1 naming file and field" {
+	d="$BATS_TEST_TMPDIR/m"
+	mkdir -p "$d"
+	jq 'del(.num_attention_heads)' "$ROOT/share/models/$M/config.json" >"$d/config.json"
+	run roofline-eval -m "$d" -g H100 </dev/null
+	assert_failure 1
+	assert_output "roofline-eval: $d/config.json: num_attention_heads must be > 0, got 0"
+	printf '{"hidden_size": 4096,' >"$d/config.json"
+	run roofline-eval -m "$d" -g H100 </dev/null
+	assert_failure 1
+	assert_output "roofline-eval: $d/config.json: truncated JSON: unclosed string, object or array at end of input (column 22)"
+}
+
+@test "ROOFTRACE_SHARE points the programs at another share directory" {
+	s="$BATS_TEST_TMPDIR/share"
+	mkdir -p "$s/models/tiny"
+	cp "$ROOT/share/models/$M/config.json" "$s/models/tiny/"
+	jq '{X1: .H100}' "$ROOT/share/hardware_config.json" >"$s/hardware_config.json"
+	run env ROOFTRACE_SHARE="$s" roofline-eval --list-models
+	assert_output tiny
+	run env ROOFTRACE_SHARE="$s" roofline-eval -m tiny -g X1 <<<"$DEC"
+	assert_output --partial '"pred_us":3065'
+}
