@@ -94,8 +94,9 @@ fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \
 	  n=$${f##*/}; mkdir -p build/fuzz/corpus/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	  seeds=; [ -d fuzz/seeds/$$n ] && seeds=fuzz/seeds/$$n; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    build/fuzz/corpus/$$n fuzz/seeds/$$n 2>build/fuzz/$$n.log || \
+	    build/fuzz/corpus/$$n $$seeds 2>build/fuzz/$$n.log || \
 	    { tail -40 build/fuzz/$$n.log; exit 1; }; \
 	  grep -E '^(#[0-9]+ +DONE|Done)' build/fuzz/$$n.log | tail -1; \
 	done
@@ -111,9 +112,14 @@ install: all
 	  install -m 644 $$d/config.json $(SHARE)/models/$$n/; done
 	install -m 644 schemas/*.json $(SHARE)/schemas/
 	install -m 644 share/man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	for p in $(PROGS); do install -m 644 share/bash-completion/rooftrace \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; done
 
 uninstall:
-	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%)
+	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) \
+	  $(PROGS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1) \
+	  $(PROGS:%=$(DESTDIR)$(PREFIX)/share/bash-completion/completions/%)
 	rm -rf $(SHARE)
 
 clean:

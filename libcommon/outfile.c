@@ -30,12 +30,20 @@ remove_pending(void)
 FILE *
 out_open(const char *path)
 {
+	struct stat st;
 	mode_t mask;
 	FILE *fp;
 	int fd;
 
 	if (path == NULL || strcmp(path, "-") == 0)
 		return stdout;
+	/* /dev/null, a FIFO, a terminal: a rename would replace the node. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((fp = fopen(path, "w")) == NULL)
+			die(EXIT_DATA, "%s: %s", path, strerror(errno));
+		snprintf(pending.final, sizeof(pending.final), "%s", path);
+		return fp;
+	}
 	if (snprintf(pending.tmp, sizeof(pending.tmp), "%s.XXXXXX", path) >=
 	    (int)sizeof(pending.tmp))
 		die(EXIT_DATA, "%s: path too long", path);
@@ -65,7 +73,7 @@ out_close(FILE *fp)
 		bad |= fclose(fp) != 0;
 	if (bad)
 		die(EXIT_DATA, "%s: write error: %s", name, strerror(errno));
-	if (fp != stdout) {
+	if (fp != stdout && pending.active) {
 		if (rename(pending.tmp, pending.final) < 0)
 			die(EXIT_DATA, "%s: %s", pending.final, strerror(errno));
 		pending.active = 0;

@@ -1,6 +1,8 @@
 /*
  * Output: standard output, or -o FILE written atomically (a temporary file
- * beside it, renamed into place on success, removed on failure).
+ * beside it, renamed into place on success, removed on failure).  A FILE
+ * that exists and is not a regular file (/dev/null, a FIFO) is written in
+ * place.
  */
 #ifndef RT_OUTFILE_H
 #define RT_OUTFILE_H

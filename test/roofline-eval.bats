@@ -266,6 +266,18 @@ roofline-eval: skipped 2 bad records of 4" ]
 	assert_output 0
 }
 
+@test "-o onto a FIFO writes into it and leaves it a FIFO" {
+	f="$BATS_TEST_TMPDIR/fifo"
+	mkfifo "$f"
+	cat "$f" >"$BATS_TEST_TMPDIR/got" &
+	run roofline-eval -m "$M" -g H100 -o "$f" <<<"$DEC"
+	assert_success
+	wait
+	[ -p "$f" ]
+	run jq .pred_us "$BATS_TEST_TMPDIR/got"
+	assert_output 3065
+}
+
 @test "models load by name, directory or file; text_config nesting works" {
 	a=$(eval_step "$DEC")
 	M="$ROOT/share/models/llama-3.1-8b-instruct"
