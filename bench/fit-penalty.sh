@@ -1,0 +1,84 @@
+#!/bin/sh
+# fit-penalty benchmarks.
+#  speed:    fit BENCH_STEPS steps (default 1M: 100k distinct ones,
+#            repeated, since generating is slower than fitting) and, in the
+#            same run, a plain roofline-eval pass over the same records;
+#            prints both times, their ratio (the fit must stay under 3x)
+#            and the fit's peak memory per step.
+#  coverage: BENCH_REPLICATES seeded replicates (default 200) of 3000
+#            synthetic steps with known penalties (b = 0.3, o = 0.2,
+#            lognormal noise sigma 0.03), each with its own workload and
+#            noise: how often each 95 % interval covers the truth (93-97 %
+#            expected), and the mean squared z-score (1 if the standard
+#            errors are right).
+# usage: BIN=bin bench/fit-penalty.sh [--speed-only | --coverage-only]
+set -eu
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+: "${BIN:=bin}"
+root=$(cd "$(dirname "$0")/.." && pwd)
+steps=${BENCH_STEPS:-1000000}
+reps=${BENCH_REPLICATES:-200}
+speed=1 coverage=1
+case ${1:-} in
+--speed-only)	 coverage=0 ;;
+--coverage-only) speed=0 ;;
+'') ;;
+*) echo "usage: fit-penalty.sh [--speed-only | --coverage-only]" >&2; exit 2 ;;
+esac
+export LC_ALL=C
+
+# shellcheck disable=SC2120  # called with and without a file
+eval_steps() {
+	"$BIN/roofline-eval" -m llama-3.1-8b-instruct -g H100 \
+	    --mixed-batch-penalty 0.3 --overlap-penalty 0.2 "$@"
+}
+
+if [ "$speed" = 1 ]; then
+	base=$((steps < 100000 ? steps : 100000))
+	# shellcheck disable=SC2119
+	"$root/bench/gensteps" --seed 1 --count "$base" | eval_steps |
+	    "$root/test/helpers/fit-synth" --seed 2 >"$scratch/base"
+	i=0
+	while [ "$i" -lt "$steps" ]; do
+		cat "$scratch/base"
+		i=$((i + base))
+	done | head -n "$steps" >"$scratch/syn"
+	rm -f "$scratch/base"
+	echo "input: $steps eval records ($base distinct), $(mb "$(wc -c <"$scratch/syn")") MB"
+	t_re=$(seconds eval_steps "$scratch/syn")
+	t_fp=$(seconds "$BIN/fit-penalty" -o "$scratch/fit.json" "$scratch/syn")
+	rss=$(peak_rss_kb "$BIN/fit-penalty" "$scratch/syn")
+	echo "roofline-eval pass: $t_re s; fit-penalty: $t_fp s; ratio $(ratio "$t_fp" "$t_re") (must be < 3)"
+	echo "fit-penalty peak RSS: $((rss / 1024)) MB, $(echo "$rss $steps" | awk '{ printf "%.0f", $1 * 1024 / $2 }') bytes/step"
+	jq -r '.parameters | "estimates: b = \(.mixed_batch_penalty.estimate) +- \(.mixed_batch_penalty.standard_error), o = \(.overlap_penalty.estimate) +- \(.overlap_penalty.standard_error)"' \
+	    "$scratch/fit.json"
+	rm -f "$scratch/syn"
+fi
+
+if [ "$coverage" = 1 ]; then
+	i=1
+	while [ "$i" -le "$reps" ]; do
+		# shellcheck disable=SC2119
+		"$root/bench/gensteps" --seed "$i" --count 3000 | eval_steps |
+		    "$root/test/helpers/fit-synth" --seed "$((100000 + i))" |
+		    "$BIN/fit-penalty" | jq -r '.parameters | [
+			.mixed_batch_penalty.ci95[], .overlap_penalty.ci95[],
+			.mixed_batch_penalty.estimate,
+			.mixed_batch_penalty.standard_error,
+			.overlap_penalty.estimate,
+			.overlap_penalty.standard_error] | @tsv'
+		i=$((i + 1))
+	done >"$scratch/cov"
+	awk -F '\t' '
+	    { n++; cb += ($1 <= 0.3 && 0.3 <= $2); co += ($3 <= 0.2 && 0.2 <= $4)
+	      zb += (($5 - 0.3) / $6) ^ 2; zo += (($7 - 0.2) / $8) ^ 2
+	      sb += $5; so += $7 }
+	    END {
+		printf "coverage over %d replicates of 3000 steps: b %.1f %%, " \
+		    "o %.1f %% (expected 93-97 %%)\n", n, 100 * cb / n,
+		    100 * co / n
+		printf "mean estimate b %.4f (0.3), o %.4f (0.2); mean " \
+		    "squared z b %.2f, o %.2f (1 if the SEs are right)\n",
+		    sb / n, so / n, zb / n, zo / n }' "$scratch/cov"
+fi

@@ -1,0 +1,434 @@
+#!/usr/bin/env bats
+# fit-penalty: recovery of known penalties from synthetic measurements made
+# with roofline-eval itself, identifiability, robust losses, the hardware
+# config round trip, and the error contract.
+
+setup_file() {
+	load helpers/common
+	local d="$BATS_FILE_TMPDIR"
+	# 3000 steps of chunked-prefill traffic, true b = 0.3, o = 0.2.
+	"$ROOT/bench/gensteps" --seed 11 --count 3000 >"$d/steps.ndjson"
+	roofline-eval -m llama-3.1-8b-instruct -g H100 \
+	    --mixed-batch-penalty 0.3 --overlap-penalty 0.2 \
+	    <"$d/steps.ndjson" >"$d/eval.ndjson"
+	"$ROOT/test/helpers/fit-synth" --seed 1011 "$d/eval.ndjson" \
+	    >"$d/syn.ndjson"
+	export SYN="$d/syn.ndjson" STEPS="$d/steps.ndjson" EVAL="$d/eval.ndjson"
+}
+
+setup() {
+	load helpers/common
+	SCHEMA="$ROOT/schemas/fit.schema.json"
+}
+
+# Print a jq expression of the fit of the given arguments.
+fitq() {	# jq-expr fit-penalty-args...
+	local q=$1
+	shift
+	fit-penalty "$@" | jq -r "$q"
+}
+
+# True when |est - truth| <= k * se (awk: floating point).
+within() {	# est truth tol
+	awk -v e="$1" -v t="$2" -v k="$3" \
+	    'BEGIN { d = e - t; if (d < 0) d = -d; exit !(d <= k) }'
+}
+
+@test "--help and --version print to standard output and exit 0" {
+	run fit-penalty --help
+	assert_success
+	assert_line --index 0 "usage: fit-penalty [options] [FILE...]"
+	run fit-penalty --version
+	assert_success
+	assert_output --regexp '^fit-penalty \(rooftrace\) [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "recovery: b and o within 2 SE of the truth, o within 0.01" {
+	run fitq '.parameters | [.mixed_batch_penalty.estimate,
+	    .mixed_batch_penalty.standard_error, .overlap_penalty.estimate,
+	    .overlap_penalty.standard_error] | @tsv' "$SYN"
+	assert_success
+	read -r b sb o so <<<"$output"
+	echo "b = $b +- $sb, o = $o +- $so"
+	within "$b" 0.3 "$(awk -v s="$sb" 'BEGIN { print 2 * s }')"
+	within "$o" 0.2 "$(awk -v s="$so" 'BEGIN { print 2 * s }')"
+	within "$o" 0.2 0.01
+	# An honest SE: not absurdly small nor useless.
+	awk -v s="$sb" 'BEGIN { exit !(s > 0.005 && s < 0.2) }'
+}
+
+@test "report validates against schemas/fit.schema.json" {
+	fit-penalty --kfold 3 --fit b,o,overhead,scale "$SYN" \
+	    >"$BATS_TEST_TMPDIR/fit.json"
+	run schema_check "$SCHEMA" "$BATS_TEST_TMPDIR/fit.json"
+	assert_success
+	assert_output "1 records valid"
+	fit-penalty --pretty --loss huber --holdout 0.2 "$SYN" |
+	    jq -c . >"$BATS_TEST_TMPDIR/fit2.json"
+	run schema_check "$SCHEMA" "$BATS_TEST_TMPDIR/fit2.json"
+	assert_output "1 records valid"
+}
+
+@test "report: intervals, correlation, condition number, global check" {
+	run fitq '[.parameters.mixed_batch_penalty.ci95[0] <
+	    .parameters.mixed_batch_penalty.estimate,
+	    .parameters.overlap_penalty.ci95[1] > .parameters.overlap_penalty.estimate,
+	    (.correlation.matrix | length), .correlation.matrix[0][0],
+	    (.correlation.matrix[0][1] | fabs < 1), .condition_number >= 1,
+	    .optimizer.global_check, .optimizer.starts_at_optimum,
+	    .parameters.scale.fitted, .parameters.scale.identifiability.status]
+	    | @tsv' "$SYN"
+	assert_output "$(printf 'true\ttrue\t2\t1\ttrue\ttrue\tpassed\t3\tfalse\tnot fitted')"
+}
+
+@test "error after the fit is lower than before, by group" {
+	run fitq '.error | [.after.all.mape < .before.all.mape,
+	    .after.mixed.mape < .before.mixed.mape,
+	    .after.all.n == .before.all.n,
+	    (.after.all.bias_pct | fabs < 0.5), .after.all.pearson_r > 0.99,
+	    .after.prefill.n + .after.decode.n + .after.mixed.n == .after.all.n,
+	    ([.after.mixed_by_minority_fraction[].metrics.n] | add) == .after.mixed.n,
+	    .after.compute_bound.n + .after.memory_bound.n == .after.all.n]
+	    | @tsv' "$SYN"
+	assert_output "$(printf 'true\ttrue\ttrue\ttrue\ttrue\ttrue\ttrue\ttrue')"
+}
+
+@test "the weakly determined b says how weakly, with its mixed steps" {
+	run fitq '.parameters.mixed_batch_penalty.identifiability |
+	    [.status, (.reason | test("^the 95 % interval \\[[0-9.]+, [0-9.]+\\] spans [0-9]+ % of \\[0, 1\\]$")),
+	    .mixed_steps > 0, .informative_steps == .mixed_steps,
+	    .compute_bound_mixed_steps <= .mixed_steps,
+	    .minority_fraction.median < 0.1] | @tsv' "$SYN"
+	assert_success
+	assert_output --regexp $'^(well|weakly) determined\ttrue\ttrue\ttrue\ttrue\ttrue$'
+}
+
+@test "decode-only data: b is not identifiable and stays at its prior" {
+	jq -c 'select((.prefill_requests | length) == 0)' "$SYN" \
+	    >"$BATS_TEST_TMPDIR/dec.ndjson"
+	n=$(wc -l <"$BATS_TEST_TMPDIR/dec.ndjson")
+	run fitq '.parameters.mixed_batch_penalty | [.fitted, .estimate,
+	    .standard_error, .ci95, .identifiability.status,
+	    .identifiability.reason] | @tsv' "$BATS_TEST_TMPDIR/dec.ndjson"
+	assert_output "$(printf 'false\t0\t\t\tnot identifiable\tno informative steps: 0 of %d steps mix prefill and decode' "$n")"
+	run fitq '.parameters.mixed_batch_penalty.estimate' --prior b=0.25 \
+	    "$BATS_TEST_TMPDIR/dec.ndjson"
+	assert_output "0.25"
+	# o is still fitted, and right.
+	run fitq '.parameters.overlap_penalty.estimate' "$BATS_TEST_TMPDIR/dec.ndjson"
+	within "$output" 0.2 0.01
+}
+
+@test "one repeated composition: o and scale cannot be told apart" {
+	# Every step the same: max + o*min and the scale are proportional.
+	head -1 "$EVAL" | jq -c '.' >"$BATS_TEST_TMPDIR/one1.ndjson"
+	awk 'NR == FNR { line = $0; next }
+	    { l = line; sub(/"dur_us":[^,]*,?/, "", l); sub(/^\{/, "{\"dur_us\":" $1 ",", l); print l }' \
+	    "$BATS_TEST_TMPDIR/one1.ndjson" - >"$BATS_TEST_TMPDIR/one.ndjson" <<-EOF
+	20000
+	20400
+	19700
+	20150
+	19900
+	20320
+	EOF
+	run fitq '[.parameters.overlap_penalty.identifiability.status,
+	    (.parameters.overlap_penalty.identifiability.reason |
+	    startswith("the data cannot tell it from the other parameters")),
+	    .parameters.overlap_penalty.fitted, .parameters.scale.fitted]
+	    | @tsv' --fit o,scale "$BATS_TEST_TMPDIR/one.ndjson"
+	assert_output "$(printf 'not identifiable\ttrue\tfalse\ttrue')"
+}
+
+@test "memory-bound-only data: b is at best weakly determined" {
+	jq -c 'select(.regime == "memory")' "$SYN" >"$BATS_TEST_TMPDIR/mem.ndjson"
+	run fitq '.parameters.mixed_batch_penalty.identifiability.status' \
+	    "$BATS_TEST_TMPDIR/mem.ndjson"
+	assert_output --regexp '^(weakly determined|not identifiable)$'
+}
+
+@test "round trip: the fitted hardware config reproduces the after predictions" {
+	local d="$BATS_TEST_TMPDIR"
+	fit-penalty -g H100 --hardware-config-out "$d/hw.json" \
+	    --residuals "$d/res.ndjson" "$SYN" >"$d/fit.json"
+	# Everything else in the file is unchanged.
+	run diff <(jq -S 'del(.H100.mixedBatchPenalty, .H100.overlapPenalty)' \
+	    "$ROOT/share/hardware_config.json") \
+	    <(jq -S 'del(.H100.mixedBatchPenalty, .H100.overlapPenalty)' "$d/hw.json")
+	assert_success
+	run jq -r '[.H100.mixedBatchPenalty == $f[0].parameters.mixed_batch_penalty.estimate,
+	    .H100.overlapPenalty == $f[0].parameters.overlap_penalty.estimate] | @tsv' \
+	    --slurpfile f "$d/fit.json" "$d/hw.json"
+	assert_output "$(printf 'true\ttrue')"
+	roofline-eval -m llama-3.1-8b-instruct -g H100 \
+	    --hardware-config "$d/hw.json" <"$STEPS" |
+	    jq -r '"\(.step) \(.pred_us)"' >"$d/rt.txt"
+	jq -r '"\(.step) \(.pred_after_us)"' "$d/res.ndjson" >"$d/after.txt"
+	run cmp "$d/rt.txt" "$d/after.txt"
+	assert_success
+	[ "$(wc -l <"$d/rt.txt")" -eq 3000 ]
+}
+
+@test "--residuals: one line a step, residual = log(measured / after)" {
+	local d="$BATS_TEST_TMPDIR"
+	fit-penalty --residuals "$d/res.ndjson" "$SYN" >/dev/null
+	[ "$(wc -l <"$d/res.ndjson")" -eq 3000 ]
+	run jq -r 'select(((.residual - ((.measured_us / .pred_after_us) | log)) | fabs) > 1e-12)' \
+	    "$d/res.ndjson"
+	assert_output ""
+	run jq -c -r 'select(.step == 0) | keys_unsorted | join(",")' "$d/res.ndjson"
+	assert_output "step,measured_us,pred_before_us,pred_after_us,residual"
+}
+
+@test "2 % of steps 10x slower: huber recovers within 0.03, least squares fails" {
+	local d="$BATS_TEST_TMPDIR" q
+	q='.parameters | [.mixed_batch_penalty.estimate,
+	    .mixed_batch_penalty.standard_error, .overlap_penalty.estimate] | @tsv'
+	"$ROOT/test/helpers/fit-synth" --seed 2022 --outliers 0.02 "$EVAL" \
+	    >"$d/out.ndjson"
+	# The same noise without the outliers: what any loss could get.
+	"$ROOT/test/helpers/fit-synth" --seed 2022 "$EVAL" >"$d/clean.ndjson"
+	run fitq "$q" "$d/clean.ndjson"
+	read -r b0 sb0 o0 <<<"$output"
+	for loss in huber cauchy; do
+		run fitq "$q" --loss "$loss" "$d/out.ndjson"
+		read -r b sb o <<<"$output"
+		echo "$loss: b = $b +- $sb (clean $b0 +- $sb0), o = $o (clean $o0)"
+		within "$o" 0.2 0.03
+		# b is known to +-0.03 only at best (its SE): within 0.03 of
+		# the clean fit, and within 2 SE of the truth.
+		within "$b" "$b0" 0.03
+		within "$b" 0.3 "$(awk -v s="$sb" 'BEGIN { print 2 * s }')"
+	done
+	run fitq "$q" "$d/out.ndjson"
+	read -r b sb o <<<"$output"
+	echo "least squares: b = $b, o = $o"
+	! within "$o" 0.2 0.03
+	! within "$b" "$b0" 0.03
+}
+
+@test "--outlier-cut drops and counts the outliers" {
+	"$ROOT/test/helpers/fit-synth" --seed 2022 --outliers 0.02 "$EVAL" \
+	    >"$BATS_TEST_TMPDIR/out.ndjson"
+	run fitq '[.steps.excluded.outlier, .steps.used, .steps.read] | @tsv' \
+	    --outlier-cut 5 "$BATS_TEST_TMPDIR/out.ndjson"
+	read -r x used readn <<<"$output"
+	[ "$readn" -eq 3000 ]
+	[ $((x + used)) -eq 3000 ]
+	# About 2 % of 3000 were slowed 10x.
+	[ "$x" -ge 45 ] && [ "$x" -le 80 ]
+}
+
+@test "an overhead is flagged when not fitted, and recovered when it is" {
+	local d="$BATS_TEST_TMPDIR"
+	"$ROOT/test/helpers/fit-synth" --seed 3033 --overhead 3000 "$EVAL" \
+	    >"$d/oh.ndjson"
+	run fitq '[.diagnostics.overhead_suspected,
+	    (.diagnostics.message | endswith("try --fit b,o,overhead"))] | @tsv' \
+	    "$d/oh.ndjson"
+	assert_output "$(printf 'true\ttrue')"
+	run fitq '[.parameters.overhead_us.estimate,
+	    .parameters.overhead_us.standard_error,
+	    .parameters.overlap_penalty.estimate,
+	    .diagnostics.overhead_suspected] | @tsv' --fit b,o,overhead "$d/oh.ndjson"
+	read -r h sh o flag <<<"$output"
+	echo "h = $h +- $sh, o = $o"
+	within "$h" 3000 "$(awk -v s="$sh" 'BEGIN { print 2 * s }')"
+	within "$o" 0.2 0.01
+	[ "$flag" = false ]
+	run fitq '.diagnostics.overhead_suspected' "$SYN"
+	assert_output "false"
+}
+
+@test "a handful of seeds: the 95 % intervals cover the truth" {
+	local s covered=0 total=0
+	for s in 1 2 3 4 5 6; do
+		"$ROOT/test/helpers/fit-synth" --seed "$((500 + s))" "$EVAL" |
+		    fit-penalty | jq -r '.parameters | [.mixed_batch_penalty.ci95[],
+		    .overlap_penalty.ci95[]] | @tsv' >"$BATS_TEST_TMPDIR/ci"
+		read -r bl bh ol oh <"$BATS_TEST_TMPDIR/ci"
+		covered=$((covered + $(awk -v l="$bl" -v h="$bh" 'BEGIN { print (l <= 0.3 && 0.3 <= h) }')))
+		covered=$((covered + $(awk -v l="$ol" -v h="$oh" 'BEGIN { print (l <= 0.2 && 0.2 <= h) }')))
+		total=$((total + 2))
+	done
+	echo "$covered of $total intervals cover"
+	# 95 % intervals: 12 of 12 or 11 of 12 expected; 9 would be a defect.
+	[ "$covered" -ge 10 ]
+}
+
+@test "--holdout and --kfold report out-of-sample error" {
+	run fitq '.validation | [.method, .folds, (.results | length),
+	    ([.results[].test_steps] | add), .results[0].train_steps +
+	    .results[0].test_steps, .mean_test_mape < 5] | @tsv' --kfold 4 "$SYN"
+	assert_output "$(printf 'kfold\t4\t4\t3000\t3000\ttrue')"
+	run fitq '.validation | [.method, .folds, .results[0].test_steps > 400,
+	    .results[0].test_steps < 800] | @tsv' --holdout 0.2 --seed 5 "$SYN"
+	assert_output "$(printf 'holdout\t1\ttrue\ttrue')"
+	# Seeded: the same split twice.
+	a=$(fitq '.validation.results[0].estimate' --holdout 0.2 --seed 5 "$SYN")
+	b=$(fitq '.validation.results[0].estimate' --holdout 0.2 --seed 5 "$SYN")
+	[ "$a" = "$b" ]
+	run fitq '.validation' "$SYN"
+	assert_output "null"
+}
+
+@test "steps without dur_us, dummy and estimated steps are excluded and counted" {
+	local f="$BATS_TEST_TMPDIR/mix.ndjson"
+	{
+		head -300 "$SYN"
+		sed -n '301,310p' "$SYN" | jq -c 'del(.dur_us)'
+		sed -n '311,315p' "$SYN" | jq -c '.dur_us = null'
+		sed -n '316,320p' "$SYN" | jq -c '.dummy = true'
+		sed -n '321,327p' "$SYN" | jq -c '.estimated = true'
+	} >"$f"
+	run fitq '.steps | [.read, .used, .excluded.no_dur_us, .excluded.dummy,
+	    .excluded.estimated, .excluded.empty] | @tsv' "$f"
+	assert_output "$(printf '327\t307\t15\t5\t0\t0')"
+	run fitq '.steps | [.used, .excluded.estimated] | @tsv' --exact-only "$f"
+	assert_output "$(printf '300\t7')"
+	run fitq '.steps | [.used, .excluded.dummy] | @tsv' --keep-dummy "$f"
+	assert_output "$(printf '312\t0')"
+}
+
+@test "bad dur_us is refused with file and line, exit 1" {
+	local f="$BATS_TEST_TMPDIR/bad.ndjson"
+	for v in -5 0 '"NaN"' '"20000"'; do
+		{ head -3 "$SYN"; sed -n 4p "$SYN" | jq -c --argjson v "$v" '.dur_us = $v'; } >"$f"
+		run fit-penalty "$f"
+		assert_failure 1
+		case $v in
+		-5) assert_output "fit-penalty: $f:4: dur_us: must be a positive number, got -5" ;;
+		0) assert_output "fit-penalty: $f:4: dur_us: must be a positive number, got 0" ;;
+		'"NaN"') assert_output "fit-penalty: $f:4: dur_us: must be a positive number, got a string" ;;
+		*) assert_output --partial "$f:4: dur_us: must be a positive number" ;;
+		esac
+	done
+}
+
+@test "malformed records: exit 1 with the line, or skipped and counted with --skip-bad" {
+	local f="$BATS_TEST_TMPDIR/bad.ndjson"
+	{ head -20 "$SYN"; echo '{"step": 1,'; sed -n 21p "$SYN" | jq -c 'del(.compute_us)'; } >"$f"
+	run fit-penalty "$f"
+	assert_failure 1
+	assert_output --regexp "^fit-penalty: $f:21: "
+	run fit-penalty --skip-bad "$f"
+	assert_success
+	assert_line --index 0 --regexp "^fit-penalty: $f:21: "
+	assert_line --index 1 --regexp "^fit-penalty: $f:22: .*compute_us"
+	assert_line --index 2 "fit-penalty: skipped 2 bad records of 22"
+	echo '{"compute_us":1,"memory_us":2,"minority_fraction":0.7,"prefill_requests":[],"decode_requests":[]}' >"$f"
+	run fit-penalty "$f"
+	assert_failure 1
+	assert_output "fit-penalty: $f:1: minority_fraction: must be at most 0.5, got 0.69999999999999996"
+}
+
+@test "too few steps with dur_us: exit 1 with a message" {
+	head -5 "$SYN" | jq -c 'del(.dur_us)' >"$BATS_TEST_TMPDIR/few.ndjson"
+	head -2 "$SYN" >>"$BATS_TEST_TMPDIR/few.ndjson"
+	run fit-penalty "$BATS_TEST_TMPDIR/few.ndjson"
+	assert_failure 1
+	assert_output "fit-penalty: 2 usable steps (of 7 read; 5 without dur_us): too few to fit 2 parameters"
+}
+
+@test "usage errors exit 2" {
+	run fit-penalty --fit b,x "$SYN"
+	assert_failure 2
+	assert_line --index 0 "fit-penalty: --fit: unknown parameter 'x' (known: b, o, overhead, scale)"
+	run fit-penalty --loss l2 "$SYN"
+	assert_failure 2
+	assert_line --index 0 "fit-penalty: --loss: unknown value 'l2'"
+	run fit-penalty --holdout 1.5 "$SYN"
+	assert_failure 2
+	run fit-penalty --holdout 0.2 --kfold 3 "$SYN"
+	assert_failure 2
+	run fit-penalty --prior b=2 "$SYN"
+	assert_failure 2
+	run fit-penalty --hardware-config-out "$BATS_TEST_TMPDIR/x.json" "$SYN"
+	assert_failure 2
+	assert_line --index 0 "fit-penalty: --hardware-config-out needs --hardware NAME"
+	run fit-penalty -g NOPE --hardware-config-out "$BATS_TEST_TMPDIR/x.json" "$SYN"
+	assert_failure 2
+	assert_line --index 0 --partial "unknown hardware 'NOPE'"
+	assert_file_not_exists "$BATS_TEST_TMPDIR/x.json"
+}
+
+@test "provenance: input digest, options, reproducible date" {
+	run fitq '.provenance | [.program, .input_sha256, .records, .date,
+	    .options.fit, .options.loss, .options.residual, .inputs[0]] | @tsv' \
+	    --fit b,o,scale "$SYN"
+	read -r prog sha recs date fit loss resid input <<<"$output"
+	[ "$prog" = fit-penalty ]
+	[ "$sha" = "$(sha256sum <"$SYN" | cut -d' ' -f1)" ]
+	[ "$recs" -eq 3000 ]
+	[ "$fit" = b,o,scale ] && [ "$loss" = ls ] && [ "$resid" = log ]
+	[ "$input" = "$SYN" ]
+	run env SOURCE_DATE_EPOCH=0 fit-penalty "$SYN"
+	a=$output
+	run env SOURCE_DATE_EPOCH=0 fit-penalty <"$SYN"
+	b=$output
+	[ "$(jq -r .provenance.date <<<"$a")" = "1970-01-01T00:00:00Z" ]
+	[ "$(jq -c 'del(.provenance.inputs)' <<<"$a")" = "$(jq -c 'del(.provenance.inputs)' <<<"$b")" ]
+}
+
+@test "-o writes the report atomically; --residual relative is accepted" {
+	run fit-penalty -o "$BATS_TEST_TMPDIR/r.json" --residual relative "$SYN"
+	assert_success
+	assert_output ""
+	run jq -r '.optimizer.residual' "$BATS_TEST_TMPDIR/r.json"
+	assert_output "relative"
+	run jq -r '.parameters.overlap_penalty.estimate' "$BATS_TEST_TMPDIR/r.json"
+	within "$output" 0.2 0.02
+}
+
+@test "the fixture fits as its generator says" {
+	run fitq '[.steps.used, .parameters.overlap_penalty.estimate] | @tsv' \
+	    "$FIXTURES/fit-penalty/synthetic-h100.ndjson"
+	read -r n o <<<"$output"
+	[ "$n" -eq 1000 ]
+	within "$o" 0.2 0.01
+}
+
+@test "a scale is recovered with --fit b,o,scale" {
+	"$ROOT/test/helpers/fit-synth" --seed 4044 --scale 1.25 "$EVAL" \
+	    >"$BATS_TEST_TMPDIR/sc.ndjson"
+	run fitq '.parameters | [.scale.estimate, .scale.standard_error,
+	    .overlap_penalty.estimate, .overlap_penalty.standard_error] | @tsv' \
+	    --fit b,o,scale "$BATS_TEST_TMPDIR/sc.ndjson"
+	read -r s ss o so <<<"$output"
+	echo "s = $s +- $ss, o = $o +- $so"
+	within "$s" 1.25 "$(awk -v e="$ss" 'BEGIN { print 2 * e }')"
+	within "$o" 0.2 "$(awk -v e="$so" 'BEGIN { print 2 * e }')"
+	# A scale in the data but not fitted: the penalties go wrong.
+	run fitq '.parameters.overlap_penalty.estimate' "$BATS_TEST_TMPDIR/sc.ndjson"
+	! within "$output" 0.2 0.05
+}
+
+@test "--hardware-config-out on BLIS's own file keeps every other field" {
+	require_shared reference/blis/hardware_config.json
+	local in="$SHARED/reference/blis/hardware_config.json" d="$BATS_TEST_TMPDIR"
+	fit-penalty -g H100 --hardware-config "$in" \
+	    --hardware-config-out "$d/hw.json" "$SYN" >"$d/fit.json"
+	run diff <(jq -S 'del(.H100.mixedBatchPenalty, .H100.overlapPenalty)' "$in") \
+	    <(jq -S 'del(.H100.mixedBatchPenalty, .H100.overlapPenalty)' "$d/hw.json")
+	assert_success
+	run jq -r '.H100 | [.mixedBatchPenalty > 0, .overlapPenalty > 0, ._comment != null] | @tsv' "$d/hw.json"
+	assert_output "$(printf 'true\ttrue\ttrue')"
+	# A fitted scale has nowhere to go in the file: a warning says so.
+	run fit-penalty -g H100 --fit b,o,scale --hardware-config-out "$d/hw2.json" "$SYN"
+	assert_success
+	assert_line --index 0 "fit-penalty: $d/hw2.json: holds the penalties only; the fitted overhead and scale have no field in a hardware config"
+}
+
+@test "--prior: bad names and values exit 2" {
+	run fit-penalty --prior z=1 "$SYN"
+	assert_failure 2
+	assert_line --index 0 "fit-penalty: --prior: expected NAME=VALUE with NAME one of b, o, overhead, scale, got 'z=1'"
+	run fit-penalty --prior overhead=-1 "$SYN"
+	assert_failure 2
+	assert_line --index 0 "fit-penalty: --prior: overhead must be at least 0, got '-1'"
+	run fit-penalty --prior scale=0 "$SYN"
+	assert_failure 2
+	run fitq '.parameters.overlap_penalty | [.fitted, .estimate] | @tsv' \
+	    --fit b --prior o=0.2 "$SYN"
+	assert_output "$(printf 'false\t0.2')"
+}
