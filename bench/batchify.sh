@@ -1,0 +1,79 @@
+#!/bin/sh
+# batchify: replay throughput (steps/s, roofline clock) on a generated
+# trace of 1M requests; peak RSS at 1x and 10x trace length (it must not
+# grow: memory follows the requests in flight); timestamps-mode
+# throughput; and expand mode's error: iteration-log counts made from a
+# replay whose compositions are known, expanded, and both timed by the
+# roofline: median and P95 relative error of the estimated steps' time.
+set -eu
+. "$(dirname "$0")/lib.sh"
+: "${BIN:=bin}"
+n=${BENCH_REQUESTS:-1000000}
+gen=fixtures/batchify/genrequests
+m="-m llama-3.1-8b-instruct -g H100"
+
+"$gen" --count "$n" --seed 1 --rate 30 >"$scratch/big"
+"$gen" --count $((n / 10)) --seed 1 --rate 30 >"$scratch/small"
+echo "input: $n requests at 30/s, input 1-4096, output 1-512 tokens" \
+    "(log-uniform)"
+
+# Replay: steps/s with the roofline clock; output counted, not kept.
+t0=$(now)
+# shellcheck disable=SC2086
+steps=$("$BIN/batchify" $m "$scratch/big" | wc -l)
+t1=$(now)
+t=$(echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }')
+echo "replay: $steps steps in $t s: $(rate "$steps" "$t" | cut -d. -f1)" \
+    "steps/s"
+
+# shellcheck disable=SC2086
+r_small=$(peak_rss_kb "$BIN/batchify" $m "$scratch/small")
+# shellcheck disable=SC2086
+r_big=$(peak_rss_kb "$BIN/batchify" $m "$scratch/big")
+echo "peak RSS: $r_small KiB at $((n / 10)) requests, $r_big KiB at $n" \
+    "(ratio $(ratio "$r_big" "$r_small"))"
+
+# Timestamps mode on the replay of the small trace, as token times.
+# shellcheck disable=SC2086
+"$BIN/batchify" $m "$scratch/small" >"$scratch/steps"
+fixtures/batchify/steps2requests "$scratch/small" "$scratch/steps" \
+    >"$scratch/timed"
+tsteps=$(wc -l <"$scratch/steps")
+# shellcheck disable=SC2086
+t=$(seconds "$BIN/batchify" $m "$scratch/timed")
+# shellcheck disable=SC2086
+r_ts=$(peak_rss_kb "$BIN/batchify" $m "$scratch/timed")
+echo "timestamps: $tsteps steps in $t s: $(rate "$tsteps" "$t" |
+    cut -d. -f1) steps/s, peak RSS $r_ts KiB"
+
+# Expand: estimated against true roofline time, step by step.
+"$gen" --count 5000 --seed 2 --rate 30 >"$scratch/req"
+for model in llama-3.1-8b-instruct qwen3-14b; do
+	"$BIN/batchify" -m "$model" -g H100 "$scratch/req" >"$scratch/true"
+	jq -c '{step, n_prefill: (.prefill_requests | length),
+	    prefill_tokens: ([.prefill_requests[].num_new_prefill_tokens] |
+	    add // 0), n_decode: (.decode_requests | length)}' \
+	    "$scratch/true" >"$scratch/agg"
+	"$BIN/roofline-eval" -m "$model" -g H100 "$scratch/true" |
+	    jq .pred_us >"$scratch/p_true"
+	for how in population requests; do
+		if [ "$how" = requests ]; then
+			set -- --requests "$scratch/req"
+		else
+			set --
+		fi
+		"$BIN/batchify" --mode expand "$@" "$scratch/agg" \
+		    >"$scratch/est"
+		"$BIN/roofline-eval" -m "$model" -g H100 "$scratch/est" |
+		    jq .pred_us >"$scratch/p_est"
+		paste "$scratch/p_true" "$scratch/p_est" | awk '{
+			e = ($2 - $1) / $1; print e < 0 ? -e : e }' |
+		    sort -g | awk -v what="$model, from $how" '
+		    { a[NR] = $1 } END {
+			printf "expand (%s): %d steps, relative error of " \
+			    "roofline time: median %.2f%%, P95 %.2f%%, " \
+			    "max %.2f%%\n", what, NR,
+			    100 * a[int((NR + 1) / 2)],
+			    100 * a[int(NR * 0.95 + 0.999)], 100 * a[NR] }'
+	done
+done
