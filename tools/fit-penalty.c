@@ -225,7 +225,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->want[FIT_B] = o->want[FIT_O] = 1;
 	fit_par_zero(&o->prior);
 	o->seed = 1;
-	while ((c = getopt_long(argc, argv, "g:o:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":g:o:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FIT:	opt_fit(o, optarg); break;
 		case OPT_PRIOR:	opt_prior(o, optarg); break;
@@ -268,10 +268,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'q':	o->quiet = 1; break;
 		case 'h':	usage(); exit(0);
 		case 'V':	print_version(); exit(0);
-		default:
-			fprintf(stderr, "Try '%s --help' for more "
-			    "information.\n", err_prog());
-			exit(EXIT_USAGE);
+		default:	bad_option(c, argv);
 		}
 	}
 	if (o->holdout > 0 && o->kfold > 0)
