@@ -98,11 +98,17 @@ static void
 quoted(struct jw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s, *run;
 	char esc[6];
 
 	putc1(w, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
+	for (;;) {
+		/* Plain bytes go in runs: most strings have nothing to escape. */
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		put(w, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"':  put(w, "\\\"", 2); break;
 		case '\\': put(w, "\\\\", 2); break;
@@ -110,14 +116,12 @@ quoted(struct jw *w, const char *s)
 		case '\r': put(w, "\\r", 2); break;
 		case '\t': put(w, "\\t", 2); break;
 		default:
-			if (*p < 0x20) {
-				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[*p >> 4];
-				esc[5] = hex[*p & 15];
-				put(w, esc, 6);
-			} else
-				putc1(w, (char)*p);
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 15];
+			put(w, esc, 6);
 		}
+		p++;
 	}
 	putc1(w, '"');
 }

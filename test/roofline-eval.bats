@@ -33,6 +33,12 @@ mixed() {	# P D C
 	assert_output '{"step":7,"ts_us":81234,"dur_us":3100,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1,"request_id":"r1"}],"note":"x","pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory"}'
 }
 
+@test "strings pass through with quotes, backslashes, controls and UTF-8 intact" {
+	run roofline-eval -m "$M" -g H100 <<<'{"prefill_requests":[],"decode_requests":[],"s":"a\"b\\c\n\t\u0001é€"}'
+	assert_success
+	assert_output --partial '"s":"a\"b\\c\n\t\u0001é€"'
+}
+
 @test "output validates against schemas/eval.schema.json" {
 	"$ROOT/bench/gensteps" --count 200 --seed 3 |
 	    roofline-eval -m "$M" -g H100 >"$BATS_TEST_TMPDIR/e.ndjson"
