@@ -432,3 +432,17 @@ within() {	# est truth tol
 	    --fit b --prior o=0.2 "$SYN"
 	assert_output "$(printf 'false\t0.2')"
 }
+
+@test "--plot draws the fit as SVG and PNG, both valid" {
+	command -v gnuplot >/dev/null || skip "gnuplot not installed"
+	run fit-penalty --plot "$BATS_TEST_TMPDIR/p" "$SYN"
+	assert_success
+	for f in measured-vs-predicted residual-vs-minority; do
+		run /usr/bin/python3 -c "import sys, xml.dom.minidom as m; print(m.parse(sys.argv[1]).documentElement.tagName)" \
+		    "$BATS_TEST_TMPDIR/p/$f.svg"
+		assert_output svg
+		run /usr/bin/python3 -c "import struct, sys; b = open(sys.argv[1], 'rb').read(24); assert b[:8] == b'\\x89PNG\\r\\n\\x1a\\n'; print(*struct.unpack('>II', b[16:24]))" \
+		    "$BATS_TEST_TMPDIR/p/$f.png"
+		assert_output "900 600"
+	done
+}

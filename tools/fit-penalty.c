@@ -35,12 +35,13 @@
 #include "jsonout.h"
 #include "linereader.h"
 #include "outfile.h"
+#include "plot.h"
 #include "progress.h"
 #include "share.h"
 
 enum {
 	OPT_FIT = 0x100, OPT_LOSS, OPT_RESID, OPT_PRIOR, OPT_EXACT,
-	OPT_HOLDOUT, OPT_SEED, OPT_KFOLD, OPT_HWOUT, OPT_HWCONFIG, OPT_RESOUT,
+	OPT_HOLDOUT, OPT_SEED, OPT_KFOLD, OPT_HWOUT, OPT_HWCONFIG, OPT_RESOUT, OPT_PLOT,
 	OPT_PRETTY, OPT_SKIP_BAD, OPT_KEEP_DUMMY
 };
 
@@ -62,7 +63,7 @@ struct opts {
 	double	 holdout;
 	long	 kfold;
 	unsigned long seed;
-	const char *out, *hw_out, *hw_name, *hw_config, *res_out;
+	const char *out, *hw_out, *hw_name, *hw_config, *res_out, *plot_dir;
 	double	 outlier_cut;
 };
 
@@ -111,6 +112,7 @@ usage(void)
 	    "from\n"
 	    "      --hardware-config-out FILE write it with the fitted "
 	    "penalties\n"
+	    "      --plot DIR                 plots of the fit (needs gnuplot)\n"
 	    "      --residuals FILE           write per-step residuals "
 	    "(NDJSON)\n"
 	    "  -o, --output FILE              write the report to FILE "
@@ -209,6 +211,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "hardware-config", required_argument, NULL, OPT_HWCONFIG },
 		{ "hardware-config-out", required_argument, NULL, OPT_HWOUT },
 		{ "residuals", required_argument, NULL, OPT_RESOUT },
+		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
@@ -262,6 +265,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_HWCONFIG: o->hw_config = optarg; break;
 		case OPT_HWOUT:	o->hw_out = optarg; break;
 		case OPT_RESOUT: o->res_out = optarg; break;
+		case OPT_PLOT:	o->plot_dir = optarg; break;
 		case 'o':	o->out = optarg; break;
 		case OPT_PRETTY: o->pretty = 1; break;
 		case OPT_SKIP_BAD: o->skip_bad = 1; break;
@@ -873,6 +877,55 @@ write_residuals(const char *path, const struct fit_out *f)
 	out_close(fp);
 }
 
+/*
+ * --plot: measured against predicted step time (log-log, by step kind)
+ * and the residual against the minority fraction of mixed steps.
+ */
+static void
+write_plots(const char *dir, const struct fit_out *f)
+{
+	static const char *const kinds[] = { "pure prefill", "pure decode",
+	    "mixed" };
+	const struct fit_problem *pb = &f->pb;
+	struct fit_step st;
+	double *pred = xmalloc((pb->n ? pb->n : 1) * sizeof(double));
+	double *meas = xmalloc((pb->n ? pb->n : 1) * sizeof(double));
+	double *mf = xmalloc((pb->n ? pb->n : 1) * sizeof(double));
+	double *res = xmalloc((pb->n ? pb->n : 1) * sizeof(double));
+	int *grp = xmalloc((pb->n ? pb->n : 1) * sizeof(int));
+	size_t k, i, nmixed = 0;
+	int *mixed_grp;
+
+	for (k = 0; k < pb->n; k++) {
+		i = fit_pb_step(pb, k);
+		fit_data_step(pb->d, i, &st);
+		pred[k] = fit_predict(&f->r.sol.est, &st);
+		meas[k] = pb->d->dur_us[i];
+		grp[k] = pb->d->kind[i] == FIT_PREFILL ? 0 :
+		    pb->d->kind[i] == FIT_DECODE ? 1 : 2;
+		if (grp[k] == 2) {
+			mf[nmixed] = st.mf;
+			res[nmixed++] = log(meas[k] / pred[k]);
+		}
+	}
+	mixed_grp = xmalloc((nmixed ? nmixed : 1) * sizeof(int));
+	memset(mixed_grp, 0, (nmixed ? nmixed : 1) * sizeof(int));
+	if (plot_scatter(dir, "measured-vs-predicted", "step time after the fit",
+	    "predicted (us)", "measured (us)", pred, meas, grp, kinds, 3, pb->n,
+	    1, 1) < 0 || plot_scatter(dir, "residual-vs-minority",
+	    "mixed steps: log(measured / predicted)", "minority fraction",
+	    "residual", mf, res, mixed_grp, kinds + 2, 1, nmixed, 0, 0) < 0) {
+		if (plot_unavailable())
+			warnmsg("no plots: gnuplot is not installed or failed");
+	}
+	free(pred);
+	free(meas);
+	free(mf);
+	free(res);
+	free(grp);
+	free(mixed_grp);
+}
+
 /* The hardware config to edit, loaded and checked before any fitting. */
 static cJSON *
 hw_load(const struct opts *o, char *path, size_t sz)
@@ -976,6 +1029,8 @@ main(int argc, char **argv)
 		die(EXIT_DATA, "%s", msg);
 	if (o.res_out != NULL)
 		write_residuals(o.res_out, &f);
+	if (o.plot_dir != NULL)
+		write_plots(o.plot_dir, &f);
 	if (hwdoc != NULL)
 		write_hw(&o, hwdoc, &f);
 	out = out_open(o.out);

@@ -655,7 +655,8 @@ plot_cdfs(const struct run *r, const char *dir)
 	for (i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
 		const struct series *s = &r->m[which[i]];
 
-		snprintf(title, sizeof(title), "%s CDF", metric_names[which[i]]);
+		snprintf(title, sizeof(title), "%s: predicted and measured, "
+		    "CDF over requests", which[i] == M_TTFT ? "TTFT" : "E2E");
 		if (plot_cdf(dir, metric_names[which[i]], title, s->pred,
 		    s->n, s->meas, s->n) < 0 && plot_unavailable()) {
 			warnmsg("no plots: gnuplot is not installed or "
