@@ -17,7 +17,7 @@ static void
 check_request(const cJSON *obj, int flags)
 {
 	struct request r;
-	struct jerr e;
+	struct jerr e = { "" };
 
 	if (request_from_json(obj, flags, &r, &e) < 0) {
 		if (e.msg[0] == '\0')
@@ -40,7 +40,7 @@ static void
 check_agg(const cJSON *obj, struct bf_expand *x, struct step *st)
 {
 	struct bf_agg a;
-	struct jerr e;
+	struct jerr e = { "" };
 
 	if (bf_agg_from_json(obj, &a, &e) < 0)
 		return;
@@ -58,7 +58,7 @@ check_agg(const cJSON *obj, struct bf_expand *x, struct step *st)
 static void
 one_line(const char *line, size_t len, struct bf_expand *x, struct step *st)
 {
-	struct jerr e;
+	struct jerr e = { "" };
 	cJSON *obj;
 
 	if ((obj = json_parse_line(line, len, &e)) == NULL)

@@ -15,6 +15,8 @@ jerr_set(struct jerr *e, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* e->msg is written here, never read: callers need not clear it. */
+	/* cppcheck-suppress ctuuninitvar */
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 }
