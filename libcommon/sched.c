@@ -180,6 +180,12 @@ sched_nwaiting(const struct sched *s)
 }
 
 int64_t
+sched_kv_blocks(const struct sched *s)
+{
+	return s->c.kv_blocks;
+}
+
+int64_t
 sched_kv_used(const struct sched *s)
 {
 	return s->kv_used;

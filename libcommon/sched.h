@@ -71,6 +71,7 @@ int sched_idle(const struct sched *s);
 size_t sched_nrunning(const struct sched *s);
 size_t sched_nwaiting(const struct sched *s);
 int64_t sched_kv_used(const struct sched *s);
+int64_t sched_kv_blocks(const struct sched *s);	/* capacity; 0 unlimited */
 int64_t sched_preemptions(const struct sched *s);
 
 /*

@@ -19,17 +19,18 @@
 #include "jsonin.h"
 #include "jsonout.h"
 #include "outfile.h"
+#include "replay.h"
 #include "request.h"
 #include "rlopts.h"
 #include "roofline.h"
 #include "sched.h"
+#include "schedopts.h"
 #include "step.h"
 
 enum mode { MODE_AUTO, MODE_REPLAY, MODE_TIMESTAMPS, MODE_EXPAND };
 
 enum {
-	OPT_MODE = RL_OPT_NEXT, OPT_MAX_SEQS, OPT_MAX_TOKENS, OPT_LONG_PREFILL,
-	OPT_KV_BLOCKS, OPT_BLOCK_SIZE, OPT_STEP_US, OPT_MERGE_US,
+	OPT_MODE = SCHED_OPT_NEXT, OPT_STEP_US, OPT_MERGE_US,
 	OPT_SORT_WINDOW, OPT_STRICT, OPT_SKIP_BAD, OPT_CSV, OPT_CONTEXT,
 	OPT_REQUESTS
 };
@@ -46,6 +47,12 @@ struct out {
 	struct csvw csv;
 	int	 csv_mode;
 	int64_t	 steps;
+};
+
+/* What the replay loop's hooks need. */
+struct replay_ctx {
+	struct clock *ck;
+	struct out *out;
 };
 
 struct opts {
@@ -205,91 +212,33 @@ step_time(void *ctx, const struct step *st)
 
 /* --- replay --------------------------------------------------------- */
 
-/*
- * A request that could never fit the KV cache is bad data: reported, and
- * never queued (it would wait forever).  1 if rec is one.
- */
-static int
-never_fits(const struct sched *s, const struct bf_rec *rec,
-    const struct opts *o)
+static int64_t
+replay_step_time(void *ctx, const struct step *st)
 {
-	int64_t need = sched_too_big(s, rec->r.input_tokens,
-	    rec->r.output_tokens);
-
-	if (need == 0)
-		return 0;
-	warnat(rec->file, rec->r.line, "request \"%s\" needs %lld KV blocks "
-	    "at its longest (%lld tokens), more than --kv-blocks %lld: it "
-	    "can never run", rec->r.id, (long long)need,
-	    (long long)(rec->r.input_tokens + rec->r.output_tokens - 1),
-	    (long long)o->sc.kv_blocks);
-	if (!o->skip_bad)
-		exit(EXIT_DATA);
-	return 1;
+	return step_time(((struct replay_ctx *)ctx)->ck, st);
 }
 
-/* Queue every request arrived by now. */
 static void
-admit(struct bf_src *src, struct sched *s, int64_t now,
-    const struct opts *o)
+replay_running(void *ctx, const struct step *st, int64_t start, int64_t dur)
 {
-	struct bf_rec *p, rec;
-
-	while ((p = bf_src_peek(src)) != NULL && p->r.arrival_us <= now) {
-		bf_src_pop(src, &rec);
-		if (never_fits(s, &rec, o)) {
-			src->skipped++;
-			src->records--;
-		} else
-			sched_submit(s, rec.r.id, rec.r.arrival_us,
-			    rec.r.input_tokens, rec.r.output_tokens);
-		request_free(&rec.r);
-	}
+	write_step(((struct replay_ctx *)ctx)->out, st, start, dur, 0, 0);
 }
 
 static void
 replay(struct bf_src *src, const struct opts *o, struct clock *ck,
     struct out *out)
 {
+	struct replay_ctx rc = { ck, out };
+	struct replay_hooks h = { .ctx = &rc, .step_time = replay_step_time,
+	    .running = replay_running, .skip_bad = o->skip_bad };
 	char why[128];
 	struct sched *s;
-	struct bf_rec *next;
-	struct step st;
-	int64_t now = 0, dur;
-	int empty = 0;
 
 	if ((s = sched_new(&o->sc, why, sizeof(why))) == NULL) {
 		usage_error("%s", why);
 		return;		/* not reached; for cppcheck */
 	}
-	step_init(&st);
-	for (;;) {
-		if (sched_idle(s)) {
-			if ((next = bf_src_peek(src)) == NULL)
-				break;
-			/* Idle: the next step starts when work arrives. */
-			if (next->r.arrival_us > now)
-				now = next->r.arrival_us;
-		}
-		admit(src, s, now, o);
-		if (sched_idle(s))
-			continue;
-		sched_form(s, &st);
-		if (st.n_prefill + st.n_decode == 0) {
-			/* Only after preempting everything; then it runs. */
-			if (++empty > 1)
-				die(EXIT_DATA, "internal error: the scheduler "
-				    "made no progress at %lld us",
-				    (long long)now);
-			continue;
-		}
-		empty = 0;
-		dur = step_time(ck, &st);
-		write_step(out, &st, now, dur, 0, 0);
-		sched_commit(s);
-		now += dur;
-	}
-	step_free(&st);
+	replay_run(src, s, &h);
 	sched_free(s);
 }
 
@@ -478,23 +427,6 @@ take(struct opts *o, int c, const char *arg)
 
 	switch (c) {
 	case OPT_MODE:	o->mode = parse_mode(arg); break;
-	case OPT_MAX_SEQS:
-		o->sc.max_num_seqs = opt_int("--max-num-seqs", arg, 1, big);
-		break;
-	case OPT_MAX_TOKENS:
-		o->sc.max_batched_tokens = opt_int("--max-num-batched-tokens",
-		    arg, 1, big);
-		break;
-	case OPT_LONG_PREFILL:
-		o->sc.long_prefill_threshold = opt_int(
-		    "--long-prefill-token-threshold", arg, 0, big);
-		break;
-	case OPT_KV_BLOCKS:
-		o->sc.kv_blocks = opt_int("--kv-blocks", arg, 1, big);
-		break;
-	case OPT_BLOCK_SIZE:
-		o->sc.block_size = opt_int("--block-size", arg, 1, 1 << 20);
-		break;
 	case OPT_STEP_US:
 		o->step_us = opt_int("--step-us", arg, 1, big);
 		break;
@@ -524,13 +456,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	static const struct option longopts[] = {
 		RL_LONGOPTS,
 		{ "mode", required_argument, NULL, OPT_MODE },
-		{ "max-num-seqs", required_argument, NULL, OPT_MAX_SEQS },
-		{ "max-num-batched-tokens", required_argument, NULL,
-		    OPT_MAX_TOKENS },
-		{ "long-prefill-token-threshold", required_argument, NULL,
-		    OPT_LONG_PREFILL },
-		{ "kv-blocks", required_argument, NULL, OPT_KV_BLOCKS },
-		{ "block-size", required_argument, NULL, OPT_BLOCK_SIZE },
+		SCHED_LONGOPTS,
 		{ "step-us", required_argument, NULL, OPT_STEP_US },
 		{ "merge-us", required_argument, NULL, OPT_MERGE_US },
 		{ "sort-window", required_argument, NULL, OPT_SORT_WINDOW },
@@ -557,7 +483,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    NULL)) != -1) {
 		if (c == '?' || c == ':')
 			bad_option(c, argv);
-		if (!rl_opts_take(&o->ro, c, optarg))
+		if (!rl_opts_take(&o->ro, c, optarg) &&
+		    !sched_opts_take(&o->sc, c, optarg))
 			take(o, c, optarg);
 	}
 	o->have_rl = o->ro.model != NULL || o->ro.hardware != NULL;

@@ -20,17 +20,18 @@
 #include "outfile.h"
 #include "plot.h"
 #include "ptrmap.h"
+#include "replay.h"
 #include "request.h"
 #include "rlopts.h"
 #include "roofline.h"
 #include "sched.h"
+#include "schedopts.h"
 #include "stats.h"
 #include "step.h"
 
 enum {
-	OPT_MAX_SEQS = RL_OPT_NEXT, OPT_MAX_TOKENS, OPT_LONG_PREFILL,
-	OPT_KV_BLOCKS, OPT_BLOCK_SIZE, OPT_SORT_WINDOW, OPT_STRICT,
-	OPT_SKIP_BAD, OPT_SUMMARY, OPT_JSON, OPT_TOKENS, OPT_PLOT
+	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SKIP_BAD,
+	OPT_SUMMARY, OPT_JSON, OPT_TOKENS, OPT_PLOT
 };
 
 struct opts {
@@ -81,7 +82,7 @@ struct run {
 	struct reorder ro;
 	uint64_t admitted;
 	struct series m[NMETRIC];
-	long	 requests, failed, never_fit, steps;
+	long	 requests, failed, skipped, steps;
 };
 
 static void
@@ -353,8 +354,9 @@ finish(struct run *r, const struct life *l, const struct sched_req *sr)
 /* --- the replay ---------------------------------------------------- */
 
 static int64_t
-step_time(const struct run *r, const struct step *st)
+step_time(void *ctx, const struct step *st)
 {
+	const struct run *r = ctx;
 	struct roofline_result res;
 
 	/* As BLIS's StepTime: at least 1 us, so the clock always moves. */
@@ -362,46 +364,18 @@ step_time(const struct run *r, const struct step *st)
 	return res.pred_us > 1 ? res.pred_us : 1;
 }
 
-static int
-never_fits(struct run *r, const struct bf_rec *rec)
-{
-	int64_t need = sched_too_big(r->s, rec->r.input_tokens,
-	    rec->r.output_tokens);
-
-	if (need == 0)
-		return 0;
-	warnat(rec->file, rec->r.line, "request \"%s\" needs %lld KV blocks "
-	    "at its longest, more than --kv-blocks %lld: it can never run",
-	    rec->r.id, (long long)need, (long long)r->o->sc.kv_blocks);
-	if (!r->o->skip_bad)
-		exit(EXIT_DATA);
-	r->never_fit++;
-	return 1;
-}
-
-/* Queue every request arrived by now.  bf_src has already set aside the
- * failed ones: their counts describe what was asked, not what ran. */
 static void
-admit(struct run *r, struct bf_src *src, int64_t now)
+queued(void *ctx, struct sched_req *sr, const struct request *rq)
 {
-	struct bf_rec *p, rec;
-	struct sched_req *sr;
+	struct run *r = ctx;
 
-	while ((p = bf_src_peek(src)) != NULL && p->r.arrival_us <= now) {
-		bf_src_pop(src, &rec);
-		if (!never_fits(r, &rec)) {
-			sr = sched_submit(r->s, rec.r.id, rec.r.arrival_us,
-			    rec.r.input_tokens, rec.r.output_tokens);
-			sr->user = life_new(&rec.r, r->admitted++);
-			ptrmap_put(&r->lives, sr->id, sr);
-			r->requests++;
-		}
-		request_free(&rec.r);
-	}
+	sr->user = life_new(rq, r->admitted++);
+	ptrmap_put(&r->lives, sr->id, sr);
+	r->requests++;
 }
 
 static struct sched_req *
-running(const struct run *r, const struct step_req *e)
+running_req(const struct run *r, const struct step_req *e)
 {
 	struct sched_req *sr = ptrmap_get(&r->lives, e->request_id);
 
@@ -417,7 +391,7 @@ mark_started(struct run *r, const struct step_req *e, size_t n, int64_t now)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		l = running(r, &e[i])->user;
+		l = running_req(r, &e[i])->user;
 		if (l->first_run_us < 0)
 			l->first_run_us = now;
 	}
@@ -431,7 +405,7 @@ emit_tokens(struct run *r, const struct step_req *e, size_t n, int64_t end)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		sr = running(r, &e[i]);
+		sr = running_req(r, &e[i]);
 		while (((struct life *)sr->user)->seen < sr->generated)
 			life_token(sr->user, end);
 	}
@@ -452,16 +426,22 @@ retire(struct run *r)
 }
 
 static void
-run_step(struct run *r, struct step *st, int64_t *now)
+running(void *ctx, const struct step *st, int64_t start, int64_t dur)
 {
-	int64_t dur = step_time(r, st);
+	struct run *r = ctx;
 
-	mark_started(r, st->prefill, st->n_prefill, *now);
-	mark_started(r, st->decode, st->n_decode, *now);
-	sched_commit(r->s);
-	*now += dur;
-	emit_tokens(r, st->prefill, st->n_prefill, *now);
-	emit_tokens(r, st->decode, st->n_decode, *now);
+	(void)dur;
+	mark_started(r, st->prefill, st->n_prefill, start);
+	mark_started(r, st->decode, st->n_decode, start);
+}
+
+static void
+ran(void *ctx, const struct step *st, int64_t end)
+{
+	struct run *r = ctx;
+
+	emit_tokens(r, st->prefill, st->n_prefill, end);
+	emit_tokens(r, st->decode, st->n_decode, end);
 	retire(r);
 	r->steps++;
 }
@@ -469,35 +449,11 @@ run_step(struct run *r, struct step *st, int64_t *now)
 static void
 replay(struct run *r, struct bf_src *src)
 {
-	struct bf_rec *next;
-	struct step st;
-	int64_t now = 0;
-	int empty = 0;
+	const struct replay_hooks h = { .ctx = r, .step_time = step_time,
+	    .queued = queued, .running = running, .ran = ran,
+	    .skip_bad = r->o->skip_bad };
 
-	step_init(&st);
-	for (;;) {
-		if (sched_idle(r->s)) {
-			if ((next = bf_src_peek(src)) == NULL)
-				break;
-			if (next->r.arrival_us > now)
-				now = next->r.arrival_us;
-		}
-		admit(r, src, now);
-		if (sched_idle(r->s))
-			continue;
-		sched_form(r->s, &st);
-		if (st.n_prefill + st.n_decode == 0) {
-			/* Only after preempting everything; then it runs. */
-			if (++empty > 1)
-				die(EXIT_DATA, "internal error: the scheduler "
-				    "made no progress at %lld us",
-				    (long long)now);
-			continue;
-		}
-		empty = 0;
-		run_step(r, &st, &now);
-	}
-	step_free(&st);
+	replay_run(src, r->s, &h);
 }
 
 /* --- the report ---------------------------------------------------- */
@@ -571,7 +527,7 @@ report_json(const struct run *r, FILE *fp)
 	jw_kint(&w, "requests", r->requests);
 	jw_kint(&w, "steps", r->steps);
 	jw_kint(&w, "failed_not_replayed", r->failed);
-	jw_kint(&w, "never_fit_skipped", r->never_fit);
+	jw_kint(&w, "skipped", r->skipped);
 	for (m = 0; m < NMETRIC; m++) {
 		summarize(&r->m[m], &sm);
 		jw_key(&w, metric_names[m]);
@@ -619,8 +575,8 @@ report_table(const struct run *r, FILE *fp)
 	    r->steps);
 	if (r->failed > 0)
 		fprintf(fp, "; %ld failed requests not replayed", r->failed);
-	if (r->never_fit > 0)
-		fprintf(fp, "; %ld that could never fit skipped", r->never_fit);
+	if (r->skipped > 0)
+		fprintf(fp, "; %ld skipped", r->skipped);
 	fprintf(fp, "\n\n%-5s %6s %8s %7s  %-4s %12s %12s %8s\n", "", "n",
 	    "MAPE %", "r", "pct", "predicted", "measured", "err %");
 	for (m = 0; m < NMETRIC; m++) {
@@ -671,26 +627,7 @@ plot_cdfs(const struct run *r, const char *dir)
 static void
 take(struct opts *o, int c, const char *arg)
 {
-	const int64_t big = 1LL << 40;
-
 	switch (c) {
-	case OPT_MAX_SEQS:
-		o->sc.max_num_seqs = opt_int("--max-num-seqs", arg, 1, big);
-		break;
-	case OPT_MAX_TOKENS:
-		o->sc.max_batched_tokens = opt_int("--max-num-batched-tokens",
-		    arg, 1, big);
-		break;
-	case OPT_LONG_PREFILL:
-		o->sc.long_prefill_threshold = opt_int(
-		    "--long-prefill-token-threshold", arg, 0, big);
-		break;
-	case OPT_KV_BLOCKS:
-		o->sc.kv_blocks = opt_int("--kv-blocks", arg, 1, big);
-		break;
-	case OPT_BLOCK_SIZE:
-		o->sc.block_size = opt_int("--block-size", arg, 1, 1 << 20);
-		break;
 	case OPT_SORT_WINDOW:
 		o->window = opt_int("--sort-window", arg, 0, 1 << 26);
 		break;
@@ -710,13 +647,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		RL_LONGOPTS,
-		{ "max-num-seqs", required_argument, NULL, OPT_MAX_SEQS },
-		{ "max-num-batched-tokens", required_argument, NULL,
-		    OPT_MAX_TOKENS },
-		{ "long-prefill-token-threshold", required_argument, NULL,
-		    OPT_LONG_PREFILL },
-		{ "kv-blocks", required_argument, NULL, OPT_KV_BLOCKS },
-		{ "block-size", required_argument, NULL, OPT_BLOCK_SIZE },
+		SCHED_LONGOPTS,
 		{ "sort-window", required_argument, NULL, OPT_SORT_WINDOW },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
@@ -738,7 +669,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->window = 4096;
 	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS "o:qhV",
 	    longopts, NULL)) != -1) {
-		if (rl_opts_take(&o->ro, c, optarg))
+		if (rl_opts_take(&o->ro, c, optarg) ||
+		    sched_opts_take(&o->sc, c, optarg))
 			continue;
 		if (c == 'h') {
 			usage();
@@ -790,6 +722,7 @@ main(int argc, char **argv)
 	replay(&r, &src);
 	bf_src_report(&src);
 	r.failed = src.failed;
+	r.skipped = src.skipped;
 	if (o.summary && o.json)
 		report_json(&r, out);
 	else if (o.summary)
