@@ -90,12 +90,8 @@ pred() {	# step-json: roofline-eval's pred_us on llama-3.1-8b / H100
 	assert_success
 	for p in ttft e2e; do
 		assert_file_exists "$BATS_TEST_TMPDIR/plots/$p.svg"
-		run /usr/bin/python3 -c "import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); print(d.documentElement.tagName)" \
-		    "$BATS_TEST_TMPDIR/plots/$p.svg"
-		assert_output svg
-		run /usr/bin/python3 -c "import struct, sys; b = open(sys.argv[1], 'rb').read(24); assert b[:8] == b'\x89PNG\r\n\x1a\n'; print(*struct.unpack('>II', b[16:24]))" \
-		    "$BATS_TEST_TMPDIR/plots/$p.png"
-		assert_output "900 600"
+		assert_svg "$BATS_TEST_TMPDIR/plots/$p.svg"
+		assert_png_size "$BATS_TEST_TMPDIR/plots/$p.png" "900 600"
 	done
 }
 

@@ -22,3 +22,15 @@ require_shared() {
 schema_check() {	# schema-file ndjson-file
 	/usr/bin/python3 "$ROOT/test/helpers/schema_check.py" "$@"
 }
+
+# A plot file is what it says: the SVG parses to an <svg> document, the
+# PNG has the signature and the given size.
+assert_svg() {	# file
+	run /usr/bin/python3 -c "import sys, xml.dom.minidom as m; print(m.parse(sys.argv[1]).documentElement.tagName)" "$1"
+	assert_output svg
+}
+
+assert_png_size() {	# file "W H"
+	run /usr/bin/python3 -c "import struct, sys; b = open(sys.argv[1], 'rb').read(24); assert b[:8] == b'\\x89PNG\\r\\n\\x1a\\n'; print(*struct.unpack('>II', b[16:24]))" "$1"
+	assert_output "$2"
+}
