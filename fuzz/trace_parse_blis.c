@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "fmt_blis.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "lines.h"
 
 static void
 one(char *line, size_t len)
@@ -36,32 +35,4 @@ one(char *line, size_t len)
 	memcpy(buf, line, len + 1);
 	(void)fmt_blis_columns(buf, len, &cols, &e);
 	free(buf);
-}
-
-/* The input as NUL-terminated lines, as the line reader gives them. */
-static void
-each_line(const uint8_t *data, size_t size, void (*fn)(char *, size_t))
-{
-	char *buf = malloc(size + 1);
-	size_t start = 0, i;
-
-	if (buf == NULL)
-		return;
-	memcpy(buf, data, size);
-	buf[size] = '\0';
-	for (i = 0; i <= size; i++) {
-		if (i < size && buf[i] != '\n')
-			continue;
-		buf[i] = '\0';
-		fn(buf + start, i - start);
-		start = i + 1;
-	}
-	free(buf);
-}
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	each_line(data, size, one);
-	return 0;
 }
