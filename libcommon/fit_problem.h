@@ -23,6 +23,7 @@ struct fit_problem {
 	enum fit_resid resid;
 	enum fit_loss loss;
 	double	 h_unit;	/* typical step time, us: the overhead's scale */
+	int	 max_iter;	/* solver iterations a run; 0: the default */
 };
 
 static inline size_t

@@ -184,7 +184,8 @@ gsl_why(int status)
 {
 	switch (status) {
 	case GSL_EMAXITER:
-		return "no convergence after 200 iterations";
+		return "still moving when the iteration limit was reached "
+		    "(--max-iter)";
 	case GSL_EDOM:
 		return "a candidate gave a non-finite residual";
 	default:
@@ -232,13 +233,15 @@ static int
 drive(const struct ctx *c, gsl_multilarge_nlinear_workspace *w,
     size_t *iters)
 {
+	const size_t max_iter = c->pb->max_iter > 0 ? (size_t)c->pb->max_iter :
+	    MAX_ITER;
 	struct fit_par prev, cur;
 	double dx[FIT_NPAR], cost, pcost = ws_cost(w);
 	size_t it;
 	int st, info, still = 0;
 
 	unpack(c, gsl_multilarge_nlinear_position(w), &prev, dx);
-	for (it = 0; it < MAX_ITER; it++) {
+	for (it = 0; it < max_iter; it++) {
 		st = gsl_multilarge_nlinear_iterate(w);
 		if (st == GSL_ENOPROG)
 			break;
@@ -262,7 +265,7 @@ drive(const struct ctx *c, gsl_multilarge_nlinear_workspace *w,
 		}
 	}
 	*iters += it;
-	if (it == MAX_ITER)
+	if (it == max_iter)
 		return GSL_EMAXITER;
 	return st == GSL_ENOPROG ? GSL_SUCCESS : st;
 }

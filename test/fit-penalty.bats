@@ -207,6 +207,25 @@ within() {	# est truth tol
 	! within "$b" "$b0" 0.03
 }
 
+@test "2 % of steps 10x slower, on steps that inform b: huber within 0.03 of both" {
+	local d="$BATS_TEST_TMPDIR" q
+	q='.parameters | [.mixed_batch_penalty.estimate, .overlap_penalty.estimate] | @tsv'
+	"$ROOT/test/helpers/fit-balanced-steps" 3000 |
+	    roofline-eval -m llama-3.1-8b-instruct -g H100 \
+	    --mixed-batch-penalty 0.3 --overlap-penalty 0.2 >"$d/eval.ndjson"
+	"$ROOT/test/helpers/fit-synth" --seed 2022 --outliers 0.02 \
+	    "$d/eval.ndjson" >"$d/out.ndjson"
+	run fitq "$q" --loss huber "$d/out.ndjson"
+	read -r b o <<<"$output"
+	echo "huber: b = $b, o = $o"
+	within "$b" 0.3 0.03
+	within "$o" 0.2 0.03
+	run fitq "$q" "$d/out.ndjson"
+	read -r b o <<<"$output"
+	echo "least squares: b = $b, o = $o"
+	! within "$o" 0.2 0.03
+}
+
 @test "--outlier-cut drops and counts the outliers" {
 	"$ROOT/test/helpers/fit-synth" --seed 2022 --outliers 0.02 "$EVAL" \
 	    >"$BATS_TEST_TMPDIR/out.ndjson"
@@ -441,4 +460,13 @@ within() {	# est truth tol
 		assert_svg "$BATS_TEST_TMPDIR/p/$f.svg"
 		assert_png_size "$BATS_TEST_TMPDIR/p/$f.png" "900 600"
 	done
+}
+
+@test "a fit that does not converge is exit 1 with the reason" {
+	run fit-penalty --max-iter 1 "$SYN"
+	assert_failure 1
+	assert_output "fit-penalty: fit did not converge: still moving when the iteration limit was reached (--max-iter)"
+	run fit-penalty --max-iter 0 "$SYN"
+	assert_failure 2
+	assert_line -n 0 "fit-penalty: --max-iter: must be a whole number from 1 to 100000, got '0'"
 }

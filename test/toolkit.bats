@@ -62,6 +62,20 @@ setup() {
 	run env -u ROOFTRACE_SHARE "$d/usr/bin/roofline-eval" -m llama-3.1-8b-instruct -g H100 \
 	    <<<'{"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}]}'
 	assert_output --partial '"pred_us":3065'
+	# Every installed program, in the whole pipeline, from that tree alone.
+	local b="$d/usr/bin" m="-m llama-3.1-8b-instruct -g H100"
+	run env -u ROOFTRACE_SHARE bash -c "
+		'$b/trace-parse' '$ROOT/fixtures/demo/bench-serve.json' >'$BATS_TEST_TMPDIR/req' &&
+		'$b/batchify' '$BATS_TEST_TMPDIR/req' >'$BATS_TEST_TMPDIR/steps' &&
+		'$b/roofline-eval' $m '$BATS_TEST_TMPDIR/steps' |
+		'$b/fit-penalty' -g H100 --exact-only \
+		    --hardware-config-out '$BATS_TEST_TMPDIR/hw.json' >'$BATS_TEST_TMPDIR/fit' &&
+		'$b/trace-replay' $m --hardware-config '$BATS_TEST_TMPDIR/hw.json' \
+		    --summary --json '$BATS_TEST_TMPDIR/req' | jq .requests"
+	assert_success
+	assert_output 600
+	run jq -r '.parameters.overlap_penalty.identifiability.status' "$BATS_TEST_TMPDIR/fit"
+	assert_output "well determined"
 	run make -C "$ROOT" -s uninstall DESTDIR="$d" PREFIX=/usr
 	assert_success
 	assert_file_not_exists "$d/usr/bin/roofline-eval"

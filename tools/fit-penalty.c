@@ -42,7 +42,7 @@
 enum {
 	OPT_FIT = 0x100, OPT_LOSS, OPT_RESID, OPT_PRIOR, OPT_EXACT,
 	OPT_HOLDOUT, OPT_SEED, OPT_KFOLD, OPT_HWOUT, OPT_HWCONFIG, OPT_RESOUT, OPT_PLOT,
-	OPT_PRETTY, OPT_SKIP_BAD, OPT_KEEP_DUMMY
+	OPT_PRETTY, OPT_SKIP_BAD, OPT_KEEP_DUMMY, OPT_MAX_ITER
 };
 
 enum excl { EX_NO_DUR, EX_DUMMY, EX_ESTIMATED, EX_EMPTY, EX_OUTLIER, EX_N };
@@ -59,7 +59,7 @@ struct opts {
 	struct fit_par prior;
 	enum fit_loss loss;
 	enum fit_resid resid;
-	int	 exact_only, keep_dummy, skip_bad, quiet, pretty;
+	int	 exact_only, keep_dummy, skip_bad, quiet, pretty, max_iter;
 	double	 holdout;
 	long	 kfold;
 	unsigned long seed;
@@ -100,6 +100,8 @@ usage(void)
 	    "      --residual log|relative    residual form (default log)\n"
 	    "      --exact-only               exclude steps marked estimated\n"
 	    "      --keep-dummy               fit dummy steps too\n"
+	    "      --max-iter N               solver iterations a start "
+	    "(default 200)\n"
 	    "      --outlier-cut K            drop steps beyond K robust "
 	    "scales, refit\n"
 	    "      --holdout FRACTION         hold out a random fraction for "
@@ -203,6 +205,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "residual", required_argument, NULL, OPT_RESID },
 		{ "exact-only", no_argument, NULL, OPT_EXACT },
 		{ "keep-dummy", no_argument, NULL, OPT_KEEP_DUMMY },
+		{ "max-iter", required_argument, NULL, OPT_MAX_ITER },
 		{ "outlier-cut", required_argument, NULL, 'x' },
 		{ "holdout", required_argument, NULL, OPT_HOLDOUT },
 		{ "kfold", required_argument, NULL, OPT_KFOLD },
@@ -242,6 +245,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_EXACT:	o->exact_only = 1; break;
 		case OPT_KEEP_DUMMY: o->keep_dummy = 1; break;
+		case OPT_MAX_ITER:
+			o->max_iter = (int)opt_int("--max-iter", optarg, 1,
+			    100000);
+			break;
 		case 'x':
 			o->outlier_cut = opt_double("--outlier-cut", optarg);
 			if (o->outlier_cut <= 0)
@@ -372,6 +379,7 @@ problem_init(struct fit_problem *pb, const struct opts *o,
 	pb->prior = o->prior;
 	pb->resid = o->resid;
 	pb->loss = o->loss;
+	pb->max_iter = o->max_iter;
 	pb->h_unit = median_dur(d);
 }
 
