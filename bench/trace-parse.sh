@@ -4,22 +4,25 @@
 # and a vLLM iteration log, and peak RSS at a small and a large size (it
 # must stay flat: the readers stream).
 #
-# usage: bench/trace-parse.sh [--mb N] [--small-mb N] [--keep DIR]
-#   --mb N        size of the large inputs in MB (default 300; kept modest
-#                 so the bench runs on a laptop in about a minute)
+# usage: bench/trace-parse.sh [--mb N] [--small-mb N] [--rss-mb N] [--keep DIR]
+#   --mb N        size of the throughput inputs in MB (default 300: miller
+#                 beside it takes over a minute at that size)
 #   --small-mb N  size of the small inputs for the RSS check (default 10)
+#   --rss-mb N    size of the largest inputs for the RSS check (default
+#                 1000; trace-parse alone reads them, one at a time)
 #   --keep DIR    generate into DIR and keep the files (default: a
 #                 temporary directory, removed at exit)
 # BIN names the directory holding trace-parse (default: ./bin).
 set -eu
 
-big=300 small=10 dir=
+big=300 small=10 huge=1000 dir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--mb)       big=$2; shift 2 ;;
 	--small-mb) small=$2; shift 2 ;;
+	--rss-mb)   huge=$2; shift 2 ;;
 	--keep)     dir=$2; shift 2 ;;
-	*) echo "usage: bench/trace-parse.sh [--mb N] [--small-mb N] [--keep DIR]" >&2
+	*) echo "usage: bench/trace-parse.sh [--mb N] [--small-mb N] [--rss-mb N] [--keep DIR]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -116,11 +119,16 @@ row vllm.log "trace-parse" "$dir/vllm-big.log" "$TP" -q
 row vllm.log "wc -l" "$dir/vllm-big.log" wc -l
 echo "vllm.log     (mlr reads no free-form log text: not comparable)"
 
-echo "== peak RSS (/usr/bin/time -f %M), KB"
-for kind in azure:csv vllm:log; do
-	k=${kind%%:*} x=${kind##*:}
+echo "== peak RSS (/usr/bin/time -f %M), KB: flat from ${small} MB to ${huge} MB"
+for kind in azure:csv:gen_azure vllm:log:gen_log; do
+	k=${kind%%:*} rest=${kind#*:}
+	x=${rest%%:*} gen=${rest#*:}
 	s=$(peak_kb "$dir/$k-small.$x" "$TP" -q)
 	b=$(peak_kb "$dir/$k-big.$x" "$TP" -q)
-	printf '%-12s %6s KB at %s MB   %6s KB at %s MB\n' "$k.$x" "$s" \
-	    "$(size_mb "$dir/$k-small.$x")" "$b" "$(size_mb "$dir/$k-big.$x")"
+	"$gen" "$huge" "$dir/$k-huge.$x"
+	h=$(peak_kb "$dir/$k-huge.$x" "$TP" -q)
+	printf '%-12s %6s KB at %s MB   %6s KB at %s MB   %6s KB at %s MB\n' \
+	    "$k.$x" "$s" "$(size_mb "$dir/$k-small.$x")" "$b" \
+	    "$(size_mb "$dir/$k-big.$x")" "$h" "$(size_mb "$dir/$k-huge.$x")"
+	rm -f "$dir/$k-huge.$x"
 done
