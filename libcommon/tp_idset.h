@@ -5,16 +5,10 @@
 #ifndef RT_TP_IDSET_H
 #define RT_TP_IDSET_H
 
-#include <stddef.h>
-
-struct tp_idslot {
-	char	*id;
-	long	 line;
-};
+#include "strmap.h"
 
 struct tp_idset {
-	struct tp_idslot *slot;
-	size_t	 cap, n;
+	struct strmap m;	/* id -> the line it was first seen at */
 };
 
 void tp_idset_init(struct tp_idset *s);

@@ -9,20 +9,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strmap.h"
+
 struct tp_chunk {
 	int64_t	 index, ts_us;
 };
 
 struct tp_itlent {
-	char	*id;
 	struct tp_chunk *chunk;
 	size_t	 n, cap;
 	int	 used;		/* joined to a trace request */
 };
 
 struct tp_itlmap {
-	struct tp_itlent *ent;
-	size_t	 cap, n;
+	struct strmap m;	/* id -> struct tp_itlent */
 };
 
 void tp_itlmap_init(struct tp_itlmap *m);
