@@ -41,13 +41,8 @@ clamp_to_int64(double v)
 	return (int64_t)v;
 }
 
-struct geometry {
-	double	 d_model, n_layers, n_heads, n_kv_heads, d_head, d_ff, d_kv;
-	int64_t	 moe_layers, dense_layers;
-};
-
 static void
-geometry(const struct model_config *c, struct geometry *g)
+geometry(const struct model_config *c, struct rl_geometry *g)
 {
 	int64_t layers = c->num_layers;
 
@@ -76,14 +71,14 @@ geometry(const struct model_config *c, struct geometry *g)
 }
 
 static double
-moe_ffn(const struct model_config *c, const struct geometry *g)
+moe_ffn(const struct model_config *c, const struct rl_geometry *g)
 {
 	return c->moe_expert_ffn_dim > 0 ? (double)c->moe_expert_ffn_dim :
 	    g->d_ff;
 }
 
 static double
-dense_ffn(const struct model_config *c, const struct geometry *g)
+dense_ffn(const struct model_config *c, const struct rl_geometry *g)
 {
 	return c->dense_intermediate_dim > 0 ?
 	    (double)c->dense_intermediate_dim : g->d_ff;
@@ -91,7 +86,7 @@ dense_ffn(const struct model_config *c, const struct geometry *g)
 
 /* calculateTransformerFlops(..., true, true)["total"] */
 static double
-flops(const struct model_config *c, const struct geometry *g, int64_t seq,
+flops(const struct model_config *c, const struct rl_geometry *g, int64_t seq,
     int64_t new_tokens)
 {
 	const double d = g->d_model, nl = g->n_layers, nh = g->n_heads;
@@ -131,7 +126,7 @@ flops(const struct model_config *c, const struct geometry *g, int64_t seq,
  * rounding of that round trip is part of the reference values.
  */
 static void
-memory(const struct model_config *c, const struct geometry *g, int64_t seq,
+memory(const struct model_config *c, const struct rl_geometry *g, int64_t seq,
     int64_t new_tokens, int with_kv, double *total, double *weights)
 {
 	const double d = g->d_model, nl = g->n_layers;
@@ -176,6 +171,7 @@ roofline_init(struct roofline *r, const struct model_config *m,
 	r->m = *m;
 	r->hw = *hw;
 	r->tp = tp;
+	geometry(m, &r->g);
 	/* Exactly one byte per weight runs on FP8 tensor cores where present. */
 	r->peak_flops = hw->tflops_peak * 1e12;
 	if (model_weight_bytes(m) == 1.0 && hw->tflops_fp8 > 0)
@@ -204,31 +200,30 @@ roofline_eval(const struct roofline *r, const struct step *s,
 {
 	const struct model_config *c = &r->m;
 	const double tpf = (double)r->tp;
+	const struct rl_geometry *g = &r->g;
 	double compute_s = 0, dyn_bytes = 0, f, total, weights, memory_s;
-	struct geometry g;
 	int64_t new_tokens;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if (s->n_prefill == 0 && s->n_decode == 0)
 		return;
-	geometry(c, &g);
 	new_tokens = 0;
 	for (i = 0; i < s->n_prefill; i++) {
 		const struct step_req *q = &s->prefill[i];
 
-		f = flops(c, &g, q->progress_index, q->tokens);
+		f = flops(c, g, q->progress_index, q->tokens);
 		compute_s += f / tpf / (r->peak_flops * r->hw.mfu_prefill);
-		memory(c, &g, q->progress_index, q->tokens, 1, &total, &weights);
+		memory(c, g, q->progress_index, q->tokens, 1, &total, &weights);
 		dyn_bytes += (total - weights) / tpf;
 		new_tokens += q->tokens;
 	}
 	for (i = 0; i < s->n_decode; i++) {
 		const struct step_req *q = &s->decode[i];
 
-		f = flops(c, &g, q->progress_index, 1);
+		f = flops(c, g, q->progress_index, 1);
 		compute_s += f / tpf / (r->peak_flops * r->hw.mfu_decode);
-		memory(c, &g, q->progress_index, 1, 1, &total, &weights);
+		memory(c, g, q->progress_index, 1, 1, &total, &weights);
 		dyn_bytes += (total - weights) / tpf;
 	}
 	new_tokens += (int64_t)s->n_decode;
@@ -241,7 +236,7 @@ roofline_eval(const struct roofline *r, const struct step *s,
 		    out->minority_fraction;
 
 	/* Weights stream once per step, for all tokens together. */
-	memory(c, &g, 0, new_tokens, 0, &total, &weights);
+	memory(c, g, 0, new_tokens, 0, &total, &weights);
 	memory_s = (weights / tpf + dyn_bytes) / r->peak_bw;
 	out->memory_us = memory_s * 1e6;
 	out->compute_bound = compute_s > memory_s;

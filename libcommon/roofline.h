@@ -12,9 +12,16 @@
 #include "model.h"
 #include "step.h"
 
+/* The model's shape as the formulas use it: fixed for a model. */
+struct rl_geometry {
+	double	 d_model, n_layers, n_heads, n_kv_heads, d_head, d_ff, d_kv;
+	int64_t	 moe_layers, dense_layers;
+};
+
 struct roofline {
 	struct model_config m;
 	struct hw_calib hw;
+	struct rl_geometry g;
 	int	 tp;
 	double	 peak_flops, peak_bw;
 };
