@@ -41,7 +41,7 @@ cmp_str(const void *a, const void *b)
 }
 
 void
-hw_names(const cJSON *doc, char *buf, size_t sz)
+hw_names(const cJSON *doc, char *buf, size_t sz, const char *sep)
 {
 	const char *names[256] = { NULL };
 	const cJSON *c;
@@ -57,7 +57,7 @@ hw_names(const cJSON *doc, char *buf, size_t sz)
 	buf[0] = '\0';
 	for (i = 0; i < n && off < sz; i++)
 		off += (size_t)snprintf(buf + off, sz - off, "%s%s",
-		    i ? ", " : "", names[i]);
+		    i ? sep : "", names[i]);
 }
 
 int
@@ -105,7 +105,7 @@ hw_entry(const cJSON *doc, const char *path, const char *name,
 	char known[1024];
 
 	if (!cJSON_IsObject(ent)) {
-		hw_names(doc, known, sizeof(known));
+		hw_names(doc, known, sizeof(known), ", ");
 		snprintf(msg, msgsz, "unknown hardware '%s' in %s (known: %s)",
 		    name, path, known);
 		return HW_UNKNOWN;

@@ -27,8 +27,8 @@ enum hw_status { HW_OK = 0, HW_BAD = -1, HW_UNKNOWN = -2,
  */
 enum hw_status hw_entry(const cJSON *doc, const char *path, const char *name,
     struct hw_calib *hw, char *msg, size_t msgsz);
-/* "A100-80, A100-SXM, H100": the entry names, sorted. */
-void hw_names(const cJSON *doc, char *buf, size_t sz);
+/* The entry names, sorted, joined by sep ("A100-80, A100-SXM, H100"). */
+void hw_names(const cJSON *doc, char *buf, size_t sz, const char *sep);
 
 /* A penalty is a finite number in [0, 1]. */
 int penalty_ok(double v);

@@ -92,7 +92,7 @@ hwconfig_path(const struct rl_opts *o, char *buf, size_t sz)
 int
 rl_opts_list(const struct rl_opts *o, FILE *fp)
 {
-	char path[PATH_MAX], msg[1024], names[16384], *p;
+	char path[PATH_MAX], msg[1024], names[16384];
 	cJSON *doc;
 
 	if (o->list_models) {
@@ -104,9 +104,7 @@ rl_opts_list(const struct rl_opts *o, FILE *fp)
 		hwconfig_path(o, path, sizeof(path));
 		if ((doc = hw_read(path, msg, sizeof(msg))) == NULL)
 			die(EXIT_DATA, "%s", msg);
-		hw_names(doc, names, sizeof(names));
-		for (p = names; (p = strstr(p, ", ")) != NULL; )
-			memmove(p, p + 1, strlen(p + 1) + 1), *p = '\n';
+		hw_names(doc, names, sizeof(names), "\n");
 		if (names[0] != '\0')
 			fprintf(fp, "%s\n", names);
 		cJSON_Delete(doc);
