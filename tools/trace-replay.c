@@ -569,6 +569,7 @@ report_table(const struct run *r, FILE *fp)
 {
 	struct summary sm;
 	char a[32], b[32], c[32], d[32];
+	size_t measured = 0;
 	int m, i;
 
 	fprintf(fp, "%ld requests replayed in %ld steps", r->requests,
@@ -581,6 +582,7 @@ report_table(const struct run *r, FILE *fp)
 	    "MAPE %", "r", "pct", "predicted", "measured", "err %");
 	for (m = 0; m < NMETRIC; m++) {
 		summarize(&r->m[m], &sm);
+		measured += sm.n_measured;
 		for (i = 0; i < 4; i++) {
 			if (i == 0)
 				fprintf(fp, "%-5s %6zu %8s %7s", metric_names[m],
@@ -595,8 +597,7 @@ report_table(const struct run *r, FILE *fp)
 			    sm.meas[i])));
 		}
 	}
-	summarize(&r->m[M_TTFT], &sm);
-	if (sm.n_measured == 0)
+	if (measured == 0)
 		fprintf(fp, "\n(no measured latencies in the input: nothing "
 		    "to compare)\n");
 }
