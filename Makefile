@@ -28,28 +28,36 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
 ALL_LDFLAGS = $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
 LDLIBS	 = -lcjson -lcsv -lgsl -lgslcblas -lm
 
-LIB_SRC	 = $(wildcard libcommon/*.c)
+# A room per program: tools/<prog>/main.c and the modules only it uses
+# (any depth); libcommon/ holds what two or more programs share.  The
+# one-way rule (room -> libcommon, never sideways, never up) is checked by
+# scripts/check-layout.sh from make lint and the tests.
+PROGS	 = trace-parse batchify roofline-eval fit-penalty trace-replay
+room_src = $(shell find tools/$(1) -name '*.c' | sort)
+LIB_SRC	 = $(shell find libcommon -name '*.c' | sort)
 LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB	 = $(BUILD)/libcommon.a
-TOOL_SRC = $(wildcard tools/*.c)
-PROGS	 = $(TOOL_SRC:tools/%.c=%)
+TOOL_SRC = $(foreach p,$(PROGS),$(call room_src,$(p)))
 BINS	 = $(PROGS:%=$(BIN)/%)
-
-.PHONY: all check demo bench install uninstall lint fuzz clean deps test-deps
 
 all: $(BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(ROOM_INC) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN)/%: $(BUILD)/tools/%.o $(LIB)
+# A room's modules include each other by their path inside the room.
+define prog_rule
+$(BUILD)/tools/$(1)/%.o: ROOM_INC = -Itools/$(1)
+$(BIN)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(call room_src,$(1))) $(LIB)
 	@mkdir -p $(BIN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIB) $(LDLIBS)
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/%.d)
 
@@ -76,7 +84,7 @@ lint:
 	  --enable=warning,style,performance,portability \
 	  --suppress=missingIncludeSystem --suppress=variableScope \
 	  --suppress=constParameter --inline-suppr \
-	  -D_POSIX_C_SOURCE=200809L -Ilibcommon libcommon tools fuzz
+	  -D_POSIX_C_SOURCE=200809L -Ilibcommon $(foreach p,$(PROGS),-Itools/$(p)) libcommon tools fuzz
 
 # libFuzzer harnesses: fuzz/<reader>.c, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 20
@@ -86,9 +94,15 @@ FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -ffp-contract=off \
 	-Ilibcommon -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
 
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard libcommon/*.h)
+# A harness named <prog>_<reader>.c links that program's room (less its
+# main.c) beside libcommon; any other harness links libcommon alone.
+fuzz_room = $(firstword $(foreach p,$(PROGS),$(if $(filter $(subst -,_,$(p))_%,$(1)),$(p))))
+fuzz_src = $(LIB_SRC) $(if $(call fuzz_room,$(1)),$(filter-out %/main.c,$(call room_src,$(call fuzz_room,$(1)))))
+.SECONDEXPANSION:
+build/fuzz/%: fuzz/%.c $$(call fuzz_src,%) $$(shell find libcommon tools -name '*.h')
 	@mkdir -p build/fuzz
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZ_FLAGS) $(if $(call fuzz_room,$*),-Itools/$(call fuzz_room,$*)) \
+	  -o $@ $< $(call fuzz_src,$*) $(LDLIBS)
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \

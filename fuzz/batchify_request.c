@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bf_expand.h"
-#include "jsonin.h"
-#include "request.h"
+#include "expand.h"
+#include "io/jsonin.h"
+#include "records/request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bf_ts.h"
-#include "err.h"
-#include "request.h"
-#include "sched.h"
+#include "timestamps.h"
+#include "io/err.h"
+#include "records/request.h"
+#include "sched/sched.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hardware.h"
-#include "jsonin.h"
-#include "jsonout.h"
-#include "linereader.h"
-#include "model.h"
-#include "roofline.h"
-#include "step.h"
+#include "model/hardware.h"
+#include "io/jsonin.h"
+#include "io/jsonout.h"
+#include "io/linereader.h"
+#include "model/model.h"
+#include "model/roofline.h"
+#include "records/step.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

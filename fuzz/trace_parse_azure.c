@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt_azure.h"
-#include "tp_detect.h"
-#include "tp_time.h"
+#include "readers/azure.h"
+#include "detect.h"
+#include "datetime.h"
 #include "lines.h"
 
 static void

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt_blis.h"
+#include "readers/blis.h"
 #include "lines.h"
 
 static void

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt_burstgpt.h"
-#include "tp_decimal.h"
+#include "readers/burstgpt.h"
+#include "decimal.h"
 #include "lines.h"
 
 static void

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt_mooncake.h"
+#include "readers/mooncake.h"
 #include "lines.h"
 
 static void

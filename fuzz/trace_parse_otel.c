@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt_otel.h"
+#include "readers/otel.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

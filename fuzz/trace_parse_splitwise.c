@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt_splitwise.h"
+#include "readers/splitwise.h"
 #include "lines.h"
 
 static void

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt_vllmlog.h"
+#include "readers/vllmlog.h"
 #include "lines.h"
 
 static void

@@ -1,0 +1,213 @@
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/cli.h"
+#include "io/err.h"
+#include "model/hardware.h"
+#include "model/model.h"
+#include "model/rlopts.h"
+#include "model/share.h"
+
+void
+rl_opts_init(struct rl_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->tp = 1;
+}
+
+int
+rl_opts_take(struct rl_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case RL_OPT_MODEL:	o->model = arg; break;
+	case RL_OPT_HARDWARE:	o->hardware = arg; break;
+	case RL_OPT_HWCONFIG:	o->hwconfig = arg; break;
+	case RL_OPT_TP:		o->tp = opt_int("--tp", arg, 1, 4096); break;
+	case RL_OPT_MBP:
+		o->mbp = opt_penalty("--mixed-batch-penalty", arg);
+		o->have_mbp = 1;
+		break;
+	case RL_OPT_OP:
+		o->op = opt_penalty("--overlap-penalty", arg);
+		o->have_op = 1;
+		break;
+	case RL_OPT_LIST_MODELS:	o->list_models = 1; break;
+	case RL_OPT_LIST_HARDWARE:	o->list_hardware = 1; break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names of share/models/<name>/config.json, sorted, joined by sep. */
+static void
+model_names(char *buf, size_t sz, const char *sep)
+{
+	char dir[PATH_MAX], cfg[PATH_MAX + 300], *names[512];
+	struct dirent *d;
+	size_t n = 0, i, off = 0;
+	DIR *dp;
+
+	buf[0] = '\0';
+	share_path(dir, sizeof(dir), "models");
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((d = readdir(dp)) != NULL && n < 512) {
+		if (d->d_name[0] == '.')
+			continue;
+		xsnprintf(cfg, sizeof(cfg), "%s/%s/config.json", dir, d->d_name);
+		if (access(cfg, R_OK) == 0)
+			names[n++] = xstrdup(d->d_name);
+	}
+	closedir(dp);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	for (i = 0; i < n; i++) {
+		if (off < sz)
+			off += (size_t)snprintf(buf + off, sz - off, "%s%s",
+			    i ? sep : "", names[i]);
+		free(names[i]);
+	}
+}
+
+static void
+hwconfig_path(const struct rl_opts *o, char *buf, size_t sz)
+{
+	if (o->hwconfig != NULL)
+		xsnprintf(buf, sz, "%s", o->hwconfig);
+	else
+		share_path(buf, sz, "hardware_config.json");
+}
+
+int
+rl_opts_list(const struct rl_opts *o, FILE *fp)
+{
+	char path[PATH_MAX], msg[1024], names[16384];
+	cJSON *doc;
+
+	if (o->list_models) {
+		model_names(names, sizeof(names), "\n");
+		if (names[0] != '\0')
+			fprintf(fp, "%s\n", names);
+	}
+	if (o->list_hardware) {
+		hwconfig_path(o, path, sizeof(path));
+		if ((doc = hw_read(path, msg, sizeof(msg))) == NULL)
+			die(EXIT_DATA, "%s", msg);
+		hw_names(doc, names, sizeof(names), "\n");
+		if (names[0] != '\0')
+			fprintf(fp, "%s\n", names);
+		cJSON_Delete(doc);
+	}
+	return o->list_models || o->list_hardware;
+}
+
+static int
+is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static const char *
+base(const char *p, char *buf, size_t sz)
+{
+	const char *s;
+	size_t n;
+
+	n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	xsnprintf(buf, sz, "%.*s", (int)n, p);
+	s = strrchr(buf, '/');
+	return s ? s + 1 : buf;
+}
+
+/*
+ * --model is a directory holding config.json, a config file, or a name
+ * under share/models.  The name (for quantization hints) is the model's
+ * directory name in every case.
+ */
+static void
+resolve_model(const char *arg, char *path, size_t psz, char *name,
+    size_t nsz)
+{
+	char known[8192], tmp[PATH_MAX], dir[PATH_MAX];
+	char *slash;
+
+	if (is_dir(arg)) {
+		xsnprintf(path, psz, "%s/config.json", arg);
+		xsnprintf(name, nsz, "%s", base(arg, tmp, sizeof(tmp)));
+		return;
+	}
+	if (is_file(arg)) {
+		xsnprintf(path, psz, "%s", arg);
+		xsnprintf(tmp, sizeof(tmp), "%s", arg);
+		name[0] = '\0';
+		if ((slash = strrchr(tmp, '/')) != NULL) {
+			*slash = '\0';
+			xsnprintf(name, nsz, "%s", base(tmp, dir, sizeof(dir)));
+		}
+		return;
+	}
+	if (strchr(arg, '/') == NULL) {
+		share_path(tmp, sizeof(tmp), "models");
+		xsnprintf(path, psz, "%s/%s/config.json", tmp, arg);
+		xsnprintf(name, nsz, "%s", arg);
+		if (is_file(path))
+			return;
+	}
+	model_names(known, sizeof(known), ", ");
+	usage_error("unknown model '%s' (known: %s)", arg, known);
+}
+
+void
+rl_build(const struct rl_opts *o, struct roofline *r)
+{
+	char path[PATH_MAX], name[PATH_MAX], msg[2048];
+	struct model_config m;
+	struct hw_calib hw;
+	cJSON *doc;
+	enum hw_status rc;
+
+	if (o->model == NULL)
+		usage_error("--model is required (see --list-models)");
+	if (o->hardware == NULL)
+		usage_error("--hardware is required (see --list-hardware)");
+	resolve_model(o->model, path, sizeof(path), name, sizeof(name));
+	if (model_load(path, name, &m, msg, sizeof(msg)) < 0)
+		die(EXIT_DATA, "%s", msg);
+	hwconfig_path(o, path, sizeof(path));
+	if ((doc = hw_read(path, msg, sizeof(msg))) == NULL)
+		die(EXIT_DATA, "%s", msg);
+	rc = hw_entry(doc, path, o->hardware, &hw, msg, sizeof(msg));
+	cJSON_Delete(doc);
+	if (rc == HW_UNKNOWN || rc == HW_BAD_PENALTY)
+		usage_error("%s", msg);
+	if (rc != HW_OK)
+		die(EXIT_DATA, "%s", msg);
+	if (o->have_mbp)
+		hw.mixed_batch_penalty = o->mbp;
+	if (o->have_op)
+		hw.overlap_penalty = o->op;
+	roofline_init(r, &m, &hw, (int)o->tp);
+}

@@ -1,0 +1,352 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expand.h"
+#include "io/err.h"
+#include "io/numfmt.h"
+
+/* A decoder: context of its next decode, decodes left (-1 unknown). */
+struct dec {
+	int64_t	 ctx, left;
+};
+
+/* With --requests: a request waiting or prefilling, in arrival order. */
+struct pf {
+	int64_t	 target, progress, output;
+};
+
+struct bf_expand {
+	struct sched_config c;
+	int64_t	 fallback;
+	bf_expand_reqfn reqfn;
+	void	*reqctx;
+	struct dec *dec;	/* decoders, oldest first */
+	size_t	 ndec, capdec;
+	struct dec *join;	/* prefills finished last step */
+	size_t	 njoin, capjoin;
+	struct pf *pf;
+	size_t	 npf, cappf;
+	int64_t	 carry;		/* progress of a continuing prefill; -1 */
+	int64_t	 done_sum, done_n;	/* finished prefills' lengths */
+};
+
+struct bf_expand *
+bf_expand_new(const struct sched_config *c, int64_t fallback_context)
+{
+	struct bf_expand *x = xmalloc(sizeof(*x));
+
+	memset(x, 0, sizeof(*x));
+	x->c = *c;
+	x->fallback = fallback_context;
+	x->carry = -1;
+	return x;
+}
+
+void
+bf_expand_set_requests(struct bf_expand *x, bf_expand_reqfn fn, void *ctx)
+{
+	x->reqfn = fn;
+	x->reqctx = ctx;
+}
+
+void
+bf_expand_free(struct bf_expand *x)
+{
+	if (x == NULL)
+		return;
+	free(x->dec);
+	free(x->join);
+	free(x->pf);
+	free(x);
+}
+
+/* Room for one more element in *v; returns a pointer to it. */
+static void *
+grow(void **v, size_t *n, size_t *cap, size_t elsz)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = xrealloc(*v, *cap * elsz);
+	}
+	return (char *)*v + (*n)++ * elsz;
+}
+
+static void
+add_dec(struct dec **v, size_t *n, size_t *cap, int64_t ctx, int64_t left)
+{
+	struct dec *d = grow((void **)v, n, cap, sizeof(**v));
+
+	d->ctx = ctx;
+	d->left = left;
+}
+
+static void
+finished_prefill(struct bf_expand *x, int64_t len, int64_t decodes)
+{
+	x->done_sum += len;
+	x->done_n++;
+	if (decodes != 0)
+		add_dec(&x->join, &x->njoin, &x->capjoin, len, decodes);
+}
+
+static struct step_req *
+add_chunk(struct step *out, int64_t pi, int64_t len)
+{
+	struct step_req *e = step_add_prefill(out);
+
+	e->progress_index = pi;
+	e->tokens = len;
+	return e;
+}
+
+/* Prefill entries: even shares; the last may continue next step. */
+static void
+prefill_even(struct bf_expand *x, const struct bf_agg *a, struct step *out)
+{
+	int64_t n = a->n_prefill, share, extra, i;
+	int saturated;
+
+	saturated = a->prefill_tokens + a->n_decode >= x->c.max_batched_tokens;
+	share = n > 0 ? a->prefill_tokens / n : 0;
+	extra = n > 0 ? a->prefill_tokens % n : 0;
+	for (i = 0; i < n; i++) {
+		int64_t pi = i == 0 && x->carry >= 0 ? x->carry : 0;
+		int64_t len = share + (i < extra);
+
+		add_chunk(out, pi, len);
+		if (i == n - 1 && saturated) {
+			x->carry = pi + len;
+			return;
+		}
+		finished_prefill(x, pi + len, -1);
+	}
+	x->carry = -1;
+}
+
+/* Enough requests from the trace for n prefill entries (if it has them). */
+static void
+pull(struct bf_expand *x, size_t n)
+{
+	int64_t in, outlen;
+	struct pf *p;
+
+	while (x->npf < n && x->reqfn(x->reqctx, &in, &outlen)) {
+		p = grow((void **)&x->pf, &x->npf, &x->cappf, sizeof(*p));
+		p->target = in;
+		p->progress = 0;
+		p->output = outlen;
+	}
+	while (x->npf < n) {	/* the trace ran out: unknown lengths */
+		p = grow((void **)&x->pf, &x->npf, &x->cappf, sizeof(*p));
+		p->target = INT64_MAX;
+		p->progress = 0;
+		p->output = -1;
+	}
+}
+
+/*
+ * Prefill entries from the request trace: requests in arrival order, each
+ * taking what it still needs (leaving one token for each later entry);
+ * the last takes the rest.
+ */
+static void
+prefill_known(struct bf_expand *x, const struct bf_agg *a, struct step *out)
+{
+	int64_t rest = a->prefill_tokens, i, n = a->n_prefill;
+	size_t kept = 0, j;
+
+	pull(x, (size_t)n);
+	for (i = 0; i < n; i++) {
+		struct pf *p = &x->pf[i];
+		int64_t k = rest - (n - 1 - i);
+
+		if (i < n - 1 && p->target - p->progress < k)
+			k = p->target - p->progress;
+		add_chunk(out, p->progress, k);
+		p->progress += k;
+		rest -= k;
+		if (p->progress < p->target)
+			continue;
+		p->target = p->progress;	/* longer than the trace said */
+		finished_prefill(x, p->target, p->output > 0 ?
+		    p->output - 1 : -1);
+	}
+	for (j = 0; j < x->npf; j++)
+		if (x->pf[j].progress < x->pf[j].target)
+			x->pf[kept++] = x->pf[j];
+	x->npf = kept;
+}
+
+static int64_t
+mean_context(const struct bf_expand *x)
+{
+	return x->done_n > 0 ? x->done_sum / x->done_n : x->fallback;
+}
+
+static void
+remove_dec(struct bf_expand *x, size_t i)
+{
+	memmove(x->dec + i, x->dec + i + 1, (x->ndec - i - 1) *
+	    sizeof(*x->dec));
+	x->ndec--;
+}
+
+/* The decoder nearest its end: fewest decodes left, else the oldest. */
+static size_t
+nearest_end(const struct bf_expand *x)
+{
+	size_t i, best = 0;
+
+	for (i = 1; i < x->ndec; i++)
+		if (x->dec[i].left >= 0 && (x->dec[best].left < 0 ||
+		    x->dec[i].left < x->dec[best].left))
+			best = i;
+	return best;
+}
+
+/* Fit the population to n decoders: who ends first leaves; newcomers get
+ * the mean prefilled length. */
+static void
+fit_population(struct bf_expand *x, int64_t n)
+{
+	while ((int64_t)x->ndec > n)
+		remove_dec(x, nearest_end(x));
+	while ((int64_t)x->ndec < n)
+		add_dec(&x->dec, &x->ndec, &x->capdec, mean_context(x), -1);
+}
+
+/* Scale decode contexts so the cache holds kv_usage of its capacity. */
+static void
+fit_kv(struct bf_expand *x, const struct bf_agg *a, const struct step *out)
+{
+	double target, dsum = 0, psum = 0, f;
+	size_t i;
+
+	if (a->kv_usage < 0 || x->c.kv_blocks == 0 || x->ndec == 0)
+		return;
+	target = a->kv_usage * (double)x->c.kv_blocks *
+	    (double)x->c.block_size;
+	for (i = 0; i < x->ndec; i++)
+		dsum += (double)x->dec[i].ctx;
+	for (i = 0; i < out->n_prefill; i++)
+		psum += (double)(out->prefill[i].progress_index +
+		    out->prefill[i].tokens);
+	if (dsum <= 0 || target - psum <= 0)
+		return;
+	f = (target - psum) / dsum;
+	for (i = 0; i < x->ndec; i++) {
+		x->dec[i].ctx = (int64_t)llround((double)x->dec[i].ctx * f);
+		if (x->dec[i].ctx < 1)
+			x->dec[i].ctx = 1;
+	}
+}
+
+/* Decode entries; decoders with nothing left go. */
+static void
+decode_all(struct bf_expand *x, struct step *out)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < x->ndec; i++) {
+		struct step_req *e = step_add_decode(out);
+
+		e->progress_index = x->dec[i].ctx++;
+		e->tokens = 1;
+		if (x->dec[i].left > 0)
+			x->dec[i].left--;
+		if (x->dec[i].left != 0)
+			x->dec[kept++] = x->dec[i];
+	}
+	x->ndec = kept;
+}
+
+void
+bf_expand_step(struct bf_expand *x, const struct bf_agg *a, struct step *out)
+{
+	size_t i;
+
+	step_clear(out);
+	/* Last step's finished prefills decode from now on. */
+	for (i = 0; i < x->njoin; i++)
+		add_dec(&x->dec, &x->ndec, &x->capdec, x->join[i].ctx,
+		    x->join[i].left);
+	x->njoin = 0;
+	fit_population(x, a->n_decode);
+	if (x->reqfn != NULL)
+		prefill_known(x, a, out);
+	else
+		prefill_even(x, a, out);
+	fit_kv(x, a, out);
+	decode_all(x, out);
+}
+
+static int
+count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
+{
+	const cJSON *v = jneed(obj, key, e);
+
+	return v == NULL ? -1 : jint(v, key, 0, RT_INT_EXACT_MAX, out, e);
+}
+
+static int
+check_counts(const cJSON *obj, struct bf_agg *a, struct jerr *e)
+{
+	const cJSON *v;
+	int64_t dt;
+
+	if (a->prefill_tokens < a->n_prefill) {
+		jerr_set(e, "prefill_tokens %lld is less than n_prefill %lld",
+		    (long long)a->prefill_tokens, (long long)a->n_prefill);
+		return -1;
+	}
+	if (a->n_prefill == 0 && a->prefill_tokens > 0) {
+		jerr_set(e, "prefill_tokens %lld with n_prefill 0",
+		    (long long)a->prefill_tokens);
+		return -1;
+	}
+	if ((v = jfield(obj, "decode_tokens")) != NULL) {
+		if (jint(v, "decode_tokens", 0, RT_INT_EXACT_MAX, &dt, e) < 0)
+			return -1;
+		if (dt != a->n_decode) {
+			jerr_set(e, "decode_tokens %lld is not n_decode %lld "
+			    "(one token a decode)", (long long)dt,
+			    (long long)a->n_decode);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+bf_agg_from_json(const cJSON *obj, struct bf_agg *a, struct jerr *e)
+{
+	const cJSON *v;
+	const char *dup;
+
+	a->kv_usage = -1;
+	if (!cJSON_IsObject(obj)) {
+		jerr_set(e, "expected a JSON object (an aggregate step)");
+		return -1;
+	}
+	if ((dup = jdup_key(obj)) != NULL) {
+		jerr_set(e, "duplicate field \"%s\"", dup);
+		return -1;
+	}
+	if (count(obj, "n_prefill", &a->n_prefill, e) < 0 ||
+	    count(obj, "prefill_tokens", &a->prefill_tokens, e) < 0 ||
+	    count(obj, "n_decode", &a->n_decode, e) < 0 ||
+	    check_counts(obj, a, e) < 0)
+		return -1;
+	v = jfield(obj, "kv_usage");
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (jnum(v, "kv_usage", &a->kv_usage, e) < 0)
+		return -1;
+	if (a->kv_usage < 0 || a->kv_usage > 1) {
+		jerr_set(e, "kv_usage: must be a fraction in [0, 1], got %g",
+		    a->kv_usage);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,66 @@
+/*
+ * batchify's expand mode: explicit compositions for aggregate steps (an
+ * iteration log's counts: n_prefill, prefill_tokens, n_decode), whose
+ * counts match the log exactly and whose contexts are estimated by
+ * following the running population:
+ *
+ *  - prefill tokens are shared evenly among the step's prefill entries;
+ *    when the step filled its token budget, its last prefill entry is
+ *    taken to continue in the next step (from where it stopped), and the
+ *    others to have finished;
+ *  - a finished prefill joins the decoders in the next step with its
+ *    prefilled length as context; every decoder's context grows by one
+ *    a step;
+ *  - when the log has fewer decodes than the population, the oldest
+ *    decoders are taken to have finished; when it has more (a log that
+ *    starts mid-run), new ones get the mean prefilled length seen so far
+ *    (fallback_context before any);
+ *  - given the request trace of the same run (bf_expand_set_requests),
+ *    prefill entries are its requests in arrival order, each taking what
+ *    it still needs (the last entry takes the rest), and decoders leave
+ *    after their known output length, or, when the log says fewer,
+ *    those with the fewest decodes left;
+ *  - with kv_usage and the KV capacity, decode contexts are scaled so
+ *    that the tokens in the cache match kv_usage.
+ *
+ * No I/O.
+ */
+#ifndef RT_BF_EXPAND_H
+#define RT_BF_EXPAND_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "io/jsonin.h"
+#include "sched/sched.h"
+#include "records/step.h"
+
+struct bf_agg {
+	int64_t	 n_prefill, prefill_tokens, n_decode;
+	double	 kv_usage;		/* fraction in [0, 1]; < 0: unknown */
+};
+
+struct bf_expand;
+
+struct bf_expand *bf_expand_new(const struct sched_config *c,
+    int64_t fallback_context);
+void bf_expand_free(struct bf_expand *x);
+
+/* Next request of the run in arrival order; 0 when there is none. */
+typedef int (*bf_expand_reqfn)(void *ctx, int64_t *input_tokens,
+    int64_t *output_tokens);
+void bf_expand_set_requests(struct bf_expand *x, bf_expand_reqfn fn,
+    void *ctx);
+/* Compose one step; entries carry no request_id. */
+void bf_expand_step(struct bf_expand *x, const struct bf_agg *a,
+    struct step *out);
+
+/*
+ * Read an aggregate step: n_prefill, prefill_tokens, n_decode (whole
+ * numbers), decode_tokens when present (must equal n_decode), kv_usage
+ * when present (a fraction).  0, or -1 with e set.
+ */
+int bf_agg_from_json(const cJSON *obj, struct bf_agg *a, struct jerr *e);
+
+#endif

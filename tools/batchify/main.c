@@ -1,0 +1,569 @@
+/*
+ * batchify: rebuild per-step batches.  From request records it replays a
+ * vLLM-style scheduler (replay mode); from request records with the time
+ * of every output token it infers the steps that emitted them
+ * (timestamps mode); from aggregate steps (counts) it estimates explicit
+ * compositions (expand mode).  Writes step records.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expand.h"
+#include "sched/arrivals.h"
+#include "timestamps.h"
+#include "io/cli.h"
+#include "io/csvout.h"
+#include "io/err.h"
+#include "io/jsonin.h"
+#include "io/jsonout.h"
+#include "io/outfile.h"
+#include "sched/replay.h"
+#include "records/request.h"
+#include "model/rlopts.h"
+#include "model/roofline.h"
+#include "sched/sched.h"
+#include "sched/schedopts.h"
+#include "records/step.h"
+
+enum mode { MODE_AUTO, MODE_REPLAY, MODE_TIMESTAMPS, MODE_EXPAND };
+
+enum {
+	OPT_MODE = SCHED_OPT_NEXT, OPT_STEP_US, OPT_MERGE_US,
+	OPT_SORT_WINDOW, OPT_STRICT, OPT_SKIP_BAD, OPT_CSV, OPT_CONTEXT,
+	OPT_REQUESTS
+};
+
+/* How long a step takes: the roofline, a constant, or unknown. */
+struct clock {
+	struct roofline rl;
+	int	 have_rl;
+	int64_t	 step_us;	/* 0: none */
+};
+
+struct out {
+	struct jw jw;
+	struct csvw csv;
+	int	 csv_mode;
+	int64_t	 steps;
+};
+
+/* What the replay loop's hooks need. */
+struct replay_ctx {
+	struct clock *ck;
+	struct out *out;
+};
+
+struct opts {
+	enum mode mode;
+	struct sched_config sc;
+	struct rl_opts ro;
+	int	 have_rl;
+	int64_t	 step_us, merge_us, window, context;
+	int	 strict, skip_bad, quiet, csv;
+	const char *outpath;
+	char	*requests;	/* expand: the run's request trace */
+};
+
+static const char *const csv_columns[] = {
+	"step", "ts_us", "dur_us", "n_prefill", "prefill_tokens", "n_decode",
+	"decode_tokens", NULL
+};
+
+static void
+usage(void)
+{
+	printf("usage: batchify [--mode replay|timestamps|expand] [options] "
+	    "[FILE...]\n"
+	    "Rebuild per-step batches from request records or aggregate "
+	    "steps.\n\n"
+	    "      --mode MODE                    replay, timestamps, expand "
+	    "(default: from the first record)\n"
+	    "      --max-num-seqs N               running requests a step "
+	    "(default 256)\n"
+	    "      --max-num-batched-tokens N     tokens a step (default "
+	    "2048)\n"
+	    "      --long-prefill-token-threshold N  prefill chunk cap "
+	    "(default none)\n"
+	    "      --kv-blocks N                  KV cache size in blocks "
+	    "(default unlimited)\n"
+	    "      --block-size N                 tokens a KV block (default "
+	    "16)\n"
+	    "      --step-us N                    every step takes N us\n"
+	    "  -m, --model NAME|DIR|FILE          time steps by the roofline "
+	    "(with --hardware)\n"
+	    "  -g, --hardware NAME                GPU entry (see "
+	    "--list-hardware)\n"
+	    "      --hardware-config FILE         hardware_config.json to read\n"
+	    "  -t, --tp N                         tensor parallelism (default "
+	    "1)\n"
+	    "      --mixed-batch-penalty X        override the entry's\n"
+	    "      --overlap-penalty Y            override the entry's\n"
+	    "      --merge-us N                   tokens this close end one "
+	    "step (default 500)\n"
+	    "      --initial-context N            expand: context of decoders "
+	    "first seen (default 1024)\n"
+	    "      --requests FILE                expand: the run's request "
+	    "records\n"
+	    "      --sort-window N                records sorted by arrival "
+	    "(default 4096)\n"
+	    "      --strict                       refuse out-of-order "
+	    "arrivals\n"
+	    "      --skip-bad                     skip and count bad records\n"
+	    "      --csv                          write CSV (counts only)\n"
+	    "  -o, --output FILE                  write FILE atomically\n"
+	    "      --list-models                  list shipped models\n"
+	    "      --list-hardware                list hardware entries\n"
+	    "  -q, --quiet                        no progress display\n"
+	    "  -h, --help                         show this help\n"
+	    "  -V, --version                      show the version\n");
+}
+
+/* --- output --------------------------------------------------------- */
+
+static void
+write_list(struct jw *w, const char *key, const char *tokkey,
+    const struct step_req *v, size_t n)
+{
+	size_t i;
+
+	jw_key(w, key);
+	jw_arr(w);
+	for (i = 0; i < n; i++) {
+		jw_obj(w);
+		if (v[i].request_id != NULL)
+			jw_kstr(w, "request_id", v[i].request_id);
+		jw_kint(w, "progress_index", v[i].progress_index);
+		jw_kint(w, tokkey, v[i].tokens);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void
+write_csv(struct out *o, const struct step *st, int64_t ts, int64_t dur)
+{
+	csv_int(&o->csv, o->steps);
+	csv_int(&o->csv, ts);
+	if (dur >= 0)
+		csv_int(&o->csv, dur);
+	else
+		csv_empty(&o->csv);
+	csv_int(&o->csv, (int64_t)st->n_prefill);
+	csv_int(&o->csv, step_prefill_tokens(st));
+	csv_int(&o->csv, (int64_t)st->n_decode);
+	csv_int(&o->csv, (int64_t)st->n_decode);
+	csv_endrow(&o->csv);
+}
+
+/*
+ * One step record; hidden steps (no token seen) and steps whose time is a
+ * share of a longer measured interval say so.  An unknown dur is null.
+ */
+static void
+write_step(struct out *o, const struct step *st, int64_t ts, int64_t dur,
+    int hidden, int estimated)
+{
+	if (o->csv_mode)
+		write_csv(o, st, ts, dur);
+	else {
+		jw_obj(&o->jw);
+		jw_kint(&o->jw, "step", o->steps);
+		jw_kint(&o->jw, "ts_us", ts);
+		jw_key(&o->jw, "dur_us");
+		if (dur >= 0)
+			jw_int(&o->jw, dur);
+		else
+			jw_null(&o->jw);
+		if (hidden) {
+			jw_key(&o->jw, "hidden");
+			jw_bool(&o->jw, 1);
+		}
+		if (estimated) {
+			jw_key(&o->jw, "estimated");
+			jw_bool(&o->jw, 1);
+		}
+		write_list(&o->jw, "prefill_requests",
+		    "num_new_prefill_tokens", st->prefill, st->n_prefill);
+		write_list(&o->jw, "decode_requests", "num_new_decode_tokens",
+		    st->decode, st->n_decode);
+		jw_obj_end(&o->jw);
+		jw_endline(&o->jw);
+	}
+	o->steps++;
+}
+
+/* --- time ----------------------------------------------------------- */
+
+/* As BLIS: the clock advances at least 1 us a step. */
+static int64_t
+step_time(void *ctx, const struct step *st)
+{
+	const struct clock *c = ctx;
+	struct roofline_result res;
+
+	if (c->have_rl) {
+		roofline_eval(&c->rl, st, &res);
+		return res.pred_us > 1 ? res.pred_us : 1;
+	}
+	return c->step_us > 0 ? c->step_us : -1;
+}
+
+/* --- replay --------------------------------------------------------- */
+
+static int64_t
+replay_step_time(void *ctx, const struct step *st)
+{
+	return step_time(((struct replay_ctx *)ctx)->ck, st);
+}
+
+static void
+replay_running(void *ctx, const struct step *st, int64_t start, int64_t dur)
+{
+	write_step(((struct replay_ctx *)ctx)->out, st, start, dur, 0, 0);
+}
+
+static void
+replay(struct bf_src *src, const struct opts *o, struct clock *ck,
+    struct out *out)
+{
+	struct replay_ctx rc = { ck, out };
+	struct replay_hooks h = { .ctx = &rc, .step_time = replay_step_time,
+	    .running = replay_running, .skip_bad = o->skip_bad };
+	char why[128];
+	struct sched *s;
+
+	if ((s = sched_new(&o->sc, why, sizeof(why))) == NULL) {
+		usage_error("%s", why);
+		return;		/* not reached; for cppcheck */
+	}
+	replay_run(src, s, &h);
+	sched_free(s);
+}
+
+/* --- timestamps ----------------------------------------------------- */
+
+/* Add every request that could end the next step, or just arrive in it. */
+static void
+load(struct bf_src *src, struct bf_ts *t, int64_t merge_us)
+{
+	struct bf_rec *p, rec;
+
+	while ((p = bf_src_peek(src)) != NULL) {
+		if (bf_ts_nactive(t) > 0 &&
+		    p->r.arrival_us > bf_ts_next_token(t) + merge_us)
+			break;
+		bf_src_pop(src, &rec);
+		bf_ts_add(t, &rec.r);
+		request_free(&rec.r);
+	}
+}
+
+static void
+timestamps(struct bf_src *src, const struct opts *o, struct clock *ck,
+    struct out *out)
+{
+	const struct bf_ts_out *v;
+	struct bf_ts *t;
+	size_t i;
+
+	t = bf_ts_new(&o->sc, o->merge_us, step_time, ck);
+	for (;;) {
+		size_t n;
+
+		load(src, t, o->merge_us);
+		if ((n = bf_ts_step(t, &v)) == 0)
+			break;
+		for (i = 0; i < n; i++)
+			write_step(out, &v[i].st, v[i].ts_us, v[i].dur_us,
+			    v[i].hidden, v[i].estimated);
+	}
+	if (bf_ts_anomalies(t) > 0)
+		warnmsg("%lld step%s not explained by the scheduler's rules "
+		    "(first tokens needing more than one step's budget)",
+		    (long long)bf_ts_anomalies(t),
+		    bf_ts_anomalies(t) == 1 ? "" : "s");
+	bf_ts_free(t);
+}
+
+/* --- expand -------------------------------------------------------- */
+
+static int
+is_ours(const char *key)
+{
+	return strcmp(key, "prefill_requests") == 0 ||
+	    strcmp(key, "decode_requests") == 0 ||
+	    strcmp(key, "estimated") == 0;
+}
+
+/* The record's own fields, then "estimated" and the composition. */
+static void
+write_expanded(struct out *o, const cJSON *rec, const struct step *st)
+{
+	const cJSON *c;
+
+	if (o->csv_mode) {
+		const cJSON *ts = jfield(rec, "ts_us");
+		const cJSON *dur = jfield(rec, "dur_us");
+
+		write_csv(o, st, cJSON_IsNumber(ts) ? (int64_t)ts->valuedouble :
+		    0, cJSON_IsNumber(dur) ? (int64_t)dur->valuedouble : 0);
+		return;
+	}
+	jw_obj(&o->jw);
+	for (c = rec->child; c != NULL; c = c->next) {
+		if (is_ours(c->string))
+			continue;
+		jw_key(&o->jw, c->string);
+		jw_cjson(&o->jw, c);
+	}
+	jw_key(&o->jw, "estimated");
+	jw_bool(&o->jw, 1);
+	write_list(&o->jw, "prefill_requests", "num_new_prefill_tokens",
+	    st->prefill, st->n_prefill);
+	write_list(&o->jw, "decode_requests", "num_new_decode_tokens",
+	    st->decode, st->n_decode);
+	jw_obj_end(&o->jw);
+	jw_endline(&o->jw);
+	o->steps++;
+}
+
+/* One aggregate step: 0, or -1 after its message. */
+static int
+expand_line(struct bf_src *src, struct bf_expand *x, struct out *out,
+    const char *line, size_t len)
+{
+	struct bf_agg a;
+	struct step st;
+	struct jerr e;
+	cJSON *rec;
+
+	e.msg[0] = '\0';
+	if ((rec = json_parse_line(line, len, &e)) == NULL ||
+	    bf_agg_from_json(rec, &a, &e) < 0) {
+		warnat(src->lr.name, src->lr.lineno, "%s", e.msg);
+		cJSON_Delete(rec);
+		return -1;
+	}
+	step_init(&st);
+	bf_expand_step(x, &a, &st);
+	write_expanded(out, rec, &st);
+	step_free(&st);
+	cJSON_Delete(rec);
+	return 0;
+}
+
+/* The next request of --requests, for bf_expand. */
+static int
+next_request(void *ctx, int64_t *input_tokens, int64_t *output_tokens)
+{
+	struct bf_src *rs = ctx;
+	struct bf_rec rec;
+
+	if (bf_src_peek(rs) == NULL)
+		return 0;
+	bf_src_pop(rs, &rec);
+	*input_tokens = rec.r.input_tokens;
+	*output_tokens = rec.r.output_tokens;
+	request_free(&rec.r);
+	return 1;
+}
+
+static void
+expand(struct bf_src *src, const struct opts *o, struct out *out)
+{
+	struct bf_expand *x = bf_expand_new(&o->sc, o->context);
+	struct bf_src rs;
+	size_t len;
+	char *line;
+
+	if (o->requests != NULL) {
+		bf_src_init(&rs, (char *const *)&o->requests, 1,
+		    (size_t)o->window);
+		rs.strict = o->strict;
+		rs.skip_bad = o->skip_bad;
+		rs.quiet = 1;
+		bf_expand_set_requests(x, next_request, &rs);
+	}
+
+	while ((line = bf_src_line(src, &len)) != NULL) {
+		if (expand_line(src, x, out, line, len) == 0) {
+			src->records++;
+			continue;
+		}
+		if (!o->skip_bad)
+			exit(EXIT_DATA);
+		src->skipped++;
+	}
+	bf_expand_free(x);
+	if (o->requests != NULL) {
+		bf_src_report(&rs);
+		bf_src_close(&rs);
+	}
+}
+
+/* --- options -------------------------------------------------------- */
+
+static enum mode
+parse_mode(const char *arg)
+{
+	if (strcmp(arg, "replay") == 0)
+		return MODE_REPLAY;
+	if (strcmp(arg, "timestamps") == 0)
+		return MODE_TIMESTAMPS;
+	if (strcmp(arg, "expand") == 0)
+		return MODE_EXPAND;
+	if (strcmp(arg, "auto") == 0)
+		return MODE_AUTO;
+	usage_error("--mode: must be replay, timestamps, expand or auto, "
+	    "got '%s'", arg);
+}
+
+static void
+take(struct opts *o, int c, const char *arg)
+{
+	const int64_t big = 1LL << 40;
+
+	switch (c) {
+	case OPT_MODE:	o->mode = parse_mode(arg); break;
+	case OPT_STEP_US:
+		o->step_us = opt_int("--step-us", arg, 1, big);
+		break;
+	case OPT_MERGE_US:
+		o->merge_us = opt_int("--merge-us", arg, 0, big);
+		break;
+	case OPT_SORT_WINDOW:
+		o->window = opt_int("--sort-window", arg, 0, 1 << 26);
+		break;
+	case OPT_CONTEXT:
+		o->context = opt_int("--initial-context", arg, 0, big);
+		break;
+	case OPT_REQUESTS:	o->requests = (char *)arg; break;
+	case OPT_STRICT:	o->strict = 1; break;
+	case OPT_SKIP_BAD:	o->skip_bad = 1; break;
+	case OPT_CSV:		o->csv = 1; break;
+	case 'o':		o->outpath = arg; break;
+	case 'q':		o->quiet = 1; break;
+	case 'h':		usage(); exit(0);
+	case 'V':		print_version(); exit(0);
+	}
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		RL_LONGOPTS,
+		{ "mode", required_argument, NULL, OPT_MODE },
+		SCHED_LONGOPTS,
+		{ "step-us", required_argument, NULL, OPT_STEP_US },
+		{ "merge-us", required_argument, NULL, OPT_MERGE_US },
+		{ "sort-window", required_argument, NULL, OPT_SORT_WINDOW },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "initial-context", required_argument, NULL, OPT_CONTEXT },
+		{ "requests", required_argument, NULL, OPT_REQUESTS },
+		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
+		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	sched_config_default(&o->sc);
+	rl_opts_init(&o->ro);
+	o->merge_us = 500;
+	o->window = 4096;
+	o->context = 1024;
+	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS "o:qhV", longopts,
+	    NULL)) != -1) {
+		if (c == '?' || c == ':')
+			bad_option(c, argv);
+		if (!rl_opts_take(&o->ro, c, optarg) &&
+		    !sched_opts_take(&o->sc, c, optarg))
+			take(o, c, optarg);
+	}
+	o->have_rl = o->ro.model != NULL || o->ro.hardware != NULL;
+	if (o->requests != NULL && o->mode != MODE_EXPAND &&
+	    o->mode != MODE_AUTO)
+		usage_error("--requests goes with --mode expand");
+	if (o->have_rl && o->step_us > 0)
+		usage_error("--step-us and --model/--hardware exclude each "
+		    "other");
+}
+
+/* The mode: as given, or from the first record. */
+static enum mode
+pick_mode(const struct opts *o, struct bf_src *src)
+{
+	if (o->mode != MODE_AUTO)
+		return o->mode;
+	switch (bf_src_kind(src)) {
+	case BF_KIND_TIMED:	return MODE_TIMESTAMPS;
+	case BF_KIND_AGGREGATE:	return MODE_EXPAND;
+	default:		return MODE_REPLAY;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bf_src src;
+	struct clock ck;
+	struct opts o;
+	struct out out;
+	enum mode mode;
+	FILE *fp;
+
+	err_setprog(argv[0]);
+	parse_opts(argc, argv, &o);
+	if (rl_opts_list(&o.ro, stdout)) {
+		out_close(stdout);
+		return 0;
+	}
+	memset(&ck, 0, sizeof(ck));
+	if (o.have_rl) {
+		rl_build(&o.ro, &ck.rl);
+		ck.have_rl = 1;
+	}
+	ck.step_us = o.step_us;
+	if (o.mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
+		usage_error("replay needs a clock: --model and --hardware, "
+		    "or --step-us");
+	bf_src_init(&src, argv + optind, argc - optind, (size_t)o.window);
+	src.strict = o.strict;
+	src.skip_bad = o.skip_bad;
+	src.quiet = o.quiet;
+	/* Auto mode reads the first record before it knows the mode. */
+	if (o.mode == MODE_TIMESTAMPS)
+		src.flags = REQ_NEED_TIMES;
+	src.auto_mode = o.mode == MODE_AUTO;
+	mode = pick_mode(&o, &src);
+	if (mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
+		usage_error("replay needs a clock: --model and --hardware, "
+		    "or --step-us");
+	src.flags = mode == MODE_TIMESTAMPS ? REQ_NEED_TIMES : 0;
+
+	fp = out_open(o.outpath);
+	memset(&out, 0, sizeof(out));
+	jw_init(&out.jw, fp);
+	csv_init(&out.csv, fp);
+	out.csv_mode = o.csv;
+	if (o.csv)
+		csv_header(&out.csv, csv_columns);
+	if (mode == MODE_TIMESTAMPS)
+		timestamps(&src, &o, &ck, &out);
+	else if (mode == MODE_EXPAND)
+		expand(&src, &o, &out);
+	else
+		replay(&src, &o, &ck, &out);
+	bf_src_report(&src);
+	bf_src_close(&src);
+	out_close(fp);
+	jw_free(&out.jw);
+	return 0;
+}

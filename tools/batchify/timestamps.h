@@ -1,0 +1,68 @@
+/*
+ * batchify's timestamps mode: rebuild steps from the time every output
+ * token of every request was seen.
+ *
+ * Each token marks the end of a step.  Tokens of different requests seen
+ * within merge_us of the earliest pending one end the same step (one token
+ * a request a step).  A token that is a request's first ends its last
+ * prefill chunk; any other is a decode at input + k - 1 for the k-th
+ * token (k from 1).  Prefill chunks are placed as the scheduler (sched.h)
+ * would place them, in arrival order within the token budget, except that
+ * a request may not finish its prefill before its first token is seen.
+ * When a first token needs more prefill than one step can hold, steps
+ * that emitted nothing ("hidden" steps: prefill only) are inserted before
+ * it, timed by the caller's time model.
+ *
+ * A step starts when the previous one ended, or, when nothing was in the
+ * system then, when the next request arrived.
+ */
+#ifndef RT_BF_TS_H
+#define RT_BF_TS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "records/request.h"
+#include "sched/sched.h"
+#include "records/step.h"
+
+/* Time of a hidden step in microseconds, or -1 when unknown. */
+typedef int64_t (*bf_ts_timefn)(void *ctx, const struct step *st);
+
+struct bf_ts_out {
+	struct step st;
+	int64_t	 ts_us, dur_us;		/* start, and length; -1 unknown */
+	int	 hidden;		/* emitted no token */
+	int	 estimated;		/* dur_us shares an interval */
+};
+
+struct bf_ts;
+
+struct bf_ts *bf_ts_new(const struct sched_config *c, int64_t merge_us,
+    bf_ts_timefn fn, void *ctx);
+void bf_ts_free(struct bf_ts *t);
+
+/*
+ * Add a request (in arrival order, with token_us).  Its id and token_us
+ * move into t; r is left empty.  Bursts of tokens seen within merge_us of
+ * each other (streamed together) are spread evenly back to the previous
+ * token, since one request emits one token a step.
+ */
+void bf_ts_add(struct bf_ts *t, struct request *r);
+
+/* Time of the earliest token not yet placed; INT64_MAX when none. */
+int64_t bf_ts_next_token(const struct bf_ts *t);
+size_t bf_ts_nactive(const struct bf_ts *t);
+
+/*
+ * Rebuild the steps up to the next step that emitted tokens: returns how
+ * many (hidden ones first) with *out pointing at them, valid until the
+ * next call; 0 when no request is left.  The caller must have added
+ * every request arriving up to bf_ts_next_token() + merge_us.
+ */
+size_t bf_ts_step(struct bf_ts *t, const struct bf_ts_out **out);
+
+/* Steps whose observed tokens the scheduler's rules could not explain. */
+int64_t bf_ts_anomalies(const struct bf_ts *t);
+
+#endif

@@ -1,0 +1,53 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/err.h"
+#include "data.h"
+
+void
+fit_data_init(struct fit_data *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void
+fit_data_free(struct fit_data *d)
+{
+	free(d->compute_us);
+	free(d->memory_us);
+	free(d->mf);
+	free(d->dur_us);
+	free(d->step);
+	free(d->kind);
+	fit_data_init(d);
+}
+
+static void
+grow(struct fit_data *d)
+{
+	size_t cap = d->cap ? d->cap * 2 : 4096;
+
+	d->compute_us = xrealloc(d->compute_us, cap * sizeof(double));
+	d->memory_us = xrealloc(d->memory_us, cap * sizeof(double));
+	d->mf = xrealloc(d->mf, cap * sizeof(double));
+	d->dur_us = xrealloc(d->dur_us, cap * sizeof(double));
+	d->step = xrealloc(d->step, cap * sizeof(int64_t));
+	d->kind = xrealloc(d->kind, cap);
+	d->cap = cap;
+}
+
+void
+fit_data_add(struct fit_data *d, const struct fit_rec *r)
+{
+	size_t i;
+
+	if (d->n == d->cap)
+		grow(d);
+	i = d->n++;
+	d->compute_us[i] = r->st.compute_us;
+	d->memory_us[i] = r->st.memory_us;
+	d->mf[i] = r->st.mf;
+	d->dur_us[i] = r->dur_us;
+	d->step[i] = r->step;
+	d->kind[i] = (uint8_t)r->kind;
+}

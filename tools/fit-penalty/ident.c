@@ -1,0 +1,180 @@
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "io/err.h"
+#include "ident.h"
+#include "record.h"
+
+const char *const fit_id_names[] = {
+	"not fitted", "well determined", "weakly determined", "not identifiable"
+};
+
+/* Spread of the minority fraction over the mixed steps of the fit. */
+static void
+mf_quantiles(const struct fit_problem *pb, struct fit_ident *id)
+{
+	double *mf = xmalloc((id->mixed ? id->mixed : 1) * sizeof(double));
+	static const double q[5] = { 0, 0.1, 0.5, 0.9, 1 };
+	size_t i, k, n = 0;
+
+	for (k = 0; k < pb->n; k++) {
+		i = fit_pb_step(pb, k);
+		if (pb->d->kind[i] == FIT_MIXED)
+			mf[n++] = pb->d->mf[i];
+	}
+	gsl_sort(mf, 1, n);
+	for (k = 0; k < 5; k++)
+		id->mf_q[k] = n > 0 ?
+		    gsl_stats_quantile_from_sorted_data(mf, 1, n, q[k]) : NAN;
+	free(mf);
+}
+
+/*
+ * Which parameters the data can inform at all: the mixed-batch penalty
+ * only through mixed steps with a minority, the overlap penalty only
+ * through steps whose shorter side is not zero.
+ */
+static void
+informative(const struct fit_problem *pb, struct fit_ident *id)
+{
+	const struct fit_data *d = pb->d;
+	struct fit_step st;
+	size_t k, i;
+
+	for (k = 0; k < pb->n; k++) {
+		i = fit_pb_step(pb, k);
+		fit_data_step(d, i, &st);
+		if (d->kind[i] == FIT_MIXED) {
+			id->mixed++;
+			id->mixed_informative += d->mf[i] > 0;
+		}
+		if (fmin(st.compute_us, st.memory_us) > 0)
+			id->overlap_informative++;
+	}
+	mf_quantiles(pb, id);
+}
+
+static void
+not_identifiable(struct fit_ident *id, int on[FIT_NPAR], int k,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+not_identifiable(struct fit_ident *id, int on[FIT_NPAR], int k,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	on[k] = 0;
+	id->status[k] = FIT_ID_NONE;
+	va_start(ap, fmt);
+	vsnprintf(id->why[k], sizeof(id->why[k]), fmt, ap);
+	va_end(ap);
+}
+
+static void
+precheck(const struct fit_problem *pb, struct fit_ident *id,
+    int on[FIT_NPAR])
+{
+	if (on[FIT_B] && id->mixed_informative == 0)
+		not_identifiable(id, on, FIT_B, "no informative steps: %zu of "
+		    "%zu steps mix prefill and decode", id->mixed, pb->n);
+	if (on[FIT_O] && id->overlap_informative == 0)
+		not_identifiable(id, on, FIT_O, "no informative steps: every "
+		    "step has zero compute or zero memory time");
+}
+
+/* Words for a fitted parameter, from the width of its interval. */
+static void
+describe(const struct fit_problem *pb, struct fit_result *r, int k)
+{
+	struct fit_ident *id = &r->id;
+	double lo = r->un.lo[k], hi = r->un.hi[k], x = r->sol.est.v[k];
+	double share;
+
+	if (k == FIT_B || k == FIT_O) {
+		share = hi - lo;
+		id->status[k] = share > 0.2 ? FIT_ID_WEAK : FIT_ID_WELL;
+		snprintf(id->why[k], sizeof(id->why[k]), "the 95 %% interval "
+		    "[%.3g, %.3g] spans %.0f %% of [0, 1]", lo, hi,
+		    100 * share);
+	} else if (k == FIT_H) {
+		/* Against the typical step: an overhead may well be 0. */
+		share = (hi - lo) / pb->h_unit;
+		id->status[k] = share > 0.2 ? FIT_ID_WEAK : FIT_ID_WELL;
+		snprintf(id->why[k], sizeof(id->why[k]), "the 95 %% interval "
+		    "[%.4g, %.4g] us is %.1f %% of the median step time", lo,
+		    hi, 100 * share);
+	} else {
+		share = (hi - lo) / x;
+		id->status[k] = share > 0.2 ? FIT_ID_WEAK : FIT_ID_WELL;
+		snprintf(id->why[k], sizeof(id->why[k]), "the 95 %% interval "
+		    "[%.4g, %.4g] is %.1f %% of the estimate", lo, hi,
+		    100 * share);
+	}
+}
+
+/* Mixed steps that are compute-bound at the estimate: they carry b. */
+static void
+count_compute_mixed(const struct fit_problem *pb, struct fit_result *r)
+{
+	struct fit_step st;
+	size_t k, i;
+
+	for (k = 0; k < pb->n; k++) {
+		i = fit_pb_step(pb, k);
+		if (pb->d->kind[i] != FIT_MIXED)
+			continue;
+		fit_data_step(pb->d, i, &st);
+		r->id.mixed_compute += fit_compute_bound(r->sol.est.v[FIT_B],
+		    &st);
+	}
+}
+
+int
+fit_identified(const struct fit_problem *pb, struct fit_result *r,
+    char *msg, size_t msgsz)
+{
+	int on[FIT_NPAR], k, again;
+
+	memset(r, 0, sizeof(*r));
+	memcpy(on, pb->want, sizeof(on));
+	informative(pb, &r->id);
+	precheck(pb, &r->id, on);
+	do {
+		fit_solution_free(&r->sol);
+		if (fit_solve(pb, on, &r->sol, msg, msgsz) < 0)
+			return -1;
+		again = 0;
+		if (fit_uncert(pb, &r->sol, &r->un) < 0) {
+			not_identifiable(&r->id, on, r->un.blind, "the data "
+			    "cannot tell it from the other parameters "
+			    "(condition number %.3g)", r->un.cond);
+			again = 1;
+			continue;
+		}
+		for (k = FIT_B; k <= FIT_O; k++)
+			if (on[k] && r->un.se[k] * FIT_Z95 >= 1) {
+				not_identifiable(&r->id, on, k, "standard error "
+				    "%.3g: the 95 %% interval would cover all of "
+				    "[0, 1]", r->un.se[k]);
+				again = 1;
+			}
+	} while (again);
+	for (k = 0; k < FIT_NPAR; k++)
+		if (on[k])
+			describe(pb, r, k);
+	count_compute_mixed(pb, r);
+	return 0;
+}
+
+void
+fit_result_free(struct fit_result *r)
+{
+	fit_solution_free(&r->sol);
+}

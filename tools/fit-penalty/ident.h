@@ -1,0 +1,44 @@
+/*
+ * Identifiability: which parameters the steps can inform at all, fitting
+ * only those, and saying in words and numbers how well each is known.  A
+ * parameter the data cannot see is held at its prior, never reported as
+ * a confident number.
+ */
+#ifndef RT_FIT_IDENT_H
+#define RT_FIT_IDENT_H
+
+#include <stddef.h>
+
+#include "problem.h"
+#include "solve.h"
+#include "uncert.h"
+
+enum fit_id { FIT_ID_NOT_FITTED, FIT_ID_WELL, FIT_ID_WEAK, FIT_ID_NONE };
+
+extern const char *const fit_id_names[];
+
+struct fit_ident {
+	enum fit_id status[FIT_NPAR];
+	char	 why[FIT_NPAR][200];
+	size_t	 mixed;			/* mixed steps */
+	size_t	 mixed_informative;	/* ... with a minority */
+	size_t	 mixed_compute;		/* ... compute-bound at the estimate */
+	size_t	 overlap_informative;	/* steps with min(c, m) > 0 */
+	double	 mf_q[5];	/* min, p10, median, p90, max over mixed */
+};
+
+struct fit_result {
+	struct fit_solution sol;
+	struct fit_uncert un;
+	struct fit_ident id;
+};
+
+/*
+ * Fit the parameters pb->want asks for that the data can tell, holding
+ * the others at pb->prior.  0, or -1 with msg when the solver fails.
+ */
+int fit_identified(const struct fit_problem *pb, struct fit_result *r,
+    char *msg, size_t msgsz);
+void fit_result_free(struct fit_result *r);
+
+#endif

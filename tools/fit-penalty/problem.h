@@ -1,0 +1,43 @@
+/*
+ * What a fit minimises: which steps, which parameters are free, the
+ * residual form and the loss.  Shared by the solver and the uncertainty
+ * code so that both see the same residuals.
+ */
+#ifndef RT_FIT_PROBLEM_H
+#define RT_FIT_PROBLEM_H
+
+#include <stddef.h>
+
+#include "data.h"
+#include "steptime.h"
+
+enum fit_resid { FIT_RESID_LOG, FIT_RESID_REL };
+enum fit_loss { FIT_LOSS_LS, FIT_LOSS_HUBER, FIT_LOSS_CAUCHY };
+
+struct fit_problem {
+	const struct fit_data *d;
+	const size_t *idx;	/* steps used: idx[0..n), or all when NULL */
+	size_t	 n;
+	int	 want[FIT_NPAR];	/* asked for by --fit */
+	struct fit_par prior;	/* value of a parameter left unfitted */
+	enum fit_resid resid;
+	enum fit_loss loss;
+	double	 h_unit;	/* typical step time, us: the overhead's scale */
+	int	 max_iter;	/* solver iterations a run; 0: the default */
+};
+
+static inline size_t
+fit_pb_step(const struct fit_problem *pb, size_t k)
+{
+	return pb->idx != NULL ? pb->idx[k] : k;
+}
+
+/*
+ * Residual of step i (data index) under p: log(pred / measured) or
+ * (pred - measured) / measured.  dres (may be NULL) gets d residual /
+ * d parameter.
+ */
+double fit_residual(const struct fit_problem *pb, size_t i,
+    const struct fit_par *p, double dres[FIT_NPAR]);
+
+#endif

@@ -1,0 +1,627 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multilarge_nlinear.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "io/err.h"
+#include "solve.h"
+
+enum { MAX_ITER = 200, MAX_ROUNDS = 100 };
+
+/* Huber's and Cauchy's usual tuning constants (95 % efficiency). */
+static const double huber_k = 1.345, cauchy_c = 2.3849;
+
+/* What the GSL callbacks see. */
+struct ctx {
+	const struct fit_problem *pb;
+	const double *w;		/* robust weights or NULL */
+	int	 map[FIT_NPAR];		/* internal index -> parameter */
+	size_t	 p;
+	struct fit_par base;		/* values of the held parameters */
+};
+
+/*
+ * The solver's variables: the penalties as they are, the overhead in
+ * units of the typical step, the scale as its log (it is never near 0).
+ * Bounds are kept by an active set (fit_box), not by a change of
+ * variable: a change of variable flattens the cost at the bound and the
+ * trust region crawls there for hundreds of iterations.
+ */
+static double
+to_ext(const struct ctx *c, int k, double u, double *dx)
+{
+	switch (k) {
+	case FIT_B:
+	case FIT_O:
+		*dx = 1;
+		return u;
+	case FIT_H:
+		*dx = c->pb->h_unit;
+		return c->pb->h_unit * u;
+	default:
+		*dx = exp(u);
+		return exp(u);
+	}
+}
+
+static double
+to_int(const struct ctx *c, int k, double x)
+{
+	switch (k) {
+	case FIT_B:
+	case FIT_O:
+		return x;
+	case FIT_H:
+		return x / c->pb->h_unit;
+	default:
+		return log(x);
+	}
+}
+
+/*
+ * Where the model is defined, a little beyond the bounds so the solver
+ * may step over one: 1 - b mf > 0 needs b < 2 (mf <= 0.5).
+ */
+static int
+in_domain(const struct fit_par *p)
+{
+	return p->v[FIT_B] > -1 && p->v[FIT_B] < 1.9 &&
+	    p->v[FIT_O] > -0.9 && p->v[FIT_O] < 2;
+}
+
+static void
+unpack(const struct ctx *c, const gsl_vector *u, struct fit_par *par,
+    double dx[FIT_NPAR])
+{
+	size_t j;
+
+	*par = c->base;
+	for (j = 0; j < c->p; j++)
+		par->v[c->map[j]] = to_ext(c, c->map[j],
+		    gsl_vector_get(u, j), &dx[j]);
+}
+
+static double
+sqrt_w(const struct ctx *c, size_t k)
+{
+	return c->w != NULL ? sqrt(c->w[k]) : 1;
+}
+
+static int
+cb_f(const gsl_vector *u, void *vc, gsl_vector *f)
+{
+	const struct ctx *c = vc;
+	struct fit_par par;
+	double dx[FIT_NPAR], r;
+	size_t k;
+
+	unpack(c, u, &par, dx);
+	for (k = 0; k < c->pb->n; k++) {
+		r = fit_residual(c->pb, fit_pb_step(c->pb, k), &par, NULL);
+		/*
+		 * Outside the model's domain (a negative time): a residual
+		 * so large that the trust region rejects the step.
+		 */
+		if (!in_domain(&par) || !isfinite(r))
+			r = 1e3;
+		gsl_vector_set(f, k, sqrt_w(c, k) * r);
+	}
+	return GSL_SUCCESS;
+}
+
+/* One row of the Jacobian in the internal variables. */
+static void
+jrow(const struct ctx *c, size_t k, const struct fit_par *par,
+    const double dx[FIT_NPAR], double row[FIT_NPAR])
+{
+	double dres[FIT_NPAR], sw = sqrt_w(c, k);
+	size_t j;
+
+	fit_residual(c->pb, fit_pb_step(c->pb, k), par, dres);
+	for (j = 0; j < c->p; j++)
+		row[j] = sw * dres[c->map[j]] * dx[j];
+}
+
+static int
+cb_df(CBLAS_TRANSPOSE_t trans, const gsl_vector *u, const gsl_vector *in,
+    void *vc, gsl_vector *v, gsl_matrix *jtj)
+{
+	const struct ctx *c = vc;
+	struct fit_par par;
+	double dx[FIT_NPAR], row[FIT_NPAR], acc[FIT_NPAR] = { 0 }, s;
+	double a[FIT_NPAR][FIT_NPAR] = { { 0 } };
+	size_t k, i, j;
+
+	unpack(c, u, &par, dx);
+	for (k = 0; k < c->pb->n; k++) {
+		jrow(c, k, &par, dx, row);
+		if (v != NULL && trans == CblasTrans) {
+			for (j = 0; j < c->p; j++)
+				acc[j] += row[j] * gsl_vector_get(in, k);
+		} else if (v != NULL) {
+			for (s = 0, j = 0; j < c->p; j++)
+				s += row[j] * gsl_vector_get(in, j);
+			gsl_vector_set(v, k, s);
+		}
+		if (jtj != NULL)
+			for (i = 0; i < c->p; i++)
+				for (j = 0; j <= i; j++)
+					a[i][j] += row[i] * row[j];
+	}
+	if (v != NULL && trans == CblasTrans)
+		for (j = 0; j < c->p; j++)
+			gsl_vector_set(v, j, acc[j]);
+	if (jtj != NULL)
+		for (i = 0; i < c->p; i++)
+			for (j = 0; j <= i; j++) {
+				gsl_matrix_set(jtj, i, j, a[i][j]);
+				gsl_matrix_set(jtj, j, i, a[i][j]);
+			}
+	return GSL_SUCCESS;
+}
+
+double
+fit_cost(const struct fit_problem *pb, const double *w,
+    const struct fit_par *p)
+{
+	double sum = 0, r;
+	size_t k;
+
+	for (k = 0; k < pb->n; k++) {
+		r = fit_residual(pb, fit_pb_step(pb, k), p, NULL);
+		sum += (w != NULL ? w[k] : 1) * r * r;
+	}
+	return sum / 2;
+}
+
+static const char *
+gsl_why(int status)
+{
+	switch (status) {
+	case GSL_EMAXITER:
+		return "still moving when the iteration limit was reached "
+		    "(--max-iter)";
+	case GSL_EDOM:
+		return "a candidate gave a non-finite residual";
+	default:
+		return gsl_strerror(status);
+	}
+}
+
+/* Largest change, each parameter on its own scale. */
+static double
+max_change(const struct fit_problem *pb, const struct fit_par *a,
+    const struct fit_par *b)
+{
+	double m;
+
+	m = fmax(fabs(a->v[FIT_B] - b->v[FIT_B]),
+	    fabs(a->v[FIT_O] - b->v[FIT_O]));
+	m = fmax(m, fabs(a->v[FIT_H] - b->v[FIT_H]) / pb->h_unit);
+	return fmax(m, fabs(a->v[FIT_S] - b->v[FIT_S]) / a->v[FIT_S]);
+}
+
+/* Half the squared norm of the solver's current residual vector. */
+static double
+ws_cost(const gsl_multilarge_nlinear_workspace *w)
+{
+	double dot;
+
+	if (gsl_blas_ddot(gsl_multilarge_nlinear_residual(w),
+	    gsl_multilarge_nlinear_residual(w), &dot) != GSL_SUCCESS)
+		return NAN;	/* never "settled": NaN compares false */
+	return dot / 2;
+}
+
+/*
+ * GSL's driver loop with two changes.  A first iteration without
+ * progress is success: the start is already the optimum to working
+ * precision (a reweighting round starts there); GSL's driver calls that
+ * GSL_EMAXITER.  And besides GSL's tests on the solver's variables, the
+ * fit settling is convergence: three steps in a row that each move every
+ * parameter by less than 1e-10 on its own scale, or lower the cost by
+ * less than 1e-12 of itself.  Near a bound the change of variable
+ * flattens the cost and the solver can creep on long after nothing that
+ * matters moves.
+ */
+static int
+drive(const struct ctx *c, gsl_multilarge_nlinear_workspace *w,
+    size_t *iters)
+{
+	const size_t max_iter = c->pb->max_iter > 0 ? (size_t)c->pb->max_iter :
+	    MAX_ITER;
+	struct fit_par prev, cur;
+	double dx[FIT_NPAR], cost, pcost = ws_cost(w);
+	size_t it;
+	int st, info, still = 0;
+
+	unpack(c, gsl_multilarge_nlinear_position(w), &prev, dx);
+	for (it = 0; it < max_iter; it++) {
+		st = gsl_multilarge_nlinear_iterate(w);
+		if (st == GSL_ENOPROG)
+			break;
+		if (st != GSL_SUCCESS)
+			return st;
+		st = gsl_multilarge_nlinear_test(1e-8, 1e-8, 0, &info, w);
+		if (st != GSL_CONTINUE)
+			break;
+		unpack(c, gsl_multilarge_nlinear_position(w), &cur, dx);
+		cost = ws_cost(w);
+		if (max_change(c->pb, &prev, &cur) < 1e-10 ||
+		    pcost - cost < 1e-12 * pcost)
+			still++;
+		else
+			still = 0;
+		prev = cur;
+		pcost = cost;
+		if (still == 3) {
+			st = GSL_SUCCESS;
+			break;
+		}
+	}
+	*iters += it;
+	if (it == max_iter)
+		return GSL_EMAXITER;
+	return st == GSL_ENOPROG ? GSL_SUCCESS : st;
+}
+
+/* One trust-region run from start; 0, or -1 with msg. */
+static int
+run(struct ctx *c, const struct fit_par *start, struct fit_par *out,
+    size_t *iters, char *msg, size_t msgsz)
+{
+	gsl_multilarge_nlinear_parameters prm =
+	    gsl_multilarge_nlinear_default_parameters();
+	gsl_multilarge_nlinear_fdf fdf;
+	gsl_multilarge_nlinear_workspace *w;
+	gsl_vector *u;
+	double dx[FIT_NPAR];
+	size_t j;
+	int st;
+
+	memset(&fdf, 0, sizeof(fdf));
+	fdf.f = cb_f;
+	fdf.df = cb_df;
+	fdf.n = c->pb->n;
+	fdf.p = c->p;
+	fdf.params = c;
+	prm.trs = gsl_multilarge_nlinear_trs_lm;
+	if ((w = gsl_multilarge_nlinear_alloc(gsl_multilarge_nlinear_trust,
+	    &prm, c->pb->n, c->p)) == NULL || (u = gsl_vector_alloc(c->p)) ==
+	    NULL)
+		die(EXIT_DATA, "out of memory for the solver");
+	for (j = 0; j < c->p; j++)
+		gsl_vector_set(u, j, to_int(c, c->map[j],
+		    start->v[c->map[j]]));
+	st = gsl_multilarge_nlinear_init(u, &fdf, w);
+	if (st == GSL_SUCCESS)
+		st = drive(c, w, iters);
+	if (st == GSL_SUCCESS)
+		unpack(c, gsl_multilarge_nlinear_position(w), out, dx);
+	else
+		snprintf(msg, msgsz, "fit did not converge: %s", gsl_why(st));
+	gsl_vector_free(u);
+	gsl_multilarge_nlinear_free(w);
+	return st == GSL_SUCCESS ? 0 : -1;
+}
+
+static void
+ctx_init(struct ctx *c, const struct fit_problem *pb, const double *w,
+    const int on[FIT_NPAR])
+{
+	int k;
+
+	memset(c, 0, sizeof(*c));
+	c->pb = pb;
+	c->w = w;
+	c->base = pb->prior;
+	for (k = 0; k < FIT_NPAR; k++)
+		if (on[k])
+			c->map[c->p++] = k;
+}
+
+/*
+ * Starting points: the roofline as shipped, the middle of the box and a
+ * far corner, each with the scale set to the geometric mean ratio of
+ * measured to predicted so that every start is on the right order.
+ */
+static void
+starts(const struct fit_problem *pb, const int on[FIT_NPAR],
+    struct fit_par st[FIT_STARTS])
+{
+	static const double bo[FIT_STARTS][2] = {
+		{ 0.05, 0.05 }, { 0.5, 0.5 }, { 0.9, 0.9 }
+	};
+	struct fit_par p = pb->prior;
+	double mean = 0;
+	size_t k;
+	int i;
+
+	if (on[FIT_S]) {
+		p.v[FIT_S] = 1;
+		for (k = 0; k < pb->n; k++) {
+			struct fit_step s;
+
+			fit_data_step(pb->d, fit_pb_step(pb, k), &s);
+			mean += log(pb->d->dur_us[fit_pb_step(pb, k)] /
+			    fit_time(&p, &s, NULL));
+		}
+		p.v[FIT_S] = exp(mean / (double)pb->n);
+	}
+	if (on[FIT_H])
+		p.v[FIT_H] = 0.05 * pb->h_unit;
+	for (i = 0; i < FIT_STARTS; i++) {
+		st[i] = p;
+		if (on[FIT_B])
+			st[i].v[FIT_B] = bo[i][0];
+		if (on[FIT_O])
+			st[i].v[FIT_O] = bo[i][1];
+	}
+}
+
+/*
+ * The worst bound violation among the fitted parameters, each on its own
+ * scale: its index, with *at the bound it crossed; -1 when none.
+ */
+static int
+violation(const struct fit_problem *pb, const int act[FIT_NPAR],
+    const struct fit_par *x, double *at)
+{
+	double v, b, worst = 0;
+	int k, which = -1;
+
+	for (k = FIT_B; k <= FIT_H; k++) {
+		if (!act[k])
+			continue;
+		if (k == FIT_H || x->v[k] < 0) {
+			v = -x->v[k] / (k == FIT_H ? pb->h_unit : 1);
+			b = 0;
+		} else {
+			v = x->v[k] - 1;
+			b = 1;
+		}
+		if (v > worst) {
+			worst = v;
+			which = k;
+			*at = b;
+		}
+	}
+	return which;
+}
+
+static void
+clamp_box(struct fit_par *x)
+{
+	x->v[FIT_B] = fmin(fmax(x->v[FIT_B], 0), 1);
+	x->v[FIT_O] = fmin(fmax(x->v[FIT_O], 0), 1);
+	x->v[FIT_H] = fmax(x->v[FIT_H], 0);
+}
+
+/*
+ * A parameter held at a bound whose cost would fall if it went back
+ * inside (beyond noise: 1e-8 of the cost per unit of the parameter's
+ * own scale), or -1.  The gradient is sum w r dr/dx.
+ */
+static int
+wants_inside(const struct fit_problem *pb, const double *w,
+    const int bound[FIT_NPAR], const struct fit_par *p)
+{
+	double g[FIT_NPAR] = { 0 }, dres[FIT_NPAR], r, cost = 0, unit;
+	size_t i;
+	int k;
+
+	for (i = 0; i < pb->n; i++) {
+		r = fit_residual(pb, fit_pb_step(pb, i), p, dres);
+		cost += (w != NULL ? w[i] : 1) * r * r / 2;
+		for (k = 0; k < FIT_NPAR; k++)
+			g[k] += (w != NULL ? w[i] : 1) * r * dres[k];
+	}
+	for (k = 0; k < FIT_NPAR; k++) {
+		unit = k == FIT_H ? pb->h_unit : 1;
+		if (bound[k] * g[k] * unit > 1e-8 * cost)
+			return k;
+	}
+	return -1;
+}
+
+/*
+ * A fit within the bounds by an active set: fit freely; if a parameter
+ * left its interval, hold the worst one at the bound it crossed and fit
+ * the rest again; when none is out, release a held one the cost would
+ * have back inside (a few times at most, lest it cycle).  bound[] says
+ * which ended held, and where.
+ */
+static int
+run_box(const struct fit_problem *pb, const double *w,
+    const int on[FIT_NPAR], const struct fit_par *start,
+    struct fit_par *out, int bound[FIT_NPAR], size_t *iters, char *msg,
+    size_t msgsz)
+{
+	struct fit_problem q = *pb;
+	struct fit_par x = *start;
+	struct ctx c;
+	int act[FIT_NPAR], k, releases = 0;
+	double at;
+
+	memcpy(act, on, sizeof(act));
+	memset(bound, 0, sizeof(int) * FIT_NPAR);
+	for (;;) {
+		ctx_init(&c, &q, w, act);
+		clamp_box(&x);
+		if (c.p == 0) {
+			*out = q.prior;
+		} else {
+			if (run(&c, &x, out, iters, msg, msgsz) < 0)
+				return -1;
+			if ((k = violation(pb, act, out, &at)) >= 0) {
+				act[k] = 0;
+				q.prior.v[k] = at;
+				bound[k] = at == 0 ? -1 : 1;
+				x = *out;
+				x.v[k] = at;
+				continue;
+			}
+		}
+		if (releases == FIT_NPAR ||
+		    (k = wants_inside(pb, w, bound, out)) < 0)
+			return 0;
+		releases++;
+		act[k] = 1;
+		bound[k] = 0;
+		x = *out;
+	}
+}
+
+/* Least squares (weighted by w) from every start; keep the best. */
+static int
+multistart(const struct fit_problem *pb, const double *w,
+    const int on[FIT_NPAR], struct fit_solution *sol, char *msg,
+    size_t msgsz)
+{
+	struct fit_par st[FIT_STARTS], end[FIT_STARTS];
+	double cost[FIT_STARTS], best = INFINITY;
+	int i, nstart, bound[FIT_NPAR];
+
+	starts(pb, on, st);
+	/* Without a penalty to fit, one start settles it. */
+	nstart = on[FIT_B] || on[FIT_O] ? FIT_STARTS : 1;
+	for (i = 0; i < nstart; i++) {
+		if (run_box(pb, w, on, &st[i], &end[i], bound,
+		    &sol->iterations, msg, msgsz) < 0)
+			return -1;
+		cost[i] = fit_cost(pb, w, &end[i]);
+		if (cost[i] < best) {
+			best = cost[i];
+			sol->est = end[i];
+			memcpy(sol->bound, bound, sizeof(bound));
+		}
+	}
+	sol->starts = (size_t)nstart;
+	sol->starts_agree = 0;
+	for (i = 0; i < nstart; i++)
+		if (cost[i] <= best + 1e-6 * fmax(best, 1e-300))
+			sol->starts_agree++;
+	sol->cost = best;
+	return 0;
+}
+
+/* psi(u) / u: the weight a residual of u robust scales gets. */
+static double
+robust_weight(enum fit_loss loss, double u)
+{
+	double a = fabs(u);
+
+	if (loss == FIT_LOSS_HUBER)
+		return a <= huber_k ? 1 : huber_k / a;
+	return 1 / (1 + (u / cauchy_c) * (u / cauchy_c));
+}
+
+/* Residual scale: median absolute residual / 0.6745, as in MAD. */
+static double
+robust_scale(const struct fit_problem *pb, const struct fit_par *p,
+    double *tmp)
+{
+	size_t k;
+
+	for (k = 0; k < pb->n; k++)
+		tmp[k] = fabs(fit_residual(pb, fit_pb_step(pb, k), p, NULL));
+	return gsl_stats_median(tmp, 1, pb->n) / 0.6744897501960817;
+}
+
+/*
+ * Iteratively reweighted least squares from the plain fit: weights from
+ * the residuals, refit, until the estimate stops moving.
+ */
+static int
+irls(const struct fit_problem *pb, const int on[FIT_NPAR],
+    struct fit_solution *sol, char *msg, size_t msgsz)
+{
+	struct fit_par prev;
+	double *tmp, sc;
+	size_t k;
+
+	sol->w = xmalloc(pb->n * sizeof(double));
+	tmp = xmalloc(pb->n * sizeof(double));
+	for (sol->rounds = 1; sol->rounds <= MAX_ROUNDS; sol->rounds++) {
+		if ((sc = robust_scale(pb, &sol->est, tmp)) <= 0)
+			sc = 1e-12;
+		sol->robust_scale = sc;
+		for (k = 0; k < pb->n; k++)
+			sol->w[k] = robust_weight(pb->loss, fit_residual(pb,
+			    fit_pb_step(pb, k), &sol->est, NULL) / sc);
+		prev = sol->est;
+		if (run_box(pb, sol->w, on, &prev, &sol->est, sol->bound,
+		    &sol->iterations, msg, msgsz) < 0)
+			break;
+		if (max_change(pb, &prev, &sol->est) < 1e-8) {
+			free(tmp);
+			sol->cost = fit_cost(pb, sol->w, &sol->est);
+			return 0;
+		}
+	}
+	free(tmp);
+	if (sol->rounds > MAX_ROUNDS)
+		snprintf(msg, msgsz, "fit did not converge: robust "
+		    "reweighting still moving after %d rounds", MAX_ROUNDS);
+	return -1;
+}
+
+/*
+ * The global check: the cost on an 11 x 11 grid of (b, o), the other
+ * parameters at their estimate.  A grid point below the optimum would
+ * mean the trust region found a local minimum.
+ */
+static double
+grid_check(const struct fit_problem *pb, const struct fit_solution *sol)
+{
+	struct fit_par p = sol->est;
+	double best = INFINITY;
+	int i, j, ni = sol->on[FIT_B] ? 10 : 0, nj = sol->on[FIT_O] ? 10 : 0;
+
+	if (ni == 0 && nj == 0)
+		return sol->cost;
+	for (i = 0; i <= ni; i++)
+		for (j = 0; j <= nj; j++) {
+			if (sol->on[FIT_B])
+				p.v[FIT_B] = i / 10.0;
+			if (sol->on[FIT_O])
+				p.v[FIT_O] = j / 10.0;
+			best = fmin(best, fit_cost(pb, sol->w, &p));
+		}
+	return best;
+}
+
+int
+fit_solve(const struct fit_problem *pb, const int on[FIT_NPAR],
+    struct fit_solution *sol, char *msg, size_t msgsz)
+{
+	int k, any = 0;
+
+	memset(sol, 0, sizeof(*sol));
+	for (k = 0; k < FIT_NPAR; k++)
+		any |= sol->on[k] = on[k];
+	sol->est = pb->prior;
+	if (!any) {
+		sol->cost = sol->grid_cost = fit_cost(pb, NULL, &sol->est);
+		return 0;
+	}
+	if (multistart(pb, NULL, on, sol, msg, msgsz) < 0)
+		return -1;
+	if (pb->loss != FIT_LOSS_LS && irls(pb, on, sol, msg, msgsz) < 0)
+		return -1;
+	sol->cost = fit_cost(pb, sol->w, &sol->est);
+	sol->grid_cost = grid_check(pb, sol);
+	return 0;
+}
+
+void
+fit_solution_free(struct fit_solution *sol)
+{
+	free(sol->w);
+	sol->w = NULL;
+}

@@ -1,0 +1,34 @@
+/*
+ * Out-of-sample error: a seeded holdout split or K-fold cross-validation,
+ * each fold fitted on the steps outside it and measured on those in it.
+ */
+#ifndef RT_FIT_VALIDATE_H
+#define RT_FIT_VALIDATE_H
+
+#include <stddef.h>
+
+#include "problem.h"
+#include "metrics.h"
+
+struct fit_fold {
+	size_t	 n_train, n_test;
+	struct fit_par est;
+	struct fit_metrics test[FIT_NGROUP];
+};
+
+struct fit_validation {
+	const char *method;	/* "holdout", "kfold", or NULL for none */
+	long	 k;		/* folds (1 for a holdout) */
+	struct fit_fold *folds;
+};
+
+/*
+ * Holdout when holdout > 0, else K-fold when kfold > 0, else nothing;
+ * the parameters in on[] are fitted.  0, or -1 with msg.
+ */
+int fit_validate(const struct fit_problem *pb, const int on[FIT_NPAR],
+    double holdout, long kfold, unsigned long seed, struct fit_validation *v,
+    char *msg, size_t msgsz);
+void fit_validation_free(struct fit_validation *v);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * roofline-eval: predict each step's time with BLIS's roofline model.
+ * Reads step records, writes eval records: the step, plus pred_us,
+ * compute_us, memory_us, minority_fraction and regime.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/cli.h"
+#include "io/csvout.h"
+#include "io/err.h"
+#include "io/jsonin.h"
+#include "io/jsonout.h"
+#include "io/linereader.h"
+#include "io/outfile.h"
+#include "io/progress.h"
+#include "model/rlopts.h"
+#include "model/roofline.h"
+#include "records/step.h"
+
+enum { OPT_CSV = RL_OPT_NEXT, OPT_SKIP_BAD };
+
+struct run {
+	struct roofline rl;
+	struct step step;
+	struct jw jw;
+	struct csvw csv;
+	int	 csv_mode, skip_bad, quiet;
+	long	 records, skipped;
+};
+
+static const char *const added_fields[] = {
+	"pred_us", "compute_us", "memory_us", "minority_fraction", "regime",
+	NULL
+};
+
+static const char *const csv_columns[] = {
+	"step", "ts_us", "dur_us", "n_prefill", "prefill_tokens", "n_decode",
+	"pred_us", "compute_us", "memory_us", "minority_fraction", "regime",
+	NULL
+};
+
+static void
+usage(void)
+{
+	printf("usage: roofline-eval --model NAME|DIR|FILE --hardware NAME "
+	    "[options] [FILE...]\n"
+	    "Predict each step's time with BLIS's roofline model.\n\n"
+	    "  -m, --model NAME|DIR|FILE      model config (see --list-models)\n"
+	    "  -g, --hardware NAME            GPU entry (see --list-hardware)\n"
+	    "      --hardware-config FILE     hardware_config.json to read\n"
+	    "  -t, --tp N                     tensor parallelism (default 1)\n"
+	    "      --mixed-batch-penalty X    override the entry's, in [0, 1]\n"
+	    "      --overlap-penalty Y        override the entry's, in [0, 1]\n"
+	    "      --csv                      write CSV instead of NDJSON\n"
+	    "  -o, --output FILE              write FILE atomically\n"
+	    "      --skip-bad                 skip and count malformed records\n"
+	    "      --list-models              list shipped models\n"
+	    "      --list-hardware            list hardware entries\n"
+	    "  -q, --quiet                    no progress display\n"
+	    "  -h, --help                     show this help\n"
+	    "  -V, --version                  show the version\n");
+}
+
+static int
+is_added(const char *key)
+{
+	const char *const *k;
+
+	for (k = added_fields; *k != NULL; k++)
+		if (strcmp(key, *k) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+regime(const struct roofline_result *res)
+{
+	return res->compute_bound ? "compute" : "memory";
+}
+
+/* The input record's own fields pass through; ours follow them. */
+static void
+write_ndjson(struct run *r, const cJSON *rec,
+    const struct roofline_result *res)
+{
+	const cJSON *c;
+
+	jw_obj(&r->jw);
+	for (c = rec->child; c != NULL; c = c->next) {
+		if (is_added(c->string))
+			continue;
+		jw_key(&r->jw, c->string);
+		jw_cjson(&r->jw, c);
+	}
+	jw_kint(&r->jw, "pred_us", res->pred_us);
+	jw_knum(&r->jw, "compute_us", res->compute_us);
+	jw_knum(&r->jw, "memory_us", res->memory_us);
+	jw_knum(&r->jw, "minority_fraction", res->minority_fraction);
+	jw_kstr(&r->jw, "regime", regime(res));
+	jw_obj_end(&r->jw);
+	jw_endline(&r->jw);
+}
+
+static void
+csv_opt_int(struct csvw *c, const cJSON *rec, const char *key)
+{
+	const cJSON *v = jfield(rec, key);
+
+	if (cJSON_IsNumber(v))
+		csv_num(c, v->valuedouble);
+	else
+		csv_empty(c);
+}
+
+static void
+write_csv(struct run *r, const cJSON *rec, const struct roofline_result *res)
+{
+	csv_opt_int(&r->csv, rec, "step");
+	csv_opt_int(&r->csv, rec, "ts_us");
+	csv_opt_int(&r->csv, rec, "dur_us");
+	csv_int(&r->csv, (int64_t)r->step.n_prefill);
+	csv_int(&r->csv, step_prefill_tokens(&r->step));
+	csv_int(&r->csv, (int64_t)r->step.n_decode);
+	csv_int(&r->csv, res->pred_us);
+	csv_num(&r->csv, res->compute_us);
+	csv_num(&r->csv, res->memory_us);
+	csv_num(&r->csv, res->minority_fraction);
+	csv_str(&r->csv, regime(res));
+	csv_endrow(&r->csv);
+}
+
+/* One line: 0 done, -1 bad (message already printed). */
+static int
+eval_line(struct run *r, const char *file, long lineno, const char *line,
+    size_t len)
+{
+	struct roofline_result res;
+	struct jerr e;
+	cJSON *rec;
+
+	if ((rec = json_parse_line(line, len, &e)) == NULL ||
+	    step_from_json(rec, &r->step, &e) < 0 ||
+	    step_prefill_tokens(&r->step) < 0) {
+		if (rec != NULL && e.msg[0] == '\0')
+			jerr_set(&e, "prefill token total exceeds 2^53");
+		warnat(file, lineno, "%s", e.msg);
+		cJSON_Delete(rec);
+		return -1;
+	}
+	roofline_eval(&r->rl, &r->step, &res);
+	if (r->csv_mode)
+		write_csv(r, rec, &res);
+	else
+		write_ndjson(r, rec, &res);
+	cJSON_Delete(rec);
+	r->records++;
+	return 0;
+}
+
+static void
+eval_file(struct run *r, const char *path)
+{
+	struct linereader lr;
+	struct progress pg;
+	long before = r->records + r->skipped;
+	size_t len;
+	char *line;
+
+	if (lr_open(&lr, path) < 0)
+		die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	progress_start(&pg, lr.fp, lr.name, r->quiet);
+	while ((line = lr_next(&lr, &len)) != NULL) {
+		progress_update(&pg);
+		if (lr_blank(line, len))
+			continue;
+		if (eval_line(r, lr.name, lr.lineno, line, len) == 0)
+			continue;
+		if (!r->skip_bad)
+			exit(EXIT_DATA);
+		r->skipped++;
+	}
+	progress_done(&pg);
+	if (lr_error(&lr))
+		die(EXIT_DATA, "%s: read error: %s", lr.name, strerror(errno));
+	if (r->records + r->skipped == before)
+		warnat(lr.name, 0, "no step records");
+	lr_close(&lr);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		RL_LONGOPTS,
+		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "output", required_argument, NULL, 'o' },
+		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct rl_opts ro;
+	struct run r;
+	const char *outpath = NULL;
+	FILE *out;
+	int c, i;
+
+	err_setprog(argv[0]);
+	memset(&r, 0, sizeof(r));
+	rl_opts_init(&ro);
+	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS "o:qhV", longopts,
+	    NULL)) != -1) {
+		if (rl_opts_take(&ro, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_CSV:	r.csv_mode = 1; break;
+		case 'o':	outpath = optarg; break;
+		case OPT_SKIP_BAD: r.skip_bad = 1; break;
+		case 'q':	r.quiet = 1; break;
+		case 'h':	usage(); return 0;
+		case 'V':	print_version(); return 0;
+		default:
+			bad_option(c, argv);
+		}
+	}
+	if (rl_opts_list(&ro, stdout)) {
+		out_close(stdout);
+		return 0;
+	}
+	rl_build(&ro, &r.rl);
+
+	out = out_open(outpath);
+	jw_init(&r.jw, out);
+	csv_init(&r.csv, out);
+	step_init(&r.step);
+	if (r.csv_mode)
+		csv_header(&r.csv, csv_columns);
+	if (optind == argc)
+		eval_file(&r, "-");
+	for (i = optind; i < argc; i++)
+		eval_file(&r, argv[i]);
+	if (r.skipped > 0)
+		warnmsg("skipped %ld bad record%s of %ld", r.skipped,
+		    r.skipped == 1 ? "" : "s", r.skipped + r.records);
+	out_close(out);
+	jw_free(&r.jw);
+	step_free(&r.step);
+	return 0;
+}

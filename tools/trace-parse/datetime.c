@@ -1,0 +1,78 @@
+#include <string.h>
+
+#include "decimal.h"
+#include "datetime.h"
+
+int64_t
+tp_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	/* Shift the year to start in March so the leap day comes last. */
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* n digits at s as a number; -1 if any is not a digit. */
+static int
+fixed_digits(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : mdays[m - 1];
+}
+
+int
+tp_datetime_us(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec;
+	int64_t frac = 0, days;
+	size_t len = strlen(s);
+
+	if (len < 19 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
+		return -1;
+	if ((y = fixed_digits(s, 4)) < 0 || (mo = fixed_digits(s + 5, 2)) < 0 ||
+	    (d = fixed_digits(s + 8, 2)) < 0 ||
+	    (h = fixed_digits(s + 11, 2)) < 0 ||
+	    (mi = fixed_digits(s + 14, 2)) < 0 ||
+	    (sec = fixed_digits(s + 17, 2)) < 0)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || sec > 60)
+		return -1;
+	if (len > 19) {
+		/* "0.fffffff" read as microseconds, exactly. */
+		char buf[40];
+
+		if (s[19] != '.' || len - 19 > sizeof(buf) - 2)
+			return -1;
+		buf[0] = '0';
+		memcpy(buf + 1, s + 19, len - 19 + 1);
+		if (tp_decimal_str(buf, 6, &frac) < 0 || len == 20)
+			return -1;
+	}
+	days = tp_days_from_civil(y, mo, d);
+	*out = ((days * 24 + h) * 60 + mi) * 60 * INT64_C(1000000) +
+	    (int64_t)sec * 1000000 + frac;
+	return 0;
+}

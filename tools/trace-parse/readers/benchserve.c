@@ -1,0 +1,139 @@
+#include <stdio.h>
+
+#include "io/err.h"
+#include "benchserve.h"
+#include "io/numfmt.h"
+#include "seconds.h"
+
+/* An optional per-request array must match input_lens in length. */
+static int
+same_length(const cJSON *a, const char *name, size_t n, struct jerr *e)
+{
+	if (a == NULL)
+		return 0;
+	if (jarray(a, name, e) < 0)
+		return -1;
+	if ((size_t)cJSON_GetArraySize(a) != n) {
+		jerr_set(e, "%s: %d entries, but input_lens has %zu", name,
+		    cJSON_GetArraySize(a), n);
+		return -1;
+	}
+	return 0;
+}
+
+int
+fmt_bench_open(const cJSON *doc, struct fmt_bench *b, struct jerr *e)
+{
+	const cJSON *m;
+
+	if (jobject(doc, "document", e) < 0 ||
+	    (b->input_lens = jneed(doc, "input_lens", e)) == NULL ||
+	    jarray(b->input_lens, "input_lens", e) < 0 ||
+	    (b->output_lens = jneed(doc, "output_lens", e)) == NULL)
+		return -1;
+	b->n = (size_t)cJSON_GetArraySize(b->input_lens);
+	b->ttfts = jfield(doc, "ttfts");
+	b->itls = jfield(doc, "itls");
+	b->errors = jfield(doc, "errors");
+	b->start_times = jfield(doc, "start_times");
+	if (same_length(b->output_lens, "output_lens", b->n, e) < 0 ||
+	    same_length(b->ttfts, "ttfts", b->n, e) < 0 ||
+	    same_length(b->itls, "itls", b->n, e) < 0 ||
+	    same_length(b->errors, "errors", b->n, e) < 0 ||
+	    same_length(b->start_times, "start_times", b->n, e) < 0)
+		return -1;
+	m = jfield(doc, "model_id");
+	b->model = cJSON_IsString(m) ? m->valuestring : NULL;
+	return 0;
+}
+
+/* The buffer is kept across requests: it grows to the longest one. */
+static void
+itl_push(struct fmt_bench_req *q, int64_t us)
+{
+	if (q->n_itl == q->cap_itl) {
+		q->cap_itl = q->cap_itl > 0 ? 2 * q->cap_itl : 256;
+		q->itl_us = xrealloc(q->itl_us, q->cap_itl * sizeof(*q->itl_us));
+	}
+	q->itl_us[q->n_itl++] = us;
+}
+
+static int
+get_itls(const cJSON *list, size_t i, struct fmt_bench_req *q,
+    struct jerr *e)
+{
+	char path[64];
+	const cJSON *v;
+	size_t k = 0;
+
+	snprintf(path, sizeof(path), "itls[%zu]", i);
+	if (jarray(list, path, e) < 0)
+		return -1;
+	q->n_itl = 0;
+	q->itl_sum = 0;
+	cJSON_ArrayForEach(v, list) {
+		int64_t us;
+
+		snprintf(path, sizeof(path), "itls[%zu][%zu]", i, k++);
+		if (tp_json_seconds_us(v, path, &us, e) < 0)
+			return -1;
+		/* Their sum gives e2e_us: keep it exact. */
+		if (us > RT_INT_EXACT_MAX - q->itl_sum) {
+			jerr_set(e, "itls[%zu]: the gaps add up to more than "
+			    "2^53 us", i);
+			return -1;
+		}
+		q->itl_sum += us;
+		itl_push(q, us);
+	}
+	return 0;
+}
+
+int
+fmt_bench_get(const struct fmt_bench *b, size_t i, struct fmt_bench_req *q,
+    struct jerr *e)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "input_lens[%zu]", i);
+	if (jint(cJSON_GetArrayItem(b->input_lens, (int)i), path, 0,
+	    RT_INT_EXACT_MAX, &q->input_tokens, e) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "output_lens[%zu]", i);
+	if (jint(cJSON_GetArrayItem(b->output_lens, (int)i), path, 0,
+	    RT_INT_EXACT_MAX, &q->output_tokens, e) < 0)
+		return -1;
+	q->error = NULL;
+	if (b->errors != NULL) {
+		const cJSON *v;
+
+		snprintf(path, sizeof(path), "errors[%zu]", i);
+		v = cJSON_GetArrayItem(b->errors, (int)i);
+		if (!cJSON_IsNull(v) && jstr(v, path, &q->error, e) < 0)
+			return -1;
+		if (q->error != NULL && q->error[0] == '\0')
+			q->error = NULL;
+	}
+	q->start_us = q->ttft_us = -1;
+	q->n_itl = 0;
+	q->itl_sum = 0;
+	if (b->start_times != NULL) {
+		snprintf(path, sizeof(path), "start_times[%zu]", i);
+		if (tp_json_seconds_us(cJSON_GetArrayItem(b->start_times,
+		    (int)i), path, &q->start_us, e) < 0)
+			return -1;
+	}
+	/* A failed request's latencies are placeholders (0, []): skip them. */
+	if (q->error != NULL)
+		return 0;
+	if (b->ttfts != NULL) {
+		snprintf(path, sizeof(path), "ttfts[%zu]", i);
+		if (tp_json_seconds_us(cJSON_GetArrayItem(b->ttfts, (int)i),
+		    path, &q->ttft_us, e) < 0)
+			return -1;
+	}
+	if (b->itls != NULL &&
+	    get_itls(cJSON_GetArrayItem(b->itls, (int)i), i, q, e) < 0)
+		return -1;
+	return 0;
+}

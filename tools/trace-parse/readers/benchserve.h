@@ -1,0 +1,39 @@
+/*
+ * vllm bench serve --save-result --save-detailed JSON (and the older
+ * benchmark_serving.py result files): one document with parallel arrays,
+ * one entry per request:
+ *   {"model_id": "...", "input_lens": [..], "output_lens": [..],
+ *    "ttfts": [s..], "itls": [[s..]..], "errors": ["", ..],
+ *    "start_times": [s..] (when present)}
+ */
+#ifndef RT_FMT_BENCHSERVE_H
+#define RT_FMT_BENCHSERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "io/jsonin.h"
+
+struct fmt_bench {
+	const cJSON *input_lens, *output_lens, *ttfts, *itls, *errors;
+	const cJSON *start_times;	/* NULL when the file has none */
+	const char *model;		/* NULL when the file has none */
+	size_t	 n;
+};
+
+struct fmt_bench_req {
+	int64_t	 input_tokens, output_tokens;
+	int64_t	 start_us, ttft_us;	/* -1 when absent */
+	int64_t	*itl_us;		/* grown as needed; caller frees */
+	size_t	 n_itl, cap_itl;
+	int64_t	 itl_sum;		/* at most 2^53 */
+	const char *error;		/* NULL when it succeeded */
+};
+
+/* Find the arrays and check they agree in length; 0, or -1 with e set. */
+int fmt_bench_open(const cJSON *doc, struct fmt_bench *b, struct jerr *e);
+/* Request i; 0, or -1 with e set (message gives the JSON path). */
+int fmt_bench_get(const struct fmt_bench *b, size_t i,
+    struct fmt_bench_req *q, struct jerr *e);
+
+#endif

@@ -1,0 +1,48 @@
+#include "mooncake.h"
+#include "io/numfmt.h"
+
+/* Milliseconds times 1000 must stay an exact integer. */
+#define MAX_MS (RT_INT_EXACT_MAX / 1000)
+
+static int
+mooncake_fields(const cJSON *obj, struct fmt_mooncake *r, struct jerr *e)
+{
+	const cJSON *v, *h;
+	int64_t ms;
+
+	if (jobject(obj, "record", e) < 0)
+		return -1;
+	if ((v = jneed(obj, "timestamp", e)) == NULL ||
+	    jint(v, "timestamp", 0, MAX_MS, &ms, e) < 0)
+		return -1;
+	r->ts_us = ms * 1000;
+	if ((v = jneed(obj, "input_length", e)) == NULL ||
+	    jint(v, "input_length", 0, RT_INT_EXACT_MAX, &r->input_tokens,
+	    e) < 0)
+		return -1;
+	if ((v = jneed(obj, "output_length", e)) == NULL ||
+	    jint(v, "output_length", 0, RT_INT_EXACT_MAX, &r->output_tokens,
+	    e) < 0)
+		return -1;
+	r->n_hash_ids = -1;
+	if ((h = jfield(obj, "hash_ids")) != NULL) {
+		if (jarray(h, "hash_ids", e) < 0)
+			return -1;
+		r->n_hash_ids = cJSON_GetArraySize(h);
+	}
+	return 0;
+}
+
+int
+fmt_mooncake_line(const char *line, size_t len, struct fmt_mooncake *r,
+    struct jerr *e)
+{
+	cJSON *obj;
+	int rc;
+
+	if ((obj = json_parse_line(line, len, e)) == NULL)
+		return -1;
+	rc = mooncake_fields(obj, r, e);
+	cJSON_Delete(obj);
+	return rc;
+}

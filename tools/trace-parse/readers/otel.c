@@ -1,0 +1,233 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "otel.h"
+#include "io/numfmt.h"
+#include "decimal.h"
+#include "seconds.h"
+
+static const cJSON *
+first_of(const cJSON *obj, const char *key)
+{
+	const cJSON *a = jfield(obj, key);
+
+	return cJSON_IsArray(a) ? a->child : NULL;
+}
+
+/* Move to the next span in document order; NULL at the end. */
+static const cJSON *
+advance(struct fmt_otel_iter *it, const cJSON *doc)
+{
+	if (!it->started) {
+		it->started = 1;
+		it->rs = first_of(doc, "resourceSpans");
+		it->ss = it->rs ? first_of(it->rs, "scopeSpans") : NULL;
+		it->span = it->ss ? first_of(it->ss, "spans") : NULL;
+	} else if (it->span != NULL) {
+		it->span = it->span->next;
+		it->k++;
+	}
+	while (it->span == NULL && it->rs != NULL) {
+		if (it->ss != NULL) {
+			it->ss = it->ss->next;
+			it->j++;
+		}
+		if (it->ss == NULL) {
+			it->rs = it->rs->next;
+			it->i++;
+			it->j = 0;
+			it->ss = it->rs ? first_of(it->rs, "scopeSpans") :
+			    NULL;
+		}
+		it->k = 0;
+		it->span = it->ss ? first_of(it->ss, "spans") : NULL;
+	}
+	return it->span;
+}
+
+void
+fmt_otel_begin(struct fmt_otel_iter *it, const cJSON *doc)
+{
+	(void)doc;
+	memset(it, 0, sizeof(*it));
+}
+
+/* The value object of attribute key, or NULL. */
+static const cJSON *
+attr(const cJSON *span, const char *key)
+{
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, jfield(span, "attributes"))
+		if (cJSON_IsString(jfield(a, "key")) &&
+		    strcmp(jfield(a, "key")->valuestring, key) == 0)
+			return jfield(a, "value");
+	return NULL;
+}
+
+/* An intValue is a string in proto3 JSON, a number in some exporters. */
+static int
+int_text(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
+{
+	if (cJSON_IsString(v)) {
+		if (tp_uint_str(v->valuestring, out) < 0) {
+			jerr_set(e, "%s: expected a whole number, got \"%.40s\"",
+			    path, v->valuestring);
+			return -1;
+		}
+		return 0;
+	}
+	return jint(v, path, 0, RT_INT_EXACT_MAX, out, e);
+}
+
+static int
+attr_int(const cJSON *span, const char *key, const char *base,
+    int64_t *out, struct jerr *e)
+{
+	const cJSON *v = attr(span, key);
+	char path[200];
+
+	snprintf(path, sizeof(path), "%s.attributes[%s]", base, key);
+	if (v == NULL) {
+		jerr_set(e, "%s: missing", path);
+		return -1;
+	}
+	if (jfield(v, "intValue") != NULL)
+		return int_text(jfield(v, "intValue"), path, out, e);
+	return int_text(jfield(v, "doubleValue"), path, out, e);
+}
+
+/* A latency in seconds; absent attributes stay -1. */
+static int
+attr_seconds(const cJSON *span, const char *key, const char *base,
+    int64_t *out, struct jerr *e)
+{
+	const cJSON *v = attr(span, key), *n;
+	char path[200];
+
+	*out = -1;
+	if (v == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "%s.attributes[%s]", base, key);
+	if ((n = jfield(v, "doubleValue")) == NULL)
+		n = jfield(v, "intValue");
+	if (cJSON_IsString(n)) {
+		/* proto3 JSON may quote numbers; read the text exactly. */
+		if (tp_decimal_str(n->valuestring, 6, out) < 0) {
+			jerr_set(e, "%s: expected seconds, got \"%.40s\"",
+			    path, n->valuestring);
+			return -1;
+		}
+		return 0;
+	}
+	return tp_json_seconds_us(n, path, out, e);
+}
+
+static const char *
+attr_str(const cJSON *span, const char *key)
+{
+	const cJSON *v = attr(span, key);
+
+	v = jfield(v, "stringValue");
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int
+span_times(const cJSON *span, const char *base, struct fmt_otel_span *sp,
+    struct jerr *e)
+{
+	const cJSON *t = jfield(span, "startTimeUnixNano");
+	char path[200];
+	int64_t ns;
+
+	snprintf(path, sizeof(path), "%s.startTimeUnixNano", base);
+	if (cJSON_IsString(t)) {
+		/* ns since 1970 pass 2^53: read the text as us, exactly. */
+		size_t n = strlen(t->valuestring);
+		char buf[40];
+
+		if (n < 4 || n > 30) {
+			jerr_set(e, "%s: expected nanoseconds", path);
+			return -1;
+		}
+		snprintf(buf, sizeof(buf), "%.*s.%s", (int)(n - 3),
+		    t->valuestring, t->valuestring + n - 3);
+		if (tp_decimal_str(buf, 0, &sp->start_us) < 0) {
+			jerr_set(e, "%s: expected nanoseconds, got \"%.40s\"",
+			    path, t->valuestring);
+			return -1;
+		}
+		return 0;
+	}
+	if (jint(t, path, 0, RT_INT_EXACT_MAX, &ns, e) < 0)
+		return -1;
+	sp->start_us = (ns + 500) / 1000;
+	return 0;
+}
+
+static void
+span_error(const cJSON *span, struct fmt_otel_span *sp)
+{
+	const cJSON *st = jfield(span, "status"), *c = jfield(st, "code");
+	const cJSON *m = jfield(st, "message");
+
+	sp->error = NULL;
+	if ((cJSON_IsNumber(c) && c->valueint == 2) ||
+	    (cJSON_IsString(c) && strcmp(c->valuestring,
+	    "STATUS_CODE_ERROR") == 0))
+		sp->error = cJSON_IsString(m) && m->valuestring[0] != '\0' ?
+		    m->valuestring : "error";
+}
+
+static int
+span_fields(const cJSON *span, const char *base, struct fmt_otel_span *sp,
+    struct jerr *e)
+{
+	if (span_times(span, base, sp, e) < 0 ||
+	    attr_int(span, "gen_ai.usage.prompt_tokens", base,
+	    &sp->input_tokens, e) < 0 ||
+	    attr_int(span, "gen_ai.usage.completion_tokens", base,
+	    &sp->output_tokens, e) < 0 ||
+	    attr_seconds(span, "gen_ai.latency.time_to_first_token", base,
+	    &sp->ttft_us, e) < 0 ||
+	    attr_seconds(span, "gen_ai.latency.e2e", base, &sp->e2e_us, e) < 0 ||
+	    attr_seconds(span, "gen_ai.latency.time_in_queue", base,
+	    &sp->queue_us, e) < 0 ||
+	    attr_seconds(span, "gen_ai.latency.time_in_model_prefill", base,
+	    &sp->prefill_us, e) < 0 ||
+	    attr_seconds(span, "gen_ai.latency.time_in_model_decode", base,
+	    &sp->decode_us, e) < 0)
+		return -1;
+	if ((sp->model = attr_str(span, "gen_ai.response.model")) == NULL)
+		sp->model = attr_str(span, "gen_ai.request.model");
+	span_error(span, sp);
+	return 0;
+}
+
+int
+fmt_otel_next(struct fmt_otel_iter *it, const cJSON *doc,
+    struct fmt_otel_span *sp, long *other, struct jerr *e)
+{
+	const cJSON *span;
+	char base[120];
+
+	if (it->done)
+		return 0;
+	if (!it->started && !cJSON_IsArray(jfield(doc, "resourceSpans"))) {
+		it->done = 1;
+		jerr_set(e, "resourceSpans: missing, or not an array");
+		return -1;
+	}
+	while ((span = advance(it, doc)) != NULL) {
+		snprintf(base, sizeof(base),
+		    "resourceSpans[%zu].scopeSpans[%zu].spans[%zu]",
+		    it->i, it->j, it->k);
+		if ((sp->id = attr_str(span, "gen_ai.request.id")) == NULL) {
+			(*other)++;	/* not a vLLM request span */
+			continue;
+		}
+		return span_fields(span, base, sp, e) < 0 ? -1 : 1;
+	}
+	it->done = 1;
+	return 0;
+}

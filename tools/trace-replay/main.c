@@ -1,0 +1,745 @@
+/*
+ * trace-replay: replay a request trace through the scheduler with the
+ * roofline model, and write what each request would have felt: queueing,
+ * time to first token, inter-token latency, end to end, beside the
+ * measured values where the trace has them.  --summary reports the
+ * calibration instead: MAPE, percentiles and their errors, Pearson r.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sched/arrivals.h"
+#include "io/cli.h"
+#include "io/err.h"
+#include "io/jsonout.h"
+#include "io/outfile.h"
+#include "io/plot.h"
+#include "ptrmap.h"
+#include "sched/replay.h"
+#include "records/request.h"
+#include "model/rlopts.h"
+#include "model/roofline.h"
+#include "sched/sched.h"
+#include "sched/schedopts.h"
+#include "stats/stats.h"
+#include "records/step.h"
+
+enum {
+	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SKIP_BAD,
+	OPT_SUMMARY, OPT_JSON, OPT_TOKENS, OPT_PLOT
+};
+
+struct opts {
+	struct rl_opts ro;
+	struct sched_config sc;
+	int64_t	 window;
+	int	 strict, skip_bad, quiet, summary, json, tokens;
+	const char *outpath, *plotdir;
+};
+
+/* What one request lived through, predicted and measured. */
+struct life {
+	uint64_t seq;		/* arrival order: the order of output */
+	char	*id;
+	int64_t	 arrival_us, input_tokens, output_tokens;
+	int64_t	 first_run_us, first_token_us, last_token_us, seen;
+	int64_t	*gaps;		/* predicted inter-token gaps */
+	int64_t	*measured;	/* measured token times, or NULL */
+};
+
+/*
+ * Records leave in arrival order although requests finish out of it: a
+ * finished record waits here until every earlier one is out.  Memory is
+ * bounded by the requests in flight.
+ */
+struct reorder {
+	char	**line;		/* line[i] is seq base + i, or NULL */
+	size_t	 cap, head;
+	uint64_t base;
+};
+
+/* One metric's predicted and measured values over the requests. */
+struct series {
+	double	*pred, *meas;
+	size_t	 n, cap;
+};
+
+enum { M_TTFT, M_ITL, M_E2E, NMETRIC };
+static const char *const metric_names[NMETRIC] = { "ttft", "itl", "e2e" };
+
+struct run {
+	struct opts *o;
+	struct roofline rl;
+	struct sched *s;
+	struct ptrmap lives;	/* scheduler id pointer -> struct life */
+	FILE	*out;
+	struct jw jw;		/* writes one record into a memory stream */
+	struct reorder ro;
+	uint64_t admitted;
+	struct series m[NMETRIC];
+	long	 requests, failed, skipped, steps;
+};
+
+static void
+usage(void)
+{
+	printf("usage: trace-replay --model NAME --hardware NAME [options] "
+	    "[FILE...]\n"
+	    "Replay request records through the scheduler and the roofline;\n"
+	    "write predicted (and measured) latencies a request.\n\n"
+	    "  -m, --model NAME|DIR|FILE         model config\n"
+	    "  -g, --hardware NAME               GPU entry\n"
+	    "      --hardware-config FILE        hardware_config.json to read\n"
+	    "  -t, --tp N                        tensor parallelism (default 1)\n"
+	    "      --mixed-batch-penalty X       override the entry's\n"
+	    "      --overlap-penalty Y           override the entry's\n"
+	    "      --max-num-seqs N              running requests (default 256)\n"
+	    "      --max-num-batched-tokens N    tokens a step (default 2048)\n"
+	    "      --long-prefill-token-threshold N  prefill chunk cap\n"
+	    "      --kv-blocks N                 KV cache size in blocks\n"
+	    "      --block-size N                tokens a KV block (default 16)\n"
+	    "      --sort-window N               records sorted by arrival\n"
+	    "      --strict                      refuse out-of-order arrivals\n"
+	    "      --skip-bad                    skip and count bad records\n"
+	    "      --tokens                      add ttft_us and itl_us: a trace\n"
+	    "      --summary                     the calibration report instead\n"
+	    "      --json                        the report as JSON\n"
+	    "      --plot DIR                    CDF plots (needs gnuplot)\n"
+	    "  -o, --output FILE                 write FILE atomically\n"
+	    "      --list-models                 list shipped models\n"
+	    "      --list-hardware               list hardware entries\n"
+	    "  -q, --quiet                       no progress display\n"
+	    "  -h, --help                        show this help\n"
+	    "  -V, --version                     show the version\n");
+}
+
+static void
+series_add(struct series *s, double pred, double meas)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->pred = xrealloc(s->pred, s->cap * sizeof(*s->pred));
+		s->meas = xrealloc(s->meas, s->cap * sizeof(*s->meas));
+	}
+	s->pred[s->n] = pred;
+	s->meas[s->n] = meas;
+	s->n++;
+}
+
+/* --- a request's life ------------------------------------------------ */
+
+static struct life *
+life_new(const struct request *r, uint64_t seq)
+{
+	struct life *l = xmalloc(sizeof(*l));
+
+	memset(l, 0, sizeof(*l));
+	l->seq = seq;
+	l->id = xstrdup(r->id);
+	l->arrival_us = r->arrival_us;
+	l->input_tokens = r->input_tokens;
+	l->output_tokens = r->output_tokens;
+	l->first_run_us = l->first_token_us = l->last_token_us = -1;
+	l->gaps = xmalloc((size_t)r->output_tokens * sizeof(*l->gaps));
+	if (r->token_us != NULL) {
+		l->measured = xmalloc((size_t)r->output_tokens *
+		    sizeof(*l->measured));
+		memcpy(l->measured, r->token_us, (size_t)r->output_tokens *
+		    sizeof(*l->measured));
+	}
+	return l;
+}
+
+static void
+life_free(struct life *l)
+{
+	free(l->id);
+	free(l->gaps);
+	free(l->measured);
+	free(l);
+}
+
+static void
+life_token(struct life *l, int64_t t)
+{
+	if (l->seen == 0)
+		l->first_token_us = t;
+	else if (l->seen < l->output_tokens)
+		l->gaps[l->seen - 1] = t - l->last_token_us;
+	l->last_token_us = t;
+	l->seen++;
+}
+
+/* Mean and P99 of a request's inter-token gaps; 0 with one token. */
+static void
+gap_stats(const int64_t *gaps, int64_t n, double *mean, double *p99)
+{
+	double *v;
+	int64_t i;
+
+	*mean = *p99 = 0;
+	if (n <= 0)
+		return;
+	v = xmalloc((size_t)n * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = (double)gaps[i];
+	*mean = stats_mean(v, (size_t)n);
+	*p99 = stats_percentile(v, (size_t)n, 99);
+	free(v);
+}
+
+static void
+measured_gaps(const struct life *l, int64_t *gaps)
+{
+	int64_t i;
+
+	for (i = 1; i < l->output_tokens; i++)
+		gaps[i - 1] = l->measured[i] - l->measured[i - 1];
+}
+
+/* --- output -------------------------------------------------------- */
+
+static void
+reorder_put(struct reorder *ro, uint64_t seq, char *line)
+{
+	size_t need = (size_t)(seq - ro->base) + 1;
+
+	if (ro->head + need > ro->cap) {
+		if (ro->head > 0) {
+			memmove(ro->line, ro->line + ro->head,
+			    (ro->cap - ro->head) * sizeof(*ro->line));
+			memset(ro->line + ro->cap - ro->head, 0,
+			    ro->head * sizeof(*ro->line));
+			ro->head = 0;
+		}
+		while (need > ro->cap) {
+			ro->line = xrealloc(ro->line, 2 * (ro->cap ? ro->cap :
+			    32) * sizeof(*ro->line));
+			memset(ro->line + ro->cap, 0, (ro->cap ? ro->cap : 64) *
+			    sizeof(*ro->line));
+			ro->cap = ro->cap ? 2 * ro->cap : 64;
+		}
+	}
+	ro->line[ro->head + need - 1] = line;
+}
+
+static void
+reorder_flush(struct reorder *ro, FILE *fp)
+{
+	while (ro->head < ro->cap && ro->line[ro->head] != NULL) {
+		fputs(ro->line[ro->head], fp);
+		free(ro->line[ro->head]);
+		ro->line[ro->head++] = NULL;
+		ro->base++;
+	}
+}
+
+/* A request's latencies, predicted or measured. */
+struct lat {
+	int64_t	 ttft, e2e;
+	double	 itl_mean, itl_p99;
+};
+
+/* Latencies from token times given as first, last and the gaps. */
+static void
+lat_from(struct lat *x, const struct life *l, int64_t first, int64_t last,
+    const int64_t *gaps)
+{
+	x->ttft = first - l->arrival_us;
+	x->e2e = last - l->arrival_us;
+	gap_stats(gaps, l->output_tokens - 1, &x->itl_mean, &x->itl_p99);
+}
+
+/* Predicted latencies, and measured ones when the trace has them (1). */
+static int
+latencies(const struct life *l, struct lat *pred, struct lat *meas)
+{
+	int64_t *mg;
+
+	lat_from(pred, l, l->first_token_us, l->last_token_us, l->gaps);
+	if (l->measured == NULL)
+		return 0;
+	mg = xmalloc((size_t)l->output_tokens * sizeof(*mg));
+	measured_gaps(l, mg);
+	lat_from(meas, l, l->measured[0], l->measured[l->output_tokens - 1],
+	    mg);
+	free(mg);
+	return 1;
+}
+
+static void
+record_latencies(struct run *r, const struct life *l, const struct lat *p,
+    const struct lat *m, int have)
+{
+	series_add(&r->m[M_TTFT], (double)p->ttft, have ? (double)m->ttft :
+	    NAN);
+	if (l->output_tokens > 1)
+		series_add(&r->m[M_ITL], p->itl_mean, have ? m->itl_mean :
+		    NAN);
+	series_add(&r->m[M_E2E], (double)p->e2e, have ? (double)m->e2e : NAN);
+}
+
+static void
+write_lat(struct jw *w, const char *prefix, const struct lat *x)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%sttft_us", prefix);
+	jw_kint(w, key, x->ttft);
+	snprintf(key, sizeof(key), "%sitl_mean_us", prefix);
+	jw_knum(w, key, x->itl_mean);
+	snprintf(key, sizeof(key), "%sitl_p99_us", prefix);
+	jw_knum(w, key, x->itl_p99);
+	snprintf(key, sizeof(key), "%se2e_us", prefix);
+	jw_kint(w, key, x->e2e);
+}
+
+/* The record of a finished request, as one line of text. */
+static char *
+format_life(struct run *r, const struct life *l, const struct sched_req *sr,
+    const struct lat *p, const struct lat *m, int have)
+{
+	char *line;
+	size_t len;
+	int64_t i;
+	FILE *mem;
+
+	if ((mem = open_memstream(&line, &len)) == NULL)
+		die(EXIT_DATA, "out of memory");
+	r->jw.fp = mem;
+	jw_obj(&r->jw);
+	jw_kstr(&r->jw, "request_id", l->id);
+	jw_kint(&r->jw, "arrival_us", l->arrival_us);
+	jw_kint(&r->jw, "input_tokens", l->input_tokens);
+	jw_kint(&r->jw, "output_tokens", l->output_tokens);
+	jw_kint(&r->jw, "queue_us", l->first_run_us - l->arrival_us);
+	write_lat(&r->jw, "", p);
+	jw_kint(&r->jw, "preemptions", sr->preemptions);
+	if (r->o->tokens) {
+		jw_key(&r->jw, "itl_us");
+		jw_arr(&r->jw);
+		for (i = 0; i + 1 < l->output_tokens; i++)
+			jw_int(&r->jw, l->gaps[i]);
+		jw_arr_end(&r->jw);
+	}
+	if (have)
+		write_lat(&r->jw, "measured_", m);
+	jw_obj_end(&r->jw);
+	jw_endline(&r->jw);
+	if (fclose(mem) != 0)
+		die(EXIT_DATA, "out of memory");
+	return line;
+}
+
+static void
+finish(struct run *r, const struct life *l, const struct sched_req *sr)
+{
+	struct lat p, m;
+	int have = latencies(l, &p, &m);
+
+	/* Only a report keeps numbers per request; records stream. */
+	if (r->o->summary || r->o->plotdir != NULL)
+		record_latencies(r, l, &p, &m, have);
+	if (r->o->summary)
+		return;
+	reorder_put(&r->ro, l->seq, format_life(r, l, sr, &p, &m, have));
+	reorder_flush(&r->ro, r->out);
+}
+
+/* --- the replay ---------------------------------------------------- */
+
+static int64_t
+step_time(void *ctx, const struct step *st)
+{
+	const struct run *r = ctx;
+	struct roofline_result res;
+
+	/* As BLIS's StepTime: at least 1 us, so the clock always moves. */
+	roofline_eval(&r->rl, st, &res);
+	return res.pred_us > 1 ? res.pred_us : 1;
+}
+
+static void
+queued(void *ctx, struct sched_req *sr, const struct request *rq)
+{
+	struct run *r = ctx;
+
+	sr->user = life_new(rq, r->admitted++);
+	ptrmap_put(&r->lives, sr->id, sr);
+	r->requests++;
+}
+
+static struct sched_req *
+running_req(const struct run *r, const struct step_req *e)
+{
+	struct sched_req *sr = ptrmap_get(&r->lives, e->request_id);
+
+	if (sr == NULL)
+		die(EXIT_DATA, "internal error: step names an unknown request");
+	return sr;
+}
+
+static void
+mark_started(struct run *r, const struct step_req *e, size_t n, int64_t now)
+{
+	struct life *l;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		l = running_req(r, &e[i])->user;
+		if (l->first_run_us < 0)
+			l->first_run_us = now;
+	}
+}
+
+/* Tokens the step emitted end at its end. */
+static void
+emit_tokens(struct run *r, const struct step_req *e, size_t n, int64_t end)
+{
+	struct sched_req *sr;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		sr = running_req(r, &e[i]);
+		while (((struct life *)sr->user)->seen < sr->generated)
+			life_token(sr->user, end);
+	}
+}
+
+static void
+retire(struct run *r)
+{
+	const struct sched_req *sr;
+	size_t i;
+
+	for (i = 0; i < sched_ndone(r->s); i++) {
+		sr = sched_done(r->s, i);
+		finish(r, sr->user, sr);
+		ptrmap_del(&r->lives, sr->id);
+		life_free(sr->user);
+	}
+}
+
+static void
+running(void *ctx, const struct step *st, int64_t start, int64_t dur)
+{
+	struct run *r = ctx;
+
+	(void)dur;
+	mark_started(r, st->prefill, st->n_prefill, start);
+	mark_started(r, st->decode, st->n_decode, start);
+}
+
+static void
+ran(void *ctx, const struct step *st, int64_t end)
+{
+	struct run *r = ctx;
+
+	emit_tokens(r, st->prefill, st->n_prefill, end);
+	emit_tokens(r, st->decode, st->n_decode, end);
+	retire(r);
+	r->steps++;
+}
+
+static void
+replay(struct run *r, struct bf_src *src)
+{
+	const struct replay_hooks h = { .ctx = r, .step_time = step_time,
+	    .queued = queued, .running = running, .ran = ran,
+	    .skip_bad = r->o->skip_bad };
+
+	replay_run(src, r->s, &h);
+}
+
+/* --- the report ---------------------------------------------------- */
+
+struct summary {
+	size_t	 n, n_measured;
+	double	 mape, r, pred[4], meas[4];
+};
+
+static const double pcts[4] = { 50, 90, 95, 99 };
+
+/* Percentiles of v[0..n) into out[4], on a copy. */
+static void
+percentiles(const double *v, size_t n, double out[4])
+{
+	double *tmp;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		out[i] = NAN;
+	if (n == 0)
+		return;
+	tmp = xmalloc(n * sizeof(*tmp));
+	for (i = 0; i < 4; i++) {
+		memcpy(tmp, v, n * sizeof(*tmp));
+		out[i] = stats_percentile(tmp, n, pcts[i]);
+	}
+	free(tmp);
+}
+
+/* Predicted over every request; errors over those with measurements. */
+static void
+summarize(const struct series *s, struct summary *out)
+{
+	double *p = xmalloc((s->n ? s->n : 1) * sizeof(*p));
+	double *m = xmalloc((s->n ? s->n : 1) * sizeof(*m));
+	size_t i, k = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (isfinite(s->meas[i])) {
+			p[k] = s->pred[i];
+			m[k++] = s->meas[i];
+		}
+	out->n = s->n;
+	out->n_measured = k;
+	out->mape = stats_mape(p, m, k);
+	out->r = stats_pearson(p, m, k);
+	percentiles(s->pred, s->n, out->pred);
+	percentiles(m, k, out->meas);
+	free(p);
+	free(m);
+}
+
+static double
+rel_err(double pred, double meas)
+{
+	return meas > 0 ? 100.0 * (pred - meas) / meas : NAN;
+}
+
+static void
+report_json(const struct run *r, FILE *fp)
+{
+	struct summary sm;
+	struct jw w;
+	char key[32];
+	int m, i;
+
+	jw_init(&w, fp);
+	w.pretty = 1;
+	jw_obj(&w);
+	jw_kint(&w, "requests", r->requests);
+	jw_kint(&w, "steps", r->steps);
+	jw_kint(&w, "failed_not_replayed", r->failed);
+	jw_kint(&w, "skipped", r->skipped);
+	for (m = 0; m < NMETRIC; m++) {
+		summarize(&r->m[m], &sm);
+		jw_key(&w, metric_names[m]);
+		jw_obj(&w);
+		jw_kint(&w, "n", (int64_t)sm.n);
+		jw_kint(&w, "n_measured", (int64_t)sm.n_measured);
+		jw_knum(&w, "mape_pct", sm.mape);
+		jw_knum(&w, "pearson_r", sm.r);
+		for (i = 0; i < 4; i++) {
+			snprintf(key, sizeof(key), "p%g", pcts[i]);
+			jw_key(&w, key);
+			jw_obj(&w);
+			jw_knum(&w, "predicted_us", sm.pred[i]);
+			jw_knum(&w, "measured_us", sm.meas[i]);
+			jw_knum(&w, "rel_err_pct", rel_err(sm.pred[i],
+			    sm.meas[i]));
+			jw_obj_end(&w);
+		}
+		jw_obj_end(&w);
+	}
+	jw_obj_end(&w);
+	jw_endline(&w);
+	jw_free(&w);
+}
+
+/* A number for the table, or "-" where there is none. */
+static const char *
+cell(char *buf, size_t sz, const char *fmt, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, sz, fmt, v);
+	else
+		snprintf(buf, sz, "-");
+	return buf;
+}
+
+static void
+report_table(const struct run *r, FILE *fp)
+{
+	struct summary sm;
+	char a[32], b[32], c[32], d[32];
+	size_t measured = 0;
+	int m, i;
+
+	fprintf(fp, "%ld requests replayed in %ld steps", r->requests,
+	    r->steps);
+	if (r->failed > 0)
+		fprintf(fp, "; %ld failed requests not replayed", r->failed);
+	if (r->skipped > 0)
+		fprintf(fp, "; %ld skipped", r->skipped);
+	fprintf(fp, "\n\n%-5s %6s %8s %7s  %-4s %12s %12s %8s\n", "", "n",
+	    "MAPE %", "r", "pct", "predicted", "measured", "err %");
+	for (m = 0; m < NMETRIC; m++) {
+		summarize(&r->m[m], &sm);
+		measured += sm.n_measured;
+		for (i = 0; i < 4; i++) {
+			if (i == 0)
+				fprintf(fp, "%-5s %6zu %8s %7s", metric_names[m],
+				    sm.n, cell(a, sizeof(a), "%.2f", sm.mape),
+				    cell(b, sizeof(b), "%.4f", sm.r));
+			else
+				fprintf(fp, "%-5s %6s %8s %7s", "", "", "",
+				    "");
+			fprintf(fp, "  P%-3g %12.0f %12s %8s\n", pcts[i],
+			    sm.pred[i], cell(c, sizeof(c), "%.0f", sm.meas[i]),
+			    cell(d, sizeof(d), "%.2f", rel_err(sm.pred[i],
+			    sm.meas[i])));
+		}
+	}
+	if (measured == 0)
+		fprintf(fp, "\n(no measured latencies in the input: nothing "
+		    "to compare)\n");
+}
+
+static void
+plot_cdfs(const struct run *r, const char *dir)
+{
+	static const int which[] = { M_TTFT, M_E2E };
+	char title[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
+		const struct series *s = &r->m[which[i]];
+
+		snprintf(title, sizeof(title), "%s: predicted and measured, "
+		    "CDF over requests", which[i] == M_TTFT ? "TTFT" : "E2E");
+		if (plot_cdf(dir, metric_names[which[i]], title, s->pred,
+		    s->n, s->meas, s->n) < 0 && plot_unavailable()) {
+			warnmsg("no plots: gnuplot is not installed or "
+			    "failed");
+			return;
+		}
+	}
+}
+
+/* --- options and main ---------------------------------------------- */
+
+static void
+take(struct opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_SORT_WINDOW:
+		o->window = opt_int("--sort-window", arg, 0, 1 << 26);
+		break;
+	case OPT_STRICT:	o->strict = 1; break;
+	case OPT_SKIP_BAD:	o->skip_bad = 1; break;
+	case OPT_SUMMARY:	o->summary = 1; break;
+	case OPT_JSON:		o->json = 1; break;
+	case OPT_TOKENS:	o->tokens = 1; break;
+	case OPT_PLOT:		o->plotdir = arg; break;
+	case 'o':		o->outpath = arg; break;
+	case 'q':		o->quiet = 1; break;
+	}
+}
+
+static void
+parse_opts(struct opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		RL_LONGOPTS,
+		SCHED_LONGOPTS,
+		{ "sort-window", required_argument, NULL, OPT_SORT_WINDOW },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "tokens", no_argument, NULL, OPT_TOKENS },
+		{ "plot", required_argument, NULL, OPT_PLOT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	rl_opts_init(&o->ro);
+	sched_config_default(&o->sc);
+	o->window = 4096;
+	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS "o:qhV",
+	    longopts, NULL)) != -1) {
+		if (rl_opts_take(&o->ro, c, optarg) ||
+		    sched_opts_take(&o->sc, c, optarg))
+			continue;
+		if (c == 'h') {
+			usage();
+			exit(0);
+		}
+		if (c == 'V') {
+			print_version();
+			exit(0);
+		}
+		if (c == '?' || c == ':')
+			bad_option(c, argv);
+		take(o, c, optarg);
+	}
+	if (o->json && !o->summary)
+		usage_error("--json goes with --summary");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct run r;
+	struct bf_src src;
+	char why[256];
+	FILE *out;
+	int m;
+
+	err_setprog(argv[0]);
+	parse_opts(&o, argc, argv);
+	if (rl_opts_list(&o.ro, stdout)) {
+		out_close(stdout);
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	r.o = &o;
+	rl_build(&o.ro, &r.rl);
+	if ((r.s = sched_new(&o.sc, why, sizeof(why))) == NULL)
+		usage_error("%s", why);
+	ptrmap_init(&r.lives);
+
+	bf_src_init(&src, argv + optind, argc - optind, (size_t)o.window);
+	src.strict = o.strict;
+	src.skip_bad = o.skip_bad;
+	src.quiet = o.quiet;
+	src.auto_mode = 1;
+	out = out_open(o.outpath);
+	r.out = out;
+	jw_init(&r.jw, out);
+	replay(&r, &src);
+	bf_src_report(&src);
+	r.failed = src.failed;
+	r.skipped = src.skipped;
+	if (o.summary && o.json)
+		report_json(&r, out);
+	else if (o.summary)
+		report_table(&r, out);
+	if (o.plotdir != NULL)
+		plot_cdfs(&r, o.plotdir);
+	out_close(out);
+
+	bf_src_close(&src);
+	jw_free(&r.jw);
+	free(r.ro.line);
+	ptrmap_free(&r.lives);
+	sched_free(r.s);
+	for (m = 0; m < NMETRIC; m++) {
+		free(r.m[m].pred);
+		free(r.m[m].meas);
+	}
+	return 0;
+}
