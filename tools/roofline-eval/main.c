@@ -12,24 +12,22 @@
 #include "io/cli.h"
 #include "io/csvout.h"
 #include "io/err.h"
+#include "io/input.h"
 #include "io/jsonin.h"
 #include "io/jsonout.h"
-#include "io/linereader.h"
 #include "io/outfile.h"
-#include "io/progress.h"
 #include "model/rlopts.h"
 #include "model/roofline.h"
 #include "records/step.h"
 
-enum { OPT_CSV = RL_OPT_NEXT, OPT_SKIP_BAD };
+enum { OPT_CSV = RL_OPT_NEXT };
 
 struct run {
 	struct roofline rl;
 	struct step step;
 	struct jw jw;
 	struct csvw csv;
-	int	 csv_mode, skip_bad, quiet;
-	long	 records, skipped;
+	int	 csv_mode;
 };
 
 static const char *const added_fields[] = {
@@ -133,12 +131,12 @@ write_csv(struct run *r, const cJSON *rec, const struct roofline_result *res)
 	csv_endrow(&r->csv);
 }
 
-/* One line: 0 done, -1 bad (message already printed). */
-static int
-eval_line(struct run *r, const char *file, long lineno, const char *line,
-    size_t len)
+/* One line: a step in, an eval record out. */
+static enum input_status
+eval_line(void *ctx, struct input *in, const char *line, size_t len)
 {
 	struct roofline_result res;
+	struct run *r = ctx;
 	struct jerr e;
 	cJSON *rec;
 
@@ -147,9 +145,9 @@ eval_line(struct run *r, const char *file, long lineno, const char *line,
 	    step_prefill_tokens(&r->step) < 0) {
 		if (rec != NULL && e.msg[0] == '\0')
 			jerr_set(&e, "prefill token total exceeds 2^53");
-		warnat(file, lineno, "%s", e.msg);
+		warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		cJSON_Delete(rec);
-		return -1;
+		return INPUT_BAD;
 	}
 	roofline_eval(&r->rl, &r->step, &res);
 	if (r->csv_mode)
@@ -157,38 +155,7 @@ eval_line(struct run *r, const char *file, long lineno, const char *line,
 	else
 		write_ndjson(r, rec, &res);
 	cJSON_Delete(rec);
-	r->records++;
-	return 0;
-}
-
-static void
-eval_file(struct run *r, const char *path)
-{
-	struct linereader lr;
-	struct progress pg;
-	long before = r->records + r->skipped;
-	size_t len;
-	char *line;
-
-	if (lr_open(&lr, path) < 0)
-		die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	progress_start(&pg, lr.fp, lr.name, r->quiet);
-	while ((line = lr_next(&lr, &len)) != NULL) {
-		progress_update(&pg);
-		if (lr_blank(line, len))
-			continue;
-		if (eval_line(r, lr.name, lr.lineno, line, len) == 0)
-			continue;
-		if (!r->skip_bad)
-			exit(EXIT_DATA);
-		r->skipped++;
-	}
-	progress_done(&pg);
-	if (lr_error(&lr))
-		die(EXIT_DATA, "%s: read error: %s", lr.name, strerror(errno));
-	if (r->records + r->skipped == before)
-		warnat(lr.name, 0, "no step records");
-	lr_close(&lr);
+	return INPUT_OK;
 }
 
 int
@@ -196,37 +163,29 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		RL_LONGOPTS,
+		COMMON_LONGOPTS,
 		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "output", required_argument, NULL, 'o' },
-		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct common_opts co = { 0 };
+	struct input in;
 	struct rl_opts ro;
 	struct run r;
-	const char *outpath = NULL;
 	FILE *out;
-	int c, i;
+	int c;
 
 	err_setprog(argv[0]);
 	memset(&r, 0, sizeof(r));
 	rl_opts_init(&ro);
-	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS "o:qhV", longopts,
-	    NULL)) != -1) {
-		if (rl_opts_take(&ro, c, optarg))
+	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS COMMON_SHORTOPTS,
+	    longopts, NULL)) != -1) {
+		if (rl_opts_take(&ro, c, optarg) ||
+		    common_opts_take(&co, c, optarg, usage))
 			continue;
-		switch (c) {
-		case OPT_CSV:	r.csv_mode = 1; break;
-		case 'o':	outpath = optarg; break;
-		case OPT_SKIP_BAD: r.skip_bad = 1; break;
-		case 'q':	r.quiet = 1; break;
-		case 'h':	usage(); return 0;
-		case 'V':	print_version(); return 0;
-		default:
+		if (c == OPT_CSV)
+			r.csv_mode = 1;
+		else
 			bad_option(c, argv);
-		}
 	}
 	if (rl_opts_list(&ro, stdout)) {
 		out_close(stdout);
@@ -234,19 +193,16 @@ main(int argc, char **argv)
 	}
 	rl_build(&ro, &r.rl);
 
-	out = out_open(outpath);
+	out = out_open(co.output);
 	jw_init(&r.jw, out);
 	csv_init(&r.csv, out);
 	step_init(&r.step);
 	if (r.csv_mode)
 		csv_header(&r.csv, csv_columns);
-	if (optind == argc)
-		eval_file(&r, "-");
-	for (i = optind; i < argc; i++)
-		eval_file(&r, argv[i]);
-	if (r.skipped > 0)
-		warnmsg("skipped %ld bad record%s of %ld", r.skipped,
-		    r.skipped == 1 ? "" : "s", r.skipped + r.records);
+	input_init(&in, &co);
+	in.none_msg = "no step records";
+	input_lines(&in, argv + optind, argc - optind, eval_line, &r);
+	input_report(&in);
 	out_close(out);
 	jw_free(&r.jw);
 	step_free(&r.step);
