@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include <gsl/gsl_sort_double.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include "io/err.h"
+#include "stats/stats.h"
 #include "ident.h"
 #include "record.h"
 
@@ -30,8 +30,7 @@ mf_quantiles(const struct fit_problem *pb, struct fit_ident *id)
 	}
 	gsl_sort(mf, 1, n);
 	for (k = 0; k < 5; k++)
-		id->mf_q[k] = n > 0 ?
-		    gsl_stats_quantile_from_sorted_data(mf, 1, n, q[k]) : NAN;
+		id->mf_q[k] = stats_quantile_sorted(mf, n, q[k]);
 	free(mf);
 }
 

@@ -1,9 +1,7 @@
 #include <math.h>
 #include <string.h>
 
-#include <gsl/gsl_sort_double.h>
-#include <gsl/gsl_statistics_double.h>
-
+#include "stats/stats.h"
 #include "record.h"
 #include "metrics.h"
 
@@ -40,39 +38,16 @@ member(const struct fit_data *d, size_t i, enum fit_group g, double b)
 	}
 }
 
-/* Running sums for the mean error and Pearson's r (Welford's form). */
-struct acc {
-	size_t	 n;
-	double	 ape, bias, mx, my, sxx, syy, sxy;
-};
-
-static void
-acc_add(struct acc *a, double pred, double meas)
-{
-	double dx, dy;
-
-	a->n++;
-	a->ape += fabs(pred - meas) / meas * 100;
-	a->bias += (pred - meas) / meas * 100;
-	dx = pred - a->mx;
-	dy = meas - a->my;
-	a->mx += dx / (double)a->n;
-	a->my += dy / (double)a->n;
-	a->sxx += dx * (pred - a->mx);
-	a->syy += dy * (meas - a->my);
-	a->sxy += dx * (meas - a->my);
-}
-
 static void
 one_group(const struct fit_problem *pb, const struct fit_par *p,
     enum fit_group g, struct fit_metrics *m, double *tmp)
 {
 	struct fit_step st;
-	struct acc a;
+	struct stats_acc a;
 	double pred, meas;
 	size_t k, i;
 
-	memset(&a, 0, sizeof(a));
+	stats_acc_init(&a);
 	memset(m, 0, sizeof(*m));
 	for (k = 0; k < pb->n; k++) {
 		i = fit_pb_step(pb, k);
@@ -82,22 +57,15 @@ one_group(const struct fit_problem *pb, const struct fit_par *p,
 		pred = fit_predict(p, &st);
 		meas = pb->d->dur_us[i];
 		tmp[a.n] = fabs(pred - meas) / meas * 100;
-		acc_add(&a, pred, meas);
+		stats_acc_add(&a, pred, meas);
 	}
 	m->n = a.n;
-	m->r = NAN;
-	if (a.n == 0) {
-		m->mape = m->median = m->p90 = m->p99 = m->bias = NAN;
-		return;
-	}
-	m->mape = a.ape / (double)a.n;
-	m->bias = a.bias / (double)a.n;
-	if (a.sxx > 0 && a.syy > 0)
-		m->r = a.sxy / sqrt(a.sxx * a.syy);
-	gsl_sort(tmp, 1, a.n);
-	m->median = gsl_stats_quantile_from_sorted_data(tmp, 1, a.n, 0.5);
-	m->p90 = gsl_stats_quantile_from_sorted_data(tmp, 1, a.n, 0.9);
-	m->p99 = gsl_stats_quantile_from_sorted_data(tmp, 1, a.n, 0.99);
+	m->mape = stats_acc_mape(&a);
+	m->bias = stats_acc_bias(&a);
+	m->r = stats_acc_pearson(&a);
+	m->median = stats_percentile(tmp, a.n, 50);
+	m->p90 = stats_percentile(tmp, a.n, 90);
+	m->p99 = stats_percentile(tmp, a.n, 99);
 }
 
 void
