@@ -9,9 +9,9 @@
 #include "io/err.h"
 #include "stats/stats.h"
 #include "ident.h"
-#include "record.h"
+#include "records/eval.h"
 
-const char *const fit_id_names[] = {
+const char *const ident_names[] = {
 	"not fitted", "well determined", "weakly determined", "not identifiable"
 };
 
@@ -24,8 +24,8 @@ mf_quantiles(const struct fit_problem *pb, struct fit_ident *id)
 	size_t i, k, n = 0;
 
 	for (k = 0; k < pb->n; k++) {
-		i = fit_pb_step(pb, k);
-		if (pb->d->kind[i] == FIT_MIXED)
+		i = problem_step(pb, k);
+		if (pb->d->kind[i] == EVAL_MIXED)
 			mf[n++] = pb->d->mf[i];
 	}
 	gsl_sort(mf, 1, n);
@@ -47,9 +47,9 @@ informative(const struct fit_problem *pb, struct fit_ident *id)
 	size_t k, i;
 
 	for (k = 0; k < pb->n; k++) {
-		i = fit_pb_step(pb, k);
-		fit_data_step(d, i, &st);
-		if (d->kind[i] == FIT_MIXED) {
+		i = problem_step(pb, k);
+		data_step(d, i, &st);
+		if (d->kind[i] == EVAL_MIXED) {
 			id->mixed++;
 			id->mixed_informative += d->mf[i] > 0;
 		}
@@ -126,17 +126,17 @@ count_compute_mixed(const struct fit_problem *pb, struct fit_result *r)
 	size_t k, i;
 
 	for (k = 0; k < pb->n; k++) {
-		i = fit_pb_step(pb, k);
-		if (pb->d->kind[i] != FIT_MIXED)
+		i = problem_step(pb, k);
+		if (pb->d->kind[i] != EVAL_MIXED)
 			continue;
-		fit_data_step(pb->d, i, &st);
-		r->id.mixed_compute += fit_compute_bound(r->sol.est.v[FIT_B],
-		    &st);
+		data_step(pb->d, i, &st);
+		r->id.mixed_compute +=
+		    steptime_compute_bound(r->sol.est.v[FIT_B], &st);
 	}
 }
 
 int
-fit_identified(const struct fit_problem *pb, struct fit_result *r,
+ident_fit(const struct fit_problem *pb, struct fit_result *r,
     char *msg, size_t msgsz)
 {
 	int on[FIT_NPAR], k, again;
@@ -146,11 +146,11 @@ fit_identified(const struct fit_problem *pb, struct fit_result *r,
 	informative(pb, &r->id);
 	precheck(pb, &r->id, on);
 	do {
-		fit_solution_free(&r->sol);
-		if (fit_solve(pb, on, &r->sol, msg, msgsz) < 0)
+		solve_free(&r->sol);
+		if (solve_fit(pb, on, &r->sol, msg, msgsz) < 0)
 			return -1;
 		again = 0;
-		if (fit_uncert(pb, &r->sol, &r->un) < 0) {
+		if (uncert_compute(pb, &r->sol, &r->un) < 0) {
 			not_identifiable(&r->id, on, r->un.blind, "the data "
 			    "cannot tell it from the other parameters "
 			    "(condition number %.3g)", r->un.cond);
@@ -173,7 +173,7 @@ fit_identified(const struct fit_problem *pb, struct fit_result *r,
 }
 
 void
-fit_result_free(struct fit_result *r)
+ident_result_free(struct fit_result *r)
 {
-	fit_solution_free(&r->sol);
+	solve_free(&r->sol);
 }

@@ -2,11 +2,11 @@
 #include <string.h>
 
 #include "stats/stats.h"
-#include "record.h"
+#include "records/eval.h"
 #include "metrics.h"
 
-const double fit_mf_edges[FIT_NBIN + 1] = { 0, 0.05, 0.1, 0.2, 0.5 };
-const char *const fit_group_names[FIT_NGROUP] = {
+const double metrics_mf_edges[FIT_NBIN + 1] = { 0, 0.05, 0.1, 0.2, 0.5 };
+const char *const metrics_group_names[FIT_NGROUP] = {
 	"all", "prefill", "decode", "mixed", "mixed_bin0", "mixed_bin1",
 	"mixed_bin2", "mixed_bin3", "compute", "memory"
 };
@@ -21,20 +21,20 @@ member(const struct fit_data *d, size_t i, enum fit_group g, double b)
 	case FIT_G_ALL:
 		return 1;
 	case FIT_G_PREFILL:
-		return d->kind[i] == FIT_PREFILL;
+		return d->kind[i] == EVAL_PREFILL;
 	case FIT_G_DECODE:
-		return d->kind[i] == FIT_DECODE;
+		return d->kind[i] == EVAL_DECODE;
 	case FIT_G_MIXED:
-		return d->kind[i] == FIT_MIXED;
+		return d->kind[i] == EVAL_MIXED;
 	case FIT_G_COMPUTE:
 	case FIT_G_MEMORY:
-		fit_data_step(d, i, &st);
-		return fit_compute_bound(b, &st) == (g == FIT_G_COMPUTE);
+		data_step(d, i, &st);
+		return steptime_compute_bound(b, &st) == (g == FIT_G_COMPUTE);
 	default:
 		bin = (int)g - FIT_G_BIN0;
-		return d->kind[i] == FIT_MIXED &&
-		    (d->mf[i] > fit_mf_edges[bin] || bin == 0) &&
-		    d->mf[i] <= fit_mf_edges[bin + 1];
+		return d->kind[i] == EVAL_MIXED &&
+		    (d->mf[i] > metrics_mf_edges[bin] || bin == 0) &&
+		    d->mf[i] <= metrics_mf_edges[bin + 1];
 	}
 }
 
@@ -50,11 +50,11 @@ one_group(const struct fit_problem *pb, const struct fit_par *p,
 	stats_acc_init(&a);
 	memset(m, 0, sizeof(*m));
 	for (k = 0; k < pb->n; k++) {
-		i = fit_pb_step(pb, k);
+		i = problem_step(pb, k);
 		if (!member(pb->d, i, g, p->v[FIT_B]))
 			continue;
-		fit_data_step(pb->d, i, &st);
-		pred = fit_predict(p, &st);
+		data_step(pb->d, i, &st);
+		pred = steptime_predict(p, &st);
 		meas = pb->d->dur_us[i];
 		tmp[a.n] = fabs(pred - meas) / meas * 100;
 		stats_acc_add(&a, pred, meas);
@@ -69,7 +69,7 @@ one_group(const struct fit_problem *pb, const struct fit_par *p,
 }
 
 void
-fit_metrics_groups(const struct fit_problem *pb, const struct fit_par *p,
+metrics_groups(const struct fit_problem *pb, const struct fit_par *p,
     struct fit_metrics m[FIT_NGROUP], double *tmp)
 {
 	int g;
