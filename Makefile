@@ -79,12 +79,14 @@ bench: deps
 	@BIN=$(CURDIR)/$(BIN) bench/run
 
 # variableScope is off: style(9) declares locals at the top of a function.
-lint:
+# Then the layout's one-way rule (scripts/check-layout.sh), on the build.
+lint: $(BINS)
 	cppcheck --quiet --error-exitcode=1 --std=c11 \
 	  --enable=warning,style,performance,portability \
 	  --suppress=missingIncludeSystem --suppress=variableScope \
 	  --suppress=constParameter --inline-suppr \
 	  -D_POSIX_C_SOURCE=200809L -Ilibcommon $(foreach p,$(PROGS),-Itools/$(p)) libcommon tools fuzz
+	scripts/check-layout.sh $(BUILD)
 
 # libFuzzer harnesses: fuzz/<reader>.c, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 20

@@ -1,32 +1,33 @@
 /*
- * libFuzzer harness for fit-penalty's eval-record reader: any bytes as
- * one line must give a record or a message, never a crash, a leak or
- * undefined behaviour, and a record must hold what the fit relies on.
+ * libFuzzer harness for the eval-record reader (records/eval.c) that
+ * fit-penalty uses: any bytes as one line must give a record or a
+ * message, never a crash, a leak or undefined behaviour, and a record
+ * must hold what the fit relies on.
  */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "record.h"
+#include "records/eval.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fit_rec r;
+	struct eval_rec r;
 	struct jerr e;
 
-	if (fit_rec_parse((const char *)data, size, &r, &e) < 0) {
+	if (eval_parse((const char *)data, size, &r, &e) < 0) {
 		if (e.msg[0] == '\0')
 			abort();	/* a failure must say why */
 		return 0;
 	}
-	if (!(r.st.compute_us >= 0) || !(r.st.memory_us >= 0) ||
-	    !(r.st.mf >= 0 && r.st.mf <= 0.5) ||
+	if (!(r.compute_us >= 0) || !(r.memory_us >= 0) ||
+	    !(r.minority_fraction >= 0 && r.minority_fraction <= 0.5) ||
 	    (r.has_dur && !(isfinite(r.dur_us) && r.dur_us > 0)) ||
-	    r.st.mixed != (r.kind == FIT_MIXED))
+	    r.kind < EVAL_EMPTY || r.kind > EVAL_MIXED)
 		abort();
 	return 0;
 }

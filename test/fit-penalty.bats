@@ -389,6 +389,19 @@ within() {	# est truth tol
 	[ "$(jq -c 'del(.provenance.inputs)' <<<"$a")" = "$(jq -c 'del(.provenance.inputs)' <<<"$b")" ]
 }
 
+@test "provenance: the digest covers every line read, blank ones too, over every file" {
+	head -1500 "$SYN" >"$BATS_TEST_TMPDIR/a.ndjson"
+	{ echo; tail -n +1501 "$SYN"; echo; } >"$BATS_TEST_TMPDIR/b.ndjson"
+	run fitq '[.provenance.input_sha256, .provenance.records] | @tsv' \
+	    "$BATS_TEST_TMPDIR/a.ndjson" "$BATS_TEST_TMPDIR/b.ndjson"
+	assert_success
+	assert_output "$(cat "$BATS_TEST_TMPDIR/a.ndjson" "$BATS_TEST_TMPDIR/b.ndjson" |
+	    sha256sum | cut -d' ' -f1)	3000"
+	run fitq .provenance.input_sha256 "$SYN"
+	refute_output "$(cat "$BATS_TEST_TMPDIR/a.ndjson" "$BATS_TEST_TMPDIR/b.ndjson" |
+	    sha256sum | cut -d' ' -f1)"
+}
+
 @test "-o writes the report atomically; --residual relative is accepted" {
 	run fit-penalty -o "$BATS_TEST_TMPDIR/r.json" --residual relative "$SYN"
 	assert_success

@@ -1,46 +1,84 @@
 #include <math.h>
-#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "stats/stats.h"
 
-static int
-cmp_double(const void *a, const void *b)
+void
+stats_acc_init(struct stats_acc *a)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	memset(a, 0, sizeof(*a));
+}
 
-	return (x > y) - (x < y);
+/* Welford's update of the means and co-moments. */
+static void
+moments_add(struct stats_acc *a, double pred, double meas)
+{
+	double dx, dy;
+
+	a->n++;
+	dx = pred - a->mx;
+	dy = meas - a->my;
+	a->mx += dx / (double)a->n;
+	a->my += dy / (double)a->n;
+	a->sxx += dx * (pred - a->mx);
+	a->syy += dy * (meas - a->my);
+	a->sxy += dx * (meas - a->my);
+}
+
+void
+stats_acc_add(struct stats_acc *a, double pred, double meas)
+{
+	a->ape += fabs(pred - meas) / meas * 100;
+	a->bias += (pred - meas) / meas * 100;
+	moments_add(a, pred, meas);
 }
 
 double
-stats_percentile(double *v, size_t n, double q)
+stats_acc_mape(const struct stats_acc *a)
 {
-	double pos, lo;
-	size_t i;
+	return a->n ? a->ape / (double)a->n : NAN;
+}
 
-	if (n == 0)
-		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
-	pos = q / 100.0 * (double)(n - 1);
-	i = (size_t)pos;
-	if (i + 1 >= n)
-		return v[n - 1];
-	lo = v[i];
-	return lo + (pos - (double)i) * (v[i + 1] - lo);
+double
+stats_acc_bias(const struct stats_acc *a)
+{
+	return a->n ? a->bias / (double)a->n : NAN;
+}
+
+double
+stats_acc_pearson(const struct stats_acc *a)
+{
+	if (a->sxx > 0 && a->syy > 0)
+		return a->sxy / sqrt(a->sxx * a->syy);
+	return NAN;
 }
 
 double
 stats_mape(const double *pred, const double *meas, size_t n)
 {
-	double sum = 0;
-	size_t i, k = 0;
+	struct stats_acc a;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (!(meas[i] > 0))
-			continue;
-		sum += fabs(pred[i] - meas[i]) / meas[i];
-		k++;
-	}
-	return k ? 100.0 * sum / (double)k : NAN;
+	stats_acc_init(&a);
+	for (i = 0; i < n; i++)
+		if (meas[i] > 0)
+			stats_acc_add(&a, pred[i], meas[i]);
+	return stats_acc_mape(&a);
+}
+
+double
+stats_pearson(const double *x, const double *y, size_t n)
+{
+	struct stats_acc a;
+	size_t i;
+
+	stats_acc_init(&a);
+	for (i = 0; i < n; i++)
+		moments_add(&a, x[i], y[i]);
+	return stats_acc_pearson(&a);
 }
 
 double
@@ -55,21 +93,14 @@ stats_mean(const double *v, size_t n)
 }
 
 double
-stats_pearson(const double *x, const double *y, size_t n)
+stats_quantile_sorted(const double *v, size_t n, double f)
 {
-	double mx, my, sxy = 0, sxx = 0, syy = 0;
-	size_t i;
+	return n ? gsl_stats_quantile_from_sorted_data(v, 1, n, f) : NAN;
+}
 
-	if (n < 2)
-		return NAN;
-	mx = stats_mean(x, n);
-	my = stats_mean(y, n);
-	for (i = 0; i < n; i++) {
-		sxy += (x[i] - mx) * (y[i] - my);
-		sxx += (x[i] - mx) * (x[i] - mx);
-		syy += (y[i] - my) * (y[i] - my);
-	}
-	if (sxx == 0 || syy == 0)
-		return NAN;
-	return sxy / sqrt(sxx * syy);
+double
+stats_percentile(double *v, size_t n, double q)
+{
+	gsl_sort(v, 1, n);
+	return stats_quantile_sorted(v, n, q / 100);
 }

@@ -5,13 +5,13 @@
 #include "data.h"
 
 void
-fit_data_init(struct fit_data *d)
+data_init(struct fit_data *d)
 {
 	memset(d, 0, sizeof(*d));
 }
 
 void
-fit_data_free(struct fit_data *d)
+data_free(struct fit_data *d)
 {
 	free(d->compute_us);
 	free(d->memory_us);
@@ -19,7 +19,7 @@ fit_data_free(struct fit_data *d)
 	free(d->dur_us);
 	free(d->step);
 	free(d->kind);
-	fit_data_init(d);
+	data_init(d);
 }
 
 static void
@@ -37,16 +37,16 @@ grow(struct fit_data *d)
 }
 
 void
-fit_data_add(struct fit_data *d, const struct fit_rec *r)
+data_add(struct fit_data *d, const struct eval_rec *r)
 {
 	size_t i;
 
 	if (d->n == d->cap)
 		grow(d);
 	i = d->n++;
-	d->compute_us[i] = r->st.compute_us;
-	d->memory_us[i] = r->st.memory_us;
-	d->mf[i] = r->st.mf;
+	d->compute_us[i] = r->compute_us;
+	d->memory_us[i] = r->memory_us;
+	d->mf[i] = r->minority_fraction;
 	d->dur_us[i] = r->dur_us;
 	d->step[i] = r->step;
 	d->kind[i] = (uint8_t)r->kind;

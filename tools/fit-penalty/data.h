@@ -8,28 +8,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "records/eval.h"
 #include "steptime.h"
-#include "record.h"
 
 struct fit_data {
 	size_t	 n, cap;
 	double	*compute_us, *memory_us, *mf, *dur_us;
 	int64_t	*step;
-	uint8_t	*kind;		/* enum fit_kind */
+	uint8_t	*kind;		/* enum eval_kind */
 };
 
-void fit_data_init(struct fit_data *d);
-void fit_data_free(struct fit_data *d);
-void fit_data_add(struct fit_data *d, const struct fit_rec *r);
+void data_init(struct fit_data *d);
+void data_free(struct fit_data *d);
+void data_add(struct fit_data *d, const struct eval_rec *r);
 
 /* Step i as the model takes it. */
 static inline void
-fit_data_step(const struct fit_data *d, size_t i, struct fit_step *st)
+data_step(const struct fit_data *d, size_t i, struct fit_step *st)
 {
 	st->compute_us = d->compute_us[i];
 	st->memory_us = d->memory_us[i];
 	st->mf = d->mf[i];
-	st->mixed = d->kind[i] == FIT_MIXED;
+	st->mixed = d->kind[i] == EVAL_MIXED;
 }
 
 #endif

@@ -25,7 +25,7 @@ ror(uint32_t x, int n)
 }
 
 static void
-block(struct fit_sha256 *s, const uint8_t *p)
+block(struct digest *s, const uint8_t *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
 	int i;
@@ -52,7 +52,7 @@ block(struct fit_sha256 *s, const uint8_t *p)
 }
 
 void
-fit_sha256_init(struct fit_sha256 *s)
+digest_init(struct digest *s)
 {
 	static const uint32_t h0[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -65,7 +65,7 @@ fit_sha256_init(struct fit_sha256 *s)
 }
 
 void
-fit_sha256_update(struct fit_sha256 *s, const void *data, size_t n)
+digest_update(struct digest *s, const void *data, size_t n)
 {
 	const uint8_t *p = data;
 	size_t take;
@@ -85,7 +85,7 @@ fit_sha256_update(struct fit_sha256 *s, const void *data, size_t n)
 }
 
 void
-fit_sha256_hex(struct fit_sha256 *s, char hex[65])
+digest_hex(struct digest *s, char hex[65])
 {
 	uint64_t bits = s->len * 8;
 	uint8_t pad[72] = { 0x80 };
@@ -94,7 +94,7 @@ fit_sha256_hex(struct fit_sha256 *s, char hex[65])
 
 	for (i = 0; i < 8; i++)
 		pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
-	fit_sha256_update(s, pad, padlen + 8);
+	digest_update(s, pad, padlen + 8);
 	for (i = 0; i < 8; i++)
 		snprintf(hex + 8 * i, 9, "%08x", (unsigned)s->h[i]);
 }

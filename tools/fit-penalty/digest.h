@@ -5,16 +5,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct fit_sha256 {
+struct digest {
 	uint32_t h[8];
 	uint64_t len;		/* bytes so far */
 	uint8_t	 buf[64];
 	size_t	 nbuf;
 };
 
-void fit_sha256_init(struct fit_sha256 *s);
-void fit_sha256_update(struct fit_sha256 *s, const void *p, size_t n);
+void digest_init(struct digest *s);
+void digest_update(struct digest *s, const void *p, size_t n);
 /* Finish and write 64 lowercase hex digits and a NUL to hex. */
-void fit_sha256_hex(struct fit_sha256 *s, char hex[65]);
+void digest_hex(struct digest *s, char hex[65]);
 
 #endif

@@ -5,13 +5,13 @@
 #include <string.h>
 
 #include <gsl/gsl_sort_double.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include "io/err.h"
+#include "stats/stats.h"
 #include "ident.h"
-#include "record.h"
+#include "records/eval.h"
 
-const char *const fit_id_names[] = {
+const char *const ident_names[] = {
 	"not fitted", "well determined", "weakly determined", "not identifiable"
 };
 
@@ -24,14 +24,13 @@ mf_quantiles(const struct fit_problem *pb, struct fit_ident *id)
 	size_t i, k, n = 0;
 
 	for (k = 0; k < pb->n; k++) {
-		i = fit_pb_step(pb, k);
-		if (pb->d->kind[i] == FIT_MIXED)
+		i = problem_step(pb, k);
+		if (pb->d->kind[i] == EVAL_MIXED)
 			mf[n++] = pb->d->mf[i];
 	}
 	gsl_sort(mf, 1, n);
 	for (k = 0; k < 5; k++)
-		id->mf_q[k] = n > 0 ?
-		    gsl_stats_quantile_from_sorted_data(mf, 1, n, q[k]) : NAN;
+		id->mf_q[k] = stats_quantile_sorted(mf, n, q[k]);
 	free(mf);
 }
 
@@ -48,9 +47,9 @@ informative(const struct fit_problem *pb, struct fit_ident *id)
 	size_t k, i;
 
 	for (k = 0; k < pb->n; k++) {
-		i = fit_pb_step(pb, k);
-		fit_data_step(d, i, &st);
-		if (d->kind[i] == FIT_MIXED) {
+		i = problem_step(pb, k);
+		data_step(d, i, &st);
+		if (d->kind[i] == EVAL_MIXED) {
 			id->mixed++;
 			id->mixed_informative += d->mf[i] > 0;
 		}
@@ -127,17 +126,17 @@ count_compute_mixed(const struct fit_problem *pb, struct fit_result *r)
 	size_t k, i;
 
 	for (k = 0; k < pb->n; k++) {
-		i = fit_pb_step(pb, k);
-		if (pb->d->kind[i] != FIT_MIXED)
+		i = problem_step(pb, k);
+		if (pb->d->kind[i] != EVAL_MIXED)
 			continue;
-		fit_data_step(pb->d, i, &st);
-		r->id.mixed_compute += fit_compute_bound(r->sol.est.v[FIT_B],
-		    &st);
+		data_step(pb->d, i, &st);
+		r->id.mixed_compute +=
+		    steptime_compute_bound(r->sol.est.v[FIT_B], &st);
 	}
 }
 
 int
-fit_identified(const struct fit_problem *pb, struct fit_result *r,
+ident_fit(const struct fit_problem *pb, struct fit_result *r,
     char *msg, size_t msgsz)
 {
 	int on[FIT_NPAR], k, again;
@@ -147,11 +146,11 @@ fit_identified(const struct fit_problem *pb, struct fit_result *r,
 	informative(pb, &r->id);
 	precheck(pb, &r->id, on);
 	do {
-		fit_solution_free(&r->sol);
-		if (fit_solve(pb, on, &r->sol, msg, msgsz) < 0)
+		solve_free(&r->sol);
+		if (solve_fit(pb, on, &r->sol, msg, msgsz) < 0)
 			return -1;
 		again = 0;
-		if (fit_uncert(pb, &r->sol, &r->un) < 0) {
+		if (uncert_compute(pb, &r->sol, &r->un) < 0) {
 			not_identifiable(&r->id, on, r->un.blind, "the data "
 			    "cannot tell it from the other parameters "
 			    "(condition number %.3g)", r->un.cond);
@@ -174,7 +173,7 @@ fit_identified(const struct fit_problem *pb, struct fit_result *r,
 }
 
 void
-fit_result_free(struct fit_result *r)
+ident_result_free(struct fit_result *r)
 {
-	fit_solution_free(&r->sol);
+	solve_free(&r->sol);
 }

@@ -15,7 +15,7 @@
 
 enum fit_id { FIT_ID_NOT_FITTED, FIT_ID_WELL, FIT_ID_WEAK, FIT_ID_NONE };
 
-extern const char *const fit_id_names[];
+extern const char *const ident_names[];
 
 struct fit_ident {
 	enum fit_id status[FIT_NPAR];
@@ -37,8 +37,8 @@ struct fit_result {
  * Fit the parameters pb->want asks for that the data can tell, holding
  * the others at pb->prior.  0, or -1 with msg when the solver fails.
  */
-int fit_identified(const struct fit_problem *pb, struct fit_result *r,
+int ident_fit(const struct fit_problem *pb, struct fit_result *r,
     char *msg, size_t msgsz);
-void fit_result_free(struct fit_result *r);
+void ident_result_free(struct fit_result *r);
 
 #endif

@@ -3,8 +3,8 @@
  * over all steps and by kind (pure prefill, pure decode, mixed by
  * minority-fraction bin) and by regime.
  */
-#ifndef RT_FIT_STATS_H
-#define RT_FIT_STATS_H
+#ifndef RT_FIT_METRICS_H
+#define RT_FIT_METRICS_H
 
 #include <stddef.h>
 
@@ -19,8 +19,8 @@ enum fit_group {
 enum { FIT_NBIN = 4 };
 
 /* Edges of the minority-fraction bins of mixed steps: (lo, hi]. */
-extern const double fit_mf_edges[FIT_NBIN + 1];
-extern const char *const fit_group_names[FIT_NGROUP];
+extern const double metrics_mf_edges[FIT_NBIN + 1];
+extern const char *const metrics_group_names[FIT_NGROUP];
 
 struct fit_metrics {
 	size_t	 n;
@@ -30,10 +30,10 @@ struct fit_metrics {
 };
 
 /*
- * Metrics of the predictions under p (fit_predict) for every group.
+ * Metrics of the predictions under p (steptime_predict) for every group.
  * tmp holds pb->n doubles of scratch.
  */
-void fit_metrics_groups(const struct fit_problem *pb, const struct fit_par *p,
+void metrics_groups(const struct fit_problem *pb, const struct fit_par *p,
     struct fit_metrics m[FIT_NGROUP], double *tmp);
 
 #endif

@@ -1,17 +1,42 @@
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include <gsl/gsl_statistics_double.h>
+
+#include "io/err.h"
 #include "problem.h"
 
+static double
+median_dur(const struct fit_data *d)
+{
+	double *t = xmalloc(d->n * sizeof(double)), m;
+
+	memcpy(t, d->dur_us, d->n * sizeof(double));
+	m = gsl_stats_median(t, 1, d->n);
+	free(t);
+	return m;
+}
+
+void
+problem_init(struct fit_problem *pb, const struct fit_data *d)
+{
+	memset(pb, 0, sizeof(*pb));
+	pb->d = d;
+	pb->n = d->n;
+	pb->h_unit = median_dur(d);
+}
+
 double
-fit_residual(const struct fit_problem *pb, size_t i, const struct fit_par *p,
-    double dres[FIT_NPAR])
+problem_residual(const struct fit_problem *pb, size_t i,
+    const struct fit_par *p, double dres[FIT_NPAR])
 {
 	struct fit_step st;
 	double t, d = pb->d->dur_us[i], dt[FIT_NPAR], den;
 	int k;
 
-	fit_data_step(pb->d, i, &st);
-	t = fit_time(p, &st, dres != NULL ? dt : NULL);
+	data_step(pb->d, i, &st);
+	t = steptime_smooth(p, &st, dres != NULL ? dt : NULL);
 	/* Noise is multiplicative, so the log is the natural residual. */
 	den = pb->resid == FIT_RESID_LOG ? t : d;
 	if (dres != NULL)

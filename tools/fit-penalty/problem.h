@@ -27,17 +27,23 @@ struct fit_problem {
 };
 
 static inline size_t
-fit_pb_step(const struct fit_problem *pb, size_t k)
+problem_step(const struct fit_problem *pb, size_t k)
 {
 	return pb->idx != NULL ? pb->idx[k] : k;
 }
+
+/*
+ * Every step of d, nothing fitted, residual log, loss ls; the overhead's
+ * scale the median measured step time.  The caller sets the rest.
+ */
+void problem_init(struct fit_problem *pb, const struct fit_data *d);
 
 /*
  * Residual of step i (data index) under p: log(pred / measured) or
  * (pred - measured) / measured.  dres (may be NULL) gets d residual /
  * d parameter.
  */
-double fit_residual(const struct fit_problem *pb, size_t i,
+double problem_residual(const struct fit_problem *pb, size_t i,
     const struct fit_par *p, double dres[FIT_NPAR]);
 
 #endif

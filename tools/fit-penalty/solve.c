@@ -28,7 +28,7 @@ struct ctx {
 /*
  * The solver's variables: the penalties as they are, the overhead in
  * units of the typical step, the scale as its log (it is never near 0).
- * Bounds are kept by an active set (fit_box), not by a change of
+ * Bounds are kept by an active set (run_box), not by a change of
  * variable: a change of variable flattens the cost at the bound and the
  * trust region crawls there for hundreds of iterations.
  */
@@ -102,7 +102,7 @@ cb_f(const gsl_vector *u, void *vc, gsl_vector *f)
 
 	unpack(c, u, &par, dx);
 	for (k = 0; k < c->pb->n; k++) {
-		r = fit_residual(c->pb, fit_pb_step(c->pb, k), &par, NULL);
+		r = problem_residual(c->pb, problem_step(c->pb, k), &par, NULL);
 		/*
 		 * Outside the model's domain (a negative time): a residual
 		 * so large that the trust region rejects the step.
@@ -122,7 +122,7 @@ jrow(const struct ctx *c, size_t k, const struct fit_par *par,
 	double dres[FIT_NPAR], sw = sqrt_w(c, k);
 	size_t j;
 
-	fit_residual(c->pb, fit_pb_step(c->pb, k), par, dres);
+	problem_residual(c->pb, problem_step(c->pb, k), par, dres);
 	for (j = 0; j < c->p; j++)
 		row[j] = sw * dres[c->map[j]] * dx[j];
 }
@@ -165,15 +165,16 @@ cb_df(CBLAS_TRANSPOSE_t trans, const gsl_vector *u, const gsl_vector *in,
 	return GSL_SUCCESS;
 }
 
-double
-fit_cost(const struct fit_problem *pb, const double *w,
+/* Weighted cost of p (w may be NULL): sum w r^2 / 2. */
+static double
+cost_of(const struct fit_problem *pb, const double *w,
     const struct fit_par *p)
 {
 	double sum = 0, r;
 	size_t k;
 
 	for (k = 0; k < pb->n; k++) {
-		r = fit_residual(pb, fit_pb_step(pb, k), p, NULL);
+		r = problem_residual(pb, problem_step(pb, k), p, NULL);
 		sum += (w != NULL ? w[k] : 1) * r * r;
 	}
 	return sum / 2;
@@ -225,9 +226,8 @@ ws_cost(const gsl_multilarge_nlinear_workspace *w)
  * GSL_EMAXITER.  And besides GSL's tests on the solver's variables, the
  * fit settling is convergence: three steps in a row that each move every
  * parameter by less than 1e-10 on its own scale, or lower the cost by
- * less than 1e-12 of itself.  Near a bound the change of variable
- * flattens the cost and the solver can creep on long after nothing that
- * matters moves.
+ * less than 1e-12 of itself.  Near a bound the solver can creep on
+ * long after nothing that matters moves.
  */
 static int
 drive(const struct ctx *c, gsl_multilarge_nlinear_workspace *w,
@@ -347,9 +347,9 @@ starts(const struct fit_problem *pb, const int on[FIT_NPAR],
 		for (k = 0; k < pb->n; k++) {
 			struct fit_step s;
 
-			fit_data_step(pb->d, fit_pb_step(pb, k), &s);
-			mean += log(pb->d->dur_us[fit_pb_step(pb, k)] /
-			    fit_time(&p, &s, NULL));
+			data_step(pb->d, problem_step(pb, k), &s);
+			mean += log(pb->d->dur_us[problem_step(pb, k)] /
+			    steptime_smooth(&p, &s, NULL));
 		}
 		p.v[FIT_S] = exp(mean / (double)pb->n);
 	}
@@ -416,7 +416,7 @@ wants_inside(const struct fit_problem *pb, const double *w,
 	int k;
 
 	for (i = 0; i < pb->n; i++) {
-		r = fit_residual(pb, fit_pb_step(pb, i), p, dres);
+		r = problem_residual(pb, problem_step(pb, i), p, dres);
 		cost += (w != NULL ? w[i] : 1) * r * r / 2;
 		for (k = 0; k < FIT_NPAR; k++)
 			g[k] += (w != NULL ? w[i] : 1) * r * dres[k];
@@ -494,7 +494,7 @@ multistart(const struct fit_problem *pb, const double *w,
 		if (run_box(pb, w, on, &st[i], &end[i], bound,
 		    &sol->iterations, msg, msgsz) < 0)
 			return -1;
-		cost[i] = fit_cost(pb, w, &end[i]);
+		cost[i] = cost_of(pb, w, &end[i]);
 		if (cost[i] < best) {
 			best = cost[i];
 			sol->est = end[i];
@@ -529,7 +529,8 @@ robust_scale(const struct fit_problem *pb, const struct fit_par *p,
 	size_t k;
 
 	for (k = 0; k < pb->n; k++)
-		tmp[k] = fabs(fit_residual(pb, fit_pb_step(pb, k), p, NULL));
+		tmp[k] = fabs(problem_residual(pb, problem_step(pb, k), p,
+		    NULL));
 	return gsl_stats_median(tmp, 1, pb->n) / 0.6744897501960817;
 }
 
@@ -552,15 +553,15 @@ irls(const struct fit_problem *pb, const int on[FIT_NPAR],
 			sc = 1e-12;
 		sol->robust_scale = sc;
 		for (k = 0; k < pb->n; k++)
-			sol->w[k] = robust_weight(pb->loss, fit_residual(pb,
-			    fit_pb_step(pb, k), &sol->est, NULL) / sc);
+			sol->w[k] = robust_weight(pb->loss, problem_residual(pb,
+			    problem_step(pb, k), &sol->est, NULL) / sc);
 		prev = sol->est;
 		if (run_box(pb, sol->w, on, &prev, &sol->est, sol->bound,
 		    &sol->iterations, msg, msgsz) < 0)
 			break;
 		if (max_change(pb, &prev, &sol->est) < 1e-8) {
 			free(tmp);
-			sol->cost = fit_cost(pb, sol->w, &sol->est);
+			sol->cost = cost_of(pb, sol->w, &sol->est);
 			return 0;
 		}
 	}
@@ -591,13 +592,13 @@ grid_check(const struct fit_problem *pb, const struct fit_solution *sol)
 				p.v[FIT_B] = i / 10.0;
 			if (sol->on[FIT_O])
 				p.v[FIT_O] = j / 10.0;
-			best = fmin(best, fit_cost(pb, sol->w, &p));
+			best = fmin(best, cost_of(pb, sol->w, &p));
 		}
 	return best;
 }
 
 int
-fit_solve(const struct fit_problem *pb, const int on[FIT_NPAR],
+solve_fit(const struct fit_problem *pb, const int on[FIT_NPAR],
     struct fit_solution *sol, char *msg, size_t msgsz)
 {
 	int k, any = 0;
@@ -607,20 +608,20 @@ fit_solve(const struct fit_problem *pb, const int on[FIT_NPAR],
 		any |= sol->on[k] = on[k];
 	sol->est = pb->prior;
 	if (!any) {
-		sol->cost = sol->grid_cost = fit_cost(pb, NULL, &sol->est);
+		sol->cost = sol->grid_cost = cost_of(pb, NULL, &sol->est);
 		return 0;
 	}
 	if (multistart(pb, NULL, on, sol, msg, msgsz) < 0)
 		return -1;
 	if (pb->loss != FIT_LOSS_LS && irls(pb, on, sol, msg, msgsz) < 0)
 		return -1;
-	sol->cost = fit_cost(pb, sol->w, &sol->est);
+	sol->cost = cost_of(pb, sol->w, &sol->est);
 	sol->grid_cost = grid_check(pb, sol);
 	return 0;
 }
 
 void
-fit_solution_free(struct fit_solution *sol)
+solve_free(struct fit_solution *sol)
 {
 	free(sol->w);
 	sol->w = NULL;

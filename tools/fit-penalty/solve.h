@@ -29,12 +29,8 @@ struct fit_solution {
  * Fit the parameters marked in on[] (the others sit at pb->prior).
  * 0, or -1 with msg naming why the solver failed.
  */
-int fit_solve(const struct fit_problem *pb, const int on[FIT_NPAR],
+int solve_fit(const struct fit_problem *pb, const int on[FIT_NPAR],
     struct fit_solution *sol, char *msg, size_t msgsz);
-void fit_solution_free(struct fit_solution *sol);
-
-/* Weighted cost of p (w may be NULL): sum w r^2 / 2. */
-double fit_cost(const struct fit_problem *pb, const double *w,
-    const struct fit_par *p);
+void solve_free(struct fit_solution *sol);
 
 #endif

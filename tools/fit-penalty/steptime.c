@@ -4,12 +4,12 @@
 #include "steptime.h"
 #include "model/roofline.h"
 
-const char *const fit_par_names[FIT_NPAR] = {
+const char *const steptime_par_names[FIT_NPAR] = {
 	"mixed_batch_penalty", "overlap_penalty", "overhead_us", "scale"
 };
 
 void
-fit_par_zero(struct fit_par *p)
+steptime_par_zero(struct fit_par *p)
 {
 	p->v[FIT_B] = 0;
 	p->v[FIT_O] = 0;
@@ -18,7 +18,8 @@ fit_par_zero(struct fit_par *p)
 }
 
 double
-fit_time(const struct fit_par *p, const struct fit_step *st, double grad[FIT_NPAR])
+steptime_smooth(const struct fit_par *p, const struct fit_step *st,
+    double grad[FIT_NPAR])
 {
 	double b = p->v[FIT_B], o = p->v[FIT_O], s = p->v[FIT_S];
 	double den = 1, c, m = st->memory_us, hi, lo, dc_db = 0, dg_dc;
@@ -46,9 +47,14 @@ fit_time(const struct fit_par *p, const struct fit_step *st, double grad[FIT_NPA
 	return s * (hi + o * lo) + p->v[FIT_H];
 }
 
-/* roofline_eval's last lines, from the values it printed. */
-int64_t
-fit_blis_us(double b, double o, const struct fit_step *st)
+/*
+ * The time roofline-eval prints for this step with penalties b and o:
+ * BLIS's operations (roofline_eval's last lines), in seconds, truncated
+ * to an integer.  Bit-exact with roofline-eval only when compute_us and
+ * memory_us came from it.
+ */
+static int64_t
+blis_us(double b, double o, const struct fit_step *st)
 {
 	double compute_s = st->compute_us / 1e6;
 	double memory_s = st->memory_us / 1e6;
@@ -62,15 +68,15 @@ fit_blis_us(double b, double o, const struct fit_step *st)
 }
 
 double
-fit_predict(const struct fit_par *p, const struct fit_step *st)
+steptime_predict(const struct fit_par *p, const struct fit_step *st)
 {
 	if (p->v[FIT_H] == 0 && p->v[FIT_S] == 1)
-		return (double)fit_blis_us(p->v[FIT_B], p->v[FIT_O], st);
-	return fit_time(p, st, NULL);
+		return (double)blis_us(p->v[FIT_B], p->v[FIT_O], st);
+	return steptime_smooth(p, st, NULL);
 }
 
 int
-fit_compute_bound(double b, const struct fit_step *st)
+steptime_compute_bound(double b, const struct fit_step *st)
 {
 	double c = st->compute_us;
 

@@ -21,7 +21,7 @@ normal_matrix(const struct fit_problem *pb, const struct fit_solution *sol,
 	memset(a, 0, sizeof(double) * FIT_NPAR * FIT_NPAR);
 	*rss = 0;
 	for (k = 0; k < pb->n; k++) {
-		r = fit_residual(pb, fit_pb_step(pb, k), &sol->est, dres);
+		r = problem_residual(pb, problem_step(pb, k), &sol->est, dres);
 		w = sol->w != NULL ? sol->w[k] : 1;
 		*rss += w * r * r;
 		for (i = 0; i < p; i++)
@@ -130,7 +130,7 @@ fill(struct fit_uncert *u, const struct fit_solution *sol,
 }
 
 int
-fit_uncert(const struct fit_problem *pb, const struct fit_solution *sol,
+uncert_compute(const struct fit_problem *pb, const struct fit_solution *sol,
     struct fit_uncert *u)
 {
 	double a[FIT_NPAR][FIT_NPAR], cov[FIT_NPAR][FIT_NPAR], rss;

@@ -29,7 +29,7 @@ struct fit_uncert {
 };
 
 /* 0, or -1 when the data leave a direction unseen (u->blind says which). */
-int fit_uncert(const struct fit_problem *pb, const struct fit_solution *sol,
+int uncert_compute(const struct fit_problem *pb, const struct fit_solution *sol,
     struct fit_uncert *u);
 
 #endif

@@ -61,9 +61,9 @@ one_fold(const struct fit_problem *pb, const int on[FIT_NPAR],
 	train.n = test.n = 0;
 	for (i = 0; i < pb->n; i++) {
 		if (fold[i] == k)
-			te[test.n++] = fit_pb_step(pb, i);
+			te[test.n++] = problem_step(pb, i);
 		else
-			tr[train.n++] = fit_pb_step(pb, i);
+			tr[train.n++] = problem_step(pb, i);
 	}
 	train.idx = tr;
 	test.idx = te;
@@ -72,23 +72,23 @@ one_fold(const struct fit_problem *pb, const int on[FIT_NPAR],
 	if (train.n == 0 || test.n == 0)
 		snprintf(msg, msgsz, "validation fold %d has %zu training and "
 		    "%zu test steps: too few steps", k, train.n, test.n);
-	else if (fit_solve(&train, on, &sol, why, sizeof(why)) < 0)
+	else if (solve_fit(&train, on, &sol, why, sizeof(why)) < 0)
 		snprintf(msg, msgsz, "validation fold %d: %s", k, why);
 	else {
 		out->est = sol.est;
 		tmp = xmalloc(test.n * sizeof(double));
-		fit_metrics_groups(&test, &sol.est, out->test, tmp);
+		metrics_groups(&test, &sol.est, out->test, tmp);
 		free(tmp);
 		rc = 0;
 	}
-	fit_solution_free(&sol);
+	solve_free(&sol);
 	free(tr);
 	free(te);
 	return rc;
 }
 
 int
-fit_validate(const struct fit_problem *pb, const int on[FIT_NPAR],
+validate_run(const struct fit_problem *pb, const int on[FIT_NPAR],
     double holdout, long kfold, unsigned long seed, struct fit_validation *v,
     char *msg, size_t msgsz)
 {
@@ -113,7 +113,7 @@ fit_validate(const struct fit_problem *pb, const int on[FIT_NPAR],
 }
 
 void
-fit_validation_free(struct fit_validation *v)
+validate_free(struct fit_validation *v)
 {
 	free(v->folds);
 	v->folds = NULL;

@@ -26,9 +26,9 @@ struct fit_validation {
  * Holdout when holdout > 0, else K-fold when kfold > 0, else nothing;
  * the parameters in on[] are fitted.  0, or -1 with msg.
  */
-int fit_validate(const struct fit_problem *pb, const int on[FIT_NPAR],
+int validate_run(const struct fit_problem *pb, const int on[FIT_NPAR],
     double holdout, long kfold, unsigned long seed, struct fit_validation *v,
     char *msg, size_t msgsz);
-void fit_validation_free(struct fit_validation *v);
+void validate_free(struct fit_validation *v);
 
 #endif

@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "record.h"
 #include "io/jsonin.h"
+#include "records/eval.h"
 
 /* A non-negative finite time the model wrote. */
 static int
@@ -59,7 +59,7 @@ flag(const cJSON *rec, const char *key, int *out, struct jerr *e)
 }
 
 static int
-duration(const cJSON *rec, struct fit_rec *r, struct jerr *e)
+duration(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 {
 	const cJSON *v = jfield(rec, "dur_us");
 	char what[64];
@@ -79,18 +79,18 @@ duration(const cJSON *rec, struct fit_rec *r, struct jerr *e)
 	return 0;
 }
 
-static enum fit_kind
+static enum eval_kind
 kind(int64_t np, int64_t nd)
 {
 	if (np > 0 && nd > 0)
-		return FIT_MIXED;
+		return EVAL_MIXED;
 	if (np > 0)
-		return FIT_PREFILL;
-	return nd > 0 ? FIT_DECODE : FIT_EMPTY;
+		return EVAL_PREFILL;
+	return nd > 0 ? EVAL_DECODE : EVAL_EMPTY;
 }
 
 static int
-fields(const cJSON *rec, struct fit_rec *r, struct jerr *e)
+fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 {
 	const cJSON *v;
 	int64_t np, nd;
@@ -99,22 +99,22 @@ fields(const cJSON *rec, struct fit_rec *r, struct jerr *e)
 		jerr_set(e, "expected a JSON object");
 		return -1;
 	}
-	if (model_time(rec, "compute_us", &r->st.compute_us, e) < 0 ||
-	    model_time(rec, "memory_us", &r->st.memory_us, e) < 0 ||
-	    model_time(rec, "minority_fraction", &r->st.mf, e) < 0 ||
+	if (model_time(rec, "compute_us", &r->compute_us, e) < 0 ||
+	    model_time(rec, "memory_us", &r->memory_us, e) < 0 ||
+	    model_time(rec, "minority_fraction", &r->minority_fraction,
+	    e) < 0 ||
 	    count(rec, "prefill_requests", "n_prefill", &np, e) < 0 ||
 	    count(rec, "decode_requests", "n_decode", &nd, e) < 0 ||
 	    duration(rec, r, e) < 0 ||
 	    flag(rec, "dummy", &r->dummy, e) < 0 ||
 	    flag(rec, "estimated", &r->estimated, e) < 0)
 		return -1;
-	if (r->st.mf > 0.5) {
+	if (r->minority_fraction > 0.5) {
 		jerr_set(e, "minority_fraction: must be at most 0.5, got %.17g",
-		    r->st.mf);
+		    r->minority_fraction);
 		return -1;
 	}
 	r->kind = kind(np, nd);
-	r->st.mixed = r->kind == FIT_MIXED;
 	r->step = -1;
 	if ((v = jfield(rec, "step")) != NULL && !cJSON_IsNull(v) &&
 	    jint(v, "step", 0, INT64_MAX, &r->step, e) < 0)
@@ -123,7 +123,7 @@ fields(const cJSON *rec, struct fit_rec *r, struct jerr *e)
 }
 
 int
-fit_rec_parse(const char *line, size_t len, struct fit_rec *r,
+eval_parse(const char *line, size_t len, struct eval_rec *r,
     struct jerr *e)
 {
 	cJSON *rec;

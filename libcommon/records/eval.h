@@ -1,0 +1,34 @@
+/*
+ * Eval records (schemas/eval.schema.json): a step record with the
+ * roofline's prediction, as roofline-eval writes it.  The reader takes
+ * what a fit needs: the model's untruncated compute and memory times, the
+ * minority fraction, the kind of step, the measured dur_us when there is
+ * one, and the flags that exclude a step.
+ */
+#ifndef RT_EVAL_H
+#define RT_EVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "io/jsonin.h"
+
+enum eval_kind { EVAL_EMPTY, EVAL_PREFILL, EVAL_DECODE, EVAL_MIXED };
+
+struct eval_rec {
+	double	 compute_us, memory_us;
+	double	 minority_fraction;	/* in [0, 0.5] */
+	enum eval_kind kind;		/* from the request counts */
+	int64_t	 step;		/* the record's step number, else -1 */
+	double	 dur_us;	/* measured; 0 when absent or null */
+	int	 has_dur, dummy, estimated;
+};
+
+/*
+ * Parse one NDJSON line.  0, or -1 with e set: malformed JSON, a missing
+ * or mistyped model field, or a dur_us that is not a positive number.
+ */
+int eval_parse(const char *line, size_t len, struct eval_rec *r,
+    struct jerr *e);
+
+#endif

@@ -1,0 +1,94 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort_double.h>
+
+#include "io/err.h"
+#include "stats/stats.h"
+#include "cuts.h"
+#include "fit.h"
+
+const char *const fit_par_short[FIT_NPAR] = { "b", "o", "overhead",
+	"scale" };
+
+/*
+ * A constant per-step overhead shows as short steps running slower than
+ * the model relative to long ones: compare the mean residual of the
+ * shortest and the longest tenth of predictions.
+ */
+static void
+overhead_check(struct fit_out *f, double *tmp)
+{
+	const struct fit_problem *pb = &f->pb;
+	struct fit_step st;
+	double p10, p90, pred, r, sum_s = 0, sum_l = 0;
+	size_t k, i, ns = 0, nl = 0;
+
+	for (k = 0; k < pb->n; k++) {
+		data_step(pb->d, problem_step(pb, k), &st);
+		tmp[k] = steptime_smooth(&f->r.sol.est, &st, NULL);
+	}
+	gsl_sort(tmp, 1, pb->n);
+	p10 = stats_quantile_sorted(tmp, pb->n, 0.1);
+	p90 = stats_quantile_sorted(tmp, pb->n, 0.9);
+	for (k = 0; k < pb->n; k++) {
+		i = problem_step(pb, k);
+		data_step(pb->d, i, &st);
+		pred = steptime_smooth(&f->r.sol.est, &st, NULL);
+		r = log(pb->d->dur_us[i] / pred);
+		if (pred <= p10) {
+			sum_s += r;
+			ns++;
+		}
+		if (pred >= p90) {
+			sum_l += r;
+			nl++;
+		}
+	}
+	f->short_resid = ns ? sum_s / (double)ns : NAN;
+	f->long_resid = nl ? sum_l / (double)nl : NAN;
+	f->overhead_suspected = !f->r.sol.on[FIT_H] &&
+	    f->short_resid - f->long_resid > 0.05;
+}
+
+void
+fit_run(struct fit_out *f, const struct fit_opts *o, struct fit_steps *s)
+{
+	struct fit_par zero;
+	char msg[256];
+	double *tmp;
+
+	problem_init(&f->pb, &s->d);
+	memcpy(f->pb.want, o->want, sizeof(f->pb.want));
+	f->pb.prior = o->prior;
+	f->pb.resid = o->resid;
+	f->pb.loss = o->loss;
+	f->pb.max_iter = o->max_iter;
+	if (ident_fit(&f->pb, &f->r, msg, sizeof(msg)) < 0)
+		die(EXIT_DATA, "%s", msg);
+	if (o->outlier_cut > 0) {
+		s->excl[EX_OUTLIER] = cuts_outliers(&f->pb, &f->r.sol,
+		    o->outlier_cut, &f->idx);
+		if (f->pb.n == 0)
+			die(EXIT_DATA, "--outlier-cut %g left no steps",
+			    o->outlier_cut);
+		ident_result_free(&f->r);
+		if (ident_fit(&f->pb, &f->r, msg, sizeof(msg)) < 0)
+			die(EXIT_DATA, "%s", msg);
+	}
+	tmp = xmalloc(f->pb.n * sizeof(double));
+	steptime_par_zero(&zero);
+	metrics_groups(&f->pb, &zero, f->before, tmp);
+	metrics_groups(&f->pb, &f->r.sol.est, f->after, tmp);
+	overhead_check(f, tmp);
+	free(tmp);
+}
+
+void
+fit_free(struct fit_out *f)
+{
+	free(f->idx);
+	f->idx = NULL;
+	ident_result_free(&f->r);
+}
