@@ -12,7 +12,7 @@ m="-m llama-3.1-8b-instruct -g H100 --mixed-batch-penalty 0.3 --overlap-penalty 
 
 # Against the ceiling of the JSON library: ~80 MB of busy steps (~130
 # requests a step), every program interleaved with the ceiling loop and
-# the best of BENCH_REPEAT runs kept.  BENCH_BEFORE_BIN (a directory of
+# the best of BENCH_REPEAT runs kept, by wall and by CPU time.  BENCH_BEFORE_BIN (a directory of
 # older binaries, e.g. /tmp/before/bin) adds their line for comparison.
 reps=${BENCH_REPEAT:-5}
 nc=${BENCH_CEILING_STEPS:-12000}
@@ -21,31 +21,39 @@ bench/gensteps --uniform --decodes 288 --count "$nc" --seed 1 >"$scratch/busy"
 cbytes=$(wc -c <"$scratch/busy")
 echo "vs the cJSON ceiling: $nc steps, $(mb "$cbytes") MB, ~130 requests a" \
     "step; best of $reps runs each"
-t_c='' t_r='' t_b=''
+# Each entry "WALL CPU"; the fastest of the runs is the least disturbed.
+w_c='' c_c='' w_r='' c_r='' w_b='' c_b=''
 i=0
 while [ $i -lt "$reps" ]; do
-	t_c="$t_c $(seconds "$ceil" "$scratch/busy")"
-	# shellcheck disable=SC2086
-	t_r="$t_r $(seconds "$BIN/roofline-eval" -q $m "$scratch/busy")"
+	# shellcheck disable=SC2046
+	set -- $(wall_cpu "$ceil" "$scratch/busy")
+	w_c="$w_c $1" c_c="$c_c $2"
+	# shellcheck disable=SC2046,SC2086
+	set -- $(wall_cpu "$BIN/roofline-eval" -q $m "$scratch/busy")
+	w_r="$w_r $1" c_r="$c_r $2"
 	if [ -n "${BENCH_BEFORE_BIN:-}" ]; then
-		# shellcheck disable=SC2086
-		t_b="$t_b $(seconds "$BENCH_BEFORE_BIN/roofline-eval" -q $m \
-		    "$scratch/busy")"
+		# shellcheck disable=SC2046,SC2086
+		set -- $(wall_cpu "$BENCH_BEFORE_BIN/roofline-eval" -q $m \
+		    "$scratch/busy")
+		w_b="$w_b $1" c_b="$c_b $2"
 	fi
 	i=$((i + 1))
 done
 # shellcheck disable=SC2086
-t_c=$(least $t_c) t_r=$(least $t_r)
-printf '%-22s %8s %10s %12s %12s\n' program seconds MB/s steps/s "vs ceiling"
-line() {	# name seconds
-	printf '%-22s %8s %10s %12s %12s\n' "$1" "$2" \
-	    "$(rate "$(mb "$cbytes")" "$2")" "$(rate "$nc" "$2" | cut -d. -f1)" \
-	    "$(ratio "$t_c" "$2")x"
+w_c=$(least $w_c) c_c=$(least $c_c)
+printf '%-22s %8s %8s %10s %10s %10s %10s\n' program wall cpu MB/s steps/s \
+    "vs ceiling" "(cpu)"
+line() {	# name wall-times cpu-times
+	# shellcheck disable=SC2086
+	_w=$(least $2) _c=$(least $3)
+	printf '%-22s %8s %8s %10s %10s %10s %10s\n' "$1" "$_w" "$_c" \
+	    "$(rate "$(mb "$cbytes")" "$_w")" "$(rate "$nc" "$_w" | cut -d. -f1)" \
+	    "$(ratio "$w_c" "$_w")x" "$(ratio "$c_c" "$_c")x"
 }
-line "cJSON parse+delete" "$t_c"
-line "roofline-eval" "$t_r"
-# shellcheck disable=SC2086
-[ -z "$t_b" ] || line "roofline-eval (before)" "$(least $t_b)"
+line "cJSON parse+delete" "$w_c" "$c_c"
+line "roofline-eval" "$w_r" "$c_r"
+[ -z "$w_b" ] || line "roofline-eval (before)" "$w_b" "$c_b"
+echo "(MB/s and steps/s from wall time; the ratios from wall and CPU time)"
 echo
 
 bench/gensteps --count "$n" --seed 1 >"$scratch/steps"
