@@ -152,6 +152,22 @@ jsonin_parse(struct jsonin *j, const char *line, size_t len, struct jerr *e)
 	return v;
 }
 
+const char *
+jsonin_object_head(const struct jsonin *j, size_t *len, int *members)
+{
+	const char *close;
+
+	if (j->start == NULL || j->end - j->start < 2 || *j->start != '{' ||
+	    j->end[-1] != '}')
+		return NULL;
+	close = j->end - 1;
+	while (close > j->start + 1 && (unsigned char)close[-1] <= ' ')
+		close--;
+	*len = (size_t)(close - j->start);
+	*members = close > j->start + 1;
+	return j->start;
+}
+
 void
 jsonin_free(struct jsonin *j)
 {

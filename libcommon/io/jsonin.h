@@ -43,6 +43,14 @@ struct jsonin {
 void jsonin_init(struct jsonin *j);
 cJSON *jsonin_parse(struct jsonin *j, const char *line, size_t len,
     struct jerr *e);
+/*
+ * After jsonin_parse gave an object: its bytes up to the closing brace,
+ * without the brace and the blanks before it, so that a writer can copy
+ * the record as read and append fields (a comma first when *members).
+ * NULL when the last value parsed was not an object.
+ */
+const char *jsonin_object_head(const struct jsonin *j, size_t *len,
+    int *members);
 void jsonin_free(struct jsonin *j);
 
 /* Field of an object by exact name; NULL when absent. */

@@ -109,19 +109,20 @@ tail_num(char *p, const char *key, double v)
 /*
  * The input record's own bytes, then our fields: the fields pass through
  * exactly as written (numbers, escapes, spacing), and nothing is
- * re-serialised.  [start, end) is the object, closing brace included.
+ * re-serialised.
  */
 static void
-write_ndjson_copy(struct run *r, const cJSON *rec,
-    const struct roofline_result *res)
+write_ndjson_copy(struct run *r, const struct roofline_result *res)
 {
-	const char *start = r->jin.start, *close = r->jin.end - 1;
 	char tail[6 * NUMFMT_BUFSZ + 128], *p = tail;
+	const char *head;
+	size_t len;
+	int members;
 
-	while (close > start + 1 && (unsigned char)close[-1] <= ' ')
-		close--;
-	fwrite(start, 1, (size_t)(close - start), r->jw.fp);
-	p += sprintf(p, "%s\"pred_us\":", rec->child != NULL ? "," : "");
+	if ((head = jsonin_object_head(&r->jin, &len, &members)) == NULL)
+		die(EXIT_DATA, "internal error: record is not an object");
+	fwrite(head, 1, len, r->jw.fp);
+	p += sprintf(p, "%s\"pred_us\":", members ? "," : "");
 	p += fmt_int(p, res->pred_us);
 	p = tail_num(p, "compute_us", res->compute_us);
 	p = tail_num(p, "memory_us", res->memory_us);
@@ -208,7 +209,7 @@ eval_line(void *ctx, struct input *in, const char *line, size_t len)
 	else if (has_added(rec))
 		write_ndjson(r, rec, &res);
 	else
-		write_ndjson_copy(r, rec, &res);
+		write_ndjson_copy(r, &res);
 	return INPUT_OK;
 }
 
