@@ -1,6 +1,7 @@
 /*
  * roofline-eval: predict each step's time with BLIS's roofline model.
- * Reads step records, writes eval records: the step, plus pred_us,
+ * Reads step records, writes eval records: the step as read (its own
+ * bytes, re-serialised only when it already has eval fields), plus pred_us,
  * compute_us, memory_us, minority_fraction and regime.
  */
 #include <errno.h>
@@ -109,9 +110,9 @@ tail_num(char *p, const char *key, double v)
 /*
  * The input record's own bytes, then our fields: the fields pass through
  * exactly as written (numbers, escapes, spacing), and nothing is
- * re-serialised.
+ * re-serialised.  -1, with nothing written, if the record was no object.
  */
-static void
+static int
 write_ndjson_copy(struct run *r, const struct roofline_result *res)
 {
 	char tail[6 * NUMFMT_BUFSZ + 128], *p = tail;
@@ -120,7 +121,7 @@ write_ndjson_copy(struct run *r, const struct roofline_result *res)
 	int members;
 
 	if ((head = jsonin_object_head(&r->jin, &len, &members)) == NULL)
-		die(EXIT_DATA, "internal error: record is not an object");
+		return -1;
 	fwrite(head, 1, len, r->jw.fp);
 	p += sprintf(p, "%s\"pred_us\":", members ? "," : "");
 	p += fmt_int(p, res->pred_us);
@@ -129,6 +130,7 @@ write_ndjson_copy(struct run *r, const struct roofline_result *res)
 	p = tail_num(p, "minority_fraction", res->minority_fraction);
 	p += sprintf(p, ",\"regime\":\"%s\"}\n", regime(res));
 	fwrite(tail, 1, (size_t)(p - tail), r->jw.fp);
+	return 0;
 }
 
 /*
@@ -206,10 +208,8 @@ eval_line(void *ctx, struct input *in, const char *line, size_t len)
 	roofline_eval(&r->rl, &r->step, &res);
 	if (r->csv_mode)
 		write_csv(r, rec, &res);
-	else if (has_added(rec))
+	else if (has_added(rec) || write_ndjson_copy(r, &res) < 0)
 		write_ndjson(r, rec, &res);
-	else
-		write_ndjson_copy(r, &res);
 	return INPUT_OK;
 }
 
