@@ -372,3 +372,62 @@ roofline-eval: skipped 2 bad records of 4" ]
 	run env ROOFTRACE_SHARE="$s" roofline-eval -m tiny -g X1 <<<"$DEC"
 	assert_output --partial '"pred_us":3065'
 }
+
+# The tail roofline-eval appends to an empty step and to $DEC's step.
+ZERO=',"pred_us":0,"compute_us":0,"memory_us":0,"minority_fraction":0,"regime":"memory"}'
+DECTAIL=',"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory"}'
+
+@test "a record comes out as its own bytes, numbers, escapes and spacing kept" {
+	in1='{"step": 1, "x": 1.0, "y": 1e3, "z": -0, "w": 12345678901234567890, "prefill_requests": [], "decode_requests": [{"progress_index": 512, "num_new_decode_tokens": 1.0}]}'
+	in2='{"s":"\u00e9\/\b\f\u0000","t":"é€","prefill_requests":[],"decode_requests":[]}'
+	in3='{"prefill_requests":[],"decode_requests":[],"big":1E400 }'
+	run roofline-eval -m "$M" -g H100 <<<"$in1"$'\n'"$in2"$'\n'"$in3"
+	assert_success
+	assert_output "${in1%\}}$DECTAIL"$'\n'"${in2%\}}$ZERO"$'\n''{"prefill_requests":[],"decode_requests":[],"big":1E400'"$ZERO"
+}
+
+@test "a record with eval fields is re-serialised with each key once" {
+	in='{"step": 2, "pred_us": 1, "prefill_requests": [], "regime": "x", "decode_requests": [{"progress_index": 512, "num_new_decode_tokens": 1}], "y": 1.0}'
+	run roofline-eval -m "$M" -g H100 <<<"$in"
+	assert_success
+	assert_output '{"step":2,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}],"y":1'"$DECTAIL"
+	# Its own output evaluated again is the same bytes.
+	run bash -c "roofline-eval -m $M -g H100 <<<'$in' | roofline-eval -m $M -g H100"
+	assert_output '{"step":2,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}],"y":1'"$DECTAIL"
+}
+
+@test "CRLF, byte-order marks and blanks around a record are not copied" {
+	e='{"prefill_requests":[],"decode_requests":[]}'
+	printf '\xef\xbb\xbf%s\r\n  \t%s \t\r\n\xef\xbb\xbf%s\r\n{"a":1,"prefill_requests":[],"decode_requests":[]  }\r\n' \
+	    "$e" "$e" "$e" >"$BATS_TEST_TMPDIR/crlf"
+	run roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/crlf"
+	assert_success
+	assert_output "${e%\}}$ZERO"$'\n'"${e%\}}$ZERO"$'\n'"${e%\}}$ZERO"$'\n''{"a":1,"prefill_requests":[],"decode_requests":[]'"$ZERO"
+	[ "$(roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/crlf" | tr -d '\n' | tr -dc '\r\357' | wc -c)" -eq 0 ]
+}
+
+@test "every generated step comes out as its input line plus the eval fields" {
+	"$ROOT/bench/gensteps" --count 300 --seed 9 >"$BATS_TEST_TMPDIR/s"
+	roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/s" |
+	    sed -E 's/,"pred_us":[^,]*,"compute_us":[^,]*,"memory_us":[^,]*,"minority_fraction":[^,]*,"regime":"(compute|memory)"\}$/}/' \
+	    >"$BATS_TEST_TMPDIR/back"
+	run cmp "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/back"
+	assert_success
+}
+
+@test "records of any size parse in turn: large, small, large, bad, small" {
+	big=$(mixed 512 20000 4096)
+	[ "${#big}" -gt 1000000 ]
+	small="$DEC"
+	printf '%s\n%s\n%s\n{"prefill_requests":[],"decode_requests":[{"progress_index":1}]}\n%s\n' \
+	    "$big" "$small" "$big" "$small" >"$BATS_TEST_TMPDIR/mix"
+	run --separate-stderr roofline-eval -m "$M" -g H100 --skip-bad "$BATS_TEST_TMPDIR/mix"
+	assert_success
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[0]}" = "${lines[2]}" ]
+	[ "${lines[0]%%,\"pred_us\":*}}" = "$big" ]
+	[ "${lines[1]}" = "${DEC%\}}$DECTAIL" ]
+	[ "${lines[3]}" = "${lines[1]}" ]
+	[ "$stderr" = "roofline-eval: $BATS_TEST_TMPDIR/mix:4: decode_requests[0].num_new_decode_tokens: missing
+roofline-eval: skipped 1 bad record of 5" ]
+}

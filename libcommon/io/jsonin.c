@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/arena.h"
 #include "io/err.h"
 #include "io/jsonin.h"
 #include "io/numfmt.h"
@@ -53,8 +54,10 @@ unterminated(const char *p, const char *end)
 	return in_str || depth > 0;
 }
 
+/* *vend, when given, is set to just past the value on success. */
 static cJSON *
-parse_bounded(const char *text, size_t len, struct jerr *e, const char *what)
+parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
+    const char **vend)
 {
 	const char *end = NULL;
 	cJSON *v;
@@ -80,25 +83,114 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what)
 		cJSON_Delete(v);
 		return NULL;
 	}
+	if (vend != NULL)
+		*vend = end;
 	return v;
 }
 
 cJSON *
 json_parse_line(const char *line, size_t len, struct jerr *e)
 {
-	return parse_bounded(line, len, e, "record");
+	return parse_bounded(line, len, e, "record", NULL);
 }
 
 cJSON *
 json_parse_doc(const char *text, size_t len, struct jerr *e)
 {
-	return parse_bounded(text, len, e, "JSON");
+	return parse_bounded(text, len, e, "JSON", NULL);
 }
 
+/*
+ * cJSON's hooks are global: they point at the arena only for the length of
+ * one jsonin_parse call, so every other cJSON tree in the program (configs
+ * kept for the whole run) is malloc'd and cJSON_Delete'd as usual.
+ */
+static struct arena *hook_arena;
+
+static void *
+hook_alloc(size_t n)
+{
+	return arena_alloc(hook_arena, n);
+}
+
+static void
+hook_free(void *p)
+{
+	(void)p;	/* the arena is reset per record instead */
+}
+
+void
+jsonin_init(struct jsonin *j)
+{
+	memset(j, 0, sizeof(*j));
+	arena_init(&j->arena);
+}
+
+cJSON *
+jsonin_parse(struct jsonin *j, const char *line, size_t len, struct jerr *e)
+{
+	cJSON_Hooks hooks = { hook_alloc, hook_free };
+	const char *p = line, *end = NULL;
+	cJSON *v;
+
+	arena_reset(&j->arena);
+	hook_arena = &j->arena;
+	cJSON_InitHooks(&hooks);
+	v = parse_bounded(line, len, e, "record", &end);
+	cJSON_InitHooks(NULL);
+	hook_arena = NULL;
+	j->start = j->end = NULL;
+	if (v == NULL)
+		return NULL;
+	/* Where cJSON began: past a byte-order mark, then bytes <= ' '. */
+	if (len > 4 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end && (unsigned char)*p <= ' ')
+		p++;
+	j->start = p;
+	j->end = end;
+	return v;
+}
+
+const char *
+jsonin_object_head(const struct jsonin *j, size_t *len, int *members)
+{
+	const char *close;
+
+	if (j->start == NULL || j->end - j->start < 2 || *j->start != '{' ||
+	    j->end[-1] != '}')
+		return NULL;
+	close = j->end - 1;
+	while (close > j->start + 1 && (unsigned char)close[-1] <= ' ')
+		close--;
+	*len = (size_t)(close - j->start);
+	*members = close > j->start + 1;
+	return j->start;
+}
+
+void
+jsonin_free(struct jsonin *j)
+{
+	arena_free(&j->arena);
+	j->start = j->end = NULL;
+}
+
+/*
+ * cJSON_GetObjectItemCaseSensitive's answer, with the first byte compared
+ * before calling strcmp: field names mostly differ there, and this lookup
+ * runs several times for every request of every step.
+ */
 const cJSON *
 jfield(const cJSON *obj, const char *key)
 {
-	return cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *c;
+
+	if (obj == NULL || key == NULL)
+		return NULL;
+	for (c = obj->child; c != NULL && c->string != NULL; c = c->next)
+		if (c->string[0] == key[0] && strcmp(c->string, key) == 0)
+			return c;
+	return NULL;
 }
 
 const char *

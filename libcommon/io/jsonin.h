@@ -11,6 +11,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "io/arena.h"
+
 struct jerr {
 	char	msg[320];
 };
@@ -22,6 +24,34 @@ struct jerr {
 cJSON *json_parse_line(const char *line, size_t len, struct jerr *e);
 /* Parse a whole document (a config file); same contract. */
 cJSON *json_parse_doc(const char *text, size_t len, struct jerr *e);
+
+/*
+ * Records parsed into memory reused from line to line: no malloc or free
+ * per value, which is most of what cJSON costs on a stream.  The tree
+ * jsonin_parse returns lives until the next jsonin_parse or jsonin_free
+ * on the same jsonin; never cJSON_Delete it.  Errors as json_parse_line.
+ * On success start..end are the value's own bytes within line (without a
+ * byte-order mark or the blanks around it), for writing it out unchanged.
+ * One jsonin at a time may be parsing (cJSON's hooks are global); trees
+ * made by the other cJSON calls are unaffected.
+ */
+struct jsonin {
+	struct arena arena;
+	const char *start, *end;
+};
+
+void jsonin_init(struct jsonin *j);
+cJSON *jsonin_parse(struct jsonin *j, const char *line, size_t len,
+    struct jerr *e);
+/*
+ * After jsonin_parse gave an object: its bytes up to the closing brace,
+ * without the brace and the blanks before it, so that a writer can copy
+ * the record as read and append fields (a comma first when *members).
+ * NULL when the last value parsed was not an object.
+ */
+const char *jsonin_object_head(const struct jsonin *j, size_t *len,
+    int *members);
+void jsonin_free(struct jsonin *j);
 
 /* Field of an object by exact name; NULL when absent. */
 const cJSON *jfield(const cJSON *obj, const char *key);

@@ -1,10 +1,12 @@
 /*
  * roofline-eval: predict each step's time with BLIS's roofline model.
- * Reads step records, writes eval records: the step, plus pred_us,
+ * Reads step records, writes eval records: the step as read (its own
+ * bytes, re-serialised only when it already has eval fields), plus pred_us,
  * compute_us, memory_us, minority_fraction and regime.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "io/input.h"
 #include "io/jsonin.h"
 #include "io/jsonout.h"
+#include "io/numfmt.h"
 #include "io/outfile.h"
 #include "model/rlopts.h"
 #include "model/roofline.h"
@@ -25,6 +28,7 @@ enum { OPT_CSV = RL_OPT_NEXT };
 struct run {
 	struct roofline rl;
 	struct step step;
+	struct jsonin jin;
 	struct jw jw;
 	struct csvw csv;
 	int	 csv_mode;
@@ -80,7 +84,59 @@ regime(const struct roofline_result *res)
 	return res->compute_bound ? "compute" : "memory";
 }
 
-/* The input record's own fields pass through; ours follow them. */
+static int
+has_added(const cJSON *rec)
+{
+	const cJSON *c;
+
+	for (c = rec->child; c != NULL; c = c->next)
+		if (is_added(c->string))
+			return 1;
+	return 0;
+}
+
+/* A number as jw_num writes it: shortest round trip, null if not finite. */
+static char *
+tail_num(char *p, const char *key, double v)
+{
+	p += sprintf(p, ",\"%s\":", key);
+	if (isfinite(v))
+		p += fmt_double(p, v);
+	else
+		p += sprintf(p, "null");
+	return p;
+}
+
+/*
+ * The input record's own bytes, then our fields: the fields pass through
+ * exactly as written (numbers, escapes, spacing), and nothing is
+ * re-serialised.  -1, with nothing written, if the record was no object.
+ */
+static int
+write_ndjson_copy(struct run *r, const struct roofline_result *res)
+{
+	char tail[6 * NUMFMT_BUFSZ + 128], *p = tail;
+	const char *head;
+	size_t len;
+	int members;
+
+	if ((head = jsonin_object_head(&r->jin, &len, &members)) == NULL)
+		return -1;
+	fwrite(head, 1, len, r->jw.fp);
+	p += sprintf(p, "%s\"pred_us\":", members ? "," : "");
+	p += fmt_int(p, res->pred_us);
+	p = tail_num(p, "compute_us", res->compute_us);
+	p = tail_num(p, "memory_us", res->memory_us);
+	p = tail_num(p, "minority_fraction", res->minority_fraction);
+	p += sprintf(p, ",\"regime\":\"%s\"}\n", regime(res));
+	fwrite(tail, 1, (size_t)(p - tail), r->jw.fp);
+	return 0;
+}
+
+/*
+ * A record that already has eval fields: its own fields re-serialised,
+ * ours replacing them at the end, so each key appears once.
+ */
 static void
 write_ndjson(struct run *r, const cJSON *rec,
     const struct roofline_result *res)
@@ -140,21 +196,20 @@ eval_line(void *ctx, struct input *in, const char *line, size_t len)
 	struct jerr e;
 	cJSON *rec;
 
-	if ((rec = json_parse_line(line, len, &e)) == NULL ||
+	e.msg[0] = '\0';
+	if ((rec = jsonin_parse(&r->jin, line, len, &e)) == NULL ||
 	    step_from_json(rec, &r->step, &e) < 0 ||
 	    step_prefill_tokens(&r->step) < 0) {
 		if (rec != NULL && e.msg[0] == '\0')
 			jerr_set(&e, "prefill token total exceeds 2^53");
 		warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
-		cJSON_Delete(rec);
 		return INPUT_BAD;
 	}
 	roofline_eval(&r->rl, &r->step, &res);
 	if (r->csv_mode)
 		write_csv(r, rec, &res);
-	else
+	else if (has_added(rec) || write_ndjson_copy(r, &res) < 0)
 		write_ndjson(r, rec, &res);
-	cJSON_Delete(rec);
 	return INPUT_OK;
 }
 
@@ -197,6 +252,7 @@ main(int argc, char **argv)
 	jw_init(&r.jw, out);
 	csv_init(&r.csv, out);
 	step_init(&r.step);
+	jsonin_init(&r.jin);
 	if (r.csv_mode)
 		csv_header(&r.csv, csv_columns);
 	input_init(&in, &co);
@@ -205,6 +261,7 @@ main(int argc, char **argv)
 	input_report(&in);
 	out_close(out);
 	jw_free(&r.jw);
+	jsonin_free(&r.jin);
 	step_free(&r.step);
 	return 0;
 }
