@@ -74,7 +74,8 @@ pred() {	# step-json: roofline-eval's pred_us on llama-3.1-8b / H100
 }
 
 @test "failed requests are counted, reported, and not replayed" {
-	# bf_src, shared with batchify, sets them aside and reports them.
+	# The arrivals reader (libcommon/sched), shared with batchify, sets them
+	# aside and reports them.
 	{ cat "$SMALL"; echo '{"request_id":"x","arrival_us":5,"input_tokens":10,"output_tokens":0,"error":"timeout"}'; } \
 	    >"$BATS_TEST_TMPDIR/f.ndjson"
 	run --separate-stderr trace-replay $M "$BATS_TEST_TMPDIR/f.ndjson"
