@@ -18,7 +18,8 @@ read_id(const cJSON *obj, struct request *r, struct jerr *e)
 		return -1;
 	if (cJSON_IsNumber(v)) {
 		/* Integer ids are common in traces; keep them as text. */
-		if (jint(v, "request_id", INT64_MIN + 1, INT64_MAX, &n, e) < 0)
+		if (jint(v, "request_id", INT64_MIN + 1, INT64_MAX, &n,
+		    e) < 0)
 			return -1;
 		fmt_int(num, n);
 		r->id = xstrdup(num);
@@ -30,7 +31,8 @@ read_id(const cJSON *obj, struct request *r, struct jerr *e)
 		return -1;
 	}
 	if (strlen(v->valuestring) > REQUEST_ID_MAX) {
-		jerr_set(e, "request_id: longer than %d bytes", REQUEST_ID_MAX);
+		jerr_set(e, "request_id: longer than %d bytes",
+		    REQUEST_ID_MAX);
 		return -1;
 	}
 	r->id = xstrdup(v->valuestring);
@@ -84,9 +86,10 @@ read_times(const cJSON *obj, struct request *r, struct jerr *e)
 	int64_t t, gap;
 	size_t i, n;
 
-	if ((ttft = jfield(obj, "ttft_us")) == NULL || cJSON_IsNull(ttft)) {
-		jerr_set(e, "missing field \"ttft_us\" (timestamps mode needs "
-		    "the time of every output token)");
+	ttft = jfield(obj, "ttft_us");
+	if (ttft == NULL || cJSON_IsNull(ttft)) {
+		jerr_set(e, "missing field \"ttft_us\" (timestamps mode "
+		    "needs the time of every output token)");
 		return -1;
 	}
 	if (read_us(ttft, "ttft_us", &t, e) < 0)
@@ -96,8 +99,8 @@ read_times(const cJSON *obj, struct request *r, struct jerr *e)
 		if (n == 1)
 			itl = NULL;
 		else {
-			jerr_set(e, "missing field \"itl_us\" (timestamps mode "
-			    "needs the time of every output token)");
+			jerr_set(e, "missing field \"itl_us\" (timestamps "
+			    "mode needs the time of every output token)");
 			return -1;
 		}
 	} else if (jarray(itl, "itl_us", e) < 0)
@@ -143,7 +146,8 @@ read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
 	if (read_id(obj, r, e) < 0)
 		return -1;
 	if ((v = jneed(obj, "arrival_us", e)) == NULL ||
-	    jint(v, "arrival_us", 0, RT_INT_EXACT_MAX, &r->arrival_us, e) < 0)
+	    jint(v, "arrival_us", 0, RT_INT_EXACT_MAX, &r->arrival_us,
+	    e) < 0)
 		return -1;
 	v = jfield(obj, "error");
 	if (v != NULL && !cJSON_IsNull(v)) {

@@ -99,10 +99,11 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 	size_t i = 0;
 
 	if ((arr = jfield(obj, list)) == NULL) {
-		if (jfield(obj, decode ? "n_decode" : "n_prefill") != NULL)
-			jerr_set(e, "aggregate step (counts only, no \"%s\"): "
-			    "expand it first with 'batchify --mode expand'",
-			    list);
+		if (jfield(obj, decode ? "n_decode" : "n_prefill") !=
+		    NULL)
+			jerr_set(e, "aggregate step (counts only, no "
+			    "\"%s\"): expand it first with 'batchify --mode "
+			    "expand'", list);
 		else
 			jerr_set(e, "missing field \"%s\"", list);
 		return -1;
@@ -114,8 +115,8 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 		if (read_entry(it, list, i, tokkey, r, e) < 0)
 			return -1;
 		if (decode && r->tokens != 1) {
-			jerr_set(e, "%s[%zu].num_new_decode_tokens: must be 1 "
-			    "(the roofline counts one token per decode), "
+			jerr_set(e, "%s[%zu].num_new_decode_tokens: must "
+			    "be 1 (the roofline counts one token per decode), "
 			    "got %lld", list, i, (long long)r->tokens);
 			return -1;
 		}

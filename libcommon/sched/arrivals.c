@@ -97,8 +97,8 @@ check_order(struct arrivals *a, const struct arrivals_rec *rec)
 		return;
 	}
 	if (a->strict)
-		dieat(EXIT_DATA, rec->file, rec->r.line, "arrival_us %lld is "
-		    "earlier than the previous request's %lld (--strict)",
+		dieat(EXIT_DATA, rec->file, rec->r.line, "arrival_us %lld "
+		    "is earlier than the previous request's %lld (--strict)",
 		    (long long)rec->r.arrival_us, (long long)a->last_read);
 	if (!a->warned)
 		warnat(rec->file, rec->r.line, "arrival_us %lld is earlier "
@@ -229,8 +229,8 @@ arrivals_pop(struct arrivals *a, struct arrivals_rec *out)
 {
 	heap_pop(a, out);
 	if (out->r.arrival_us < a->last_out)
-		dieat(EXIT_DATA, out->file, out->r.line, "arrival_us %lld is "
-		    "more than --sort-window %zu records out of order",
+		dieat(EXIT_DATA, out->file, out->r.line, "arrival_us %lld "
+		    "is more than --sort-window %zu records out of order",
 		    (long long)out->r.arrival_us, a->window);
 	a->last_out = out->r.arrival_us;
 }

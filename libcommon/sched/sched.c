@@ -274,7 +274,8 @@ form_waiting(struct sched *s, int64_t *budget)
 		ring_pop_front(&s->wait);
 		if (s->nrun == s->caprun) {
 			s->caprun = s->caprun ? s->caprun * 2 : 64;
-			s->run = xrealloc(s->run, s->caprun * sizeof(*s->run));
+			s->run = xrealloc(s->run, s->caprun *
+			    sizeof(*s->run));
 		}
 		s->run[s->nrun++] = r;
 		r->new_tokens = n;

@@ -306,7 +306,8 @@ check_counts(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 		return -1;
 	}
 	if ((v = jfield(obj, "decode_tokens")) != NULL) {
-		if (jint(v, "decode_tokens", 0, RT_INT_EXACT_MAX, &dt, e) < 0)
+		if (jint(v, "decode_tokens", 0, RT_INT_EXACT_MAX, &dt,
+		    e) < 0)
 			return -1;
 		if (dt != a->n_decode) {
 			jerr_set(e, "decode_tokens %lld is not n_decode %lld "

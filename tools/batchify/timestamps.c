@@ -200,7 +200,8 @@ gather(struct timestamps *t, size_t *ndecode)
 
 	if (t->captimes < t->nact) {
 		t->captimes = t->nact;
-		t->times = xrealloc(t->times, t->captimes * sizeof(*t->times));
+		t->times = xrealloc(t->times, t->captimes *
+		    sizeof(*t->times));
 	}
 	*ndecode = 0;
 	t->end_spread = 0;

@@ -31,7 +31,8 @@
 #include "stats/stats.h"
 
 enum {
-	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SUMMARY, OPT_JSON, OPT_TOKENS, OPT_PLOT
+	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SUMMARY, OPT_JSON,
+	OPT_TOKENS, OPT_PLOT
 };
 
 struct opts {
@@ -219,8 +220,8 @@ reorder_put(struct reorder *ro, uint64_t seq, char *line)
 			ro->head = 0;
 		}
 		while (need > ro->cap) {
-			ro->line = xrealloc(ro->line, 2 * (ro->cap ? ro->cap :
-			    32) * sizeof(*ro->line));
+			ro->line = xrealloc(ro->line, 2 * (ro->cap ?
+			    ro->cap : 32) * sizeof(*ro->line));
 			memset(ro->line + ro->cap, 0, (ro->cap ? ro->cap : 64) *
 			    sizeof(*ro->line));
 			ro->cap = ro->cap ? 2 * ro->cap : 64;
@@ -385,7 +386,8 @@ running_req(const struct run *r, const struct step_req *e)
 	struct sched_req *sr = ptrmap_get(&r->lives, e->request_id);
 
 	if (sr == NULL)
-		die(EXIT_DATA, "internal error: step names an unknown request");
+		die(EXIT_DATA, "internal error: step names an unknown "
+		    "request");
 	return sr;
 }
 
