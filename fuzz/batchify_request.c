@@ -37,18 +37,18 @@ check_request(const cJSON *obj, int flags)
 
 /* An aggregate step expands to exactly its counts. */
 static void
-check_agg(const cJSON *obj, struct bf_expand *x, struct step *st)
+check_agg(const cJSON *obj, struct expand *x, struct step *st)
 {
-	struct bf_agg a;
+	struct expand_agg a;
 	struct jerr e = { "" };
 
-	if (bf_agg_from_json(obj, &a, &e) < 0)
+	if (expand_agg_from_json(obj, &a, &e) < 0)
 		return;
 	if (a.prefill_tokens < a.n_prefill || a.n_decode < 0)
 		abort();
 	if (a.n_prefill > 4096 || a.n_decode > 4096)
 		return;		/* keep runs short */
-	bf_expand_step(x, &a, st);
+	expand_step(x, &a, st);
 	if ((int64_t)st->n_prefill != a.n_prefill ||
 	    (int64_t)st->n_decode != a.n_decode ||
 	    step_prefill_tokens(st) != a.prefill_tokens)
@@ -56,7 +56,7 @@ check_agg(const cJSON *obj, struct bf_expand *x, struct step *st)
 }
 
 static void
-one_line(const char *line, size_t len, struct bf_expand *x, struct step *st)
+one_line(const char *line, size_t len, struct expand *x, struct step *st)
 {
 	struct jerr e = { "" };
 	cJSON *obj;
@@ -74,12 +74,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size, *nl;
 	struct sched_config c;
-	struct bf_expand *x;
+	struct expand *x;
 	struct step st;
 
 	sched_config_default(&c);
 	c.kv_blocks = 100;
-	x = bf_expand_new(&c, 1024);
+	x = expand_new(&c, 1024);
 	step_init(&st);
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -89,6 +89,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = nl + 1;
 	}
 	step_free(&st);
-	bf_expand_free(x);
+	expand_free(x);
 	return 0;
 }

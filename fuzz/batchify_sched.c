@@ -114,8 +114,8 @@ replay(struct wl *w, const struct sched_config *c)
 static void
 timestamps(struct wl *w, const struct sched_config *c)
 {
-	const struct bf_ts_out *out;
-	struct bf_ts *t = bf_ts_new(c, 0, NULL, NULL);
+	const struct timestamps_out *out;
+	struct timestamps *t = timestamps_new(c, 0, NULL, NULL);
 	struct request r;
 	char id[16];
 	size_t i;
@@ -130,13 +130,13 @@ timestamps(struct wl *w, const struct sched_config *c)
 		r.token_us = xmalloc((size_t)w->out[i] * sizeof(int64_t));
 		memcpy(r.token_us, w->tok[i], (size_t)w->out[i] *
 		    sizeof(int64_t));
-		bf_ts_add(t, &r);
+		timestamps_add(t, &r);
 	}
 	/* It must end: every call places the next tokens. */
-	for (i = 0; bf_ts_step(t, &out) > 0; i++)
+	for (i = 0; timestamps_step(t, &out) > 0; i++)
 		if (i > 100000)
 			abort();
-	bf_ts_free(t);
+	timestamps_free(t);
 }
 
 int

@@ -527,3 +527,15 @@ aggregate() {
 		assert_success
 	done
 }
+
+@test "expand: the file of aggregate steps that holds none says so, in the skip count's words" {
+	printf '%s\n' '{"n_prefill":1,"prefill_tokens":10,"n_decode":0}' '' \
+	    '{"n_prefill":"x"}' >"$T/agg"
+	: >"$T/empty"
+	run --separate-stderr batchify --skip-bad "$T/agg" "$T/empty"
+	assert_success
+	[ "$(jq -c '[.estimated, (.prefill_requests | length)]' <<<"$output")" = '[true,1]' ]
+	[ "$stderr" = "batchify: $T/agg:3: n_prefill: expected an integer, got a string
+batchify: $T/empty: no step records
+batchify: skipped 1 bad record of 2" ]
+}

@@ -74,7 +74,8 @@ pred() {	# step-json: roofline-eval's pred_us on llama-3.1-8b / H100
 }
 
 @test "failed requests are counted, reported, and not replayed" {
-	# bf_src, shared with batchify, sets them aside and reports them.
+	# The arrivals reader (libcommon/sched), shared with batchify, sets them
+	# aside and reports them.
 	{ cat "$SMALL"; echo '{"request_id":"x","arrival_us":5,"input_tokens":10,"output_tokens":0,"error":"timeout"}'; } \
 	    >"$BATS_TEST_TMPDIR/f.ndjson"
 	run --separate-stderr trace-replay $M "$BATS_TEST_TMPDIR/f.ndjson"
@@ -128,4 +129,28 @@ pred() {	# step-json: roofline-eval's pred_us on llama-3.1-8b / H100
 	assert_output 500
 	run bash -c "trace-replay $M '$BATS_TEST_TMPDIR/az.ndjson' | jq -s '[.[] | select(.e2e_us < .ttft_us or .ttft_us <= 0 or .queue_us < 0)] | length'"
 	assert_output 0
+}
+
+@test "--skip-bad: bad lines and requests that never fit share one count; blank lines and empty files are not records" {
+	f="$BATS_TEST_TMPDIR/r.ndjson"
+	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":3000,"output_tokens":3}' \
+	    '{"request_id":"b"' '' '[1]' \
+	    '{"request_id":"e","arrival_us":5,"error":"boom"}' \
+	    '{"request_id":"c","arrival_us":9,"input_tokens":10,"output_tokens":2}' >"$f"
+	: >"$BATS_TEST_TMPDIR/empty"
+	run --separate-stderr trace-replay $M --kv-blocks 4 --skip-bad "$f" "$BATS_TEST_TMPDIR/empty"
+	assert_success
+	[ "$(jq -r .request_id <<<"$output")" = c ]
+	[ "$stderr" = "trace-replay: $f:2: truncated record: unclosed string, object or array at end of input (column 18)
+trace-replay: $f:4: expected a JSON object (a request record)
+trace-replay: $BATS_TEST_TMPDIR/empty: no request records
+trace-replay: $f:1: request \"a\" needs 188 KV blocks at its longest (3002 tokens), more than --kv-blocks 4: it can never run
+trace-replay: ignored 1 failed request (with \"error\")
+trace-replay: skipped 3 bad records of 5" ]
+	run trace-replay $M --kv-blocks 4 "$f"
+	assert_failure 1
+	assert_output "trace-replay: $f:2: truncated record: unclosed string, object or array at end of input (column 18)"
+	run trace-replay $M "$BATS_TEST_TMPDIR/missing"
+	assert_failure 1
+	assert_output "trace-replay: $BATS_TEST_TMPDIR/missing: No such file or directory"
 }

@@ -1,4 +1,4 @@
-/* Command-line conventions shared by every program (DESIGN.md). */
+/* Command-line conventions shared by every program: version, option values. */
 #ifndef RT_CLI_H
 #define RT_CLI_H
 

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* Exit statuses shared by every program (DESIGN.md). */
+/* Exit statuses shared by every program: bad data 1, bad usage 2. */
 enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
 
 void err_setprog(const char *argv0);

@@ -53,42 +53,24 @@ input_count(struct input *in, enum input_status st)
 	}
 }
 
-struct line_job {
-	input_line_fn fn;
-	void	*ctx;
-};
-
-static int
-each_line(void *ctx, struct input *in)
-{
-	struct line_job *job = ctx;
-	struct progress pg;
-	size_t len;
-	char *line;
-
-	progress_start(&pg, in->lr.fp, in->lr.name, in->quiet);
-	while ((line = lr_next(&in->lr, &len)) != NULL) {
-		progress_update(&pg);
-		if (!lr_blank(line, len))
-			input_count(in, job->fn(job->ctx, in, line, len));
-	}
-	progress_done(&pg);
-	return 0;
-}
-
+/* Open path into in->lr; exits 1 when it cannot be read. */
 static void
-read_one(struct input *in, const char *path, input_file_fn fn, void *ctx)
+open_file(struct input *in, const char *path)
 {
-	long before = in->records + in->skipped;
-
 	if (lr_open(&in->lr, path) < 0)
 		die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	if (fn(ctx, in) < 0)
-		exit(EXIT_DATA);
+	in->file_start = in->records + in->skipped;
+}
+
+/* Check the file just read for a read error and for no record; close it. */
+static void
+close_file(struct input *in)
+{
 	if (lr_error(&in->lr))
 		die(EXIT_DATA, "%s: read error: %s", in->lr.name,
 		    strerror(errno));
-	if (in->none_msg != NULL && in->records + in->skipped == before)
+	if (in->none_msg != NULL &&
+	    in->records + in->skipped == in->file_start)
 		warnat(in->lr.name, 0, "%s", in->none_msg);
 	lr_close(&in->lr);
 }
@@ -97,21 +79,77 @@ void
 input_files(struct input *in, char *const *paths, int npaths,
     input_file_fn fn, void *ctx)
 {
+	static char *const stdin_path[] = { "-" };
 	int i;
 
-	if (npaths == 0)
-		read_one(in, "-", fn, ctx);
-	for (i = 0; i < npaths; i++)
-		read_one(in, paths[i], fn, ctx);
+	if (npaths == 0) {
+		paths = stdin_path;
+		npaths = 1;
+	}
+	for (i = 0; i < npaths; i++) {
+		open_file(in, paths[i]);
+		if (fn(ctx, in) < 0)
+			exit(EXIT_DATA);
+		close_file(in);
+	}
+}
+
+void
+input_start(struct input *in, char *const *paths, int npaths)
+{
+	static char *const stdin_path[] = { "-" };
+
+	in->paths = npaths > 0 ? paths : stdin_path;
+	in->npaths = npaths > 0 ? npaths : 1;
+	in->next = 0;
+	in->open = 0;
+}
+
+char *
+input_next(struct input *in, size_t *len)
+{
+	char *line;
+
+	for (;;) {
+		if (!in->open) {
+			if (in->next >= in->npaths)
+				return NULL;
+			open_file(in, in->paths[in->next++]);
+			in->open = 1;
+			progress_start(&in->pg, in->lr.fp, in->lr.name,
+			    in->quiet);
+		}
+		if ((line = lr_next(&in->lr, len)) == NULL) {
+			progress_done(&in->pg);
+			close_file(in);
+			in->open = 0;
+			continue;
+		}
+		progress_update(&in->pg);
+		if (!lr_blank(line, *len))
+			return line;
+	}
+}
+
+void
+input_end(struct input *in)
+{
+	if (in->open)
+		lr_close(&in->lr);
+	in->open = 0;
 }
 
 void
 input_lines(struct input *in, char *const *paths, int npaths,
     input_line_fn fn, void *ctx)
 {
-	struct line_job job = { fn, ctx };
+	size_t len;
+	char *line;
 
-	input_files(in, paths, npaths, each_line, &job);
+	input_start(in, paths, npaths);
+	while ((line = input_next(in, &len)) != NULL)
+		input_count(in, fn(ctx, in, line, len));
+	input_end(in);
 }
 
 void

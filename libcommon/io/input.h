@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "io/linereader.h"
+#include "io/progress.h"
 
 /*
  * -o, -q, -h, -V and --skip-bad: one declaration for every program.  The
@@ -59,6 +60,11 @@ struct input {
 	const char *noun;
 	long	 records, skipped;	/* totals over every file */
 	struct linereader lr;		/* the file being read */
+	/* The pull interface's place: input_start to input_end. */
+	char	*const *paths;
+	int	 npaths, next, open;
+	long	 file_start;		/* records + skipped when it opened */
+	struct progress pg;
 };
 
 /* A record a line: called for every line that is not blank. */
@@ -88,6 +94,18 @@ void input_files(struct input *in, char *const *paths, int npaths,
 
 /* From a file handler: count what one record's handling said. */
 void input_count(struct input *in, enum input_status st);
+
+/*
+ * The same loop for a reader that pulls records as it needs them
+ * (sched/arrivals.h): input_start takes the paths (none: standard input),
+ * input_next returns the next line that is not blank, from whichever
+ * file is open, opening and closing the files in turn; NULL after the
+ * last.  Each line's outcome goes to input_count.  Messages name
+ * in->lr.name and in->lr.lineno.  input_end closes a file left open.
+ */
+void input_start(struct input *in, char *const *paths, int npaths);
+char *input_next(struct input *in, size_t *len);
+void input_end(struct input *in);
 
 /* The closing line: "skipped N bad records of M", when any were skipped. */
 void input_report(const struct input *in);

@@ -70,8 +70,9 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
 		if (len == 0 || only_blanks(text, text + len))
 			jerr_set(e, "empty %s", what);
 		else if (unterminated(text, text + len))
-			jerr_set(e, "truncated %s: unclosed string, object or "
-			    "array at end of input (column %zu)", what, len + 1);
+			jerr_set(e, "truncated %s: unclosed string, object "
+			    "or array at end of input (column %zu)", what,
+			    len + 1);
 		else
 			jerr_set(e, "invalid JSON at column %zu",
 			    (size_t)(end - text) + 1);

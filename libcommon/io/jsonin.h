@@ -68,7 +68,8 @@ void jdescribe(const cJSON *v, char *buf, size_t sz);
 int jint(const cJSON *v, const char *path, int64_t lo, int64_t hi,
     int64_t *out, struct jerr *e);
 int jnum(const cJSON *v, const char *path, double *out, struct jerr *e);
-int jstr(const cJSON *v, const char *path, const char **out, struct jerr *e);
+int jstr(const cJSON *v, const char *path, const char **out,
+    struct jerr *e);
 int jarray(const cJSON *v, const char *path, struct jerr *e);
 int jobject(const cJSON *v, const char *path, struct jerr *e);
 /* Field lookup that fails with "missing field" when absent. */

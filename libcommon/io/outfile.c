@@ -72,7 +72,8 @@ out_close(FILE *fp)
 	if (fp != stdout)
 		bad |= fclose(fp) != 0;
 	if (bad)
-		die(EXIT_DATA, "%s: write error: %s", name, strerror(errno));
+		die(EXIT_DATA, "%s: write error: %s", name,
+		    strerror(errno));
 	if (fp != stdout && pending.active) {
 		if (rename(pending.tmp, pending.final) < 0)
 			die(EXIT_DATA, "%s: %s", pending.final, strerror(errno));

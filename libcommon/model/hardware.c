@@ -135,7 +135,8 @@ hw_entry(const cJSON *doc, const char *path, const char *name,
 	    hw->tflops_fp8 >= 0, "0 or positive", msg, msgsz))
 		return HW_BAD;
 	if (check(path, name, "mixedBatchPenalty", hw->mixed_batch_penalty,
-	    penalty_ok(hw->mixed_batch_penalty), "in [0, 1]", msg, msgsz) ||
+	    penalty_ok(hw->mixed_batch_penalty), "in [0, 1]", msg,
+	    msgsz) ||
 	    check(path, name, "overlapPenalty", hw->overlap_penalty,
 	    penalty_ok(hw->overlap_penalty), "in [0, 1]", msg, msgsz))
 		return HW_BAD_PENALTY;

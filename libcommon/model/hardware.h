@@ -25,8 +25,8 @@ enum hw_status { HW_OK = 0, HW_BAD = -1, HW_UNKNOWN = -2,
  * lists the known entries in msg; HW_BAD_PENALTY is a penalty outside
  * [0, 1], which programs treat like the bad flag value it stands for.
  */
-enum hw_status hw_entry(const cJSON *doc, const char *path, const char *name,
-    struct hw_calib *hw, char *msg, size_t msgsz);
+enum hw_status hw_entry(const cJSON *doc, const char *path,
+    const char *name, struct hw_calib *hw, char *msg, size_t msgsz);
 /* The entry names, sorted, joined by sep ("A100-80, A100-SXM, H100"). */
 void hw_names(const cJSON *doc, char *buf, size_t sz, const char *sep);
 

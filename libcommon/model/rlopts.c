@@ -27,7 +27,9 @@ rl_opts_take(struct rl_opts *o, int c, const char *arg)
 	case RL_OPT_MODEL:	o->model = arg; break;
 	case RL_OPT_HARDWARE:	o->hardware = arg; break;
 	case RL_OPT_HWCONFIG:	o->hwconfig = arg; break;
-	case RL_OPT_TP:		o->tp = opt_int("--tp", arg, 1, 4096); break;
+	case RL_OPT_TP:
+		o->tp = opt_int("--tp", arg, 1, 4096);
+		break;
 	case RL_OPT_MBP:
 		o->mbp = opt_penalty("--mixed-batch-penalty", arg);
 		o->have_mbp = 1;
@@ -165,7 +167,8 @@ resolve_model(const char *arg, char *path, size_t psz, char *name,
 		name[0] = '\0';
 		if ((slash = strrchr(tmp, '/')) != NULL) {
 			*slash = '\0';
-			xsnprintf(name, nsz, "%s", base(tmp, dir, sizeof(dir)));
+			xsnprintf(name, nsz, "%s", base(tmp, dir,
+			    sizeof(dir)));
 		}
 		return;
 	}

@@ -67,8 +67,8 @@ share_path(char *buf, size_t sz, const char *rel)
 	char dir[PATH_MAX];
 
 	if (share_dir(dir, sizeof(dir)) < 0)
-		die(EXIT_DATA, "cannot find the share directory (looked beside "
-		    "the program and in %s; set ROOFTRACE_SHARE)",
+		die(EXIT_DATA, "cannot find the share directory (looked "
+		    "beside the program and in %s; set ROOFTRACE_SHARE)",
 		    ROOFTRACE_SHAREDIR);
 	xsnprintf(buf, sz, "%s/%s", dir, rel);
 }

@@ -18,7 +18,8 @@ read_id(const cJSON *obj, struct request *r, struct jerr *e)
 		return -1;
 	if (cJSON_IsNumber(v)) {
 		/* Integer ids are common in traces; keep them as text. */
-		if (jint(v, "request_id", INT64_MIN + 1, INT64_MAX, &n, e) < 0)
+		if (jint(v, "request_id", INT64_MIN + 1, INT64_MAX, &n,
+		    e) < 0)
 			return -1;
 		fmt_int(num, n);
 		r->id = xstrdup(num);
@@ -30,7 +31,8 @@ read_id(const cJSON *obj, struct request *r, struct jerr *e)
 		return -1;
 	}
 	if (strlen(v->valuestring) > REQUEST_ID_MAX) {
-		jerr_set(e, "request_id: longer than %d bytes", REQUEST_ID_MAX);
+		jerr_set(e, "request_id: longer than %d bytes",
+		    REQUEST_ID_MAX);
 		return -1;
 	}
 	r->id = xstrdup(v->valuestring);
@@ -84,9 +86,10 @@ read_times(const cJSON *obj, struct request *r, struct jerr *e)
 	int64_t t, gap;
 	size_t i, n;
 
-	if ((ttft = jfield(obj, "ttft_us")) == NULL || cJSON_IsNull(ttft)) {
-		jerr_set(e, "missing field \"ttft_us\" (timestamps mode needs "
-		    "the time of every output token)");
+	ttft = jfield(obj, "ttft_us");
+	if (ttft == NULL || cJSON_IsNull(ttft)) {
+		jerr_set(e, "missing field \"ttft_us\" (timestamps mode "
+		    "needs the time of every output token)");
 		return -1;
 	}
 	if (read_us(ttft, "ttft_us", &t, e) < 0)
@@ -96,8 +99,8 @@ read_times(const cJSON *obj, struct request *r, struct jerr *e)
 		if (n == 1)
 			itl = NULL;
 		else {
-			jerr_set(e, "missing field \"itl_us\" (timestamps mode "
-			    "needs the time of every output token)");
+			jerr_set(e, "missing field \"itl_us\" (timestamps "
+			    "mode needs the time of every output token)");
 			return -1;
 		}
 	} else if (jarray(itl, "itl_us", e) < 0)
@@ -143,7 +146,8 @@ read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
 	if (read_id(obj, r, e) < 0)
 		return -1;
 	if ((v = jneed(obj, "arrival_us", e)) == NULL ||
-	    jint(v, "arrival_us", 0, RT_INT_EXACT_MAX, &r->arrival_us, e) < 0)
+	    jint(v, "arrival_us", 0, RT_INT_EXACT_MAX, &r->arrival_us,
+	    e) < 0)
 		return -1;
 	v = jfield(obj, "error");
 	if (v != NULL && !cJSON_IsNull(v)) {
@@ -182,4 +186,110 @@ request_free(struct request *r)
 	free(r->token_us);
 	r->id = NULL;
 	r->token_us = NULL;
+}
+
+/* --- writing -------------------------------------------------------- */
+
+static const char *const csv_columns[] = {
+	"request_id", "arrival_us", "input_tokens", "output_tokens",
+	"ttft_us", "e2e_us", "queue_us", "prefill_us", "decode_us", "error",
+	"model", NULL
+};
+
+void
+request_out_init(struct request_out *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ttft_us = r->e2e_us = r->queue_us = REQUEST_ABSENT;
+	r->prefill_us = r->decode_us = REQUEST_ABSENT;
+}
+
+static void
+json_opt(struct jw *w, const char *key, int64_t v)
+{
+	if (v != REQUEST_ABSENT)
+		jw_kint(w, key, v);
+}
+
+void
+request_json_open(struct jw *w, const struct request_out *r)
+{
+	jw_obj(w);
+	jw_kstr(w, "request_id", r->id);
+	jw_kint(w, "arrival_us", r->arrival_us);
+	jw_kint(w, "input_tokens", r->input_tokens);
+	jw_kint(w, "output_tokens", r->output_tokens);
+}
+
+void
+request_json_close(struct jw *w)
+{
+	jw_obj_end(w);
+	jw_endline(w);
+}
+
+void
+request_write_json(struct jw *w, const struct request_out *r)
+{
+	size_t i;
+
+	request_json_open(w, r);
+	json_opt(w, "ttft_us", r->ttft_us);
+	json_opt(w, "e2e_us", r->e2e_us);
+	if (r->itl_us != NULL) {
+		jw_key(w, "itl_us");
+		jw_arr(w);
+		for (i = 0; i < r->n_itl; i++)
+			jw_int(w, r->itl_us[i]);
+		jw_arr_end(w);
+	}
+	json_opt(w, "queue_us", r->queue_us);
+	json_opt(w, "prefill_us", r->prefill_us);
+	json_opt(w, "decode_us", r->decode_us);
+	if (r->error != NULL)
+		jw_kstr(w, "error", r->error);
+	if (r->model != NULL)
+		jw_kstr(w, "model", r->model);
+	request_json_close(w);
+}
+
+static void
+csv_opt(struct csvw *c, int64_t v)
+{
+	if (v != REQUEST_ABSENT)
+		csv_int(c, v);
+	else
+		csv_empty(c);
+}
+
+static void
+csv_optstr(struct csvw *c, const char *s)
+{
+	if (s != NULL)
+		csv_str(c, s);
+	else
+		csv_empty(c);
+}
+
+void
+request_csv_header(struct csvw *c)
+{
+	csv_header(c, csv_columns);
+}
+
+void
+request_write_csv(struct csvw *c, const struct request_out *r)
+{
+	csv_str(c, r->id);
+	csv_int(c, r->arrival_us);
+	csv_int(c, r->input_tokens);
+	csv_int(c, r->output_tokens);
+	csv_opt(c, r->ttft_us);
+	csv_opt(c, r->e2e_us);
+	csv_opt(c, r->queue_us);
+	csv_opt(c, r->prefill_us);
+	csv_opt(c, r->decode_us);
+	csv_optstr(c, r->error);
+	csv_optstr(c, r->model);
+	csv_endrow(c);
 }

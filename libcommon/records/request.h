@@ -1,16 +1,21 @@
 /*
- * The request record (DESIGN.md): one request of a request-level trace,
- * with its arrival, token counts and, when measured, the time of every
- * output token.
+ * The request record (schemas/request.schema.json): one request of a
+ * request-level trace, with its arrival, token counts and, when measured,
+ * the time of every output token.  Read here, and written here, as NDJSON
+ * or CSV.
  */
 #ifndef RT_REQUEST_H
 #define RT_REQUEST_H
 
 #include <stdint.h>
 
+#include <stddef.h>
+
 #include <cjson/cJSON.h>
 
+#include "io/csvout.h"
 #include "io/jsonin.h"
+#include "io/jsonout.h"
 
 /* Longest request_id kept, in bytes; longer ones are refused. */
 enum { REQUEST_ID_MAX = 256 };
@@ -40,5 +45,41 @@ enum {
 int request_from_json(const cJSON *obj, int flags, struct request *r,
     struct jerr *e);
 void request_free(struct request *r);
+
+/* --- writing -------------------------------------------------------- */
+
+/* An optional integer field that is not known: left out. */
+#define REQUEST_ABSENT INT64_MIN
+
+/* A request record to write; the writer owns nothing. */
+struct request_out {
+	const char *id;
+	int64_t	 arrival_us;
+	int64_t	 input_tokens, output_tokens;
+	/* REQUEST_ABSENT when unknown */
+	int64_t	 ttft_us, e2e_us, queue_us, prefill_us, decode_us;
+	const int64_t *itl_us;		/* n_itl gaps; NULL: absent */
+	size_t	 n_itl;
+	const char *error;		/* NULL: the request succeeded */
+	const char *model;		/* NULL: unknown */
+};
+
+/* Every optional field absent. */
+void request_out_init(struct request_out *r);
+
+/* One NDJSON line, fields in the schema's order, absent ones left out. */
+void request_write_json(struct jw *w, const struct request_out *r);
+
+/*
+ * A record that extends the request record (trace-replay's): open it
+ * with the four required fields, add the caller's own with jw, and end
+ * the line with request_json_close.
+ */
+void request_json_open(struct jw *w, const struct request_out *r);
+void request_json_close(struct jw *w);
+
+/* CSV: the header, and one row a record (unknown fields empty; no itl_us). */
+void request_csv_header(struct csvw *c);
+void request_write_csv(struct csvw *c, const struct request_out *r);
 
 #endif

@@ -99,10 +99,11 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 	size_t i = 0;
 
 	if ((arr = jfield(obj, list)) == NULL) {
-		if (jfield(obj, decode ? "n_decode" : "n_prefill") != NULL)
-			jerr_set(e, "aggregate step (counts only, no \"%s\"): "
-			    "expand it first with 'batchify --mode expand'",
-			    list);
+		if (jfield(obj, decode ? "n_decode" : "n_prefill") !=
+		    NULL)
+			jerr_set(e, "aggregate step (counts only, no "
+			    "\"%s\"): expand it first with 'batchify --mode "
+			    "expand'", list);
 		else
 			jerr_set(e, "missing field \"%s\"", list);
 		return -1;
@@ -114,8 +115,8 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 		if (read_entry(it, list, i, tokkey, r, e) < 0)
 			return -1;
 		if (decode && r->tokens != 1) {
-			jerr_set(e, "%s[%zu].num_new_decode_tokens: must be 1 "
-			    "(the roofline counts one token per decode), "
+			jerr_set(e, "%s[%zu].num_new_decode_tokens: must "
+			    "be 1 (the roofline counts one token per decode), "
 			    "got %lld", list, i, (long long)r->tokens);
 			return -1;
 		}
@@ -157,4 +158,252 @@ step_prefill_tokens(const struct step *s)
 			return -1;
 	}
 	return sum;
+}
+
+/* --- writing -------------------------------------------------------- */
+
+enum col {
+	COL_STEP, COL_ENGINE, COL_TS, COL_DUR, COL_NPREFILL, COL_PTOKENS,
+	COL_NDECODE, COL_DTOKENS, COL_KV, COL_DUMMY, COL_HIDDEN,
+	COL_ESTIMATED, COL_MODEL, COL_HARDWARE, COL_TP, NCOL
+};
+
+static const char *const col_names[NCOL] = {
+	"step", "engine", "ts_us", "dur_us", "n_prefill", "prefill_tokens",
+	"n_decode", "decode_tokens", "kv_usage", "dummy", "hidden",
+	"estimated", "model", "hardware", "tp"
+};
+
+void
+step_out_init(struct step_out *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->step = s->engine = s->ts_us = s->dur_us = s->tp = STEP_ABSENT;
+	s->n_prefill = s->prefill_tokens = STEP_ABSENT;
+	s->n_decode = s->decode_tokens = STEP_ABSENT;
+	s->kv_usage = -1;
+}
+
+static enum col
+col_of(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < NCOL; k++)
+		if (strcmp(name, col_names[k]) == 0)
+			break;
+	return (enum col)k;
+}
+
+/* Whether field k is set: written in NDJSON. */
+static int
+is_set(const struct step_out *s, enum col k)
+{
+	switch (k) {
+	case COL_STEP:		return s->step != STEP_ABSENT;
+	case COL_ENGINE:	return s->engine != STEP_ABSENT;
+	case COL_TS:		return s->ts_us != STEP_ABSENT;
+	case COL_DUR:		return s->dur_us != STEP_ABSENT;
+	case COL_NPREFILL:	return s->n_prefill != STEP_ABSENT;
+	case COL_PTOKENS:	return s->prefill_tokens != STEP_ABSENT;
+	case COL_NDECODE:	return s->n_decode != STEP_ABSENT;
+	case COL_DTOKENS:	return s->decode_tokens != STEP_ABSENT;
+	case COL_KV:		return s->kv_usage >= 0;
+	case COL_DUMMY:		return s->dummy;
+	case COL_HIDDEN:	return s->hidden;
+	case COL_ESTIMATED:	return s->estimated;
+	case COL_MODEL:		return s->model != NULL;
+	case COL_HARDWARE:	return s->hardware != NULL;
+	case COL_TP:		return s->tp != STEP_ABSENT;
+	case NCOL:		break;
+	}
+	return 0;
+}
+
+/* Whether s writes field key itself (a passed-through one then yields). */
+static int
+writes(const struct step_out *s, const char *key)
+{
+	if (strcmp(key, "prefill_requests") == 0 ||
+	    strcmp(key, "decode_requests") == 0)
+		return s->comp != NULL;
+	return is_set(s, col_of(key));
+}
+
+static void
+json_opt(struct jw *w, const char *key, int64_t v)
+{
+	if (v == STEP_NULL) {
+		jw_key(w, key);
+		jw_null(w);
+	} else if (v != STEP_ABSENT)
+		jw_kint(w, key, v);
+}
+
+static void
+json_flag(struct jw *w, const char *key, int v)
+{
+	if (v) {
+		jw_key(w, key);
+		jw_bool(w, 1);
+	}
+}
+
+static void
+json_list(struct jw *w, const char *key, const char *tokkey,
+    const struct step_req *v, size_t n)
+{
+	size_t i;
+
+	jw_key(w, key);
+	jw_arr(w);
+	for (i = 0; i < n; i++) {
+		jw_obj(w);
+		if (v[i].request_id != NULL)
+			jw_kstr(w, "request_id", v[i].request_id);
+		jw_kint(w, "progress_index", v[i].progress_index);
+		jw_kint(w, tokkey, v[i].tokens);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+void
+step_write_json(struct jw *w, const struct step_out *s)
+{
+	const cJSON *c;
+
+	jw_obj(w);
+	for (c = s->pass != NULL ? s->pass->child : NULL; c != NULL;
+	    c = c->next) {
+		if (writes(s, c->string))
+			continue;
+		jw_key(w, c->string);
+		jw_cjson(w, c);
+	}
+	json_opt(w, "step", s->step);
+	json_opt(w, "engine", s->engine);
+	json_opt(w, "ts_us", s->ts_us);
+	json_opt(w, "dur_us", s->dur_us);
+	json_opt(w, "n_prefill", s->n_prefill);
+	json_opt(w, "prefill_tokens", s->prefill_tokens);
+	json_opt(w, "n_decode", s->n_decode);
+	json_opt(w, "decode_tokens", s->decode_tokens);
+	if (s->kv_usage >= 0)
+		jw_knum(w, "kv_usage", s->kv_usage);
+	json_flag(w, "dummy", s->dummy);
+	json_flag(w, "hidden", s->hidden);
+	json_flag(w, "estimated", s->estimated);
+	if (s->model != NULL)
+		jw_kstr(w, "model", s->model);
+	if (s->hardware != NULL)
+		jw_kstr(w, "hardware", s->hardware);
+	json_opt(w, "tp", s->tp);
+	if (s->comp != NULL) {
+		json_list(w, "prefill_requests", "num_new_prefill_tokens",
+		    s->comp->prefill, s->comp->n_prefill);
+		json_list(w, "decode_requests", "num_new_decode_tokens",
+		    s->comp->decode, s->comp->n_decode);
+	}
+	jw_obj_end(w);
+	jw_endline(w);
+}
+
+void
+step_csv_init(struct step_csv *sc, struct csvw *c,
+    const char *const *columns)
+{
+	enum col k;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->c = c;
+	sc->names = columns;
+	for (; *columns != NULL; columns++) {
+		if ((k = col_of(*columns)) == NCOL ||
+		    sc->ncol == STEP_CSV_MAXCOLS)
+			die(EXIT_DATA, "internal error: step CSV column "
+			    "\"%s\"", *columns);
+		sc->col[sc->ncol++] = (unsigned char)k;
+	}
+}
+
+void
+step_csv_header(const struct step_csv *sc)
+{
+	csv_header(sc->c, sc->names);
+}
+
+static void
+csv_opt(struct csvw *c, int64_t v)
+{
+	if (v == STEP_ABSENT || v == STEP_NULL)
+		csv_empty(c);
+	else
+		csv_int(c, v);
+}
+
+static void
+csv_optstr(struct csvw *c, const char *s)
+{
+	if (s != NULL)
+		csv_str(c, s);
+	else
+		csv_empty(c);
+}
+
+/* A count as given, else from the composition, else empty. */
+static void
+csv_count(struct csvw *c, int64_t v, const struct step_out *s,
+    enum col which)
+{
+	if (v == STEP_ABSENT && s->comp != NULL) {
+		if (which == COL_NPREFILL)
+			v = (int64_t)s->comp->n_prefill;
+		else if (which == COL_PTOKENS)
+			v = step_prefill_tokens(s->comp);
+		else
+			v = (int64_t)s->comp->n_decode;
+	}
+	csv_opt(c, v);
+}
+
+void
+step_write_csv(const struct step_csv *sc, const struct step_out *s)
+{
+	struct csvw *c = sc->c;
+	size_t i;
+
+	for (i = 0; i < sc->ncol; i++)
+		switch ((enum col)sc->col[i]) {
+		case COL_STEP:		csv_opt(c, s->step); break;
+		case COL_ENGINE:	csv_opt(c, s->engine); break;
+		case COL_TS:		csv_opt(c, s->ts_us); break;
+		case COL_DUR:		csv_opt(c, s->dur_us); break;
+		case COL_NPREFILL:
+			csv_count(c, s->n_prefill, s, COL_NPREFILL);
+			break;
+		case COL_PTOKENS:
+			csv_count(c, s->prefill_tokens, s, COL_PTOKENS);
+			break;
+		case COL_NDECODE:
+			csv_count(c, s->n_decode, s, COL_NDECODE);
+			break;
+		case COL_DTOKENS:
+			csv_count(c, s->decode_tokens, s, COL_DTOKENS);
+			break;
+		case COL_KV:
+			if (s->kv_usage >= 0)
+				csv_num(c, s->kv_usage);
+			else
+				csv_empty(c);
+			break;
+		case COL_DUMMY:		csv_int(c, s->dummy); break;
+		case COL_HIDDEN:	csv_int(c, s->hidden); break;
+		case COL_ESTIMATED:	csv_int(c, s->estimated); break;
+		case COL_MODEL:		csv_optstr(c, s->model); break;
+		case COL_HARDWARE:	csv_optstr(c, s->hardware); break;
+		case COL_TP:		csv_opt(c, s->tp); break;
+		case NCOL:		break;
+		}
+	csv_endrow(c);
 }

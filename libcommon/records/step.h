@@ -1,6 +1,8 @@
 /*
- * The step record (DESIGN.md): what ran in one engine iteration, in BLIS's
- * StepConfig shape.  Entries may carry the request_id they belong to.
+ * The step record (schemas/step.schema.json): what ran in one engine
+ * iteration, in BLIS's StepConfig shape (the request lists), or in
+ * aggregate form (counts only).  Entries may carry the request_id they
+ * belong to.  Read here, and written here, as NDJSON or CSV.
  */
 #ifndef RT_STEP_H
 #define RT_STEP_H
@@ -10,7 +12,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "io/csvout.h"
 #include "io/jsonin.h"
+#include "io/jsonout.h"
 
 struct step_req {
 	int64_t	 progress_index;	/* tokens already in the KV cache */
@@ -40,5 +44,56 @@ int step_from_json(const cJSON *obj, struct step *s, struct jerr *e);
 
 /* Sum of new prefill tokens; -1 if it would overflow 2^53. */
 int64_t step_prefill_tokens(const struct step *s);
+
+/* --- writing -------------------------------------------------------- */
+
+/* An optional integer field: left out, or written as null (CSV: empty). */
+#define STEP_ABSENT INT64_MIN
+#define STEP_NULL (INT64_MIN + 1)
+
+/*
+ * A step record to write; the writer owns nothing.  NDJSON fields come
+ * in this order, each only when set; pass's fields, when given, come
+ * first, less those written after them.
+ */
+struct step_out {
+	const cJSON *pass;		/* an input record passed through */
+	int64_t	 step, engine, ts_us, dur_us;	/* STEP_ABSENT, STEP_NULL */
+	/* the counts (aggregate form); STEP_ABSENT each */
+	int64_t	 n_prefill, prefill_tokens, n_decode, decode_tokens;
+	double	 kv_usage;		/* fraction; < 0: not known */
+	int	 dummy, hidden, estimated;	/* true ones are written */
+	const char *model, *hardware;	/* NULL: unknown */
+	int64_t	 tp;			/* STEP_ABSENT */
+	const struct step *comp;	/* the request lists; NULL: none */
+};
+
+/* Nothing set: every field absent. */
+void step_out_init(struct step_out *s);
+
+/* One NDJSON line. */
+void step_write_json(struct jw *w, const struct step_out *s);
+
+/*
+ * CSV with the columns a program chooses, named as the NDJSON fields
+ * (step, engine, ts_us, dur_us, n_prefill, prefill_tokens, n_decode,
+ * decode_tokens, kv_usage, dummy, hidden, estimated, model, hardware,
+ * tp).  Unknown values are empty; a count not given is taken from comp
+ * (decode_tokens as n_decode: a decode is one token); a flag is 0 or 1.
+ */
+enum { STEP_CSV_MAXCOLS = 16 };
+
+struct step_csv {
+	struct csvw *c;
+	const char *const *names;
+	unsigned char col[STEP_CSV_MAXCOLS];
+	size_t	 ncol;
+};
+
+/* columns: NULL-terminated; a name not listed above is a program bug. */
+void step_csv_init(struct step_csv *sc, struct csvw *c,
+    const char *const *columns);
+void step_csv_header(const struct step_csv *sc);
+void step_write_csv(const struct step_csv *sc, const struct step_out *s);
 
 #endif

@@ -1,67 +1,69 @@
 /*
- * batchify's input: request records from a list of files, handed out in
- * arrival order.  Records out of order are sorted through a window of
- * --sort-window records (with one warning), or refused with --strict.
- * Memory is the window plus one record.
+ * Request records from a list of files, handed out in arrival order: the
+ * input of every program that replays requests through the scheduler
+ * (batchify, trace-replay).  Records out of order are sorted through a
+ * window of --sort-window records (with one warning), or refused with
+ * --strict.  Memory is the window plus one record.  The files are read
+ * with the input driver (io/input.h): its messages, its --skip-bad count
+ * and its closing line.
  */
-#ifndef RT_BF_SRC_H
-#define RT_BF_SRC_H
+#ifndef RT_ARRIVALS_H
+#define RT_ARRIVALS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "io/linereader.h"
-#include "io/progress.h"
+#include "io/input.h"
 #include "records/request.h"
 
-/* What the first record looks like, for --mode auto. */
-enum bf_kind { BF_KIND_UNKNOWN, BF_KIND_REQUESTS, BF_KIND_TIMED,
-    BF_KIND_AGGREGATE };
+/* What the first record looks like, for batchify's --mode auto. */
+enum arrivals_kind { ARRIVALS_UNKNOWN, ARRIVALS_REQUESTS, ARRIVALS_TIMED,
+    ARRIVALS_AGGREGATE };
 
-struct bf_rec {
+/* A request as handed out: where it was read, and in which order. */
+struct arrivals_rec {
 	struct request r;
 	const char *file;
 	uint64_t seq;		/* reading order: ties keep it */
 };
 
-struct bf_src {
-	char	*const *paths;
-	int	 npaths, next;
-	struct linereader lr;
-	struct progress pg;
-	int	 open, eof, quiet;
+struct arrivals {
+	struct input in;
 	int	 flags;		/* REQ_NEED_TIMES */
 	int	 auto_mode;	/* the first record decides flags, kind */
-	int	 strict, skip_bad, warned;
+	int	 strict, warned, eof;
 	size_t	 window;
-	struct bf_rec *heap;
+	struct arrivals_rec *heap;
 	size_t	 n, cap;
 	uint64_t seq;
 	int64_t	 last_read, last_out;
-	long	 records, skipped, failed, file_records;
-	enum bf_kind kind;	/* of the first record */
+	long	 failed;	/* marked with "error": not handed out */
+	enum arrivals_kind kind;	/* of the first record */
 	char	*pending;	/* first line of aggregate input */
 	size_t	 pending_len;
 	int	 pending_used;
 };
 
-/* paths[0..n); none means standard input. */
-void bf_src_init(struct bf_src *s, char *const *paths, int npaths,
-    size_t window);
+/* paths[0..n); none means standard input.  o gives -q and --skip-bad. */
+void arrivals_init(struct arrivals *a, const struct common_opts *o,
+    char *const *paths, int npaths, size_t window);
 /* Kind of the first record, reading it if need be (unknown: no input). */
-enum bf_kind bf_src_kind(struct bf_src *s);
+enum arrivals_kind arrivals_kind(struct arrivals *a);
 /* The next request in arrival order, or NULL at the end. */
-struct bf_rec *bf_src_peek(struct bf_src *s);
+struct arrivals_rec *arrivals_peek(struct arrivals *a);
 /* Take the request peek returned; the caller frees it (request_free). */
-void bf_src_pop(struct bf_src *s, struct bf_rec *out);
-void bf_src_close(struct bf_src *s);
+void arrivals_pop(struct arrivals *a, struct arrivals_rec *out);
+/* A request taken but refused later (--skip-bad): counted as skipped. */
+void arrivals_skipped(struct arrivals *a);
+void arrivals_close(struct arrivals *a);
 /*
  * Raw input, for records that are not requests: the next non-blank line
- * (the one bf_src_kind read first, then the rest of every file), or NULL
- * at the end.  Messages name s->lr.name and s->lr.lineno.
+ * (the one arrivals_kind read first, then the rest of every file), or NULL
+ * at the end.  The caller counts each with input_count(&a->in, ...);
+ * messages name a->in.lr.name and a->in.lr.lineno.
  */
-char *bf_src_line(struct bf_src *s, size_t *len);
-/* Report skipped and ignored records on standard error. */
-void bf_src_report(const struct bf_src *s);
+char *arrivals_line(struct arrivals *a, size_t *len);
+/* Failed requests ignored, then the input's closing line. */
+void arrivals_report(const struct arrivals *a);
 
 #endif

@@ -5,16 +5,17 @@
 
 /* 1 if rec could never run: reported, and skipped or fatal. */
 static int
-never_fits(const struct sched *s, const struct bf_rec *rec, int skip_bad)
+never_fits(const struct sched *s, const struct arrivals_rec *rec,
+    int skip_bad)
 {
 	int64_t need = sched_too_big(s, rec->r.input_tokens,
 	    rec->r.output_tokens);
 
 	if (need == 0)
 		return 0;
-	warnat(rec->file, rec->r.line, "request \"%s\" needs %lld KV blocks "
-	    "at its longest (%lld tokens), more than --kv-blocks %lld: it "
-	    "can never run", rec->r.id, (long long)need,
+	warnat(rec->file, rec->r.line, "request \"%s\" needs %lld KV "
+	    "blocks at its longest (%lld tokens), more than --kv-blocks "
+	    "%lld: it can never run", rec->r.id, (long long)need,
 	    (long long)(rec->r.input_tokens + rec->r.output_tokens - 1),
 	    (long long)sched_kv_blocks(s));
 	if (!skip_bad)
@@ -24,18 +25,17 @@ never_fits(const struct sched *s, const struct bf_rec *rec, int skip_bad)
 
 /* Queue every request arrived by now. */
 static void
-admit(struct bf_src *src, struct sched *s, int64_t now,
+admit(struct arrivals *src, struct sched *s, int64_t now,
     const struct replay_hooks *h)
 {
-	struct bf_rec *p, rec;
+	struct arrivals_rec *p, rec;
 	struct sched_req *sr;
 
-	while ((p = bf_src_peek(src)) != NULL && p->r.arrival_us <= now) {
-		bf_src_pop(src, &rec);
-		if (never_fits(s, &rec, h->skip_bad)) {
-			src->skipped++;
-			src->records--;
-		} else {
+	while ((p = arrivals_peek(src)) != NULL && p->r.arrival_us <= now) {
+		arrivals_pop(src, &rec);
+		if (never_fits(s, &rec, src->in.skip_bad))
+			arrivals_skipped(src);
+		else {
 			sr = sched_submit(s, rec.r.id, rec.r.arrival_us,
 			    rec.r.input_tokens, rec.r.output_tokens);
 			if (h->queued != NULL)
@@ -46,9 +46,9 @@ admit(struct bf_src *src, struct sched *s, int64_t now,
 }
 
 void
-replay_run(struct bf_src *src, struct sched *s, const struct replay_hooks *h)
+replay_run(struct arrivals *src, struct sched *s, const struct replay_hooks *h)
 {
-	struct bf_rec *next;
+	struct arrivals_rec *next;
 	struct step st;
 	int64_t now = 0, dur;
 	int empty = 0;
@@ -56,7 +56,7 @@ replay_run(struct bf_src *src, struct sched *s, const struct replay_hooks *h)
 	step_init(&st);
 	for (;;) {
 		if (sched_idle(s)) {
-			if ((next = bf_src_peek(src)) == NULL)
+			if ((next = arrivals_peek(src)) == NULL)
 				break;
 			/* Idle: the next step starts when work arrives. */
 			if (next->r.arrival_us > now)
@@ -69,8 +69,8 @@ replay_run(struct bf_src *src, struct sched *s, const struct replay_hooks *h)
 		if (st.n_prefill + st.n_decode == 0) {
 			/* Only after preempting everything; then it runs. */
 			if (++empty > 1)
-				die(EXIT_DATA, "internal error: the scheduler "
-				    "made no progress at %lld us",
+				die(EXIT_DATA, "internal error: the "
+				    "scheduler made no progress at %lld us",
 				    (long long)now);
 			continue;
 		}

@@ -1,8 +1,8 @@
 /*
- * The replay loop shared by batchify and trace-replay: request records in
- * arrival order into the scheduler, steps formed and run one after another
- * on a clock the caller supplies.  A step starts when the previous one
- * ends, or when work arrives at an idle engine.
+ * The replay loop: request records in arrival order (sched/arrivals.h)
+ * into the scheduler, steps formed and run one after another on a clock
+ * the caller supplies.  A step starts when the previous one ends, or when
+ * work arrives at an idle engine.
  */
 #ifndef RT_REPLAY_H
 #define RT_REPLAY_H
@@ -26,15 +26,14 @@ struct replay_hooks {
 		    int64_t dur);
 	/* The step has run and ended at end (may be NULL). */
 	void	(*ran)(void *ctx, const struct step *st, int64_t end);
-	int	 skip_bad;	/* a request that can never fit is skipped */
 };
 
 /*
  * Replay every request of src through s.  A request that could never fit
  * the KV cache is reported (it would wait forever) and stops the run with
- * exit 1, or with skip_bad is counted in src->skipped.
+ * exit 1, or with --skip-bad (src's) is counted as skipped.
  */
-void replay_run(struct bf_src *src, struct sched *s,
+void replay_run(struct arrivals *src, struct sched *s,
     const struct replay_hooks *h);
 
 #endif

@@ -18,7 +18,7 @@ struct sched {
 	struct ring wait;
 	struct sched_req **done;	/* retired by the last commit */
 	size_t	 ndone, capdone;
-	int64_t	 kv_used, npreempt;
+	int64_t	 kv_used;		/* KV blocks held by running requests */
 };
 
 void
@@ -167,34 +167,10 @@ sched_idle(const struct sched *s)
 	return s->nrun == 0 && s->wait.n == 0;
 }
 
-size_t
-sched_nrunning(const struct sched *s)
-{
-	return s->nrun;
-}
-
-size_t
-sched_nwaiting(const struct sched *s)
-{
-	return s->wait.n;
-}
-
 int64_t
 sched_kv_blocks(const struct sched *s)
 {
 	return s->c.kv_blocks;
-}
-
-int64_t
-sched_kv_used(const struct sched *s)
-{
-	return s->kv_used;
-}
-
-int64_t
-sched_preemptions(const struct sched *s)
-{
-	return s->npreempt;
 }
 
 /* Grow r's KV allocation to cover n more tokens; 0 if the cache is full. */
@@ -234,7 +210,6 @@ preempt_tail(struct sched *s, int64_t *budget)
 	v->progress = 0;
 	v->prefill_len = v->input_tokens + v->generated;
 	v->preemptions++;
-	s->npreempt++;
 	ring_push_front(&s->wait, v);
 	return v;
 }
@@ -299,7 +274,8 @@ form_waiting(struct sched *s, int64_t *budget)
 		ring_pop_front(&s->wait);
 		if (s->nrun == s->caprun) {
 			s->caprun = s->caprun ? s->caprun * 2 : 64;
-			s->run = xrealloc(s->run, s->caprun * sizeof(*s->run));
+			s->run = xrealloc(s->run, s->caprun *
+			    sizeof(*s->run));
 		}
 		s->run[s->nrun++] = r;
 		r->new_tokens = n;

@@ -68,11 +68,7 @@ struct sched_req *sched_submit(struct sched *s, const char *id,
 
 /* No request running or waiting. */
 int sched_idle(const struct sched *s);
-size_t sched_nrunning(const struct sched *s);
-size_t sched_nwaiting(const struct sched *s);
-int64_t sched_kv_used(const struct sched *s);
 int64_t sched_kv_blocks(const struct sched *s);	/* capacity; 0 unlimited */
-int64_t sched_preemptions(const struct sched *s);
 
 /*
  * Form the next step into st (cleared first).  Entries' request_id point

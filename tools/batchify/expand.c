@@ -16,10 +16,10 @@ struct pf {
 	int64_t	 target, progress, output;
 };
 
-struct bf_expand {
+struct expand {
 	struct sched_config c;
 	int64_t	 fallback;
-	bf_expand_reqfn reqfn;
+	expand_reqfn reqfn;
 	void	*reqctx;
 	struct dec *dec;	/* decoders, oldest first */
 	size_t	 ndec, capdec;
@@ -31,10 +31,10 @@ struct bf_expand {
 	int64_t	 done_sum, done_n;	/* finished prefills' lengths */
 };
 
-struct bf_expand *
-bf_expand_new(const struct sched_config *c, int64_t fallback_context)
+struct expand *
+expand_new(const struct sched_config *c, int64_t fallback_context)
 {
-	struct bf_expand *x = xmalloc(sizeof(*x));
+	struct expand *x = xmalloc(sizeof(*x));
 
 	memset(x, 0, sizeof(*x));
 	x->c = *c;
@@ -44,14 +44,14 @@ bf_expand_new(const struct sched_config *c, int64_t fallback_context)
 }
 
 void
-bf_expand_set_requests(struct bf_expand *x, bf_expand_reqfn fn, void *ctx)
+expand_set_requests(struct expand *x, expand_reqfn fn, void *ctx)
 {
 	x->reqfn = fn;
 	x->reqctx = ctx;
 }
 
 void
-bf_expand_free(struct bf_expand *x)
+expand_free(struct expand *x)
 {
 	if (x == NULL)
 		return;
@@ -82,7 +82,7 @@ add_dec(struct dec **v, size_t *n, size_t *cap, int64_t ctx, int64_t left)
 }
 
 static void
-finished_prefill(struct bf_expand *x, int64_t len, int64_t decodes)
+finished_prefill(struct expand *x, int64_t len, int64_t decodes)
 {
 	x->done_sum += len;
 	x->done_n++;
@@ -102,7 +102,7 @@ add_chunk(struct step *out, int64_t pi, int64_t len)
 
 /* Prefill entries: even shares; the last may continue next step. */
 static void
-prefill_even(struct bf_expand *x, const struct bf_agg *a, struct step *out)
+prefill_even(struct expand *x, const struct expand_agg *a, struct step *out)
 {
 	int64_t n = a->n_prefill, share, extra, i;
 	int saturated;
@@ -126,7 +126,7 @@ prefill_even(struct bf_expand *x, const struct bf_agg *a, struct step *out)
 
 /* Enough requests from the trace for n prefill entries (if it has them). */
 static void
-pull(struct bf_expand *x, size_t n)
+pull(struct expand *x, size_t n)
 {
 	int64_t in, outlen;
 	struct pf *p;
@@ -151,7 +151,7 @@ pull(struct bf_expand *x, size_t n)
  * the last takes the rest.
  */
 static void
-prefill_known(struct bf_expand *x, const struct bf_agg *a, struct step *out)
+prefill_known(struct expand *x, const struct expand_agg *a, struct step *out)
 {
 	int64_t rest = a->prefill_tokens, i, n = a->n_prefill;
 	size_t kept = 0, j;
@@ -179,13 +179,13 @@ prefill_known(struct bf_expand *x, const struct bf_agg *a, struct step *out)
 }
 
 static int64_t
-mean_context(const struct bf_expand *x)
+mean_context(const struct expand *x)
 {
 	return x->done_n > 0 ? x->done_sum / x->done_n : x->fallback;
 }
 
 static void
-remove_dec(struct bf_expand *x, size_t i)
+remove_dec(struct expand *x, size_t i)
 {
 	memmove(x->dec + i, x->dec + i + 1, (x->ndec - i - 1) *
 	    sizeof(*x->dec));
@@ -194,7 +194,7 @@ remove_dec(struct bf_expand *x, size_t i)
 
 /* The decoder nearest its end: fewest decodes left, else the oldest. */
 static size_t
-nearest_end(const struct bf_expand *x)
+nearest_end(const struct expand *x)
 {
 	size_t i, best = 0;
 
@@ -208,7 +208,7 @@ nearest_end(const struct bf_expand *x)
 /* Fit the population to n decoders: who ends first leaves; newcomers get
  * the mean prefilled length. */
 static void
-fit_population(struct bf_expand *x, int64_t n)
+fit_population(struct expand *x, int64_t n)
 {
 	while ((int64_t)x->ndec > n)
 		remove_dec(x, nearest_end(x));
@@ -218,7 +218,7 @@ fit_population(struct bf_expand *x, int64_t n)
 
 /* Scale decode contexts so the cache holds kv_usage of its capacity. */
 static void
-fit_kv(struct bf_expand *x, const struct bf_agg *a, const struct step *out)
+fit_kv(struct expand *x, const struct expand_agg *a, const struct step *out)
 {
 	double target, dsum = 0, psum = 0, f;
 	size_t i;
@@ -244,7 +244,7 @@ fit_kv(struct bf_expand *x, const struct bf_agg *a, const struct step *out)
 
 /* Decode entries; decoders with nothing left go. */
 static void
-decode_all(struct bf_expand *x, struct step *out)
+decode_all(struct expand *x, struct step *out)
 {
 	size_t i, kept = 0;
 
@@ -262,7 +262,7 @@ decode_all(struct bf_expand *x, struct step *out)
 }
 
 void
-bf_expand_step(struct bf_expand *x, const struct bf_agg *a, struct step *out)
+expand_step(struct expand *x, const struct expand_agg *a, struct step *out)
 {
 	size_t i;
 
@@ -290,7 +290,7 @@ count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 }
 
 static int
-check_counts(const cJSON *obj, struct bf_agg *a, struct jerr *e)
+check_counts(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 {
 	const cJSON *v;
 	int64_t dt;
@@ -306,7 +306,8 @@ check_counts(const cJSON *obj, struct bf_agg *a, struct jerr *e)
 		return -1;
 	}
 	if ((v = jfield(obj, "decode_tokens")) != NULL) {
-		if (jint(v, "decode_tokens", 0, RT_INT_EXACT_MAX, &dt, e) < 0)
+		if (jint(v, "decode_tokens", 0, RT_INT_EXACT_MAX, &dt,
+		    e) < 0)
 			return -1;
 		if (dt != a->n_decode) {
 			jerr_set(e, "decode_tokens %lld is not n_decode %lld "
@@ -319,7 +320,7 @@ check_counts(const cJSON *obj, struct bf_agg *a, struct jerr *e)
 }
 
 int
-bf_agg_from_json(const cJSON *obj, struct bf_agg *a, struct jerr *e)
+expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 {
 	const cJSON *v;
 	const char *dup;

@@ -15,7 +15,7 @@
  *    decoders are taken to have finished; when it has more (a log that
  *    starts mid-run), new ones get the mean prefilled length seen so far
  *    (fallback_context before any);
- *  - given the request trace of the same run (bf_expand_set_requests),
+ *  - given the request trace of the same run (expand_set_requests),
  *    prefill entries are its requests in arrival order, each taking what
  *    it still needs (the last entry takes the rest), and decoders leave
  *    after their known output length, or, when the log says fewer,
@@ -25,8 +25,8 @@
  *
  * No I/O.
  */
-#ifndef RT_BF_EXPAND_H
-#define RT_BF_EXPAND_H
+#ifndef RT_EXPAND_H
+#define RT_EXPAND_H
 
 #include <stdint.h>
 
@@ -36,24 +36,24 @@
 #include "sched/sched.h"
 #include "records/step.h"
 
-struct bf_agg {
+struct expand_agg {
 	int64_t	 n_prefill, prefill_tokens, n_decode;
 	double	 kv_usage;		/* fraction in [0, 1]; < 0: unknown */
 };
 
-struct bf_expand;
+struct expand;
 
-struct bf_expand *bf_expand_new(const struct sched_config *c,
+struct expand *expand_new(const struct sched_config *c,
     int64_t fallback_context);
-void bf_expand_free(struct bf_expand *x);
+void expand_free(struct expand *x);
 
 /* Next request of the run in arrival order; 0 when there is none. */
-typedef int (*bf_expand_reqfn)(void *ctx, int64_t *input_tokens,
+typedef int (*expand_reqfn)(void *ctx, int64_t *input_tokens,
     int64_t *output_tokens);
-void bf_expand_set_requests(struct bf_expand *x, bf_expand_reqfn fn,
+void expand_set_requests(struct expand *x, expand_reqfn fn,
     void *ctx);
 /* Compose one step; entries carry no request_id. */
-void bf_expand_step(struct bf_expand *x, const struct bf_agg *a,
+void expand_step(struct expand *x, const struct expand_agg *a,
     struct step *out);
 
 /*
@@ -61,6 +61,7 @@ void bf_expand_step(struct bf_expand *x, const struct bf_agg *a,
  * numbers), decode_tokens when present (must equal n_decode), kv_usage
  * when present (a fraction).  0, or -1 with e set.
  */
-int bf_agg_from_json(const cJSON *obj, struct bf_agg *a, struct jerr *e);
+int expand_agg_from_json(const cJSON *obj, struct expand_agg *a,
+    struct jerr *e);
 
 #endif

@@ -11,27 +11,28 @@
 #include <string.h>
 
 #include "expand.h"
-#include "sched/arrivals.h"
-#include "timestamps.h"
 #include "io/cli.h"
 #include "io/csvout.h"
 #include "io/err.h"
+#include "io/input.h"
 #include "io/jsonin.h"
 #include "io/jsonout.h"
 #include "io/outfile.h"
-#include "sched/replay.h"
-#include "records/request.h"
 #include "model/rlopts.h"
 #include "model/roofline.h"
+#include "records/request.h"
+#include "records/step.h"
+#include "sched/arrivals.h"
+#include "sched/replay.h"
 #include "sched/sched.h"
 #include "sched/schedopts.h"
-#include "records/step.h"
+#include "timestamps.h"
 
 enum mode { MODE_AUTO, MODE_REPLAY, MODE_TIMESTAMPS, MODE_EXPAND };
 
 enum {
 	OPT_MODE = SCHED_OPT_NEXT, OPT_STEP_US, OPT_MERGE_US,
-	OPT_SORT_WINDOW, OPT_STRICT, OPT_SKIP_BAD, OPT_CSV, OPT_CONTEXT,
+	OPT_SORT_WINDOW, OPT_STRICT, OPT_CSV, OPT_CONTEXT,
 	OPT_REQUESTS
 };
 
@@ -45,6 +46,7 @@ struct clock {
 struct out {
 	struct jw jw;
 	struct csvw csv;
+	struct step_csv sc;
 	int	 csv_mode;
 	int64_t	 steps;
 };
@@ -61,8 +63,8 @@ struct opts {
 	struct rl_opts ro;
 	int	 have_rl;
 	int64_t	 step_us, merge_us, window, context;
-	int	 strict, skip_bad, quiet, csv;
-	const char *outpath;
+	int	 strict, csv;
+	struct common_opts co;
 	char	*requests;	/* expand: the run's request trace */
 };
 
@@ -123,38 +125,12 @@ usage(void)
 /* --- output --------------------------------------------------------- */
 
 static void
-write_list(struct jw *w, const char *key, const char *tokkey,
-    const struct step_req *v, size_t n)
+out_step(struct out *o, const struct step_out *so)
 {
-	size_t i;
-
-	jw_key(w, key);
-	jw_arr(w);
-	for (i = 0; i < n; i++) {
-		jw_obj(w);
-		if (v[i].request_id != NULL)
-			jw_kstr(w, "request_id", v[i].request_id);
-		jw_kint(w, "progress_index", v[i].progress_index);
-		jw_kint(w, tokkey, v[i].tokens);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-}
-
-static void
-write_csv(struct out *o, const struct step *st, int64_t ts, int64_t dur)
-{
-	csv_int(&o->csv, o->steps);
-	csv_int(&o->csv, ts);
-	if (dur >= 0)
-		csv_int(&o->csv, dur);
+	if (o->csv_mode)
+		step_write_csv(&o->sc, so);
 	else
-		csv_empty(&o->csv);
-	csv_int(&o->csv, (int64_t)st->n_prefill);
-	csv_int(&o->csv, step_prefill_tokens(st));
-	csv_int(&o->csv, (int64_t)st->n_decode);
-	csv_int(&o->csv, (int64_t)st->n_decode);
-	csv_endrow(&o->csv);
+		step_write_json(&o->jw, so);
 }
 
 /*
@@ -165,32 +141,16 @@ static void
 write_step(struct out *o, const struct step *st, int64_t ts, int64_t dur,
     int hidden, int estimated)
 {
-	if (o->csv_mode)
-		write_csv(o, st, ts, dur);
-	else {
-		jw_obj(&o->jw);
-		jw_kint(&o->jw, "step", o->steps);
-		jw_kint(&o->jw, "ts_us", ts);
-		jw_key(&o->jw, "dur_us");
-		if (dur >= 0)
-			jw_int(&o->jw, dur);
-		else
-			jw_null(&o->jw);
-		if (hidden) {
-			jw_key(&o->jw, "hidden");
-			jw_bool(&o->jw, 1);
-		}
-		if (estimated) {
-			jw_key(&o->jw, "estimated");
-			jw_bool(&o->jw, 1);
-		}
-		write_list(&o->jw, "prefill_requests",
-		    "num_new_prefill_tokens", st->prefill, st->n_prefill);
-		write_list(&o->jw, "decode_requests", "num_new_decode_tokens",
-		    st->decode, st->n_decode);
-		jw_obj_end(&o->jw);
-		jw_endline(&o->jw);
-	}
+	struct step_out so;
+
+	step_out_init(&so);
+	so.step = o->steps;
+	so.ts_us = ts;
+	so.dur_us = dur >= 0 ? dur : STEP_NULL;
+	so.hidden = hidden;
+	so.estimated = estimated;
+	so.comp = st;
+	out_step(o, &so);
 	o->steps++;
 }
 
@@ -225,12 +185,12 @@ replay_running(void *ctx, const struct step *st, int64_t start, int64_t dur)
 }
 
 static void
-replay(struct bf_src *src, const struct opts *o, struct clock *ck,
+run_replay(struct arrivals *src, const struct opts *o, struct clock *ck,
     struct out *out)
 {
 	struct replay_ctx rc = { ck, out };
 	struct replay_hooks h = { .ctx = &rc, .step_time = replay_step_time,
-	    .running = replay_running, .skip_bad = o->skip_bad };
+	    .running = replay_running };
 	char why[128];
 	struct sched *s;
 
@@ -246,124 +206,111 @@ replay(struct bf_src *src, const struct opts *o, struct clock *ck,
 
 /* Add every request that could end the next step, or just arrive in it. */
 static void
-load(struct bf_src *src, struct bf_ts *t, int64_t merge_us)
+load(struct arrivals *src, struct timestamps *t, int64_t merge_us)
 {
-	struct bf_rec *p, rec;
+	struct arrivals_rec *p, rec;
 
-	while ((p = bf_src_peek(src)) != NULL) {
-		if (bf_ts_nactive(t) > 0 &&
-		    p->r.arrival_us > bf_ts_next_token(t) + merge_us)
+	while ((p = arrivals_peek(src)) != NULL) {
+		if (timestamps_nactive(t) > 0 &&
+		    p->r.arrival_us > timestamps_next_token(t) + merge_us)
 			break;
-		bf_src_pop(src, &rec);
-		bf_ts_add(t, &rec.r);
+		arrivals_pop(src, &rec);
+		timestamps_add(t, &rec.r);
 		request_free(&rec.r);
 	}
 }
 
 static void
-timestamps(struct bf_src *src, const struct opts *o, struct clock *ck,
+run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
     struct out *out)
 {
-	const struct bf_ts_out *v;
-	struct bf_ts *t;
+	const struct timestamps_out *v;
+	struct timestamps *t;
 	size_t i;
 
-	t = bf_ts_new(&o->sc, o->merge_us, step_time, ck);
+	t = timestamps_new(&o->sc, o->merge_us, step_time, ck);
 	for (;;) {
 		size_t n;
 
 		load(src, t, o->merge_us);
-		if ((n = bf_ts_step(t, &v)) == 0)
+		if ((n = timestamps_step(t, &v)) == 0)
 			break;
 		for (i = 0; i < n; i++)
 			write_step(out, &v[i].st, v[i].ts_us, v[i].dur_us,
 			    v[i].hidden, v[i].estimated);
 	}
-	if (bf_ts_anomalies(t) > 0)
+	if (timestamps_anomalies(t) > 0)
 		warnmsg("%lld step%s not explained by the scheduler's rules "
 		    "(first tokens needing more than one step's budget)",
-		    (long long)bf_ts_anomalies(t),
-		    bf_ts_anomalies(t) == 1 ? "" : "s");
-	bf_ts_free(t);
+		    (long long)timestamps_anomalies(t),
+		    timestamps_anomalies(t) == 1 ? "" : "s");
+	timestamps_free(t);
 }
 
 /* --- expand -------------------------------------------------------- */
 
-static int
-is_ours(const char *key)
-{
-	return strcmp(key, "prefill_requests") == 0 ||
-	    strcmp(key, "decode_requests") == 0 ||
-	    strcmp(key, "estimated") == 0;
-}
-
-/* The record's own fields, then "estimated" and the composition. */
+/*
+ * The record's own fields, then "estimated" and the composition.  CSV
+ * takes ts_us and dur_us from the record (0 when it has none).
+ */
 static void
 write_expanded(struct out *o, const cJSON *rec, const struct step *st)
 {
-	const cJSON *c;
+	struct step_out so;
 
+	step_out_init(&so);
+	so.comp = st;
 	if (o->csv_mode) {
 		const cJSON *ts = jfield(rec, "ts_us");
 		const cJSON *dur = jfield(rec, "dur_us");
 
-		write_csv(o, st, cJSON_IsNumber(ts) ? (int64_t)ts->valuedouble :
-		    0, cJSON_IsNumber(dur) ? (int64_t)dur->valuedouble : 0);
+		so.step = o->steps;
+		so.ts_us = cJSON_IsNumber(ts) ? (int64_t)ts->valuedouble : 0;
+		so.dur_us = cJSON_IsNumber(dur) ? (int64_t)dur->valuedouble : 0;
+		out_step(o, &so);
 		return;
 	}
-	jw_obj(&o->jw);
-	for (c = rec->child; c != NULL; c = c->next) {
-		if (is_ours(c->string))
-			continue;
-		jw_key(&o->jw, c->string);
-		jw_cjson(&o->jw, c);
-	}
-	jw_key(&o->jw, "estimated");
-	jw_bool(&o->jw, 1);
-	write_list(&o->jw, "prefill_requests", "num_new_prefill_tokens",
-	    st->prefill, st->n_prefill);
-	write_list(&o->jw, "decode_requests", "num_new_decode_tokens",
-	    st->decode, st->n_decode);
-	jw_obj_end(&o->jw);
-	jw_endline(&o->jw);
+	so.pass = rec;
+	so.estimated = 1;
+	out_step(o, &so);
 	o->steps++;
 }
 
-/* One aggregate step: 0, or -1 after its message. */
-static int
-expand_line(struct bf_src *src, struct bf_expand *x, struct out *out,
+/* One aggregate step in, its composition out. */
+static enum input_status
+expand_one(struct arrivals *src, struct expand *x, struct out *out,
     const char *line, size_t len)
 {
-	struct bf_agg a;
+	struct expand_agg a;
 	struct step st;
 	struct jerr e;
 	cJSON *rec;
 
 	e.msg[0] = '\0';
 	if ((rec = json_parse_line(line, len, &e)) == NULL ||
-	    bf_agg_from_json(rec, &a, &e) < 0) {
-		warnat(src->lr.name, src->lr.lineno, "%s", e.msg);
+	    expand_agg_from_json(rec, &a, &e) < 0) {
+		warnat(src->in.lr.name, src->in.lr.lineno, "%s", e.msg);
 		cJSON_Delete(rec);
-		return -1;
+		return INPUT_BAD;
 	}
 	step_init(&st);
-	bf_expand_step(x, &a, &st);
+	expand_step(x, &a, &st);
 	write_expanded(out, rec, &st);
 	step_free(&st);
 	cJSON_Delete(rec);
-	return 0;
+	return INPUT_OK;
 }
 
-/* The next request of --requests, for bf_expand. */
+/* The next request of --requests, for expand. */
 static int
 next_request(void *ctx, int64_t *input_tokens, int64_t *output_tokens)
 {
-	struct bf_src *rs = ctx;
-	struct bf_rec rec;
+	struct arrivals *rs = ctx;
+	struct arrivals_rec rec;
 
-	if (bf_src_peek(rs) == NULL)
+	if (arrivals_peek(rs) == NULL)
 		return 0;
-	bf_src_pop(rs, &rec);
+	arrivals_pop(rs, &rec);
 	*input_tokens = rec.r.input_tokens;
 	*output_tokens = rec.r.output_tokens;
 	request_free(&rec.r);
@@ -371,35 +318,27 @@ next_request(void *ctx, int64_t *input_tokens, int64_t *output_tokens)
 }
 
 static void
-expand(struct bf_src *src, const struct opts *o, struct out *out)
+run_expand(struct arrivals *src, const struct opts *o, struct out *out)
 {
-	struct bf_expand *x = bf_expand_new(&o->sc, o->context);
-	struct bf_src rs;
+	struct expand *x = expand_new(&o->sc, o->context);
+	struct common_opts rco = o->co;
+	struct arrivals rs;
 	size_t len;
 	char *line;
 
 	if (o->requests != NULL) {
-		bf_src_init(&rs, (char *const *)&o->requests, 1,
+		rco.quiet = 1;
+		arrivals_init(&rs, &rco, (char *const *)&o->requests, 1,
 		    (size_t)o->window);
 		rs.strict = o->strict;
-		rs.skip_bad = o->skip_bad;
-		rs.quiet = 1;
-		bf_expand_set_requests(x, next_request, &rs);
+		expand_set_requests(x, next_request, &rs);
 	}
-
-	while ((line = bf_src_line(src, &len)) != NULL) {
-		if (expand_line(src, x, out, line, len) == 0) {
-			src->records++;
-			continue;
-		}
-		if (!o->skip_bad)
-			exit(EXIT_DATA);
-		src->skipped++;
-	}
-	bf_expand_free(x);
+	while ((line = arrivals_line(src, &len)) != NULL)
+		input_count(&src->in, expand_one(src, x, out, line, len));
+	expand_free(x);
 	if (o->requests != NULL) {
-		bf_src_report(&rs);
-		bf_src_close(&rs);
+		arrivals_report(&rs);
+		arrivals_close(&rs);
 	}
 }
 
@@ -441,12 +380,7 @@ take(struct opts *o, int c, const char *arg)
 		break;
 	case OPT_REQUESTS:	o->requests = (char *)arg; break;
 	case OPT_STRICT:	o->strict = 1; break;
-	case OPT_SKIP_BAD:	o->skip_bad = 1; break;
 	case OPT_CSV:		o->csv = 1; break;
-	case 'o':		o->outpath = arg; break;
-	case 'q':		o->quiet = 1; break;
-	case 'h':		usage(); exit(0);
-	case 'V':		print_version(); exit(0);
 	}
 }
 
@@ -463,12 +397,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "initial-context", required_argument, NULL, OPT_CONTEXT },
 		{ "requests", required_argument, NULL, OPT_REQUESTS },
-		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
 		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -479,12 +409,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->merge_us = 500;
 	o->window = 4096;
 	o->context = 1024;
-	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS "o:qhV", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS COMMON_SHORTOPTS,
+	    longopts, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			bad_option(c, argv);
 		if (!rl_opts_take(&o->ro, c, optarg) &&
-		    !sched_opts_take(&o->sc, c, optarg))
+		    !sched_opts_take(&o->sc, c, optarg) &&
+		    !common_opts_take(&o->co, c, optarg, usage))
 			take(o, c, optarg);
 	}
 	o->have_rl = o->ro.model != NULL || o->ro.hardware != NULL;
@@ -498,13 +429,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 /* The mode: as given, or from the first record. */
 static enum mode
-pick_mode(const struct opts *o, struct bf_src *src)
+pick_mode(const struct opts *o, struct arrivals *src)
 {
 	if (o->mode != MODE_AUTO)
 		return o->mode;
-	switch (bf_src_kind(src)) {
-	case BF_KIND_TIMED:	return MODE_TIMESTAMPS;
-	case BF_KIND_AGGREGATE:	return MODE_EXPAND;
+	switch (arrivals_kind(src)) {
+	case ARRIVALS_TIMED:	return MODE_TIMESTAMPS;
+	case ARRIVALS_AGGREGATE: return MODE_EXPAND;
 	default:		return MODE_REPLAY;
 	}
 }
@@ -512,7 +443,7 @@ pick_mode(const struct opts *o, struct bf_src *src)
 int
 main(int argc, char **argv)
 {
-	struct bf_src src;
+	struct arrivals src;
 	struct clock ck;
 	struct opts o;
 	struct out out;
@@ -534,10 +465,9 @@ main(int argc, char **argv)
 	if (o.mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
 		usage_error("replay needs a clock: --model and --hardware, "
 		    "or --step-us");
-	bf_src_init(&src, argv + optind, argc - optind, (size_t)o.window);
+	arrivals_init(&src, &o.co, argv + optind, argc - optind,
+	    (size_t)o.window);
 	src.strict = o.strict;
-	src.skip_bad = o.skip_bad;
-	src.quiet = o.quiet;
 	/* Auto mode reads the first record before it knows the mode. */
 	if (o.mode == MODE_TIMESTAMPS)
 		src.flags = REQ_NEED_TIMES;
@@ -548,21 +478,22 @@ main(int argc, char **argv)
 		    "or --step-us");
 	src.flags = mode == MODE_TIMESTAMPS ? REQ_NEED_TIMES : 0;
 
-	fp = out_open(o.outpath);
+	fp = out_open(o.co.output);
 	memset(&out, 0, sizeof(out));
 	jw_init(&out.jw, fp);
 	csv_init(&out.csv, fp);
+	step_csv_init(&out.sc, &out.csv, csv_columns);
 	out.csv_mode = o.csv;
 	if (o.csv)
-		csv_header(&out.csv, csv_columns);
+		step_csv_header(&out.sc);
 	if (mode == MODE_TIMESTAMPS)
-		timestamps(&src, &o, &ck, &out);
+		run_timestamps(&src, &o, &ck, &out);
 	else if (mode == MODE_EXPAND)
-		expand(&src, &o, &out);
+		run_expand(&src, &o, &out);
 	else
-		replay(&src, &o, &ck, &out);
-	bf_src_report(&src);
-	bf_src_close(&src);
+		run_replay(&src, &o, &ck, &out);
+	arrivals_report(&src);
+	arrivals_close(&src);
 	out_close(fp);
 	jw_free(&out.jw);
 	return 0;

@@ -20,16 +20,16 @@ struct tsreq {
 	int	 in_step;	/* its next token ends the step being built */
 };
 
-struct bf_ts {
+struct timestamps {
 	struct sched_config c;
 	int64_t	 merge_us;
-	bf_ts_timefn timefn;
+	timestamps_timefn timefn;
 	void	*ctx;
 	struct tsreq **act;	/* unfinished, in arrival order */
 	size_t	 nact, capact;
 	struct tsreq **gone;	/* finished last call; ids still in out */
 	size_t	 ngone, capgone;
-	struct bf_ts_out *out;
+	struct timestamps_out *out;
 	size_t	 nout, capout;
 	int64_t	 prev_end;	/* end of the last step; -1 before any */
 	int	 end_spread, prev_spread; /* those ends rest on made-up times */
@@ -38,11 +38,11 @@ struct bf_ts {
 	size_t	 captimes;
 };
 
-struct bf_ts *
-bf_ts_new(const struct sched_config *c, int64_t merge_us, bf_ts_timefn fn,
-    void *ctx)
+struct timestamps *
+timestamps_new(const struct sched_config *c, int64_t merge_us,
+    timestamps_timefn fn, void *ctx)
 {
-	struct bf_ts *t = xmalloc(sizeof(*t));
+	struct timestamps *t = xmalloc(sizeof(*t));
 
 	memset(t, 0, sizeof(*t));
 	t->c = *c;
@@ -63,7 +63,7 @@ tsreq_free(struct tsreq *r)
 }
 
 static void
-free_gone(struct bf_ts *t)
+free_gone(struct timestamps *t)
 {
 	size_t i;
 
@@ -73,7 +73,7 @@ free_gone(struct bf_ts *t)
 }
 
 void
-bf_ts_free(struct bf_ts *t)
+timestamps_free(struct timestamps *t)
 {
 	size_t i;
 
@@ -133,7 +133,7 @@ unburst(struct tsreq *r, int64_t merge_us)
 }
 
 void
-bf_ts_add(struct bf_ts *t, struct request *rq)
+timestamps_add(struct timestamps *t, struct request *rq)
 {
 	struct tsreq *r = xmalloc(sizeof(*r));
 
@@ -160,7 +160,7 @@ next_time(const struct tsreq *r)
 }
 
 int64_t
-bf_ts_next_token(const struct bf_ts *t)
+timestamps_next_token(const struct timestamps *t)
 {
 	int64_t min = INT64_MAX;
 	size_t i;
@@ -172,13 +172,13 @@ bf_ts_next_token(const struct bf_ts *t)
 }
 
 size_t
-bf_ts_nactive(const struct bf_ts *t)
+timestamps_nactive(const struct timestamps *t)
 {
 	return t->nact;
 }
 
 int64_t
-bf_ts_anomalies(const struct bf_ts *t)
+timestamps_anomalies(const struct timestamps *t)
 {
 	return t->anomalies;
 }
@@ -193,14 +193,15 @@ cmp_i64(const void *a, const void *b)
 
 /* Mark the requests whose next token ends this step; its end time. */
 static int64_t
-gather(struct bf_ts *t, size_t *ndecode)
+gather(struct timestamps *t, size_t *ndecode)
 {
-	int64_t t0 = bf_ts_next_token(t);
+	int64_t t0 = timestamps_next_token(t);
 	size_t i, n = 0;
 
 	if (t->captimes < t->nact) {
 		t->captimes = t->nact;
-		t->times = xrealloc(t->times, t->captimes * sizeof(*t->times));
+		t->times = xrealloc(t->times, t->captimes *
+		    sizeof(*t->times));
 	}
 	*ndecode = 0;
 	t->end_spread = 0;
@@ -220,7 +221,7 @@ gather(struct bf_ts *t, size_t *ndecode)
 
 /* When the first step after the previous one started. */
 static int64_t
-interval_start(const struct bf_ts *t, int64_t end)
+interval_start(const struct timestamps *t, int64_t end)
 {
 	int64_t first = INT64_MAX;
 	size_t i;
@@ -251,7 +252,7 @@ min3(int64_t a, int64_t b, int64_t c)
  * more than the budget or the chunk cap allowed, and the tokens placed.
  */
 static int
-plan(struct bf_ts *t, int64_t start, int final, size_t ndecode,
+plan(struct timestamps *t, int64_t start, int final, size_t ndecode,
     int64_t *placed)
 {
 	int64_t thr = t->c.long_prefill_threshold > 0 ?
@@ -299,10 +300,10 @@ plan(struct bf_ts *t, int64_t start, int final, size_t ndecode,
 	return ok;
 }
 
-static struct bf_ts_out *
-new_out(struct bf_ts *t)
+static struct timestamps_out *
+new_out(struct timestamps *t)
 {
-	struct bf_ts_out *o;
+	struct timestamps_out *o;
 
 	if (t->nout == t->capout) {
 		t->capout = t->capout ? t->capout * 2 : 4;
@@ -319,7 +320,7 @@ new_out(struct bf_ts *t)
 
 /* Write the planned chunks (and, in the final step, decodes) into o. */
 static void
-commit(struct bf_ts *t, struct bf_ts_out *o, int final)
+commit(struct timestamps *t, struct timestamps_out *o, int final)
 {
 	struct step_req *e;
 	struct tsreq *r;
@@ -363,7 +364,7 @@ step_tokens(const struct step *st)
  * (-1), never a measured 0.
  */
 static void
-time_steps(struct bf_ts *t, int64_t start, int64_t end)
+time_steps(struct timestamps *t, int64_t start, int64_t end)
 {
 	int64_t total = 0, span = end - start, at = start, d;
 	size_t i;
@@ -396,9 +397,9 @@ time_steps(struct bf_ts *t, int64_t start, int64_t end)
  * step the tokens end.
  */
 static void
-build(struct bf_ts *t, int64_t start, size_t ndecode)
+build(struct timestamps *t, int64_t start, size_t ndecode)
 {
-	struct bf_ts_out *o;
+	struct timestamps_out *o;
 	int64_t at = start, placed;
 	size_t h;
 
@@ -422,7 +423,7 @@ build(struct bf_ts *t, int64_t start, size_t ndecode)
 
 /* Tokens of the step are out: count them, retire finished requests. */
 static void
-advance(struct bf_ts *t)
+advance(struct timestamps *t)
 {
 	struct tsreq *r;
 	size_t i, kept = 0;
@@ -448,7 +449,7 @@ advance(struct bf_ts *t)
 }
 
 static void
-mark_estimated(struct bf_ts *t)
+mark_estimated(struct timestamps *t)
 {
 	size_t i;
 
@@ -457,7 +458,7 @@ mark_estimated(struct bf_ts *t)
 }
 
 size_t
-bf_ts_step(struct bf_ts *t, const struct bf_ts_out **out)
+timestamps_step(struct timestamps *t, const struct timestamps_out **out)
 {
 	int64_t end, start;
 	size_t ndecode;

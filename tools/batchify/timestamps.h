@@ -16,8 +16,8 @@
  * A step starts when the previous one ended, or, when nothing was in the
  * system then, when the next request arrived.
  */
-#ifndef RT_BF_TS_H
-#define RT_BF_TS_H
+#ifndef RT_TIMESTAMPS_H
+#define RT_TIMESTAMPS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,20 +27,20 @@
 #include "records/step.h"
 
 /* Time of a hidden step in microseconds, or -1 when unknown. */
-typedef int64_t (*bf_ts_timefn)(void *ctx, const struct step *st);
+typedef int64_t (*timestamps_timefn)(void *ctx, const struct step *st);
 
-struct bf_ts_out {
+struct timestamps_out {
 	struct step st;
 	int64_t	 ts_us, dur_us;		/* start, and length; -1 unknown */
 	int	 hidden;		/* emitted no token */
 	int	 estimated;		/* dur_us shares an interval */
 };
 
-struct bf_ts;
+struct timestamps;
 
-struct bf_ts *bf_ts_new(const struct sched_config *c, int64_t merge_us,
-    bf_ts_timefn fn, void *ctx);
-void bf_ts_free(struct bf_ts *t);
+struct timestamps *timestamps_new(const struct sched_config *c,
+    int64_t merge_us, timestamps_timefn fn, void *ctx);
+void timestamps_free(struct timestamps *t);
 
 /*
  * Add a request (in arrival order, with token_us).  Its id and token_us
@@ -48,21 +48,21 @@ void bf_ts_free(struct bf_ts *t);
  * each other (streamed together) are spread evenly back to the previous
  * token, since one request emits one token a step.
  */
-void bf_ts_add(struct bf_ts *t, struct request *r);
+void timestamps_add(struct timestamps *t, struct request *r);
 
 /* Time of the earliest token not yet placed; INT64_MAX when none. */
-int64_t bf_ts_next_token(const struct bf_ts *t);
-size_t bf_ts_nactive(const struct bf_ts *t);
+int64_t timestamps_next_token(const struct timestamps *t);
+size_t timestamps_nactive(const struct timestamps *t);
 
 /*
  * Rebuild the steps up to the next step that emitted tokens: returns how
  * many (hidden ones first) with *out pointing at them, valid until the
  * next call; 0 when no request is left.  The caller must have added
- * every request arriving up to bf_ts_next_token() + merge_us.
+ * every request arriving up to timestamps_next_token() + merge_us.
  */
-size_t bf_ts_step(struct bf_ts *t, const struct bf_ts_out **out);
+size_t timestamps_step(struct timestamps *t, const struct timestamps_out **out);
 
 /* Steps whose observed tokens the scheduler's rules could not explain. */
-int64_t bf_ts_anomalies(const struct bf_ts *t);
+int64_t timestamps_anomalies(const struct timestamps *t);
 
 #endif

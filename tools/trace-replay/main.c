@@ -13,33 +13,35 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sched/arrivals.h"
 #include "io/cli.h"
 #include "io/err.h"
+#include "io/input.h"
 #include "io/jsonout.h"
 #include "io/outfile.h"
 #include "io/plot.h"
-#include "ptrmap.h"
-#include "sched/replay.h"
-#include "records/request.h"
 #include "model/rlopts.h"
 #include "model/roofline.h"
+#include "ptrmap.h"
+#include "records/request.h"
+#include "records/step.h"
+#include "sched/arrivals.h"
+#include "sched/replay.h"
 #include "sched/sched.h"
 #include "sched/schedopts.h"
 #include "stats/stats.h"
-#include "records/step.h"
 
 enum {
-	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SKIP_BAD,
-	OPT_SUMMARY, OPT_JSON, OPT_TOKENS, OPT_PLOT
+	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SUMMARY, OPT_JSON,
+	OPT_TOKENS, OPT_PLOT
 };
 
 struct opts {
 	struct rl_opts ro;
 	struct sched_config sc;
+	struct common_opts co;
 	int64_t	 window;
-	int	 strict, skip_bad, quiet, summary, json, tokens;
-	const char *outpath, *plotdir;
+	int	 strict, summary, json, tokens;
+	const char *plotdir;
 };
 
 /* What one request lived through, predicted and measured. */
@@ -218,8 +220,8 @@ reorder_put(struct reorder *ro, uint64_t seq, char *line)
 			ro->head = 0;
 		}
 		while (need > ro->cap) {
-			ro->line = xrealloc(ro->line, 2 * (ro->cap ? ro->cap :
-			    32) * sizeof(*ro->line));
+			ro->line = xrealloc(ro->line, 2 * (ro->cap ?
+			    ro->cap : 32) * sizeof(*ro->line));
 			memset(ro->line + ro->cap, 0, (ro->cap ? ro->cap : 64) *
 			    sizeof(*ro->line));
 			ro->cap = ro->cap ? 2 * ro->cap : 64;
@@ -299,11 +301,15 @@ write_lat(struct jw *w, const char *prefix, const struct lat *x)
 	jw_kint(w, key, x->e2e);
 }
 
-/* The record of a finished request, as one line of text. */
+/*
+ * The record of a finished request, as one line of text: a request record
+ * with the replay's fields after the request's own.
+ */
 static char *
 format_life(struct run *r, const struct life *l, const struct sched_req *sr,
     const struct lat *p, const struct lat *m, int have)
 {
+	struct request_out ro;
 	char *line;
 	size_t len;
 	int64_t i;
@@ -312,11 +318,12 @@ format_life(struct run *r, const struct life *l, const struct sched_req *sr,
 	if ((mem = open_memstream(&line, &len)) == NULL)
 		die(EXIT_DATA, "out of memory");
 	r->jw.fp = mem;
-	jw_obj(&r->jw);
-	jw_kstr(&r->jw, "request_id", l->id);
-	jw_kint(&r->jw, "arrival_us", l->arrival_us);
-	jw_kint(&r->jw, "input_tokens", l->input_tokens);
-	jw_kint(&r->jw, "output_tokens", l->output_tokens);
+	request_out_init(&ro);
+	ro.id = l->id;
+	ro.arrival_us = l->arrival_us;
+	ro.input_tokens = l->input_tokens;
+	ro.output_tokens = l->output_tokens;
+	request_json_open(&r->jw, &ro);
 	jw_kint(&r->jw, "queue_us", l->first_run_us - l->arrival_us);
 	write_lat(&r->jw, "", p);
 	jw_kint(&r->jw, "preemptions", sr->preemptions);
@@ -329,8 +336,7 @@ format_life(struct run *r, const struct life *l, const struct sched_req *sr,
 	}
 	if (have)
 		write_lat(&r->jw, "measured_", m);
-	jw_obj_end(&r->jw);
-	jw_endline(&r->jw);
+	request_json_close(&r->jw);
 	if (fclose(mem) != 0)
 		die(EXIT_DATA, "out of memory");
 	return line;
@@ -380,7 +386,8 @@ running_req(const struct run *r, const struct step_req *e)
 	struct sched_req *sr = ptrmap_get(&r->lives, e->request_id);
 
 	if (sr == NULL)
-		die(EXIT_DATA, "internal error: step names an unknown request");
+		die(EXIT_DATA, "internal error: step names an unknown "
+		    "request");
 	return sr;
 }
 
@@ -447,11 +454,10 @@ ran(void *ctx, const struct step *st, int64_t end)
 }
 
 static void
-replay(struct run *r, struct bf_src *src)
+replay(struct run *r, struct arrivals *src)
 {
 	const struct replay_hooks h = { .ctx = r, .step_time = step_time,
-	    .queued = queued, .running = running, .ran = ran,
-	    .skip_bad = r->o->skip_bad };
+	    .queued = queued, .running = running, .ran = ran };
 
 	replay_run(src, r->s, &h);
 }
@@ -633,13 +639,10 @@ take(struct opts *o, int c, const char *arg)
 		o->window = opt_int("--sort-window", arg, 0, 1 << 26);
 		break;
 	case OPT_STRICT:	o->strict = 1; break;
-	case OPT_SKIP_BAD:	o->skip_bad = 1; break;
 	case OPT_SUMMARY:	o->summary = 1; break;
 	case OPT_JSON:		o->json = 1; break;
 	case OPT_TOKENS:	o->tokens = 1; break;
 	case OPT_PLOT:		o->plotdir = arg; break;
-	case 'o':		o->outpath = arg; break;
-	case 'q':		o->quiet = 1; break;
 	}
 }
 
@@ -651,15 +654,11 @@ parse_opts(struct opts *o, int argc, char **argv)
 		SCHED_LONGOPTS,
 		{ "sort-window", required_argument, NULL, OPT_SORT_WINDOW },
 		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "tokens", no_argument, NULL, OPT_TOKENS },
 		{ "plot", required_argument, NULL, OPT_PLOT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -668,19 +667,12 @@ parse_opts(struct opts *o, int argc, char **argv)
 	rl_opts_init(&o->ro);
 	sched_config_default(&o->sc);
 	o->window = 4096;
-	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS "o:qhV",
+	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS COMMON_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		if (rl_opts_take(&o->ro, c, optarg) ||
-		    sched_opts_take(&o->sc, c, optarg))
+		    sched_opts_take(&o->sc, c, optarg) ||
+		    common_opts_take(&o->co, c, optarg, usage))
 			continue;
-		if (c == 'h') {
-			usage();
-			exit(0);
-		}
-		if (c == 'V') {
-			print_version();
-			exit(0);
-		}
 		if (c == '?' || c == ':')
 			bad_option(c, argv);
 		take(o, c, optarg);
@@ -694,7 +686,7 @@ main(int argc, char **argv)
 {
 	struct opts o;
 	struct run r;
-	struct bf_src src;
+	struct arrivals src;
 	char why[256];
 	FILE *out;
 	int m;
@@ -712,18 +704,17 @@ main(int argc, char **argv)
 		usage_error("%s", why);
 	ptrmap_init(&r.lives);
 
-	bf_src_init(&src, argv + optind, argc - optind, (size_t)o.window);
+	arrivals_init(&src, &o.co, argv + optind, argc - optind,
+	    (size_t)o.window);
 	src.strict = o.strict;
-	src.skip_bad = o.skip_bad;
-	src.quiet = o.quiet;
 	src.auto_mode = 1;
-	out = out_open(o.outpath);
+	out = out_open(o.co.output);
 	r.out = out;
 	jw_init(&r.jw, out);
 	replay(&r, &src);
-	bf_src_report(&src);
+	arrivals_report(&src);
 	r.failed = src.failed;
-	r.skipped = src.skipped;
+	r.skipped = src.in.skipped;
 	if (o.summary && o.json)
 		report_json(&r, out);
 	else if (o.summary)
@@ -732,7 +723,7 @@ main(int argc, char **argv)
 		plot_cdfs(&r, o.plotdir);
 	out_close(out);
 
-	bf_src_close(&src);
+	arrivals_close(&src);
 	jw_free(&r.jw);
 	free(r.ro.line);
 	ptrmap_free(&r.lives);
