@@ -61,7 +61,7 @@ one_line(const char *line, size_t len, struct expand *x, struct step *st)
 	struct jerr e = { "" };
 	cJSON *obj;
 
-	if ((obj = json_parse_line(line, len, &e)) == NULL)
+	if ((obj = jsonin_parse_line(line, len, &e)) == NULL)
 		return;
 	check_request(obj, 0);
 	check_request(obj, REQ_NEED_TIMES);

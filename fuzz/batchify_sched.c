@@ -123,11 +123,11 @@ timestamps(struct wl *w, const struct sched_config *c)
 	for (i = 0; i < w->n; i++) {
 		memset(&r, 0, sizeof(r));
 		snprintf(id, sizeof(id), "r%zu", i);
-		r.id = xstrdup(id);
+		r.id = err_strdup(id);
 		r.arrival_us = w->arrival[i];
 		r.input_tokens = w->in[i];
 		r.output_tokens = w->out[i];
-		r.token_us = xmalloc((size_t)w->out[i] * sizeof(int64_t));
+		r.token_us = err_malloc((size_t)w->out[i] * sizeof(int64_t));
 		memcpy(r.token_us, w->tok[i], (size_t)w->out[i] *
 		    sizeof(int64_t));
 		timestamps_add(t, &r);
@@ -163,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sched_free(s);
 	for (i = 0; i < w.n; i++)
-		w.tok[i] = xmalloc((size_t)(w.out[i] + 1) * sizeof(int64_t));
+		w.tok[i] = err_malloc((size_t)(w.out[i] + 1) * sizeof(int64_t));
 	replay(&w, &c);
 	for (i = 0; i < w.n; i++)
 		if (w.ntok[i] != w.out[i] || w.pre[i] < w.in[i])

@@ -56,23 +56,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	roofline_for_tests(&r);
-	lr_init(&lr, in, "fuzz");
+	linereader_init(&lr, in, "fuzz");
 	step_init(&s);
-	jw_init(&w, out);
-	while ((line = lr_next(&lr, &len)) != NULL) {
-		if ((rec = json_parse_line(line, len, &e)) == NULL)
+	jsonout_init(&w, out);
+	while ((line = linereader_next(&lr, &len)) != NULL) {
+		if ((rec = jsonin_parse_line(line, len, &e)) == NULL)
 			continue;
 		if (step_from_json(rec, &s, &e) == 0 &&
 		    step_prefill_tokens(&s) >= 0) {
 			roofline_eval(&r, &s, &res);
-			jw_cjson(&w, rec);
-			jw_endline(&w);
+			jsonout_cjson(&w, rec);
+			jsonout_endline(&w);
 		}
 		cJSON_Delete(rec);
 	}
-	jw_free(&w);
+	jsonout_free(&w);
 	step_free(&s);
-	lr_close(&lr);
+	linereader_close(&lr);
 	fclose(in);
 	fclose(out);
 	return 0;

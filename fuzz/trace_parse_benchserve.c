@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct jerr e;
 	cJSON *doc;
 
-	if ((doc = json_parse_doc((const char *)data, size, &e)) == NULL)
+	if ((doc = jsonin_parse_doc((const char *)data, size, &e)) == NULL)
 		return 0;
 	memset(&q, 0, sizeof(q));
 	if (fmt_bench_open(doc, &b, &e) == 0) {

@@ -17,7 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long other = 0, n = 0;
 	int rc;
 
-	if ((doc = json_parse_doc((const char *)data, size, &e)) == NULL)
+	if ((doc = jsonin_parse_doc((const char *)data, size, &e)) == NULL)
 		return 0;
 	fmt_otel_begin(&it, doc);
 	while ((rc = fmt_otel_next(&it, doc, &sp, &other, &e)) != 0)

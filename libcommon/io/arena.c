@@ -20,8 +20,8 @@ chunk_new(size_t size, struct arena_chunk *next)
 	struct arena_chunk *c;
 
 	if (size > SIZE_MAX - sizeof(*c))
-		die(EXIT_DATA, "out of memory");
-	c = xmalloc(sizeof(*c) + size);
+		err_die(EXIT_DATA, "out of memory");
+	c = err_malloc(sizeof(*c) + size);
 	c->next = next;
 	c->size = size;
 	c->used = 0;
@@ -43,7 +43,7 @@ arena_alloc(struct arena *a, size_t n)
 	void *p;
 
 	if (n > SIZE_MAX - ARENA_ALIGN)
-		die(EXIT_DATA, "out of memory");
+		err_die(EXIT_DATA, "out of memory");
 	want = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (c == NULL || c->size - c->used < want) {
 		size = c == NULL ? ARENA_FIRST : c->size;

@@ -6,7 +6,7 @@
 #include "io/numfmt.h"
 
 void
-csv_init(struct csvw *c, FILE *fp)
+csvout_init(struct csvw *c, FILE *fp)
 {
 	c->fp = fp;
 	c->col = 0;
@@ -20,7 +20,7 @@ sep(struct csvw *c)
 }
 
 void
-csv_str(struct csvw *c, const char *s)
+csvout_str(struct csvw *c, const char *s)
 {
 	const char *p;
 
@@ -39,45 +39,45 @@ csv_str(struct csvw *c, const char *s)
 }
 
 void
-csv_int(struct csvw *c, int64_t v)
+csvout_int(struct csvw *c, int64_t v)
 {
 	char b[NUMFMT_BUFSZ];
-	size_t n = fmt_int(b, v);
+	size_t n = numfmt_int(b, v);
 
 	sep(c);
 	fwrite(b, 1, n, c->fp);
 }
 
 void
-csv_num(struct csvw *c, double v)
+csvout_num(struct csvw *c, double v)
 {
 	char b[NUMFMT_BUFSZ];
 	size_t n;
 
 	sep(c);
 	if (isfinite(v)) {
-		n = fmt_double(b, v);
+		n = numfmt_double(b, v);
 		fwrite(b, 1, n, c->fp);
 	}
 }
 
 void
-csv_empty(struct csvw *c)
+csvout_empty(struct csvw *c)
 {
 	sep(c);
 }
 
 void
-csv_endrow(struct csvw *c)
+csvout_endrow(struct csvw *c)
 {
 	putc('\n', c->fp);
 	c->col = 0;
 }
 
 void
-csv_header(struct csvw *c, const char *const *names)
+csvout_header(struct csvw *c, const char *const *names)
 {
 	for (; *names != NULL; names++)
-		csv_str(c, *names);
-	csv_endrow(c);
+		csvout_str(c, *names);
+	csvout_endrow(c);
 }

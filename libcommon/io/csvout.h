@@ -10,13 +10,13 @@ struct csvw {
 	int	 col;
 };
 
-void csv_init(struct csvw *c, FILE *fp);
-void csv_str(struct csvw *c, const char *s);
-void csv_int(struct csvw *c, int64_t v);
-void csv_num(struct csvw *c, double v);	/* non-finite: empty */
-void csv_empty(struct csvw *c);
-void csv_endrow(struct csvw *c);
+void csvout_init(struct csvw *c, FILE *fp);
+void csvout_str(struct csvw *c, const char *s);
+void csvout_int(struct csvw *c, int64_t v);
+void csvout_num(struct csvw *c, double v);	/* non-finite: empty */
+void csvout_empty(struct csvw *c);
+void csvout_endrow(struct csvw *c);
 /* A header row from a NULL-terminated list of names. */
-void csv_header(struct csvw *c, const char *const *names);
+void csvout_header(struct csvw *c, const char *const *names);
 
 #endif

@@ -27,7 +27,7 @@ err_prog(void)
 }
 
 void
-vwarnat(const char *file, long line, const char *fmt, va_list ap)
+err_vwarnat(const char *file, long line, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", progname);
 	if (file != NULL && line > 0)
@@ -39,88 +39,88 @@ vwarnat(const char *file, long line, const char *fmt, va_list ap)
 }
 
 void
-warnmsg(const char *fmt, ...)
+err_warn(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarnat(NULL, 0, fmt, ap);
+	err_vwarnat(NULL, 0, fmt, ap);
 	va_end(ap);
 }
 
 void
-warnat(const char *file, long line, const char *fmt, ...)
+err_warnat(const char *file, long line, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarnat(file, line, fmt, ap);
+	err_vwarnat(file, line, fmt, ap);
 	va_end(ap);
 }
 
 void
-die(int status, const char *fmt, ...)
+err_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarnat(NULL, 0, fmt, ap);
-	va_end(ap);
-	exit(status);
-}
-
-void
-dieat(int status, const char *file, long line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnat(file, line, fmt, ap);
+	err_vwarnat(NULL, 0, fmt, ap);
 	va_end(ap);
 	exit(status);
 }
 
 void
-usage_error(const char *fmt, ...)
+err_dieat(int status, const char *file, long line, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarnat(NULL, 0, fmt, ap);
+	err_vwarnat(file, line, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+err_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vwarnat(NULL, 0, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
 	exit(EXIT_USAGE);
 }
 
 void *
-xmalloc(size_t n)
+err_malloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
-		die(EXIT_DATA, "out of memory");
+		err_die(EXIT_DATA, "out of memory");
 	return p;
 }
 
 void *
-xrealloc(void *p, size_t n)
+err_realloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (p == NULL)
-		die(EXIT_DATA, "out of memory");
+		err_die(EXIT_DATA, "out of memory");
 	return p;
 }
 
 char *
-xstrdup(const char *s)
+err_strdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 
-	return memcpy(xmalloc(n), s, n);
+	return memcpy(err_malloc(n), s, n);
 }
 
 void
-xsnprintf(char *buf, size_t sz, const char *fmt, ...)
+err_snprintf(char *buf, size_t sz, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -129,5 +129,5 @@ xsnprintf(char *buf, size_t sz, const char *fmt, ...)
 	n = vsnprintf(buf, sz, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sz)
-		die(EXIT_DATA, "name too long: %.60s...", buf);
+		err_die(EXIT_DATA, "name too long: %.60s...", buf);
 }

@@ -12,25 +12,25 @@ void err_setprog(const char *argv0);
 const char *err_prog(void);
 
 /* Print "prog: message" (no location). */
-void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void err_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "prog: file:line: message"; line 0 omits the line number. */
-void warnat(const char *file, long line, const char *fmt, ...)
+void err_warnat(const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void vwarnat(const char *file, long line, const char *fmt, va_list ap);
+void err_vwarnat(const char *file, long line, const char *fmt, va_list ap);
 
-_Noreturn void die(int status, const char *fmt, ...)
+_Noreturn void err_die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-_Noreturn void dieat(int status, const char *file, long line,
+_Noreturn void err_dieat(int status, const char *file, long line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Bad usage: message, then "Try 'prog --help'.", exit 2. */
-_Noreturn void usage_error(const char *fmt, ...)
+_Noreturn void err_usage(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
-void *xmalloc(size_t n);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
+void *err_malloc(size_t n);
+void *err_realloc(void *p, size_t n);
+char *err_strdup(const char *s);
 /* snprintf that exits 1 rather than truncate (paths, mostly). */
-void xsnprintf(char *buf, size_t sz, const char *fmt, ...)
+void err_snprintf(char *buf, size_t sz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 #endif

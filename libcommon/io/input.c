@@ -9,7 +9,7 @@
 #include "io/progress.h"
 
 int
-common_opts_take(struct common_opts *o, int c, const char *arg,
+input_opts_take(struct common_opts *o, int c, const char *arg,
     void (*usage)(void))
 {
 	switch (c) {
@@ -26,7 +26,7 @@ common_opts_take(struct common_opts *o, int c, const char *arg,
 		usage();
 		exit(0);
 	case 'V':
-		print_version();
+		cli_print_version();
 		exit(0);
 	}
 	return 0;
@@ -57,8 +57,8 @@ input_count(struct input *in, enum input_status st)
 static void
 open_file(struct input *in, const char *path)
 {
-	if (lr_open(&in->lr, path) < 0)
-		die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	if (linereader_open(&in->lr, path) < 0)
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	in->file_start = in->records + in->skipped;
 }
 
@@ -66,13 +66,13 @@ open_file(struct input *in, const char *path)
 static void
 close_file(struct input *in)
 {
-	if (lr_error(&in->lr))
-		die(EXIT_DATA, "%s: read error: %s", in->lr.name,
+	if (linereader_error(&in->lr))
+		err_die(EXIT_DATA, "%s: read error: %s", in->lr.name,
 		    strerror(errno));
 	if (in->none_msg != NULL &&
 	    in->records + in->skipped == in->file_start)
-		warnat(in->lr.name, 0, "%s", in->none_msg);
-	lr_close(&in->lr);
+		err_warnat(in->lr.name, 0, "%s", in->none_msg);
+	linereader_close(&in->lr);
 }
 
 void
@@ -119,14 +119,14 @@ input_next(struct input *in, size_t *len)
 			progress_start(&in->pg, in->lr.fp, in->lr.name,
 			    in->quiet);
 		}
-		if ((line = lr_next(&in->lr, len)) == NULL) {
+		if ((line = linereader_next(&in->lr, len)) == NULL) {
 			progress_done(&in->pg);
 			close_file(in);
 			in->open = 0;
 			continue;
 		}
 		progress_update(&in->pg);
-		if (!lr_blank(line, *len))
+		if (!linereader_blank(line, *len))
 			return line;
 	}
 }
@@ -135,7 +135,7 @@ void
 input_end(struct input *in)
 {
 	if (in->open)
-		lr_close(&in->lr);
+		linereader_close(&in->lr);
 	in->open = 0;
 }
 
@@ -156,6 +156,6 @@ void
 input_report(const struct input *in)
 {
 	if (in->skipped > 0)
-		warnmsg("skipped %ld bad %s%s of %ld", in->skipped, in->noun,
+		err_warn("skipped %ld bad %s%s of %ld", in->skipped, in->noun,
 		    in->skipped == 1 ? "" : "s", in->skipped + in->records);
 }

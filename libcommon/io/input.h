@@ -42,7 +42,7 @@ struct common_opts {
  * Take option c if it is one of the common ones: 1 if taken, 0 if not.
  * -h calls usage() and exits 0; -V prints the version and exits 0.
  */
-int common_opts_take(struct common_opts *o, int c, const char *arg,
+int input_opts_take(struct common_opts *o, int c, const char *arg,
     void (*usage)(void));
 
 /* What one call of a line or file handler says about what it was given. */

@@ -11,7 +11,7 @@
 #include "io/numfmt.h"
 
 void
-jerr_set(struct jerr *e, const char *fmt, ...)
+jsonin_err(struct jerr *e, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -68,18 +68,18 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
 		if (end == NULL || end < text || end > text + len)
 			end = text + len;
 		if (len == 0 || only_blanks(text, text + len))
-			jerr_set(e, "empty %s", what);
+			jsonin_err(e, "empty %s", what);
 		else if (unterminated(text, text + len))
-			jerr_set(e, "truncated %s: unclosed string, object "
+			jsonin_err(e, "truncated %s: unclosed string, object "
 			    "or array at end of input (column %zu)", what,
 			    len + 1);
 		else
-			jerr_set(e, "invalid JSON at column %zu",
+			jsonin_err(e, "invalid JSON at column %zu",
 			    (size_t)(end - text) + 1);
 		return NULL;
 	}
 	if (!only_blanks(end, text + len)) {
-		jerr_set(e, "unexpected text after the JSON value at column %zu",
+		jsonin_err(e, "unexpected text after the JSON value at column %zu",
 		    (size_t)(end - text) + 1);
 		cJSON_Delete(v);
 		return NULL;
@@ -90,13 +90,13 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
 }
 
 cJSON *
-json_parse_line(const char *line, size_t len, struct jerr *e)
+jsonin_parse_line(const char *line, size_t len, struct jerr *e)
 {
 	return parse_bounded(line, len, e, "record", NULL);
 }
 
 cJSON *
-json_parse_doc(const char *text, size_t len, struct jerr *e)
+jsonin_parse_doc(const char *text, size_t len, struct jerr *e)
 {
 	return parse_bounded(text, len, e, "JSON", NULL);
 }
@@ -182,7 +182,7 @@ jsonin_free(struct jsonin *j)
  * runs several times for every request of every step.
  */
 const cJSON *
-jfield(const cJSON *obj, const char *key)
+jsonin_field(const cJSON *obj, const char *key)
 {
 	const cJSON *c;
 
@@ -195,7 +195,7 @@ jfield(const cJSON *obj, const char *key)
 }
 
 const char *
-jdup_key(const cJSON *obj)
+jsonin_dup_key(const cJSON *obj)
 {
 	const cJSON *a, *b;
 
@@ -207,7 +207,7 @@ jdup_key(const cJSON *obj)
 }
 
 void
-jdescribe(const cJSON *v, char *buf, size_t sz)
+jsonin_describe(const cJSON *v, char *buf, size_t sz)
 {
 	char num[NUMFMT_BUFSZ];
 
@@ -217,7 +217,7 @@ jdescribe(const cJSON *v, char *buf, size_t sz)
 		snprintf(buf, sz, "%s", cJSON_IsTrue(v) ? "true" : "false");
 	else if (cJSON_IsNumber(v)) {
 		if (isfinite(v->valuedouble))
-			fmt_double(num, v->valuedouble);
+			numfmt_double(num, v->valuedouble);
 		else
 			snprintf(num, sizeof(num), "an out-of-range number");
 		snprintf(buf, sz, "%s", num);
@@ -234,13 +234,13 @@ wrong(struct jerr *e, const char *path, const char *want, const cJSON *v)
 {
 	char got[64];
 
-	jdescribe(v, got, sizeof(got));
-	jerr_set(e, "%s: expected %s, got %s", path, want, got);
+	jsonin_describe(v, got, sizeof(got));
+	jsonin_err(e, "%s: expected %s, got %s", path, want, got);
 	return -1;
 }
 
 int
-jint(const cJSON *v, const char *path, int64_t lo, int64_t hi,
+jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
     int64_t *out, struct jerr *e)
 {
 	double d;
@@ -249,17 +249,17 @@ jint(const cJSON *v, const char *path, int64_t lo, int64_t hi,
 		return wrong(e, path, "an integer", v);
 	d = v->valuedouble;
 	if (!isfinite(d) || fabs(d) > (double)RT_INT_EXACT_MAX) {
-		jerr_set(e, "%s: integer too large (limit 2^53)", path);
+		jsonin_err(e, "%s: integer too large (limit 2^53)", path);
 		return -1;
 	}
 	if (d != trunc(d))
 		return wrong(e, path, "an integer", v);
 	if (d < (double)lo || d > (double)hi) {
 		if (lo == 0 && d < 0)
-			jerr_set(e, "%s: must not be negative, got %.0f",
+			jsonin_err(e, "%s: must not be negative, got %.0f",
 			    path, d);
 		else
-			jerr_set(e, "%s: %.0f is out of range [%lld, %lld]",
+			jsonin_err(e, "%s: %.0f is out of range [%lld, %lld]",
 			    path, d, (long long)lo, (long long)hi);
 		return -1;
 	}
@@ -268,12 +268,12 @@ jint(const cJSON *v, const char *path, int64_t lo, int64_t hi,
 }
 
 int
-jnum(const cJSON *v, const char *path, double *out, struct jerr *e)
+jsonin_num(const cJSON *v, const char *path, double *out, struct jerr *e)
 {
 	if (!cJSON_IsNumber(v))
 		return wrong(e, path, "a number", v);
 	if (!isfinite(v->valuedouble)) {
-		jerr_set(e, "%s: number out of range", path);
+		jsonin_err(e, "%s: number out of range", path);
 		return -1;
 	}
 	*out = v->valuedouble;
@@ -281,7 +281,7 @@ jnum(const cJSON *v, const char *path, double *out, struct jerr *e)
 }
 
 int
-jstr(const cJSON *v, const char *path, const char **out, struct jerr *e)
+jsonin_str(const cJSON *v, const char *path, const char **out, struct jerr *e)
 {
 	if (!cJSON_IsString(v))
 		return wrong(e, path, "a string", v);
@@ -290,29 +290,29 @@ jstr(const cJSON *v, const char *path, const char **out, struct jerr *e)
 }
 
 int
-jarray(const cJSON *v, const char *path, struct jerr *e)
+jsonin_array(const cJSON *v, const char *path, struct jerr *e)
 {
 	return cJSON_IsArray(v) ? 0 : wrong(e, path, "an array", v);
 }
 
 int
-jobject(const cJSON *v, const char *path, struct jerr *e)
+jsonin_object(const cJSON *v, const char *path, struct jerr *e)
 {
 	return cJSON_IsObject(v) ? 0 : wrong(e, path, "an object", v);
 }
 
 const cJSON *
-jneed(const cJSON *obj, const char *key, struct jerr *e)
+jsonin_need(const cJSON *obj, const char *key, struct jerr *e)
 {
-	const cJSON *v = jfield(obj, key);
+	const cJSON *v = jsonin_field(obj, key);
 
 	if (v == NULL)
-		jerr_set(e, "missing field \"%s\"", key);
+		jsonin_err(e, "missing field \"%s\"", key);
 	return v;
 }
 
 char *
-slurp(const char *path, size_t *len)
+jsonin_slurp(const char *path, size_t *len)
 {
 	FILE *fp;
 	char *buf = NULL;
@@ -324,7 +324,7 @@ slurp(const char *path, size_t *len)
 	do {
 		if (cap - n < 4096) {
 			cap = cap ? cap * 2 : 8192;
-			buf = xrealloc(buf, cap + 1);
+			buf = err_realloc(buf, cap + 1);
 		}
 		got = fread(buf + n, 1, cap - n, fp);
 		n += got;

@@ -21,15 +21,15 @@ struct jerr {
  * Parse one JSON value occupying the whole of line[0..len) (blanks around
  * it allowed).  NULL on error, with a message giving the column.
  */
-cJSON *json_parse_line(const char *line, size_t len, struct jerr *e);
+cJSON *jsonin_parse_line(const char *line, size_t len, struct jerr *e);
 /* Parse a whole document (a config file); same contract. */
-cJSON *json_parse_doc(const char *text, size_t len, struct jerr *e);
+cJSON *jsonin_parse_doc(const char *text, size_t len, struct jerr *e);
 
 /*
  * Records parsed into memory reused from line to line: no malloc or free
  * per value, which is most of what cJSON costs on a stream.  The tree
  * jsonin_parse returns lives until the next jsonin_parse or jsonin_free
- * on the same jsonin; never cJSON_Delete it.  Errors as json_parse_line.
+ * on the same jsonin; never cJSON_Delete it.  Errors as jsonin_parse_line.
  * On success start..end are the value's own bytes within line (without a
  * byte-order mark or the blanks around it), for writing it out unchanged.
  * One jsonin at a time may be parsing (cJSON's hooks are global); trees
@@ -54,31 +54,31 @@ const char *jsonin_object_head(const struct jsonin *j, size_t *len,
 void jsonin_free(struct jsonin *j);
 
 /* Field of an object by exact name; NULL when absent. */
-const cJSON *jfield(const cJSON *obj, const char *key);
+const cJSON *jsonin_field(const cJSON *obj, const char *key);
 /* First field name that occurs twice in obj, or NULL. */
-const char *jdup_key(const cJSON *obj);
+const char *jsonin_dup_key(const cJSON *obj);
 
 /* "a string", "null", "1.5", ...: what a value is, for messages. */
-void jdescribe(const cJSON *v, char *buf, size_t sz);
+void jsonin_describe(const cJSON *v, char *buf, size_t sz);
 
 /*
  * Typed getters.  path names the value in messages ("step",
  * "decode_requests[3].progress_index").  Return 0, or -1 with e set.
  */
-int jint(const cJSON *v, const char *path, int64_t lo, int64_t hi,
+int jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
     int64_t *out, struct jerr *e);
-int jnum(const cJSON *v, const char *path, double *out, struct jerr *e);
-int jstr(const cJSON *v, const char *path, const char **out,
+int jsonin_num(const cJSON *v, const char *path, double *out, struct jerr *e);
+int jsonin_str(const cJSON *v, const char *path, const char **out,
     struct jerr *e);
-int jarray(const cJSON *v, const char *path, struct jerr *e);
-int jobject(const cJSON *v, const char *path, struct jerr *e);
+int jsonin_array(const cJSON *v, const char *path, struct jerr *e);
+int jsonin_object(const cJSON *v, const char *path, struct jerr *e);
 /* Field lookup that fails with "missing field" when absent. */
-const cJSON *jneed(const cJSON *obj, const char *key, struct jerr *e);
+const cJSON *jsonin_need(const cJSON *obj, const char *key, struct jerr *e);
 
-void jerr_set(struct jerr *e, const char *fmt, ...)
+void jsonin_err(struct jerr *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Read a whole file (for configs); NULL with errno on failure. */
-char *slurp(const char *path, size_t *len);
+char *jsonin_slurp(const char *path, size_t *len);
 
 #endif

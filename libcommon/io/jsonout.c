@@ -8,16 +8,16 @@
 #include "io/numfmt.h"
 
 void
-jw_init(struct jw *w, FILE *fp)
+jsonout_init(struct jw *w, FILE *fp)
 {
 	memset(w, 0, sizeof(*w));
 	w->fp = fp;
 	w->cap = 4096;
-	w->buf = xmalloc(w->cap);
+	w->buf = err_malloc(w->cap);
 }
 
 void
-jw_free(struct jw *w)
+jsonout_free(struct jw *w)
 {
 	free(w->buf);
 	w->buf = NULL;
@@ -29,7 +29,7 @@ put(struct jw *w, const char *s, size_t n)
 	if (w->len + n > w->cap) {
 		while (w->len + n > w->cap)
 			w->cap *= 2;
-		w->buf = xrealloc(w->buf, w->cap);
+		w->buf = err_realloc(w->buf, w->cap);
 	}
 	memcpy(w->buf + w->len, s, n);
 	w->len += n;
@@ -74,7 +74,7 @@ open_(struct jw *w, char c)
 	sep(w);
 	putc1(w, c);
 	if (w->depth + 1 >= JW_MAXDEPTH)
-		die(EXIT_DATA, "JSON output nested too deeply");
+		err_die(EXIT_DATA, "JSON output nested too deeply");
 	w->first[++w->depth] = 1;
 }
 
@@ -89,10 +89,10 @@ close_(struct jw *w, char c)
 	putc1(w, c);
 }
 
-void jw_obj(struct jw *w) { open_(w, '{'); }
-void jw_obj_end(struct jw *w) { close_(w, '}'); }
-void jw_arr(struct jw *w) { open_(w, '['); }
-void jw_arr_end(struct jw *w) { close_(w, ']'); }
+void jsonout_obj(struct jw *w) { open_(w, '{'); }
+void jsonout_obj_end(struct jw *w) { close_(w, '}'); }
+void jsonout_arr(struct jw *w) { open_(w, '['); }
+void jsonout_arr_end(struct jw *w) { close_(w, ']'); }
 
 static void
 quoted(struct jw *w, const char *s)
@@ -127,7 +127,7 @@ quoted(struct jw *w, const char *s)
 }
 
 void
-jw_key(struct jw *w, const char *key)
+jsonout_key(struct jw *w, const char *key)
 {
 	sep(w);
 	quoted(w, key);
@@ -139,36 +139,36 @@ jw_key(struct jw *w, const char *key)
 }
 
 void
-jw_int(struct jw *w, int64_t v)
+jsonout_int(struct jw *w, int64_t v)
 {
 	char b[NUMFMT_BUFSZ];
 
 	sep(w);
-	put(w, b, fmt_int(b, v));
+	put(w, b, numfmt_int(b, v));
 }
 
 void
-jw_num(struct jw *w, double v)
+jsonout_num(struct jw *w, double v)
 {
 	char b[NUMFMT_BUFSZ];
 
 	if (!isfinite(v)) {
-		jw_null(w);
+		jsonout_null(w);
 		return;
 	}
 	sep(w);
-	put(w, b, fmt_double(b, v));
+	put(w, b, numfmt_double(b, v));
 }
 
 void
-jw_str(struct jw *w, const char *s)
+jsonout_str(struct jw *w, const char *s)
 {
 	sep(w);
 	quoted(w, s);
 }
 
 void
-jw_bool(struct jw *w, int v)
+jsonout_bool(struct jw *w, int v)
 {
 	sep(w);
 	if (v)
@@ -178,41 +178,41 @@ jw_bool(struct jw *w, int v)
 }
 
 void
-jw_null(struct jw *w)
+jsonout_null(struct jw *w)
 {
 	sep(w);
 	put(w, "null", 4);
 }
 
 void
-jw_cjson(struct jw *w, const cJSON *v)
+jsonout_cjson(struct jw *w, const cJSON *v)
 {
 	const cJSON *c;
 
 	if (cJSON_IsObject(v)) {
-		jw_obj(w);
+		jsonout_obj(w);
 		for (c = v->child; c != NULL; c = c->next) {
-			jw_key(w, c->string);
-			jw_cjson(w, c);
+			jsonout_key(w, c->string);
+			jsonout_cjson(w, c);
 		}
-		jw_obj_end(w);
+		jsonout_obj_end(w);
 	} else if (cJSON_IsArray(v)) {
-		jw_arr(w);
+		jsonout_arr(w);
 		for (c = v->child; c != NULL; c = c->next)
-			jw_cjson(w, c);
-		jw_arr_end(w);
+			jsonout_cjson(w, c);
+		jsonout_arr_end(w);
 	} else if (cJSON_IsNumber(v))
-		jw_num(w, v->valuedouble);
+		jsonout_num(w, v->valuedouble);
 	else if (cJSON_IsString(v))
-		jw_str(w, v->valuestring);
+		jsonout_str(w, v->valuestring);
 	else if (cJSON_IsBool(v))
-		jw_bool(w, cJSON_IsTrue(v));
+		jsonout_bool(w, cJSON_IsTrue(v));
 	else
-		jw_null(w);
+		jsonout_null(w);
 }
 
 void
-jw_endline(struct jw *w)
+jsonout_endline(struct jw *w)
 {
 	putc1(w, '\n');
 	fwrite(w->buf, 1, w->len, w->fp);
@@ -220,22 +220,22 @@ jw_endline(struct jw *w)
 }
 
 void
-jw_kint(struct jw *w, const char *key, int64_t v)
+jsonout_kint(struct jw *w, const char *key, int64_t v)
 {
-	jw_key(w, key);
-	jw_int(w, v);
+	jsonout_key(w, key);
+	jsonout_int(w, v);
 }
 
 void
-jw_knum(struct jw *w, const char *key, double v)
+jsonout_knum(struct jw *w, const char *key, double v)
 {
-	jw_key(w, key);
-	jw_num(w, v);
+	jsonout_key(w, key);
+	jsonout_num(w, v);
 }
 
 void
-jw_kstr(struct jw *w, const char *key, const char *s)
+jsonout_kstr(struct jw *w, const char *key, const char *s)
 {
-	jw_key(w, key);
-	jw_str(w, s);
+	jsonout_key(w, key);
+	jsonout_str(w, s);
 }

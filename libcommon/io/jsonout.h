@@ -22,28 +22,28 @@ struct jw {
 	int	 pretty;
 };
 
-void jw_init(struct jw *w, FILE *fp);
-void jw_free(struct jw *w);
+void jsonout_init(struct jw *w, FILE *fp);
+void jsonout_free(struct jw *w);
 
-void jw_obj(struct jw *w);
-void jw_obj_end(struct jw *w);
-void jw_arr(struct jw *w);
-void jw_arr_end(struct jw *w);
-void jw_key(struct jw *w, const char *key);
-void jw_int(struct jw *w, int64_t v);
+void jsonout_obj(struct jw *w);
+void jsonout_obj_end(struct jw *w);
+void jsonout_arr(struct jw *w);
+void jsonout_arr_end(struct jw *w);
+void jsonout_key(struct jw *w, const char *key);
+void jsonout_int(struct jw *w, int64_t v);
 /* A non-finite double is written as null: NaN/Inf never reach output. */
-void jw_num(struct jw *w, double v);
-void jw_str(struct jw *w, const char *s);
-void jw_bool(struct jw *w, int v);
-void jw_null(struct jw *w);
+void jsonout_num(struct jw *w, double v);
+void jsonout_str(struct jw *w, const char *s);
+void jsonout_bool(struct jw *w, int v);
+void jsonout_null(struct jw *w);
 /* A cJSON value, numbers formatted as above. */
-void jw_cjson(struct jw *w, const cJSON *v);
+void jsonout_cjson(struct jw *w, const cJSON *v);
 /* End the record: newline, and hand the bytes to stdio. */
-void jw_endline(struct jw *w);
+void jsonout_endline(struct jw *w);
 
 /* Convenience: key and value in one call. */
-void jw_kint(struct jw *w, const char *key, int64_t v);
-void jw_knum(struct jw *w, const char *key, double v);
-void jw_kstr(struct jw *w, const char *key, const char *s);
+void jsonout_kint(struct jw *w, const char *key, int64_t v);
+void jsonout_knum(struct jw *w, const char *key, double v);
+void jsonout_kstr(struct jw *w, const char *key, const char *s);
 
 #endif

@@ -6,23 +6,23 @@
 #include "io/linereader.h"
 
 int
-lr_open(struct linereader *lr, const char *path)
+linereader_open(struct linereader *lr, const char *path)
 {
 	FILE *fp;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
-		lr_init(lr, stdin, "-");
+		linereader_init(lr, stdin, "-");
 		return 0;
 	}
 	if ((fp = fopen(path, "r")) == NULL)
 		return -1;
-	lr_init(lr, fp, path);
+	linereader_init(lr, fp, path);
 	lr->owned = 1;
 	return 0;
 }
 
 void
-lr_init(struct linereader *lr, FILE *fp, const char *name)
+linereader_init(struct linereader *lr, FILE *fp, const char *name)
 {
 	memset(lr, 0, sizeof(*lr));
 	lr->fp = fp;
@@ -30,7 +30,7 @@ lr_init(struct linereader *lr, FILE *fp, const char *name)
 }
 
 char *
-lr_next(struct linereader *lr, size_t *len)
+linereader_next(struct linereader *lr, size_t *len)
 {
 	ssize_t n;
 	char *s;
@@ -54,13 +54,13 @@ lr_next(struct linereader *lr, size_t *len)
 }
 
 int
-lr_error(const struct linereader *lr)
+linereader_error(const struct linereader *lr)
 {
 	return ferror(lr->fp);
 }
 
 void
-lr_close(struct linereader *lr)
+linereader_close(struct linereader *lr)
 {
 	if (lr->owned && lr->fp != NULL)
 		fclose(lr->fp);
@@ -70,7 +70,7 @@ lr_close(struct linereader *lr)
 }
 
 int
-lr_blank(const char *line, size_t len)
+linereader_blank(const char *line, size_t len)
 {
 	size_t i;
 

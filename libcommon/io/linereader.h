@@ -19,18 +19,18 @@ struct linereader {
 };
 
 /* Open path ("-" or NULL is standard input); 0 on success, -1 with errno. */
-int lr_open(struct linereader *lr, const char *path);
+int linereader_open(struct linereader *lr, const char *path);
 /* Wrap an open stream without taking ownership. */
-void lr_init(struct linereader *lr, FILE *fp, const char *name);
+void linereader_init(struct linereader *lr, FILE *fp, const char *name);
 /*
  * Next line without its terminator; NULL at end of input or on error
- * (tell them apart with lr_error).  *len excludes the terminator.
+ * (tell them apart with linereader_error).  *len excludes the terminator.
  */
-char *lr_next(struct linereader *lr, size_t *len);
-int lr_error(const struct linereader *lr);
-void lr_close(struct linereader *lr);
+char *linereader_next(struct linereader *lr, size_t *len);
+int linereader_error(const struct linereader *lr);
+void linereader_close(struct linereader *lr);
 
 /* True when the line holds only blanks (space, tab). */
-int lr_blank(const char *line, size_t len);
+int linereader_blank(const char *line, size_t len);
 
 #endif

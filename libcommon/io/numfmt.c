@@ -50,7 +50,7 @@ layout_g16(char *buf, int neg, const char *d, int e)
  * fail where its neighbour toward v succeeds, so try both.
  */
 size_t
-fmt_double(char *buf, double v)
+numfmt_double(char *buf, double v)
 {
 	char mant[NUMFMT_BUFSZ], digits[17];
 	long long m;
@@ -59,7 +59,7 @@ fmt_double(char *buf, double v)
 	if (v == 0)
 		return (size_t)snprintf(buf, NUMFMT_BUFSZ, "0");
 	if (fabs(v) <= (double)RT_INT_EXACT_MAX && v == trunc(v))
-		return fmt_int(buf, (int64_t)v);
+		return numfmt_int(buf, (int64_t)v);
 	snprintf(buf, NUMFMT_BUFSZ, "%.15g", v);
 	if (reads_back(buf, v))
 		return strlen(buf);
@@ -82,7 +82,7 @@ fmt_double(char *buf, double v)
 
 /* Digits by hand: records are mostly integers, and snprintf is slow. */
 size_t
-fmt_int(char *buf, int64_t v)
+numfmt_int(char *buf, int64_t v)
 {
 	char tmp[24];
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
@@ -101,7 +101,7 @@ fmt_int(char *buf, int64_t v)
 }
 
 int
-parse_double(const char *s, double *out)
+numfmt_parse_double(const char *s, double *out)
 {
 	char *end;
 	double v;
@@ -117,7 +117,7 @@ parse_double(const char *s, double *out)
 }
 
 int
-parse_int64(const char *s, int64_t *out)
+numfmt_parse_int64(const char *s, int64_t *out)
 {
 	char *end;
 	long long v;

@@ -14,11 +14,11 @@ enum { NUMFMT_BUFSZ = 40 };
  * Format a finite double in the shortest form that reads back to the same
  * value; integral values within 2^53 print as integers.  Returns length.
  */
-size_t fmt_double(char *buf, double v);
-size_t fmt_int(char *buf, int64_t v);
+size_t numfmt_double(char *buf, double v);
+size_t numfmt_int(char *buf, int64_t v);
 
 /* Parse the whole string as a finite double / integer; 0 on success. */
-int parse_double(const char *s, double *out);
-int parse_int64(const char *s, int64_t *out);
+int numfmt_parse_double(const char *s, double *out);
+int numfmt_parse_int64(const char *s, int64_t *out);
 
 #endif

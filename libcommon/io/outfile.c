@@ -28,7 +28,7 @@ remove_pending(void)
 }
 
 FILE *
-out_open(const char *path)
+outfile_open(const char *path)
 {
 	struct stat st;
 	mode_t mask;
@@ -40,22 +40,22 @@ out_open(const char *path)
 	/* /dev/null, a FIFO, a terminal: a rename would replace the node. */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if ((fp = fopen(path, "w")) == NULL)
-			die(EXIT_DATA, "%s: %s", path, strerror(errno));
+			err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 		snprintf(pending.final, sizeof(pending.final), "%s", path);
 		return fp;
 	}
 	if (snprintf(pending.tmp, sizeof(pending.tmp), "%s.XXXXXX", path) >=
 	    (int)sizeof(pending.tmp))
-		die(EXIT_DATA, "%s: path too long", path);
+		err_die(EXIT_DATA, "%s: path too long", path);
 	snprintf(pending.final, sizeof(pending.final), "%s", path);
 	if ((fd = mkstemp(pending.tmp)) < 0)
-		die(EXIT_DATA, "%s: %s", path, strerror(errno));
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	mask = umask(0);
 	umask(mask);
 	fchmod(fd, 0666 & ~mask);
 	if ((fp = fdopen(fd, "w")) == NULL) {
 		unlink(pending.tmp);
-		die(EXIT_DATA, "%s: %s", path, strerror(errno));
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	}
 	pending.active = 1;
 	atexit(remove_pending);
@@ -63,7 +63,7 @@ out_open(const char *path)
 }
 
 void
-out_close(FILE *fp)
+outfile_close(FILE *fp)
 {
 	const char *name = fp == stdout ? "standard output" : pending.final;
 	int bad;
@@ -72,11 +72,11 @@ out_close(FILE *fp)
 	if (fp != stdout)
 		bad |= fclose(fp) != 0;
 	if (bad)
-		die(EXIT_DATA, "%s: write error: %s", name,
+		err_die(EXIT_DATA, "%s: write error: %s", name,
 		    strerror(errno));
 	if (fp != stdout && pending.active) {
 		if (rename(pending.tmp, pending.final) < 0)
-			die(EXIT_DATA, "%s: %s", pending.final, strerror(errno));
+			err_die(EXIT_DATA, "%s: %s", pending.final, strerror(errno));
 		pending.active = 0;
 	}
 }

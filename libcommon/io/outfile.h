@@ -10,8 +10,8 @@
 #include <stdio.h>
 
 /* Open path (NULL or "-": standard output); exits 1 on failure. */
-FILE *out_open(const char *path);
+FILE *outfile_open(const char *path);
 /* Flush, check, close, rename; exits 1 with a message on any failure. */
-void out_close(FILE *fp);
+void outfile_close(FILE *fp);
 
 #endif

@@ -26,7 +26,7 @@ gp_open(const char *dir)
 	if (missing)
 		return NULL;
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		die(EXIT_DATA, "%s: %s", dir, strerror(errno));
+		err_die(EXIT_DATA, "%s: %s", dir, strerror(errno));
 	/* Quiet: a missing gnuplot is reported once by the caller. */
 	if ((gp = popen("exec gnuplot 2>/dev/null", "w")) == NULL)
 		missing = 1;
@@ -71,7 +71,7 @@ cmp_double(const void *a, const void *b)
 static size_t
 gp_cdf_block(FILE *gp, const char *block, const double *v, size_t n)
 {
-	double *s = xmalloc((n ? n : 1) * sizeof(*s));
+	double *s = err_malloc((n ? n : 1) * sizeof(*s));
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)

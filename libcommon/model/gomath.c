@@ -48,7 +48,7 @@ pow_frexp(double x, int64_t y)
 }
 
 double
-go_pow_int(double x, int64_t y)
+gomath_pow_int(double x, int64_t y)
 {
 	if (y == 0 || x == 1)
 		return 1;
@@ -61,7 +61,7 @@ go_pow_int(double x, int64_t y)
 	}
 	if (isinf(x)) {
 		if (x < 0)
-			return go_pow_int(1 / x, -y);
+			return gomath_pow_int(1 / x, -y);
 		return y < 0 ? 0 : INFINITY;
 	}
 	if (y == 1)

@@ -9,6 +9,6 @@
 #include <stdint.h>
 
 /* x raised to an integral power n, as Go's math.Pow(x, float64(n)). */
-double go_pow_int(double x, int64_t n);
+double gomath_pow_int(double x, int64_t n);
 
 #endif

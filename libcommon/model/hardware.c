@@ -9,18 +9,18 @@
 #include "io/jsonin.h"
 
 cJSON *
-hw_read(const char *path, char *msg, size_t msgsz)
+hardware_read(const char *path, char *msg, size_t msgsz)
 {
 	struct jerr e;
 	cJSON *doc;
 	size_t len;
 	char *buf;
 
-	if ((buf = slurp(path, &len)) == NULL) {
+	if ((buf = jsonin_slurp(path, &len)) == NULL) {
 		snprintf(msg, msgsz, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	doc = json_parse_doc(buf, len, &e);
+	doc = jsonin_parse_doc(buf, len, &e);
 	free(buf);
 	if (doc == NULL) {
 		snprintf(msg, msgsz, "%s: %s", path, e.msg);
@@ -41,7 +41,7 @@ cmp_str(const void *a, const void *b)
 }
 
 void
-hw_names(const cJSON *doc, char *buf, size_t sz, const char *sep)
+hardware_names(const cJSON *doc, char *buf, size_t sz, const char *sep)
 {
 	const char *names[256] = { NULL };
 	const cJSON *c;
@@ -61,7 +61,7 @@ hw_names(const cJSON *doc, char *buf, size_t sz, const char *sep)
 }
 
 int
-penalty_ok(double v)
+hardware_penalty_ok(double v)
 {
 	return isfinite(v) && v >= 0 && v <= 1;
 }
@@ -71,7 +71,7 @@ static int
 field(const cJSON *ent, const char *path, const char *name, const char *key,
     double *out, char *msg, size_t msgsz)
 {
-	const cJSON *v = jfield(ent, key);
+	const cJSON *v = jsonin_field(ent, key);
 	struct jerr e;
 	char where[128];
 
@@ -79,7 +79,7 @@ field(const cJSON *ent, const char *path, const char *name, const char *key,
 	if (v == NULL)
 		return 0;
 	snprintf(where, sizeof(where), "%s.%s", name, key);
-	if (jnum(v, where, out, &e) < 0) {
+	if (jsonin_num(v, where, out, &e) < 0) {
 		snprintf(msg, msgsz, "%s: %s", path, e.msg);
 		return -1;
 	}
@@ -98,14 +98,14 @@ check(const char *path, const char *name, const char *key, double v,
 }
 
 enum hw_status
-hw_entry(const cJSON *doc, const char *path, const char *name,
+hardware_entry(const cJSON *doc, const char *path, const char *name,
     struct hw_calib *hw, char *msg, size_t msgsz)
 {
-	const cJSON *ent = jfield(doc, name);
+	const cJSON *ent = jsonin_field(doc, name);
 	char known[1024];
 
 	if (!cJSON_IsObject(ent)) {
-		hw_names(doc, known, sizeof(known), ", ");
+		hardware_names(doc, known, sizeof(known), ", ");
 		snprintf(msg, msgsz, "unknown hardware '%s' in %s (known: %s)",
 		    name, path, known);
 		return HW_UNKNOWN;
@@ -135,10 +135,10 @@ hw_entry(const cJSON *doc, const char *path, const char *name,
 	    hw->tflops_fp8 >= 0, "0 or positive", msg, msgsz))
 		return HW_BAD;
 	if (check(path, name, "mixedBatchPenalty", hw->mixed_batch_penalty,
-	    penalty_ok(hw->mixed_batch_penalty), "in [0, 1]", msg,
+	    hardware_penalty_ok(hw->mixed_batch_penalty), "in [0, 1]", msg,
 	    msgsz) ||
 	    check(path, name, "overlapPenalty", hw->overlap_penalty,
-	    penalty_ok(hw->overlap_penalty), "in [0, 1]", msg, msgsz))
+	    hardware_penalty_ok(hw->overlap_penalty), "in [0, 1]", msg, msgsz))
 		return HW_BAD_PENALTY;
 	return HW_OK;
 }

@@ -16,7 +16,7 @@ struct hw_calib {
 };
 
 /* Parse a hardware_config.json; NULL with msg set on failure. */
-cJSON *hw_read(const char *path, char *msg, size_t msgsz);
+cJSON *hardware_read(const char *path, char *msg, size_t msgsz);
 enum hw_status { HW_OK = 0, HW_BAD = -1, HW_UNKNOWN = -2,
     HW_BAD_PENALTY = -3 };
 
@@ -25,12 +25,12 @@ enum hw_status { HW_OK = 0, HW_BAD = -1, HW_UNKNOWN = -2,
  * lists the known entries in msg; HW_BAD_PENALTY is a penalty outside
  * [0, 1], which programs treat like the bad flag value it stands for.
  */
-enum hw_status hw_entry(const cJSON *doc, const char *path,
+enum hw_status hardware_entry(const cJSON *doc, const char *path,
     const char *name, struct hw_calib *hw, char *msg, size_t msgsz);
 /* The entry names, sorted, joined by sep ("A100-80, A100-SXM, H100"). */
-void hw_names(const cJSON *doc, char *buf, size_t sz, const char *sep);
+void hardware_names(const cJSON *doc, char *buf, size_t sz, const char *sep);
 
 /* A penalty is a finite number in [0, 1]. */
-int penalty_ok(double v);
+int hardware_penalty_ok(double v);
 
 #endif

@@ -26,8 +26,8 @@ hf_get(const struct hf *h, const char *key)
 	const cJSON *v = NULL;
 
 	if (h->text != NULL)
-		v = jfield(h->text, key);
-	return v != NULL ? v : jfield(h->top, key);
+		v = jsonin_field(h->text, key);
+	return v != NULL ? v : jsonin_field(h->top, key);
 }
 
 /* A JSON number truncated toward zero, as Go's int(float64); else 0. */
@@ -81,15 +81,15 @@ dtype_bytes(const char *dtype)
 static double
 compressed_tensors_bytes(const cJSON *qc)
 {
-	const cJSON *cg = jfield(qc, "config_groups"), *g, *w, *nb;
+	const cJSON *cg = jsonin_field(qc, "config_groups"), *g, *w, *nb;
 	const char *best = NULL;
 	double bits = 0;
 
 	if (!cJSON_IsObject(cg))
 		return 0;
 	cJSON_ArrayForEach(g, cg) {
-		w = cJSON_IsObject(g) ? jfield(g, "weights") : NULL;
-		nb = cJSON_IsObject(w) ? jfield(w, "num_bits") : NULL;
+		w = cJSON_IsObject(g) ? jsonin_field(g, "weights") : NULL;
+		nb = cJSON_IsObject(w) ? jsonin_field(w, "num_bits") : NULL;
 		if (!cJSON_IsNumber(nb) || !(nb->valuedouble > 0))
 			continue;
 		if (best == NULL || strcmp(g->string, best) < 0) {
@@ -104,7 +104,7 @@ compressed_tensors_bytes(const cJSON *qc)
 static double
 quantization_bytes(const cJSON *qc)
 {
-	const cJSON *bits = jfield(qc, "bits"), *method;
+	const cJSON *bits = jsonin_field(qc, "bits"), *method;
 	int64_t b = 0;
 	char *end;
 	long long l;
@@ -120,7 +120,7 @@ quantization_bytes(const cJSON *qc)
 	}
 	if (b > 0)
 		return (double)b / 8.0;
-	method = jfield(qc, "quant_method");
+	method = jsonin_field(qc, "quant_method");
 	if (!cJSON_IsString(method))
 		return 0;
 	if (strcasecmp(method->valuestring, "fp8") == 0)
@@ -138,7 +138,7 @@ name_sep(int c, int slash_ok)
 
 /* Matches BLIS's (?i)(^|[.-_/])w(\d+)a\d+($|[.-_]) and fp8 patterns. */
 double
-weight_bytes_from_name(const char *name)
+model_weight_bytes_from_name(const char *name)
 {
 	const char *p, *q, *d;
 	long bits;
@@ -221,7 +221,7 @@ fill(struct hf *h, const char *name, struct model_config *m)
 	m->interleave_moe_layer_step = hf_int(h, "interleave_moe_layer_step");
 	m->dense_intermediate_dim = hf_int(h, "intermediate_size_mlp");
 	if (m->weight_bytes_per_param == 0 && name != NULL)
-		m->weight_bytes_per_param = weight_bytes_from_name(name);
+		m->weight_bytes_per_param = model_weight_bytes_from_name(name);
 }
 
 int
@@ -235,11 +235,11 @@ model_load(const char *path, const char *name, struct model_config *m,
 	size_t len;
 	char *buf;
 
-	if ((buf = slurp(path, &len)) == NULL) {
+	if ((buf = jsonin_slurp(path, &len)) == NULL) {
 		snprintf(msg, msgsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	doc = json_parse_doc(buf, len, &e);
+	doc = jsonin_parse_doc(buf, len, &e);
 	free(buf);
 	if (doc == NULL) {
 		snprintf(msg, msgsz, "%s: %s", path, e.msg);
@@ -251,7 +251,7 @@ model_load(const char *path, const char *name, struct model_config *m,
 		return -1;
 	}
 	h.top = doc;
-	text = jfield(doc, "text_config");
+	text = jsonin_field(doc, "text_config");
 	h.text = cJSON_IsObject(text) ? text : NULL;
 	fill(&h, name, m);
 	cJSON_Delete(doc);

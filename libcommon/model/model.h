@@ -36,6 +36,6 @@ int model_validate(const struct model_config *m, char *msg, size_t msgsz);
 double model_weight_bytes(const struct model_config *m);
 
 /* Weight width implied by a name: "w4a16" -> 0.5, "fp8" -> 1; else 0. */
-double weight_bytes_from_name(const char *name);
+double model_weight_bytes_from_name(const char *name);
 
 #endif

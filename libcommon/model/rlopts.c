@@ -14,28 +14,28 @@
 #include "model/share.h"
 
 void
-rl_opts_init(struct rl_opts *o)
+rlopts_init(struct rl_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->tp = 1;
 }
 
 int
-rl_opts_take(struct rl_opts *o, int c, const char *arg)
+rlopts_take(struct rl_opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case RL_OPT_MODEL:	o->model = arg; break;
 	case RL_OPT_HARDWARE:	o->hardware = arg; break;
 	case RL_OPT_HWCONFIG:	o->hwconfig = arg; break;
 	case RL_OPT_TP:
-		o->tp = opt_int("--tp", arg, 1, 4096);
+		o->tp = cli_opt_int("--tp", arg, 1, 4096);
 		break;
 	case RL_OPT_MBP:
-		o->mbp = opt_penalty("--mixed-batch-penalty", arg);
+		o->mbp = cli_opt_penalty("--mixed-batch-penalty", arg);
 		o->have_mbp = 1;
 		break;
 	case RL_OPT_OP:
-		o->op = opt_penalty("--overlap-penalty", arg);
+		o->op = cli_opt_penalty("--overlap-penalty", arg);
 		o->have_op = 1;
 		break;
 	case RL_OPT_LIST_MODELS:	o->list_models = 1; break;
@@ -68,9 +68,9 @@ model_names(char *buf, size_t sz, const char *sep)
 	while ((d = readdir(dp)) != NULL && n < 512) {
 		if (d->d_name[0] == '.')
 			continue;
-		xsnprintf(cfg, sizeof(cfg), "%s/%s/config.json", dir, d->d_name);
+		err_snprintf(cfg, sizeof(cfg), "%s/%s/config.json", dir, d->d_name);
 		if (access(cfg, R_OK) == 0)
-			names[n++] = xstrdup(d->d_name);
+			names[n++] = err_strdup(d->d_name);
 	}
 	closedir(dp);
 	qsort(names, n, sizeof(names[0]), cmp_str);
@@ -86,13 +86,13 @@ static void
 hwconfig_path(const struct rl_opts *o, char *buf, size_t sz)
 {
 	if (o->hwconfig != NULL)
-		xsnprintf(buf, sz, "%s", o->hwconfig);
+		err_snprintf(buf, sz, "%s", o->hwconfig);
 	else
 		share_path(buf, sz, "hardware_config.json");
 }
 
 int
-rl_opts_list(const struct rl_opts *o, FILE *fp)
+rlopts_list(const struct rl_opts *o, FILE *fp)
 {
 	char path[PATH_MAX], msg[1024], names[16384];
 	cJSON *doc;
@@ -104,9 +104,9 @@ rl_opts_list(const struct rl_opts *o, FILE *fp)
 	}
 	if (o->list_hardware) {
 		hwconfig_path(o, path, sizeof(path));
-		if ((doc = hw_read(path, msg, sizeof(msg))) == NULL)
-			die(EXIT_DATA, "%s", msg);
-		hw_names(doc, names, sizeof(names), "\n");
+		if ((doc = hardware_read(path, msg, sizeof(msg))) == NULL)
+			err_die(EXIT_DATA, "%s", msg);
+		hardware_names(doc, names, sizeof(names), "\n");
 		if (names[0] != '\0')
 			fprintf(fp, "%s\n", names);
 		cJSON_Delete(doc);
@@ -139,7 +139,7 @@ base(const char *p, char *buf, size_t sz)
 	n = strlen(p);
 	while (n > 1 && p[n - 1] == '/')
 		n--;
-	xsnprintf(buf, sz, "%.*s", (int)n, p);
+	err_snprintf(buf, sz, "%.*s", (int)n, p);
 	s = strrchr(buf, '/');
 	return s ? s + 1 : buf;
 }
@@ -157,34 +157,34 @@ resolve_model(const char *arg, char *path, size_t psz, char *name,
 	char *slash;
 
 	if (is_dir(arg)) {
-		xsnprintf(path, psz, "%s/config.json", arg);
-		xsnprintf(name, nsz, "%s", base(arg, tmp, sizeof(tmp)));
+		err_snprintf(path, psz, "%s/config.json", arg);
+		err_snprintf(name, nsz, "%s", base(arg, tmp, sizeof(tmp)));
 		return;
 	}
 	if (is_file(arg)) {
-		xsnprintf(path, psz, "%s", arg);
-		xsnprintf(tmp, sizeof(tmp), "%s", arg);
+		err_snprintf(path, psz, "%s", arg);
+		err_snprintf(tmp, sizeof(tmp), "%s", arg);
 		name[0] = '\0';
 		if ((slash = strrchr(tmp, '/')) != NULL) {
 			*slash = '\0';
-			xsnprintf(name, nsz, "%s", base(tmp, dir,
+			err_snprintf(name, nsz, "%s", base(tmp, dir,
 			    sizeof(dir)));
 		}
 		return;
 	}
 	if (strchr(arg, '/') == NULL) {
 		share_path(tmp, sizeof(tmp), "models");
-		xsnprintf(path, psz, "%s/%s/config.json", tmp, arg);
-		xsnprintf(name, nsz, "%s", arg);
+		err_snprintf(path, psz, "%s/%s/config.json", tmp, arg);
+		err_snprintf(name, nsz, "%s", arg);
 		if (is_file(path))
 			return;
 	}
 	model_names(known, sizeof(known), ", ");
-	usage_error("unknown model '%s' (known: %s)", arg, known);
+	err_usage("unknown model '%s' (known: %s)", arg, known);
 }
 
 void
-rl_build(const struct rl_opts *o, struct roofline *r)
+rlopts_build(const struct rl_opts *o, struct roofline *r)
 {
 	char path[PATH_MAX], name[PATH_MAX], msg[2048];
 	struct model_config m;
@@ -193,21 +193,21 @@ rl_build(const struct rl_opts *o, struct roofline *r)
 	enum hw_status rc;
 
 	if (o->model == NULL)
-		usage_error("--model is required (see --list-models)");
+		err_usage("--model is required (see --list-models)");
 	if (o->hardware == NULL)
-		usage_error("--hardware is required (see --list-hardware)");
+		err_usage("--hardware is required (see --list-hardware)");
 	resolve_model(o->model, path, sizeof(path), name, sizeof(name));
 	if (model_load(path, name, &m, msg, sizeof(msg)) < 0)
-		die(EXIT_DATA, "%s", msg);
+		err_die(EXIT_DATA, "%s", msg);
 	hwconfig_path(o, path, sizeof(path));
-	if ((doc = hw_read(path, msg, sizeof(msg))) == NULL)
-		die(EXIT_DATA, "%s", msg);
-	rc = hw_entry(doc, path, o->hardware, &hw, msg, sizeof(msg));
+	if ((doc = hardware_read(path, msg, sizeof(msg))) == NULL)
+		err_die(EXIT_DATA, "%s", msg);
+	rc = hardware_entry(doc, path, o->hardware, &hw, msg, sizeof(msg));
 	cJSON_Delete(doc);
 	if (rc == HW_UNKNOWN || rc == HW_BAD_PENALTY)
-		usage_error("%s", msg);
+		err_usage("%s", msg);
 	if (rc != HW_OK)
-		die(EXIT_DATA, "%s", msg);
+		err_die(EXIT_DATA, "%s", msg);
 	if (o->have_mbp)
 		hw.mixed_batch_penalty = o->mbp;
 	if (o->have_op)

@@ -44,15 +44,15 @@ struct rl_opts {
 	int	 list_models, list_hardware;
 };
 
-void rl_opts_init(struct rl_opts *o);
+void rlopts_init(struct rl_opts *o);
 /* Take option c if it is one of ours; 1 if taken, 0 if not. */
-int rl_opts_take(struct rl_opts *o, int c, const char *arg);
+int rlopts_take(struct rl_opts *o, int c, const char *arg);
 /* Act on --list-models / --list-hardware; 1 if one was given. */
-int rl_opts_list(const struct rl_opts *o, FILE *fp);
+int rlopts_list(const struct rl_opts *o, FILE *fp);
 /*
  * Load model and hardware, apply overrides, validate.  Unknown names and
  * missing options exit 2; unreadable or invalid files exit 1.
  */
-void rl_build(const struct rl_opts *o, struct roofline *r);
+void rlopts_build(const struct rl_opts *o, struct roofline *r);
 
 #endif

@@ -142,7 +142,7 @@ memory(const struct model_config *c, const struct rl_geometry *g, int64_t seq,
 		n = (double)c->num_local_experts;
 		k = (double)c->num_experts_per_tok;
 		p = (n - k) / n;
-		n_eff = n * (1.0 - go_pow_int(p, new_tokens));
+		n_eff = n * (1.0 - gomath_pow_int(p, new_tokens));
 		moe_w = per_layer * n_eff * (double)g->moe_layers;
 	}
 	if (g->dense_layers > 0) {

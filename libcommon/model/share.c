@@ -16,7 +16,7 @@ holds_data(const char *dir)
 {
 	char p[PATH_MAX];
 
-	xsnprintf(p, sizeof(p), "%s/hardware_config.json", dir);
+	err_snprintf(p, sizeof(p), "%s/hardware_config.json", dir);
 	return access(p, R_OK) == 0;
 }
 
@@ -38,7 +38,7 @@ beside_binary(char *buf, size_t sz)
 			return -1;
 		*slash = '\0';
 		for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
-			xsnprintf(buf, sz, "%s/%s", exe, tails[i]);
+			err_snprintf(buf, sz, "%s/%s", exe, tails[i]);
 			if (holds_data(buf))
 				return 0;
 		}
@@ -52,12 +52,12 @@ share_dir(char *buf, size_t sz)
 	const char *env = getenv("ROOFTRACE_SHARE");
 
 	if (env != NULL && *env != '\0') {
-		xsnprintf(buf, sz, "%s", env);
+		err_snprintf(buf, sz, "%s", env);
 		return 0;
 	}
 	if (beside_binary(buf, sz) == 0)
 		return 0;
-	xsnprintf(buf, sz, "%s", ROOFTRACE_SHAREDIR);
+	err_snprintf(buf, sz, "%s", ROOFTRACE_SHAREDIR);
 	return holds_data(buf) ? 0 : -1;
 }
 
@@ -67,8 +67,8 @@ share_path(char *buf, size_t sz, const char *rel)
 	char dir[PATH_MAX];
 
 	if (share_dir(dir, sizeof(dir)) < 0)
-		die(EXIT_DATA, "cannot find the share directory (looked "
+		err_die(EXIT_DATA, "cannot find the share directory (looked "
 		    "beside the program and in %s; set ROOFTRACE_SHARE)",
 		    ROOFTRACE_SHAREDIR);
-	xsnprintf(buf, sz, "%s/%s", dir, rel);
+	err_snprintf(buf, sz, "%s/%s", dir, rel);
 }

@@ -11,10 +11,10 @@ model_time(const cJSON *rec, const char *key, double *out, struct jerr *e)
 {
 	const cJSON *v;
 
-	if ((v = jneed(rec, key, e)) == NULL || jnum(v, key, out, e) < 0)
+	if ((v = jsonin_need(rec, key, e)) == NULL || jsonin_num(v, key, out, e) < 0)
 		return -1;
 	if (*out < 0) {
-		jerr_set(e, "%s: must not be negative, got %.17g", key, *out);
+		jsonin_err(e, "%s: must not be negative, got %.17g", key, *out);
 		return -1;
 	}
 	return 0;
@@ -27,15 +27,15 @@ count(const cJSON *rec, const char *list, const char *agg, int64_t *n,
 {
 	const cJSON *v;
 
-	if ((v = jfield(rec, list)) != NULL) {
-		if (jarray(v, list, e) < 0)
+	if ((v = jsonin_field(rec, list)) != NULL) {
+		if (jsonin_array(v, list, e) < 0)
 			return -1;
 		*n = cJSON_GetArraySize(v);
 		return 0;
 	}
-	if ((v = jfield(rec, agg)) != NULL)
-		return jint(v, agg, 0, INT64_MAX, n, e);
-	jerr_set(e, "missing field \"%s\" (or \"%s\")", list, agg);
+	if ((v = jsonin_field(rec, agg)) != NULL)
+		return jsonin_int(v, agg, 0, INT64_MAX, n, e);
+	jsonin_err(e, "missing field \"%s\" (or \"%s\")", list, agg);
 	return -1;
 }
 
@@ -43,15 +43,15 @@ count(const cJSON *rec, const char *list, const char *agg, int64_t *n,
 static int
 flag(const cJSON *rec, const char *key, int *out, struct jerr *e)
 {
-	const cJSON *v = jfield(rec, key);
+	const cJSON *v = jsonin_field(rec, key);
 	char what[64];
 
 	*out = 0;
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsBool(v)) {
-		jdescribe(v, what, sizeof(what));
-		jerr_set(e, "%s: must be true or false, got %s", key, what);
+		jsonin_describe(v, what, sizeof(what));
+		jsonin_err(e, "%s: must be true or false, got %s", key, what);
 		return -1;
 	}
 	*out = cJSON_IsTrue(v);
@@ -61,7 +61,7 @@ flag(const cJSON *rec, const char *key, int *out, struct jerr *e)
 static int
 duration(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 {
-	const cJSON *v = jfield(rec, "dur_us");
+	const cJSON *v = jsonin_field(rec, "dur_us");
 	char what[64];
 
 	r->has_dur = 0;
@@ -70,8 +70,8 @@ duration(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 		return 0;
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
 	    v->valuedouble <= 0) {
-		jdescribe(v, what, sizeof(what));
-		jerr_set(e, "dur_us: must be a positive number, got %s", what);
+		jsonin_describe(v, what, sizeof(what));
+		jsonin_err(e, "dur_us: must be a positive number, got %s", what);
 		return -1;
 	}
 	r->has_dur = 1;
@@ -96,7 +96,7 @@ fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	int64_t np, nd;
 
 	if (!cJSON_IsObject(rec)) {
-		jerr_set(e, "expected a JSON object");
+		jsonin_err(e, "expected a JSON object");
 		return -1;
 	}
 	if (model_time(rec, "compute_us", &r->compute_us, e) < 0 ||
@@ -110,14 +110,14 @@ fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	    flag(rec, "estimated", &r->estimated, e) < 0)
 		return -1;
 	if (r->minority_fraction > 0.5) {
-		jerr_set(e, "minority_fraction: must be at most 0.5, got %.17g",
+		jsonin_err(e, "minority_fraction: must be at most 0.5, got %.17g",
 		    r->minority_fraction);
 		return -1;
 	}
 	r->kind = kind(np, nd);
 	r->step = -1;
-	if ((v = jfield(rec, "step")) != NULL && !cJSON_IsNull(v) &&
-	    jint(v, "step", 0, INT64_MAX, &r->step, e) < 0)
+	if ((v = jsonin_field(rec, "step")) != NULL && !cJSON_IsNull(v) &&
+	    jsonin_int(v, "step", 0, INT64_MAX, &r->step, e) < 0)
 		return -1;
 	return 0;
 }
@@ -131,7 +131,7 @@ eval_parse(const char *line, size_t len, struct eval_rec *r,
 
 	memset(r, 0, sizeof(*r));
 	e->msg[0] = '\0';
-	if ((rec = json_parse_line(line, len, e)) == NULL)
+	if ((rec = jsonin_parse_line(line, len, e)) == NULL)
 		return -1;
 	rc = fields(rec, r, e);
 	cJSON_Delete(rec);

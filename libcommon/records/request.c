@@ -14,28 +14,28 @@ read_id(const cJSON *obj, struct request *r, struct jerr *e)
 	const cJSON *v;
 	int64_t n;
 
-	if ((v = jneed(obj, "request_id", e)) == NULL)
+	if ((v = jsonin_need(obj, "request_id", e)) == NULL)
 		return -1;
 	if (cJSON_IsNumber(v)) {
 		/* Integer ids are common in traces; keep them as text. */
-		if (jint(v, "request_id", INT64_MIN + 1, INT64_MAX, &n,
+		if (jsonin_int(v, "request_id", INT64_MIN + 1, INT64_MAX, &n,
 		    e) < 0)
 			return -1;
-		fmt_int(num, n);
-		r->id = xstrdup(num);
+		numfmt_int(num, n);
+		r->id = err_strdup(num);
 		return 0;
 	}
 	if (!cJSON_IsString(v)) {
-		jdescribe(v, num, sizeof(num));
-		jerr_set(e, "request_id: expected a string, got %s", num);
+		jsonin_describe(v, num, sizeof(num));
+		jsonin_err(e, "request_id: expected a string, got %s", num);
 		return -1;
 	}
 	if (strlen(v->valuestring) > REQUEST_ID_MAX) {
-		jerr_set(e, "request_id: longer than %d bytes",
+		jsonin_err(e, "request_id: longer than %d bytes",
 		    REQUEST_ID_MAX);
 		return -1;
 	}
-	r->id = xstrdup(v->valuestring);
+	r->id = err_strdup(v->valuestring);
 	return 0;
 }
 
@@ -46,11 +46,11 @@ read_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 	const cJSON *v;
 	int64_t n;
 
-	if ((v = jneed(obj, key, e)) == NULL ||
-	    jint(v, key, -RT_INT_EXACT_MAX, RT_INT_EXACT_MAX, &n, e) < 0)
+	if ((v = jsonin_need(obj, key, e)) == NULL ||
+	    jsonin_int(v, key, -RT_INT_EXACT_MAX, RT_INT_EXACT_MAX, &n, e) < 0)
 		return -1;
 	if (n < 1) {
-		jerr_set(e, "%s: must be at least 1, got %lld", key,
+		jsonin_err(e, "%s: must be at least 1, got %lld", key,
 		    (long long)n);
 		return -1;
 	}
@@ -64,14 +64,14 @@ read_us(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 {
 	double d;
 
-	if (jnum(v, path, &d, e) < 0)
+	if (jsonin_num(v, path, &d, e) < 0)
 		return -1;
 	if (d < 0) {
-		jerr_set(e, "%s: must not be negative, got %.17g", path, d);
+		jsonin_err(e, "%s: must not be negative, got %.17g", path, d);
 		return -1;
 	}
 	if (d > (double)RT_INT_EXACT_MAX) {
-		jerr_set(e, "%s: too large (limit 2^53)", path);
+		jsonin_err(e, "%s: too large (limit 2^53)", path);
 		return -1;
 	}
 	*out = (int64_t)llround(d);
@@ -86,32 +86,32 @@ read_times(const cJSON *obj, struct request *r, struct jerr *e)
 	int64_t t, gap;
 	size_t i, n;
 
-	ttft = jfield(obj, "ttft_us");
+	ttft = jsonin_field(obj, "ttft_us");
 	if (ttft == NULL || cJSON_IsNull(ttft)) {
-		jerr_set(e, "missing field \"ttft_us\" (timestamps mode "
+		jsonin_err(e, "missing field \"ttft_us\" (timestamps mode "
 		    "needs the time of every output token)");
 		return -1;
 	}
 	if (read_us(ttft, "ttft_us", &t, e) < 0)
 		return -1;
 	n = (size_t)r->output_tokens;
-	if ((itl = jfield(obj, "itl_us")) == NULL || cJSON_IsNull(itl)) {
+	if ((itl = jsonin_field(obj, "itl_us")) == NULL || cJSON_IsNull(itl)) {
 		if (n == 1)
 			itl = NULL;
 		else {
-			jerr_set(e, "missing field \"itl_us\" (timestamps "
+			jsonin_err(e, "missing field \"itl_us\" (timestamps "
 			    "mode needs the time of every output token)");
 			return -1;
 		}
-	} else if (jarray(itl, "itl_us", e) < 0)
+	} else if (jsonin_array(itl, "itl_us", e) < 0)
 		return -1;
 	if (itl != NULL && (size_t)cJSON_GetArraySize(itl) != n - 1) {
-		jerr_set(e, "itl_us: has %d gaps, output_tokens %lld needs %lld",
+		jsonin_err(e, "itl_us: has %d gaps, output_tokens %lld needs %lld",
 		    cJSON_GetArraySize(itl), (long long)r->output_tokens,
 		    (long long)r->output_tokens - 1);
 		return -1;
 	}
-	r->token_us = xmalloc(n * sizeof(*r->token_us));
+	r->token_us = err_malloc(n * sizeof(*r->token_us));
 	t += r->arrival_us;
 	r->token_us[0] = t;
 	i = 1;
@@ -121,7 +121,7 @@ read_times(const cJSON *obj, struct request *r, struct jerr *e)
 			return -1;
 		t += gap;
 		if (t > RT_INT_EXACT_MAX) {
-			jerr_set(e, "%s: token time exceeds 2^53", path);
+			jsonin_err(e, "%s: token time exceeds 2^53", path);
 			return -1;
 		}
 		r->token_us[i++] = t;
@@ -136,20 +136,20 @@ read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
 	const char *dup;
 
 	if (!cJSON_IsObject(obj)) {
-		jerr_set(e, "expected a JSON object (a request record)");
+		jsonin_err(e, "expected a JSON object (a request record)");
 		return -1;
 	}
-	if ((dup = jdup_key(obj)) != NULL) {
-		jerr_set(e, "duplicate field \"%s\"", dup);
+	if ((dup = jsonin_dup_key(obj)) != NULL) {
+		jsonin_err(e, "duplicate field \"%s\"", dup);
 		return -1;
 	}
 	if (read_id(obj, r, e) < 0)
 		return -1;
-	if ((v = jneed(obj, "arrival_us", e)) == NULL ||
-	    jint(v, "arrival_us", 0, RT_INT_EXACT_MAX, &r->arrival_us,
+	if ((v = jsonin_need(obj, "arrival_us", e)) == NULL ||
+	    jsonin_int(v, "arrival_us", 0, RT_INT_EXACT_MAX, &r->arrival_us,
 	    e) < 0)
 		return -1;
-	v = jfield(obj, "error");
+	v = jsonin_field(obj, "error");
 	if (v != NULL && !cJSON_IsNull(v)) {
 		r->failed = 1;
 		return 0;
@@ -158,7 +158,7 @@ read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
 	    read_count(obj, "output_tokens", &r->output_tokens, e) < 0)
 		return -1;
 	if (r->input_tokens + r->output_tokens > RT_INT_EXACT_MAX) {
-		jerr_set(e, "input_tokens + output_tokens exceeds 2^53");
+		jsonin_err(e, "input_tokens + output_tokens exceeds 2^53");
 		return -1;
 	}
 	if (flags & REQ_NEED_TIMES)
@@ -208,24 +208,24 @@ static void
 json_opt(struct jw *w, const char *key, int64_t v)
 {
 	if (v != REQUEST_ABSENT)
-		jw_kint(w, key, v);
+		jsonout_kint(w, key, v);
 }
 
 void
 request_json_open(struct jw *w, const struct request_out *r)
 {
-	jw_obj(w);
-	jw_kstr(w, "request_id", r->id);
-	jw_kint(w, "arrival_us", r->arrival_us);
-	jw_kint(w, "input_tokens", r->input_tokens);
-	jw_kint(w, "output_tokens", r->output_tokens);
+	jsonout_obj(w);
+	jsonout_kstr(w, "request_id", r->id);
+	jsonout_kint(w, "arrival_us", r->arrival_us);
+	jsonout_kint(w, "input_tokens", r->input_tokens);
+	jsonout_kint(w, "output_tokens", r->output_tokens);
 }
 
 void
 request_json_close(struct jw *w)
 {
-	jw_obj_end(w);
-	jw_endline(w);
+	jsonout_obj_end(w);
+	jsonout_endline(w);
 }
 
 void
@@ -237,19 +237,19 @@ request_write_json(struct jw *w, const struct request_out *r)
 	json_opt(w, "ttft_us", r->ttft_us);
 	json_opt(w, "e2e_us", r->e2e_us);
 	if (r->itl_us != NULL) {
-		jw_key(w, "itl_us");
-		jw_arr(w);
+		jsonout_key(w, "itl_us");
+		jsonout_arr(w);
 		for (i = 0; i < r->n_itl; i++)
-			jw_int(w, r->itl_us[i]);
-		jw_arr_end(w);
+			jsonout_int(w, r->itl_us[i]);
+		jsonout_arr_end(w);
 	}
 	json_opt(w, "queue_us", r->queue_us);
 	json_opt(w, "prefill_us", r->prefill_us);
 	json_opt(w, "decode_us", r->decode_us);
 	if (r->error != NULL)
-		jw_kstr(w, "error", r->error);
+		jsonout_kstr(w, "error", r->error);
 	if (r->model != NULL)
-		jw_kstr(w, "model", r->model);
+		jsonout_kstr(w, "model", r->model);
 	request_json_close(w);
 }
 
@@ -257,33 +257,33 @@ static void
 csv_opt(struct csvw *c, int64_t v)
 {
 	if (v != REQUEST_ABSENT)
-		csv_int(c, v);
+		csvout_int(c, v);
 	else
-		csv_empty(c);
+		csvout_empty(c);
 }
 
 static void
 csv_optstr(struct csvw *c, const char *s)
 {
 	if (s != NULL)
-		csv_str(c, s);
+		csvout_str(c, s);
 	else
-		csv_empty(c);
+		csvout_empty(c);
 }
 
 void
 request_csv_header(struct csvw *c)
 {
-	csv_header(c, csv_columns);
+	csvout_header(c, csv_columns);
 }
 
 void
 request_write_csv(struct csvw *c, const struct request_out *r)
 {
-	csv_str(c, r->id);
-	csv_int(c, r->arrival_us);
-	csv_int(c, r->input_tokens);
-	csv_int(c, r->output_tokens);
+	csvout_str(c, r->id);
+	csvout_int(c, r->arrival_us);
+	csvout_int(c, r->input_tokens);
+	csvout_int(c, r->output_tokens);
 	csv_opt(c, r->ttft_us);
 	csv_opt(c, r->e2e_us);
 	csv_opt(c, r->queue_us);
@@ -291,5 +291,5 @@ request_write_csv(struct csvw *c, const struct request_out *r)
 	csv_opt(c, r->decode_us);
 	csv_optstr(c, r->error);
 	csv_optstr(c, r->model);
-	csv_endrow(c);
+	csvout_endrow(c);
 }

@@ -31,7 +31,7 @@ grow(struct step_req **v, size_t *n, size_t *cap)
 {
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
-		*v = xrealloc(*v, *cap * sizeof(**v));
+		*v = err_realloc(*v, *cap * sizeof(**v));
 	}
 	memset(&(*v)[*n], 0, sizeof(**v));
 	return &(*v)[(*n)++];
@@ -54,7 +54,7 @@ static int
 entry_int(const cJSON *it, const char *list, size_t i, const char *key,
     int64_t *out, struct jerr *e)
 {
-	const cJSON *v = jfield(it, key);
+	const cJSON *v = jsonin_field(it, key);
 	char path[128];
 
 	if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
@@ -65,10 +65,10 @@ entry_int(const cJSON *it, const char *list, size_t i, const char *key,
 	}
 	snprintf(path, sizeof(path), "%s[%zu].%s", list, i, key);
 	if (v == NULL) {
-		jerr_set(e, "%s: missing", path);
+		jsonin_err(e, "%s: missing", path);
 		return -1;
 	}
-	return jint(v, path, 0, RT_INT_EXACT_MAX, out, e);
+	return jsonin_int(v, path, 0, RT_INT_EXACT_MAX, out, e);
 }
 
 static int
@@ -80,12 +80,12 @@ read_entry(const cJSON *it, const char *list, size_t i, const char *tokkey,
 
 	if (!cJSON_IsObject(it)) {
 		snprintf(path, sizeof(path), "%s[%zu]", list, i);
-		return jobject(it, path, e);
+		return jsonin_object(it, path, e);
 	}
 	if (entry_int(it, list, i, "progress_index", &r->progress_index,
 	    e) < 0 || entry_int(it, list, i, tokkey, &r->tokens, e) < 0)
 		return -1;
-	v = jfield(it, "request_id");
+	v = jsonin_field(it, "request_id");
 	r->request_id = cJSON_IsString(v) ? v->valuestring : NULL;
 	return 0;
 }
@@ -98,24 +98,24 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 	struct step_req *r;
 	size_t i = 0;
 
-	if ((arr = jfield(obj, list)) == NULL) {
-		if (jfield(obj, decode ? "n_decode" : "n_prefill") !=
+	if ((arr = jsonin_field(obj, list)) == NULL) {
+		if (jsonin_field(obj, decode ? "n_decode" : "n_prefill") !=
 		    NULL)
-			jerr_set(e, "aggregate step (counts only, no "
+			jsonin_err(e, "aggregate step (counts only, no "
 			    "\"%s\"): expand it first with 'batchify --mode "
 			    "expand'", list);
 		else
-			jerr_set(e, "missing field \"%s\"", list);
+			jsonin_err(e, "missing field \"%s\"", list);
 		return -1;
 	}
-	if (jarray(arr, list, e) < 0)
+	if (jsonin_array(arr, list, e) < 0)
 		return -1;
 	cJSON_ArrayForEach(it, arr) {
 		r = decode ? step_add_decode(s) : step_add_prefill(s);
 		if (read_entry(it, list, i, tokkey, r, e) < 0)
 			return -1;
 		if (decode && r->tokens != 1) {
-			jerr_set(e, "%s[%zu].num_new_decode_tokens: must "
+			jsonin_err(e, "%s[%zu].num_new_decode_tokens: must "
 			    "be 1 (the roofline counts one token per decode), "
 			    "got %lld", list, i, (long long)r->tokens);
 			return -1;
@@ -132,11 +132,11 @@ step_from_json(const cJSON *obj, struct step *s, struct jerr *e)
 
 	step_clear(s);
 	if (!cJSON_IsObject(obj)) {
-		jerr_set(e, "expected a JSON object (a step record)");
+		jsonin_err(e, "expected a JSON object (a step record)");
 		return -1;
 	}
-	if ((dup = jdup_key(obj)) != NULL) {
-		jerr_set(e, "duplicate field \"%s\"", dup);
+	if ((dup = jsonin_dup_key(obj)) != NULL) {
+		jsonin_err(e, "duplicate field \"%s\"", dup);
 		return -1;
 	}
 	if (read_list(obj, "prefill_requests", "num_new_prefill_tokens", s, 0,
@@ -234,18 +234,18 @@ static void
 json_opt(struct jw *w, const char *key, int64_t v)
 {
 	if (v == STEP_NULL) {
-		jw_key(w, key);
-		jw_null(w);
+		jsonout_key(w, key);
+		jsonout_null(w);
 	} else if (v != STEP_ABSENT)
-		jw_kint(w, key, v);
+		jsonout_kint(w, key, v);
 }
 
 static void
 json_flag(struct jw *w, const char *key, int v)
 {
 	if (v) {
-		jw_key(w, key);
-		jw_bool(w, 1);
+		jsonout_key(w, key);
+		jsonout_bool(w, 1);
 	}
 }
 
@@ -255,17 +255,17 @@ json_list(struct jw *w, const char *key, const char *tokkey,
 {
 	size_t i;
 
-	jw_key(w, key);
-	jw_arr(w);
+	jsonout_key(w, key);
+	jsonout_arr(w);
 	for (i = 0; i < n; i++) {
-		jw_obj(w);
+		jsonout_obj(w);
 		if (v[i].request_id != NULL)
-			jw_kstr(w, "request_id", v[i].request_id);
-		jw_kint(w, "progress_index", v[i].progress_index);
-		jw_kint(w, tokkey, v[i].tokens);
-		jw_obj_end(w);
+			jsonout_kstr(w, "request_id", v[i].request_id);
+		jsonout_kint(w, "progress_index", v[i].progress_index);
+		jsonout_kint(w, tokkey, v[i].tokens);
+		jsonout_obj_end(w);
 	}
-	jw_arr_end(w);
+	jsonout_arr_end(w);
 }
 
 void
@@ -273,13 +273,13 @@ step_write_json(struct jw *w, const struct step_out *s)
 {
 	const cJSON *c;
 
-	jw_obj(w);
+	jsonout_obj(w);
 	for (c = s->pass != NULL ? s->pass->child : NULL; c != NULL;
 	    c = c->next) {
 		if (writes(s, c->string))
 			continue;
-		jw_key(w, c->string);
-		jw_cjson(w, c);
+		jsonout_key(w, c->string);
+		jsonout_cjson(w, c);
 	}
 	json_opt(w, "step", s->step);
 	json_opt(w, "engine", s->engine);
@@ -290,14 +290,14 @@ step_write_json(struct jw *w, const struct step_out *s)
 	json_opt(w, "n_decode", s->n_decode);
 	json_opt(w, "decode_tokens", s->decode_tokens);
 	if (s->kv_usage >= 0)
-		jw_knum(w, "kv_usage", s->kv_usage);
+		jsonout_knum(w, "kv_usage", s->kv_usage);
 	json_flag(w, "dummy", s->dummy);
 	json_flag(w, "hidden", s->hidden);
 	json_flag(w, "estimated", s->estimated);
 	if (s->model != NULL)
-		jw_kstr(w, "model", s->model);
+		jsonout_kstr(w, "model", s->model);
 	if (s->hardware != NULL)
-		jw_kstr(w, "hardware", s->hardware);
+		jsonout_kstr(w, "hardware", s->hardware);
 	json_opt(w, "tp", s->tp);
 	if (s->comp != NULL) {
 		json_list(w, "prefill_requests", "num_new_prefill_tokens",
@@ -305,8 +305,8 @@ step_write_json(struct jw *w, const struct step_out *s)
 		json_list(w, "decode_requests", "num_new_decode_tokens",
 		    s->comp->decode, s->comp->n_decode);
 	}
-	jw_obj_end(w);
-	jw_endline(w);
+	jsonout_obj_end(w);
+	jsonout_endline(w);
 }
 
 void
@@ -321,7 +321,7 @@ step_csv_init(struct step_csv *sc, struct csvw *c,
 	for (; *columns != NULL; columns++) {
 		if ((k = col_of(*columns)) == NCOL ||
 		    sc->ncol == STEP_CSV_MAXCOLS)
-			die(EXIT_DATA, "internal error: step CSV column "
+			err_die(EXIT_DATA, "internal error: step CSV column "
 			    "\"%s\"", *columns);
 		sc->col[sc->ncol++] = (unsigned char)k;
 	}
@@ -330,25 +330,25 @@ step_csv_init(struct step_csv *sc, struct csvw *c,
 void
 step_csv_header(const struct step_csv *sc)
 {
-	csv_header(sc->c, sc->names);
+	csvout_header(sc->c, sc->names);
 }
 
 static void
 csv_opt(struct csvw *c, int64_t v)
 {
 	if (v == STEP_ABSENT || v == STEP_NULL)
-		csv_empty(c);
+		csvout_empty(c);
 	else
-		csv_int(c, v);
+		csvout_int(c, v);
 }
 
 static void
 csv_optstr(struct csvw *c, const char *s)
 {
 	if (s != NULL)
-		csv_str(c, s);
+		csvout_str(c, s);
 	else
-		csv_empty(c);
+		csvout_empty(c);
 }
 
 /* A count as given, else from the composition, else empty. */
@@ -393,17 +393,17 @@ step_write_csv(const struct step_csv *sc, const struct step_out *s)
 			break;
 		case COL_KV:
 			if (s->kv_usage >= 0)
-				csv_num(c, s->kv_usage);
+				csvout_num(c, s->kv_usage);
 			else
-				csv_empty(c);
+				csvout_empty(c);
 			break;
-		case COL_DUMMY:		csv_int(c, s->dummy); break;
-		case COL_HIDDEN:	csv_int(c, s->hidden); break;
-		case COL_ESTIMATED:	csv_int(c, s->estimated); break;
+		case COL_DUMMY:		csvout_int(c, s->dummy); break;
+		case COL_HIDDEN:	csvout_int(c, s->hidden); break;
+		case COL_ESTIMATED:	csvout_int(c, s->estimated); break;
 		case COL_MODEL:		csv_optstr(c, s->model); break;
 		case COL_HARDWARE:	csv_optstr(c, s->hardware); break;
 		case COL_TP:		csv_opt(c, s->tp); break;
 		case NCOL:		break;
 		}
-	csv_endrow(c);
+	csvout_endrow(c);
 }

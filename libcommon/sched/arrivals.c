@@ -42,7 +42,7 @@ heap_push(struct arrivals *a, const struct arrivals_rec *rec)
 
 	if (a->n == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 64;
-		a->heap = xrealloc(a->heap, a->cap * sizeof(*a->heap));
+		a->heap = err_realloc(a->heap, a->cap * sizeof(*a->heap));
 	}
 	i = a->n++;
 	a->heap[i] = *rec;
@@ -80,10 +80,10 @@ kind_of(const cJSON *obj)
 {
 	const cJSON *v;
 
-	if (jfield(obj, "n_prefill") != NULL ||
-	    jfield(obj, "prefill_requests") != NULL)
+	if (jsonin_field(obj, "n_prefill") != NULL ||
+	    jsonin_field(obj, "prefill_requests") != NULL)
 		return ARRIVALS_AGGREGATE;
-	v = jfield(obj, "ttft_us");
+	v = jsonin_field(obj, "ttft_us");
 	if (v != NULL && !cJSON_IsNull(v))
 		return ARRIVALS_TIMED;
 	return ARRIVALS_REQUESTS;
@@ -97,11 +97,11 @@ check_order(struct arrivals *a, const struct arrivals_rec *rec)
 		return;
 	}
 	if (a->strict)
-		dieat(EXIT_DATA, rec->file, rec->r.line, "arrival_us %lld "
+		err_dieat(EXIT_DATA, rec->file, rec->r.line, "arrival_us %lld "
 		    "is earlier than the previous request's %lld (--strict)",
 		    (long long)rec->r.arrival_us, (long long)a->last_read);
 	if (!a->warned)
-		warnat(rec->file, rec->r.line, "arrival_us %lld is earlier "
+		err_warnat(rec->file, rec->r.line, "arrival_us %lld is earlier "
 		    "than the previous request's %lld; sorting by arrival",
 		    (long long)rec->r.arrival_us, (long long)a->last_read);
 	a->warned = 1;
@@ -133,11 +133,11 @@ parse(struct arrivals *a, const char *line, size_t len,
 	int rc;
 
 	e.msg[0] = '\0';
-	if ((obj = json_parse_line(line, len, &e)) != NULL &&
+	if ((obj = jsonin_parse_line(line, len, &e)) != NULL &&
 	    a->kind == ARRIVALS_UNKNOWN && cJSON_IsObject(obj)) {
 		set_kind(a, obj);
 		if (a->auto_mode && a->kind == ARRIVALS_AGGREGATE) {
-			a->pending = xmalloc(len + 1);
+			a->pending = err_malloc(len + 1);
 			memcpy(a->pending, line, len);
 			a->pending[len] = '\0';
 			a->pending_len = len;
@@ -149,7 +149,7 @@ parse(struct arrivals *a, const char *line, size_t len,
 	    request_from_json(obj, a->flags, &rec->r, &e) : -1;
 	cJSON_Delete(obj);
 	if (rc < 0) {
-		warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
+		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		input_count(in, INPUT_BAD);
 		return 0;
 	}
@@ -229,7 +229,7 @@ arrivals_pop(struct arrivals *a, struct arrivals_rec *out)
 {
 	heap_pop(a, out);
 	if (out->r.arrival_us < a->last_out)
-		dieat(EXIT_DATA, out->file, out->r.line, "arrival_us %lld "
+		err_dieat(EXIT_DATA, out->file, out->r.line, "arrival_us %lld "
 		    "is more than --sort-window %zu records out of order",
 		    (long long)out->r.arrival_us, a->window);
 	a->last_out = out->r.arrival_us;
@@ -261,7 +261,7 @@ void
 arrivals_report(const struct arrivals *a)
 {
 	if (a->failed > 0)
-		warnmsg("ignored %ld failed request%s (with \"error\")",
+		err_warn("ignored %ld failed request%s (with \"error\")",
 		    a->failed, a->failed == 1 ? "" : "s");
 	input_report(&a->in);
 }

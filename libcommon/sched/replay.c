@@ -13,7 +13,7 @@ never_fits(const struct sched *s, const struct arrivals_rec *rec,
 
 	if (need == 0)
 		return 0;
-	warnat(rec->file, rec->r.line, "request \"%s\" needs %lld KV "
+	err_warnat(rec->file, rec->r.line, "request \"%s\" needs %lld KV "
 	    "blocks at its longest (%lld tokens), more than --kv-blocks "
 	    "%lld: it can never run", rec->r.id, (long long)need,
 	    (long long)(rec->r.input_tokens + rec->r.output_tokens - 1),
@@ -69,7 +69,7 @@ replay_run(struct arrivals *src, struct sched *s, const struct replay_hooks *h)
 		if (st.n_prefill + st.n_decode == 0) {
 			/* Only after preempting everything; then it runs. */
 			if (++empty > 1)
-				die(EXIT_DATA, "internal error: the "
+				err_die(EXIT_DATA, "internal error: the "
 				    "scheduler made no progress at %lld us",
 				    (long long)now);
 			continue;

@@ -35,7 +35,7 @@ static void
 ring_grow(struct ring *q)
 {
 	size_t i, cap = q->cap ? q->cap * 2 : 64;
-	struct sched_req **v = xmalloc(cap * sizeof(*v));
+	struct sched_req **v = err_malloc(cap * sizeof(*v));
 
 	for (i = 0; i < q->n; i++)
 		v[i] = q->v[(q->head + i) % q->cap];
@@ -85,7 +85,7 @@ sched_new(const struct sched_config *c, char *why, size_t whysz)
 		snprintf(why, whysz, "scheduler limits must be positive");
 		return NULL;
 	}
-	s = xmalloc(sizeof(*s));
+	s = err_malloc(sizeof(*s));
 	memset(s, 0, sizeof(*s));
 	s->c = *c;
 	return s;
@@ -149,10 +149,10 @@ struct sched_req *
 sched_submit(struct sched *s, const char *id, int64_t arrival_us,
     int64_t input_tokens, int64_t output_tokens)
 {
-	struct sched_req *r = xmalloc(sizeof(*r));
+	struct sched_req *r = err_malloc(sizeof(*r));
 
 	memset(r, 0, sizeof(*r));
-	r->id = xstrdup(id);
+	r->id = err_strdup(id);
 	r->arrival_us = arrival_us;
 	r->input_tokens = input_tokens;
 	r->output_tokens = output_tokens;
@@ -274,7 +274,7 @@ form_waiting(struct sched *s, int64_t *budget)
 		ring_pop_front(&s->wait);
 		if (s->nrun == s->caprun) {
 			s->caprun = s->caprun ? s->caprun * 2 : 64;
-			s->run = xrealloc(s->run, s->caprun *
+			s->run = err_realloc(s->run, s->caprun *
 			    sizeof(*s->run));
 		}
 		s->run[s->nrun++] = r;
@@ -326,7 +326,7 @@ retire(struct sched *s, struct sched_req *r)
 	kv_release(s, r);
 	if (s->ndone == s->capdone) {
 		s->capdone = s->capdone ? s->capdone * 2 : 64;
-		s->done = xrealloc(s->done, s->capdone * sizeof(*s->done));
+		s->done = err_realloc(s->done, s->capdone * sizeof(*s->done));
 	}
 	s->done[s->ndone++] = r;
 }

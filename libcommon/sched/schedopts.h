@@ -30,6 +30,6 @@ enum {
 	{ "block-size", required_argument, NULL, SCHED_OPT_BLOCK_SIZE }
 
 /* Take option c into sc if it is one of ours; 1 if taken. */
-int sched_opts_take(struct sched_config *sc, int c, const char *arg);
+int schedopts_take(struct sched_config *sc, int c, const char *arg);
 
 #endif

@@ -34,7 +34,7 @@ struct expand {
 struct expand *
 expand_new(const struct sched_config *c, int64_t fallback_context)
 {
-	struct expand *x = xmalloc(sizeof(*x));
+	struct expand *x = err_malloc(sizeof(*x));
 
 	memset(x, 0, sizeof(*x));
 	x->c = *c;
@@ -67,7 +67,7 @@ grow(void **v, size_t *n, size_t *cap, size_t elsz)
 {
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
-		*v = xrealloc(*v, *cap * elsz);
+		*v = err_realloc(*v, *cap * elsz);
 	}
 	return (char *)*v + (*n)++ * elsz;
 }
@@ -284,9 +284,9 @@ expand_step(struct expand *x, const struct expand_agg *a, struct step *out)
 static int
 count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 {
-	const cJSON *v = jneed(obj, key, e);
+	const cJSON *v = jsonin_need(obj, key, e);
 
-	return v == NULL ? -1 : jint(v, key, 0, RT_INT_EXACT_MAX, out, e);
+	return v == NULL ? -1 : jsonin_int(v, key, 0, RT_INT_EXACT_MAX, out, e);
 }
 
 static int
@@ -296,21 +296,21 @@ check_counts(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 	int64_t dt;
 
 	if (a->prefill_tokens < a->n_prefill) {
-		jerr_set(e, "prefill_tokens %lld is less than n_prefill %lld",
+		jsonin_err(e, "prefill_tokens %lld is less than n_prefill %lld",
 		    (long long)a->prefill_tokens, (long long)a->n_prefill);
 		return -1;
 	}
 	if (a->n_prefill == 0 && a->prefill_tokens > 0) {
-		jerr_set(e, "prefill_tokens %lld with n_prefill 0",
+		jsonin_err(e, "prefill_tokens %lld with n_prefill 0",
 		    (long long)a->prefill_tokens);
 		return -1;
 	}
-	if ((v = jfield(obj, "decode_tokens")) != NULL) {
-		if (jint(v, "decode_tokens", 0, RT_INT_EXACT_MAX, &dt,
+	if ((v = jsonin_field(obj, "decode_tokens")) != NULL) {
+		if (jsonin_int(v, "decode_tokens", 0, RT_INT_EXACT_MAX, &dt,
 		    e) < 0)
 			return -1;
 		if (dt != a->n_decode) {
-			jerr_set(e, "decode_tokens %lld is not n_decode %lld "
+			jsonin_err(e, "decode_tokens %lld is not n_decode %lld "
 			    "(one token a decode)", (long long)dt,
 			    (long long)a->n_decode);
 			return -1;
@@ -327,11 +327,11 @@ expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 
 	a->kv_usage = -1;
 	if (!cJSON_IsObject(obj)) {
-		jerr_set(e, "expected a JSON object (an aggregate step)");
+		jsonin_err(e, "expected a JSON object (an aggregate step)");
 		return -1;
 	}
-	if ((dup = jdup_key(obj)) != NULL) {
-		jerr_set(e, "duplicate field \"%s\"", dup);
+	if ((dup = jsonin_dup_key(obj)) != NULL) {
+		jsonin_err(e, "duplicate field \"%s\"", dup);
 		return -1;
 	}
 	if (count(obj, "n_prefill", &a->n_prefill, e) < 0 ||
@@ -339,13 +339,13 @@ expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 	    count(obj, "n_decode", &a->n_decode, e) < 0 ||
 	    check_counts(obj, a, e) < 0)
 		return -1;
-	v = jfield(obj, "kv_usage");
+	v = jsonin_field(obj, "kv_usage");
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
-	if (jnum(v, "kv_usage", &a->kv_usage, e) < 0)
+	if (jsonin_num(v, "kv_usage", &a->kv_usage, e) < 0)
 		return -1;
 	if (a->kv_usage < 0 || a->kv_usage > 1) {
-		jerr_set(e, "kv_usage: must be a fraction in [0, 1], got %g",
+		jsonin_err(e, "kv_usage: must be a fraction in [0, 1], got %g",
 		    a->kv_usage);
 		return -1;
 	}

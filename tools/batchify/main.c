@@ -195,7 +195,7 @@ run_replay(struct arrivals *src, const struct opts *o, struct clock *ck,
 	struct sched *s;
 
 	if ((s = sched_new(&o->sc, why, sizeof(why))) == NULL) {
-		usage_error("%s", why);
+		err_usage("%s", why);
 		return;		/* not reached; for cppcheck */
 	}
 	replay_run(src, s, &h);
@@ -240,7 +240,7 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
 			    v[i].hidden, v[i].estimated);
 	}
 	if (timestamps_anomalies(t) > 0)
-		warnmsg("%lld step%s not explained by the scheduler's rules "
+		err_warn("%lld step%s not explained by the scheduler's rules "
 		    "(first tokens needing more than one step's budget)",
 		    (long long)timestamps_anomalies(t),
 		    timestamps_anomalies(t) == 1 ? "" : "s");
@@ -261,8 +261,8 @@ write_expanded(struct out *o, const cJSON *rec, const struct step *st)
 	step_out_init(&so);
 	so.comp = st;
 	if (o->csv_mode) {
-		const cJSON *ts = jfield(rec, "ts_us");
-		const cJSON *dur = jfield(rec, "dur_us");
+		const cJSON *ts = jsonin_field(rec, "ts_us");
+		const cJSON *dur = jsonin_field(rec, "dur_us");
 
 		so.step = o->steps;
 		so.ts_us = cJSON_IsNumber(ts) ? (int64_t)ts->valuedouble : 0;
@@ -287,9 +287,9 @@ expand_one(struct arrivals *src, struct expand *x, struct out *out,
 	cJSON *rec;
 
 	e.msg[0] = '\0';
-	if ((rec = json_parse_line(line, len, &e)) == NULL ||
+	if ((rec = jsonin_parse_line(line, len, &e)) == NULL ||
 	    expand_agg_from_json(rec, &a, &e) < 0) {
-		warnat(src->in.lr.name, src->in.lr.lineno, "%s", e.msg);
+		err_warnat(src->in.lr.name, src->in.lr.lineno, "%s", e.msg);
 		cJSON_Delete(rec);
 		return INPUT_BAD;
 	}
@@ -355,7 +355,7 @@ parse_mode(const char *arg)
 		return MODE_EXPAND;
 	if (strcmp(arg, "auto") == 0)
 		return MODE_AUTO;
-	usage_error("--mode: must be replay, timestamps, expand or auto, "
+	err_usage("--mode: must be replay, timestamps, expand or auto, "
 	    "got '%s'", arg);
 }
 
@@ -367,16 +367,16 @@ take(struct opts *o, int c, const char *arg)
 	switch (c) {
 	case OPT_MODE:	o->mode = parse_mode(arg); break;
 	case OPT_STEP_US:
-		o->step_us = opt_int("--step-us", arg, 1, big);
+		o->step_us = cli_opt_int("--step-us", arg, 1, big);
 		break;
 	case OPT_MERGE_US:
-		o->merge_us = opt_int("--merge-us", arg, 0, big);
+		o->merge_us = cli_opt_int("--merge-us", arg, 0, big);
 		break;
 	case OPT_SORT_WINDOW:
-		o->window = opt_int("--sort-window", arg, 0, 1 << 26);
+		o->window = cli_opt_int("--sort-window", arg, 0, 1 << 26);
 		break;
 	case OPT_CONTEXT:
-		o->context = opt_int("--initial-context", arg, 0, big);
+		o->context = cli_opt_int("--initial-context", arg, 0, big);
 		break;
 	case OPT_REQUESTS:	o->requests = (char *)arg; break;
 	case OPT_STRICT:	o->strict = 1; break;
@@ -405,25 +405,25 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	sched_config_default(&o->sc);
-	rl_opts_init(&o->ro);
+	rlopts_init(&o->ro);
 	o->merge_us = 500;
 	o->window = 4096;
 	o->context = 1024;
 	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS COMMON_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			bad_option(c, argv);
-		if (!rl_opts_take(&o->ro, c, optarg) &&
-		    !sched_opts_take(&o->sc, c, optarg) &&
-		    !common_opts_take(&o->co, c, optarg, usage))
+			cli_bad_option(c, argv);
+		if (!rlopts_take(&o->ro, c, optarg) &&
+		    !schedopts_take(&o->sc, c, optarg) &&
+		    !input_opts_take(&o->co, c, optarg, usage))
 			take(o, c, optarg);
 	}
 	o->have_rl = o->ro.model != NULL || o->ro.hardware != NULL;
 	if (o->requests != NULL && o->mode != MODE_EXPAND &&
 	    o->mode != MODE_AUTO)
-		usage_error("--requests goes with --mode expand");
+		err_usage("--requests goes with --mode expand");
 	if (o->have_rl && o->step_us > 0)
-		usage_error("--step-us and --model/--hardware exclude each "
+		err_usage("--step-us and --model/--hardware exclude each "
 		    "other");
 }
 
@@ -452,18 +452,18 @@ main(int argc, char **argv)
 
 	err_setprog(argv[0]);
 	parse_opts(argc, argv, &o);
-	if (rl_opts_list(&o.ro, stdout)) {
-		out_close(stdout);
+	if (rlopts_list(&o.ro, stdout)) {
+		outfile_close(stdout);
 		return 0;
 	}
 	memset(&ck, 0, sizeof(ck));
 	if (o.have_rl) {
-		rl_build(&o.ro, &ck.rl);
+		rlopts_build(&o.ro, &ck.rl);
 		ck.have_rl = 1;
 	}
 	ck.step_us = o.step_us;
 	if (o.mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
-		usage_error("replay needs a clock: --model and --hardware, "
+		err_usage("replay needs a clock: --model and --hardware, "
 		    "or --step-us");
 	arrivals_init(&src, &o.co, argv + optind, argc - optind,
 	    (size_t)o.window);
@@ -474,14 +474,14 @@ main(int argc, char **argv)
 	src.auto_mode = o.mode == MODE_AUTO;
 	mode = pick_mode(&o, &src);
 	if (mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
-		usage_error("replay needs a clock: --model and --hardware, "
+		err_usage("replay needs a clock: --model and --hardware, "
 		    "or --step-us");
 	src.flags = mode == MODE_TIMESTAMPS ? REQ_NEED_TIMES : 0;
 
-	fp = out_open(o.co.output);
+	fp = outfile_open(o.co.output);
 	memset(&out, 0, sizeof(out));
-	jw_init(&out.jw, fp);
-	csv_init(&out.csv, fp);
+	jsonout_init(&out.jw, fp);
+	csvout_init(&out.csv, fp);
 	step_csv_init(&out.sc, &out.csv, csv_columns);
 	out.csv_mode = o.csv;
 	if (o.csv)
@@ -494,7 +494,7 @@ main(int argc, char **argv)
 		run_replay(&src, &o, &ck, &out);
 	arrivals_report(&src);
 	arrivals_close(&src);
-	out_close(fp);
-	jw_free(&out.jw);
+	outfile_close(fp);
+	jsonout_free(&out.jw);
 	return 0;
 }

@@ -42,7 +42,7 @@ struct timestamps *
 timestamps_new(const struct sched_config *c, int64_t merge_us,
     timestamps_timefn fn, void *ctx)
 {
-	struct timestamps *t = xmalloc(sizeof(*t));
+	struct timestamps *t = err_malloc(sizeof(*t));
 
 	memset(t, 0, sizeof(*t));
 	t->c = *c;
@@ -115,7 +115,7 @@ unburst(struct tsreq *r, int64_t merge_us)
 	int64_t *tk = r->token_us, before;
 	size_t k, j, n = (size_t)r->output_tokens;
 
-	r->spread = xmalloc(n);
+	r->spread = err_malloc(n);
 	memset(r->spread, 0, n);
 	for (k = 1; k < n; k++)		/* times never go back */
 		if (tk[k] < tk[k - 1])
@@ -135,7 +135,7 @@ unburst(struct tsreq *r, int64_t merge_us)
 void
 timestamps_add(struct timestamps *t, struct request *rq)
 {
-	struct tsreq *r = xmalloc(sizeof(*r));
+	struct tsreq *r = err_malloc(sizeof(*r));
 
 	memset(r, 0, sizeof(*r));
 	r->id = rq->id;
@@ -148,7 +148,7 @@ timestamps_add(struct timestamps *t, struct request *rq)
 	unburst(r, t->merge_us);
 	if (t->nact == t->capact) {
 		t->capact = t->capact ? t->capact * 2 : 64;
-		t->act = xrealloc(t->act, t->capact * sizeof(*t->act));
+		t->act = err_realloc(t->act, t->capact * sizeof(*t->act));
 	}
 	t->act[t->nact++] = r;
 }
@@ -200,7 +200,7 @@ gather(struct timestamps *t, size_t *ndecode)
 
 	if (t->captimes < t->nact) {
 		t->captimes = t->nact;
-		t->times = xrealloc(t->times, t->captimes *
+		t->times = err_realloc(t->times, t->captimes *
 		    sizeof(*t->times));
 	}
 	*ndecode = 0;
@@ -307,7 +307,7 @@ new_out(struct timestamps *t)
 
 	if (t->nout == t->capout) {
 		t->capout = t->capout ? t->capout * 2 : 4;
-		t->out = xrealloc(t->out, t->capout * sizeof(*t->out));
+		t->out = err_realloc(t->out, t->capout * sizeof(*t->out));
 		memset(t->out + t->nout, 0,
 		    (t->capout - t->nout) * sizeof(*t->out));
 	}
@@ -440,7 +440,7 @@ advance(struct timestamps *t)
 		}
 		if (t->ngone == t->capgone) {
 			t->capgone = t->capgone ? t->capgone * 2 : 64;
-			t->gone = xrealloc(t->gone,
+			t->gone = err_realloc(t->gone,
 			    t->capgone * sizeof(*t->gone));
 		}
 		t->gone[t->ngone++] = r;

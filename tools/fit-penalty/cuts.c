@@ -10,17 +10,17 @@ long
 cuts_outliers(struct fit_problem *pb, const struct fit_solution *sol,
     double k, size_t **idx)
 {
-	double *r = xmalloc(pb->n * sizeof(double)), *t, scale;
+	double *r = err_malloc(pb->n * sizeof(double)), *t, scale;
 	size_t i, n = 0;
 
 	for (i = 0; i < pb->n; i++)
 		r[i] = problem_residual(pb, i, &sol->est, NULL);
-	t = xmalloc(pb->n * sizeof(double));
+	t = err_malloc(pb->n * sizeof(double));
 	for (i = 0; i < pb->n; i++)
 		t[i] = fabs(r[i]);
 	scale = gsl_stats_median(t, 1, pb->n) / 0.6744897501960817;
 	free(t);
-	*idx = xmalloc(pb->n * sizeof(size_t));
+	*idx = err_malloc(pb->n * sizeof(size_t));
 	for (i = 0; i < pb->n; i++)
 		if (!(fabs(r[i]) > k * scale))
 			(*idx)[n++] = i;

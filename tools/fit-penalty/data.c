@@ -27,12 +27,12 @@ grow(struct fit_data *d)
 {
 	size_t cap = d->cap ? d->cap * 2 : 4096;
 
-	d->compute_us = xrealloc(d->compute_us, cap * sizeof(double));
-	d->memory_us = xrealloc(d->memory_us, cap * sizeof(double));
-	d->mf = xrealloc(d->mf, cap * sizeof(double));
-	d->dur_us = xrealloc(d->dur_us, cap * sizeof(double));
-	d->step = xrealloc(d->step, cap * sizeof(int64_t));
-	d->kind = xrealloc(d->kind, cap);
+	d->compute_us = err_realloc(d->compute_us, cap * sizeof(double));
+	d->memory_us = err_realloc(d->memory_us, cap * sizeof(double));
+	d->mf = err_realloc(d->mf, cap * sizeof(double));
+	d->dur_us = err_realloc(d->dur_us, cap * sizeof(double));
+	d->step = err_realloc(d->step, cap * sizeof(int64_t));
+	d->kind = err_realloc(d->kind, cap);
 	d->cap = cap;
 }
 

@@ -66,18 +66,18 @@ fit_run(struct fit_out *f, const struct fit_opts *o, struct fit_steps *s)
 	f->pb.loss = o->loss;
 	f->pb.max_iter = o->max_iter;
 	if (ident_fit(&f->pb, &f->r, msg, sizeof(msg)) < 0)
-		die(EXIT_DATA, "%s", msg);
+		err_die(EXIT_DATA, "%s", msg);
 	if (o->outlier_cut > 0) {
 		s->excl[EX_OUTLIER] = cuts_outliers(&f->pb, &f->r.sol,
 		    o->outlier_cut, &f->idx);
 		if (f->pb.n == 0)
-			die(EXIT_DATA, "--outlier-cut %g left no steps",
+			err_die(EXIT_DATA, "--outlier-cut %g left no steps",
 			    o->outlier_cut);
 		ident_result_free(&f->r);
 		if (ident_fit(&f->pb, &f->r, msg, sizeof(msg)) < 0)
-			die(EXIT_DATA, "%s", msg);
+			err_die(EXIT_DATA, "%s", msg);
 	}
-	tmp = xmalloc(f->pb.n * sizeof(double));
+	tmp = err_malloc(f->pb.n * sizeof(double));
 	steptime_par_zero(&zero);
 	metrics_groups(&f->pb, &zero, f->before, tmp);
 	metrics_groups(&f->pb, &f->r.sol.est, f->after, tmp);

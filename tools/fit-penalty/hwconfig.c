@@ -19,13 +19,13 @@ hwconfig_load(const char *config, const char *name, char *path, size_t sz)
 		snprintf(path, sz, "%s", config);
 	else
 		share_path(path, sz, "hardware_config.json");
-	if ((doc = hw_read(path, msg, sizeof(msg))) == NULL)
-		die(EXIT_DATA, "%s", msg);
-	if ((rc = hw_entry(doc, path, name, &hw, msg, sizeof(msg))) < 0) {
+	if ((doc = hardware_read(path, msg, sizeof(msg))) == NULL)
+		err_die(EXIT_DATA, "%s", msg);
+	if ((rc = hardware_entry(doc, path, name, &hw, msg, sizeof(msg))) < 0) {
 		cJSON_Delete(doc);
 		if (rc == -2)
-			usage_error("%s", msg);
-		die(EXIT_DATA, "%s", msg);
+			err_usage("%s", msg);
+		err_die(EXIT_DATA, "%s", msg);
 	}
 	return doc;
 }
@@ -36,7 +36,7 @@ set_number(cJSON *obj, const char *key, double v)
 	cJSON *n = cJSON_CreateNumber(v);
 
 	if (n == NULL)
-		die(EXIT_DATA, "out of memory");
+		err_die(EXIT_DATA, "out of memory");
 	if (cJSON_GetObjectItemCaseSensitive(obj, key) != NULL)
 		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, n);
 	else
@@ -58,13 +58,13 @@ hwconfig_write(cJSON *doc, const char *name, const char *out,
 	set_number(ent, "mixedBatchPenalty", est->v[FIT_B]);
 	set_number(ent, "overlapPenalty", est->v[FIT_O]);
 	if (est->v[FIT_H] != 0 || est->v[FIT_S] != 1)
-		warnmsg("%s: holds the penalties only; the fitted overhead "
+		err_warn("%s: holds the penalties only; the fitted overhead "
 		    "and scale have no field in a hardware config", out);
-	fp = out_open(out);
-	jw_init(&w, fp);
+	fp = outfile_open(out);
+	jsonout_init(&w, fp);
 	w.pretty = 1;
-	jw_cjson(&w, doc);
-	jw_endline(&w);
-	jw_free(&w);
-	out_close(fp);
+	jsonout_cjson(&w, doc);
+	jsonout_endline(&w);
+	jsonout_free(&w);
+	outfile_close(fp);
 }

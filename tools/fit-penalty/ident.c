@@ -19,7 +19,7 @@ const char *const ident_names[] = {
 static void
 mf_quantiles(const struct fit_problem *pb, struct fit_ident *id)
 {
-	double *mf = xmalloc((id->mixed ? id->mixed : 1) * sizeof(double));
+	double *mf = err_malloc((id->mixed ? id->mixed : 1) * sizeof(double));
 	static const double q[5] = { 0, 0.1, 0.5, 0.9, 1 };
 	size_t i, k, n = 0;
 

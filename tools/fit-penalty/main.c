@@ -102,7 +102,7 @@ opt_fit(struct fit_opts *o, const char *arg)
 		if ((k = par_index(p, len)) >= 0)
 			o->want[k] = 1;
 		else
-			usage_error("--fit: unknown parameter '%.*s' (known: b, "
+			err_usage("--fit: unknown parameter '%.*s' (known: b, "
 			    "o, overhead, scale)", (int)len, p);
 		if (comma == NULL)
 			break;
@@ -118,16 +118,16 @@ opt_prior(struct fit_opts *o, const char *arg)
 	int k = eq != NULL ? par_index(arg, (size_t)(eq - arg)) : -1;
 
 	if (k < 0) {
-		usage_error("--prior: expected NAME=VALUE with NAME one of b, "
+		err_usage("--prior: expected NAME=VALUE with NAME one of b, "
 		    "o, overhead, scale, got '%s'", arg);
 		return;		/* not reached; for checkers */
 	}
 	if (k == FIT_B || k == FIT_O)
-		v = opt_penalty("--prior", eq + 1);
+		v = cli_opt_penalty("--prior", eq + 1);
 	else
-		v = opt_double("--prior", eq + 1);
+		v = cli_opt_double("--prior", eq + 1);
 	if ((k == FIT_H && v < 0) || (k == FIT_S && v <= 0))
-		usage_error("--prior: %s must be %s, got '%s'", fit_par_short[k],
+		err_usage("--prior: %s must be %s, got '%s'", fit_par_short[k],
 		    k == FIT_H ? "at least 0" : "positive", eq + 1);
 	o->prior.v[k] = v;
 }
@@ -140,7 +140,7 @@ opt_choice(const char *opt, const char *arg, const char *const *names)
 	for (i = 0; names[i] != NULL; i++)
 		if (strcmp(arg, names[i]) == 0)
 			return i;
-	usage_error("%s: unknown value '%s'", opt, arg);
+	err_usage("%s: unknown value '%s'", opt, arg);
 }
 
 static void
@@ -177,7 +177,7 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 	o->seed = 1;
 	while ((c = getopt_long(argc, argv, ":g:" COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
-		if (common_opts_take(co, c, optarg, usage))
+		if (input_opts_take(co, c, optarg, usage))
 			continue;
 		switch (c) {
 		case OPT_FIT:	opt_fit(o, optarg); break;
@@ -193,26 +193,26 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		case OPT_EXACT:	o->exact_only = 1; break;
 		case OPT_KEEP_DUMMY: o->keep_dummy = 1; break;
 		case OPT_MAX_ITER:
-			o->max_iter = (int)opt_int("--max-iter", optarg, 1,
+			o->max_iter = (int)cli_opt_int("--max-iter", optarg, 1,
 			    100000);
 			break;
 		case 'x':
-			o->outlier_cut = opt_double("--outlier-cut", optarg);
+			o->outlier_cut = cli_opt_double("--outlier-cut", optarg);
 			if (o->outlier_cut <= 0)
-				usage_error("--outlier-cut: must be positive, "
+				err_usage("--outlier-cut: must be positive, "
 				    "got '%s'", optarg);
 			break;
 		case OPT_HOLDOUT:
-			o->holdout = opt_double("--holdout", optarg);
+			o->holdout = cli_opt_double("--holdout", optarg);
 			if (!(o->holdout > 0 && o->holdout < 1))
-				usage_error("--holdout: must be between 0 and "
+				err_usage("--holdout: must be between 0 and "
 				    "1 (exclusive), got '%s'", optarg);
 			break;
 		case OPT_KFOLD:
-			o->kfold = (long)opt_int("--kfold", optarg, 2, 100);
+			o->kfold = (long)cli_opt_int("--kfold", optarg, 2, 100);
 			break;
 		case OPT_SEED:
-			o->seed = (unsigned long)opt_int("--seed", optarg, 0,
+			o->seed = (unsigned long)cli_opt_int("--seed", optarg, 0,
 			    4294967295LL);
 			break;
 		case 'g':	o->hw_name = optarg; break;
@@ -221,13 +221,13 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		case OPT_RESOUT: o->res_out = optarg; break;
 		case OPT_PLOT:	o->plot_dir = optarg; break;
 		case OPT_PRETTY: o->pretty = 1; break;
-		default:	bad_option(c, argv);
+		default:	cli_bad_option(c, argv);
 		}
 	}
 	if (o->holdout > 0 && o->kfold > 0)
-		usage_error("--holdout and --kfold: choose one");
+		err_usage("--holdout and --kfold: choose one");
 	if (o->hw_out != NULL && o->hw_name == NULL)
-		usage_error("--hardware-config-out needs --hardware NAME");
+		err_usage("--hardware-config-out needs --hardware NAME");
 }
 
 /* --------------------------------------------------------------- read */
@@ -261,7 +261,7 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	enum fit_excl x;
 
 	if (eval_parse(line, len, &r, &e) < 0) {
-		warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
+		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}
 	if ((x = exclusion(rd->o, &r)) != EX_N)
@@ -284,11 +284,11 @@ read_file(void *ctx, struct input *in)
 	char *line;
 
 	progress_start(&pg, in->lr.fp, in->lr.name, in->quiet);
-	while ((line = lr_next(&in->lr, &len)) != NULL) {
+	while ((line = linereader_next(&in->lr, &len)) != NULL) {
 		progress_update(&pg);
 		digest_update(&rd->s->sha, line, len);
 		digest_update(&rd->s->sha, "\n", 1);
-		if (!lr_blank(line, len))
+		if (!linereader_blank(line, len))
 			input_count(in, read_record(rd, in, line, len));
 	}
 	progress_done(&pg);
@@ -339,7 +339,7 @@ main(int argc, char **argv)
 	for (k = 0; k < FIT_NPAR; k++)
 		nwant += o.want[k];
 	if (s.d.n <= (size_t)nwant)
-		die(EXIT_DATA, "%zu usable step%s (of %ld read; %ld without "
+		err_die(EXIT_DATA, "%zu usable step%s (of %ld read; %ld without "
 		    "dur_us): too few to fit %d parameter%s", s.d.n,
 		    s.d.n == 1 ? "" : "s", s.read, s.excl[EX_NO_DUR], nwant,
 		    nwant == 1 ? "" : "s");
@@ -347,7 +347,7 @@ main(int argc, char **argv)
 	fit_run(&f, &o, &s);
 	if (validate_run(&f.pb, f.r.sol.on, o.holdout, o.kfold, o.seed, &v,
 	    msg, sizeof(msg)) < 0)
-		die(EXIT_DATA, "%s", msg);
+		err_die(EXIT_DATA, "%s", msg);
 
 	if (o.res_out != NULL)
 		report_residuals(o.res_out, &f);
@@ -355,9 +355,9 @@ main(int argc, char **argv)
 		report_plots(o.plot_dir, &f);
 	if (hwdoc != NULL)
 		hwconfig_write(hwdoc, o.hw_name, o.hw_out, &f.r.sol.est);
-	out = out_open(co.output);
+	out = outfile_open(co.output);
 	report_write(out, &o, &s, &f, &v, argc - optind, argv + optind);
-	out_close(out);
+	outfile_close(out);
 
 	cJSON_Delete(hwdoc);
 	validate_free(&v);

@@ -10,7 +10,7 @@
 static double
 median_dur(const struct fit_data *d)
 {
-	double *t = xmalloc(d->n * sizeof(double)), m;
+	double *t = err_malloc(d->n * sizeof(double)), m;
 
 	memcpy(t, d->dur_us, d->n * sizeof(double));
 	m = gsl_stats_median(t, 1, d->n);

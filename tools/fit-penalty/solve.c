@@ -294,7 +294,7 @@ run(struct ctx *c, const struct fit_par *start, struct fit_par *out,
 	if ((w = gsl_multilarge_nlinear_alloc(gsl_multilarge_nlinear_trust,
 	    &prm, c->pb->n, c->p)) == NULL || (u = gsl_vector_alloc(c->p)) ==
 	    NULL)
-		die(EXIT_DATA, "out of memory for the solver");
+		err_die(EXIT_DATA, "out of memory for the solver");
 	for (j = 0; j < c->p; j++)
 		gsl_vector_set(u, j, to_int(c, c->map[j],
 		    start->v[c->map[j]]));
@@ -546,8 +546,8 @@ irls(const struct fit_problem *pb, const int on[FIT_NPAR],
 	double *tmp, sc;
 	size_t k;
 
-	sol->w = xmalloc(pb->n * sizeof(double));
-	tmp = xmalloc(pb->n * sizeof(double));
+	sol->w = err_malloc(pb->n * sizeof(double));
+	tmp = err_malloc(pb->n * sizeof(double));
 	for (sol->rounds = 1; sol->rounds <= MAX_ROUNDS; sol->rounds++) {
 		if ((sc = robust_scale(pb, &sol->est, tmp)) <= 0)
 			sc = 1e-12;

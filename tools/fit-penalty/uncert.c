@@ -49,7 +49,7 @@ condition(double a[FIT_NPAR][FIT_NPAR], size_t p, double *cond, size_t *lead)
 	int st;
 
 	if (m == NULL || v == NULL || ev == NULL || ws == NULL)
-		die(EXIT_DATA, "out of memory for the covariance");
+		err_die(EXIT_DATA, "out of memory for the covariance");
 	for (i = 0; i < p; i++)
 		for (j = 0; j < p; j++)
 			gsl_matrix_set(m, i, j, a[i][j] /
@@ -87,7 +87,7 @@ invert(double a[FIT_NPAR][FIT_NPAR], size_t p, double cov[FIT_NPAR][FIT_NPAR])
 	int st;
 
 	if (m == NULL)
-		die(EXIT_DATA, "out of memory for the covariance");
+		err_die(EXIT_DATA, "out of memory for the covariance");
 	for (i = 0; i < p; i++)
 		for (j = 0; j < p; j++)
 			gsl_matrix_set(m, i, j, a[i][j]);

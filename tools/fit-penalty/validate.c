@@ -13,19 +13,19 @@ static unsigned char *
 assign_folds(const struct fit_problem *pb, double holdout, long k,
     unsigned long seed)
 {
-	unsigned char *fold = xmalloc(pb->n ? pb->n : 1);
+	unsigned char *fold = err_malloc(pb->n ? pb->n : 1);
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	size_t i, j, t, *perm;
 
 	if (rng == NULL)
-		die(EXIT_DATA, "out of memory for the random generator");
+		err_die(EXIT_DATA, "out of memory for the random generator");
 	gsl_rng_set(rng, seed);
 	if (holdout > 0) {
 		for (i = 0; i < pb->n; i++)
 			fold[i] = gsl_rng_uniform(rng) < holdout ? 0 : 1;
 	} else {
 		/* A shuffled deal gives folds whose sizes differ by one. */
-		perm = xmalloc(pb->n * sizeof(size_t));
+		perm = err_malloc(pb->n * sizeof(size_t));
 		for (i = 0; i < pb->n; i++)
 			perm[i] = i;
 		for (i = pb->n; i > 1; i--) {
@@ -50,8 +50,8 @@ one_fold(const struct fit_problem *pb, const int on[FIT_NPAR],
 {
 	struct fit_problem train = *pb, test = *pb;
 	struct fit_solution sol;
-	size_t *tr = xmalloc(pb->n * sizeof(size_t));
-	size_t *te = xmalloc(pb->n * sizeof(size_t));
+	size_t *tr = err_malloc(pb->n * sizeof(size_t));
+	size_t *te = err_malloc(pb->n * sizeof(size_t));
 	double *tmp;
 	char why[200];
 	size_t i;
@@ -76,7 +76,7 @@ one_fold(const struct fit_problem *pb, const int on[FIT_NPAR],
 		snprintf(msg, msgsz, "validation fold %d: %s", k, why);
 	else {
 		out->est = sol.est;
-		tmp = xmalloc(test.n * sizeof(double));
+		tmp = err_malloc(test.n * sizeof(double));
 		metrics_groups(&test, &sol.est, out->test, tmp);
 		free(tmp);
 		rc = 0;
@@ -101,7 +101,7 @@ validate_run(const struct fit_problem *pb, const int on[FIT_NPAR],
 	v->method = holdout > 0 ? "holdout" : "kfold";
 	v->k = holdout > 0 ? 1 : kfold;
 	fold = assign_folds(pb, holdout, kfold, seed);
-	v->folds = xmalloc((size_t)v->k * sizeof(struct fit_fold));
+	v->folds = err_malloc((size_t)v->k * sizeof(struct fit_fold));
 	for (i = 0; i < v->k; i++)
 		if (one_fold(pb, on, fold, (int)i, &v->folds[i], msg,
 		    msgsz) < 0) {

@@ -95,13 +95,14 @@ has_added(const cJSON *rec)
 	return 0;
 }
 
-/* A number as jw_num writes it: shortest round trip, null if not finite. */
+/* A number as jsonout_num writes it: shortest round trip, null if not
+ * finite. */
 static char *
 tail_num(char *p, const char *key, double v)
 {
 	p += sprintf(p, ",\"%s\":", key);
 	if (isfinite(v))
-		p += fmt_double(p, v);
+		p += numfmt_double(p, v);
 	else
 		p += sprintf(p, "null");
 	return p;
@@ -124,7 +125,7 @@ write_ndjson_copy(struct run *r, const struct roofline_result *res)
 		return -1;
 	fwrite(head, 1, len, r->jw.fp);
 	p += sprintf(p, "%s\"pred_us\":", members ? "," : "");
-	p += fmt_int(p, res->pred_us);
+	p += numfmt_int(p, res->pred_us);
 	p = tail_num(p, "compute_us", res->compute_us);
 	p = tail_num(p, "memory_us", res->memory_us);
 	p = tail_num(p, "minority_fraction", res->minority_fraction);
@@ -143,31 +144,31 @@ write_ndjson(struct run *r, const cJSON *rec,
 {
 	const cJSON *c;
 
-	jw_obj(&r->jw);
+	jsonout_obj(&r->jw);
 	for (c = rec->child; c != NULL; c = c->next) {
 		if (is_added(c->string))
 			continue;
-		jw_key(&r->jw, c->string);
-		jw_cjson(&r->jw, c);
+		jsonout_key(&r->jw, c->string);
+		jsonout_cjson(&r->jw, c);
 	}
-	jw_kint(&r->jw, "pred_us", res->pred_us);
-	jw_knum(&r->jw, "compute_us", res->compute_us);
-	jw_knum(&r->jw, "memory_us", res->memory_us);
-	jw_knum(&r->jw, "minority_fraction", res->minority_fraction);
-	jw_kstr(&r->jw, "regime", regime(res));
-	jw_obj_end(&r->jw);
-	jw_endline(&r->jw);
+	jsonout_kint(&r->jw, "pred_us", res->pred_us);
+	jsonout_knum(&r->jw, "compute_us", res->compute_us);
+	jsonout_knum(&r->jw, "memory_us", res->memory_us);
+	jsonout_knum(&r->jw, "minority_fraction", res->minority_fraction);
+	jsonout_kstr(&r->jw, "regime", regime(res));
+	jsonout_obj_end(&r->jw);
+	jsonout_endline(&r->jw);
 }
 
 static void
 csv_opt_int(struct csvw *c, const cJSON *rec, const char *key)
 {
-	const cJSON *v = jfield(rec, key);
+	const cJSON *v = jsonin_field(rec, key);
 
 	if (cJSON_IsNumber(v))
-		csv_num(c, v->valuedouble);
+		csvout_num(c, v->valuedouble);
 	else
-		csv_empty(c);
+		csvout_empty(c);
 }
 
 static void
@@ -176,15 +177,15 @@ write_csv(struct run *r, const cJSON *rec, const struct roofline_result *res)
 	csv_opt_int(&r->csv, rec, "step");
 	csv_opt_int(&r->csv, rec, "ts_us");
 	csv_opt_int(&r->csv, rec, "dur_us");
-	csv_int(&r->csv, (int64_t)r->step.n_prefill);
-	csv_int(&r->csv, step_prefill_tokens(&r->step));
-	csv_int(&r->csv, (int64_t)r->step.n_decode);
-	csv_int(&r->csv, res->pred_us);
-	csv_num(&r->csv, res->compute_us);
-	csv_num(&r->csv, res->memory_us);
-	csv_num(&r->csv, res->minority_fraction);
-	csv_str(&r->csv, regime(res));
-	csv_endrow(&r->csv);
+	csvout_int(&r->csv, (int64_t)r->step.n_prefill);
+	csvout_int(&r->csv, step_prefill_tokens(&r->step));
+	csvout_int(&r->csv, (int64_t)r->step.n_decode);
+	csvout_int(&r->csv, res->pred_us);
+	csvout_num(&r->csv, res->compute_us);
+	csvout_num(&r->csv, res->memory_us);
+	csvout_num(&r->csv, res->minority_fraction);
+	csvout_str(&r->csv, regime(res));
+	csvout_endrow(&r->csv);
 }
 
 /* One line: a step in, an eval record out. */
@@ -201,8 +202,8 @@ eval_line(void *ctx, struct input *in, const char *line, size_t len)
 	    step_from_json(rec, &r->step, &e) < 0 ||
 	    step_prefill_tokens(&r->step) < 0) {
 		if (rec != NULL && e.msg[0] == '\0')
-			jerr_set(&e, "prefill token total exceeds 2^53");
-		warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
+			jsonin_err(&e, "prefill token total exceeds 2^53");
+		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}
 	roofline_eval(&r->rl, &r->step, &res);
@@ -231,36 +232,36 @@ main(int argc, char **argv)
 
 	err_setprog(argv[0]);
 	memset(&r, 0, sizeof(r));
-	rl_opts_init(&ro);
+	rlopts_init(&ro);
 	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS COMMON_SHORTOPTS,
 	    longopts, NULL)) != -1) {
-		if (rl_opts_take(&ro, c, optarg) ||
-		    common_opts_take(&co, c, optarg, usage))
+		if (rlopts_take(&ro, c, optarg) ||
+		    input_opts_take(&co, c, optarg, usage))
 			continue;
 		if (c == OPT_CSV)
 			r.csv_mode = 1;
 		else
-			bad_option(c, argv);
+			cli_bad_option(c, argv);
 	}
-	if (rl_opts_list(&ro, stdout)) {
-		out_close(stdout);
+	if (rlopts_list(&ro, stdout)) {
+		outfile_close(stdout);
 		return 0;
 	}
-	rl_build(&ro, &r.rl);
+	rlopts_build(&ro, &r.rl);
 
-	out = out_open(co.output);
-	jw_init(&r.jw, out);
-	csv_init(&r.csv, out);
+	out = outfile_open(co.output);
+	jsonout_init(&r.jw, out);
+	csvout_init(&r.csv, out);
 	step_init(&r.step);
 	jsonin_init(&r.jin);
 	if (r.csv_mode)
-		csv_header(&r.csv, csv_columns);
+		csvout_header(&r.csv, csv_columns);
 	input_init(&in, &co);
 	in.none_msg = "no step records";
 	input_lines(&in, argv + optind, argc - optind, eval_line, &r);
 	input_report(&in);
-	out_close(out);
-	jw_free(&r.jw);
+	outfile_close(out);
+	jsonout_free(&r.jw);
 	jsonin_free(&r.jin);
 	step_free(&r.step);
 	return 0;

@@ -96,7 +96,7 @@ tp_csv_row(char *line, size_t len, const char *const *names,
 	if (tp_csv_split(line, len, row, e->msg, sizeof(e->msg)) < 0)
 		return -1;
 	if (row->n != want) {
-		jerr_set(e, "expected %zu fields, got %zu", want, row->n);
+		jsonin_err(e, "expected %zu fields, got %zu", want, row->n);
 		return -1;
 	}
 	return 0;
@@ -110,12 +110,12 @@ bad_number(const struct tp_csvrow *row, size_t i, const char *const *names,
 	const char *s = row->field[i];
 
 	if (*s == '\0')
-		jerr_set(e, "%s: empty field", names[i]);
+		jsonin_err(e, "%s: empty field", names[i]);
 	else if (*s == '-')
-		jerr_set(e, "%s: must not be negative, got \"%.40s\"",
+		jsonin_err(e, "%s: must not be negative, got \"%.40s\"",
 		    names[i], s);
 	else
-		jerr_set(e, "%s: expected %s, got \"%.40s\"", names[i], what,
+		jsonin_err(e, "%s: expected %s, got \"%.40s\"", names[i], what,
 		    s);
 }
 

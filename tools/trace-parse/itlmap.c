@@ -34,13 +34,13 @@ tp_itlmap_add(struct tp_itlmap *m, const char *id, int64_t index,
 	struct tp_itlent *e;
 
 	if (added) {
-		*v = xmalloc(sizeof(struct tp_itlent));
+		*v = err_malloc(sizeof(struct tp_itlent));
 		memset(*v, 0, sizeof(struct tp_itlent));
 	}
 	e = *v;
 	if (e->n == e->cap) {
 		e->cap = e->cap ? 2 * e->cap : 16;
-		e->chunk = xrealloc(e->chunk, e->cap * sizeof(*e->chunk));
+		e->chunk = err_realloc(e->chunk, e->cap * sizeof(*e->chunk));
 	}
 	e->chunk[e->n].index = index;
 	e->chunk[e->n].ts_us = ts_us;

@@ -103,7 +103,7 @@ src_next(struct src *s, size_t *len)
 		s->pending = NULL;
 		return line;
 	}
-	if ((line = lr_next(&s->lr, len)) != NULL)
+	if ((line = linereader_next(&s->lr, len)) != NULL)
 		progress_update(&s->pg);
 	return line;
 }
@@ -112,7 +112,7 @@ src_next(struct src *s, size_t *len)
 static void
 bad_record(struct run *r, const char *file, long line, const char *msg)
 {
-	warnat(file, line, "%s", msg);
+	err_warnat(file, line, "%s", msg);
 	if (!r->skip_bad)
 		exit(EXIT_DATA);
 	r->skipped++;
@@ -121,7 +121,7 @@ bad_record(struct run *r, const char *file, long line, const char *msg)
 static void
 mixed_csv(void)
 {
-	die(EXIT_DATA, "--csv: cannot write request and step records into "
+	err_die(EXIT_DATA, "--csv: cannot write request and step records into "
 	    "one CSV; run once per kind");
 }
 
@@ -177,7 +177,7 @@ expect_header(struct src *s, const char *const *cols)
 	char *line, msg[400], want[300] = "";
 	size_t len, i;
 
-	while ((line = src_next(s, &len)) != NULL && lr_blank(line, len))
+	while ((line = src_next(s, &len)) != NULL && linereader_blank(line, len))
 		;
 	if (line == NULL)
 		return 0;
@@ -190,7 +190,7 @@ expect_header(struct src *s, const char *const *cols)
 	}
 	snprintf(msg, sizeof(msg), "expected the header \"%s\"", want);
 	/* No header, no meaning: fatal even with --skip-bad. */
-	dieat(EXIT_DATA, s->lr.name, s->lr.lineno, "%s", msg);
+	err_dieat(EXIT_DATA, s->lr.name, s->lr.lineno, "%s", msg);
 	return 0;
 }
 
@@ -208,7 +208,7 @@ read_vllm_log(struct run *r, struct src *s)
 		switch (fmt_vllmlog_line(line, len, &it, e.msg,
 		    sizeof(e.msg))) {
 		case FMT_OTHER:
-			if (!lr_blank(line, len))
+			if (!linereader_blank(line, len))
 				r->other_lines++;
 			continue;
 		case FMT_BAD:
@@ -249,7 +249,7 @@ read_azure(struct run *r, struct src *s)
 	if (!expect_header(s, fmt_azure_columns))
 		return;
 	while ((line = src_next(s, &len)) != NULL) {
-		if (lr_blank(line, len))
+		if (linereader_blank(line, len))
 			continue;
 		if (fmt_azure_row(line, len, &a, &e) < 0) {
 			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
@@ -275,7 +275,7 @@ read_burstgpt(struct run *r, struct src *s)
 	if (!expect_header(s, fmt_burstgpt_columns))
 		return;
 	while ((line = src_next(s, &len)) != NULL) {
-		if (lr_blank(line, len))
+		if (linereader_blank(line, len))
 			continue;
 		if (fmt_burstgpt_row(line, len, &b, &e) < 0) {
 			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
@@ -302,7 +302,7 @@ read_mooncake(struct run *r, struct src *s)
 	size_t len;
 
 	while ((line = src_next(s, &len)) != NULL) {
-		if (lr_blank(line, len))
+		if (linereader_blank(line, len))
 			continue;
 		if (fmt_mooncake_line(line, len, &m, &e) < 0) {
 			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
@@ -362,7 +362,7 @@ read_splitwise(struct run *r, struct src *s)
 	if (!expect_header(s, fmt_splitwise_columns))
 		return;
 	while ((line = src_next(s, &len)) != NULL) {
-		if (lr_blank(line, len))
+		if (linereader_blank(line, len))
 			continue;
 		if (fmt_splitwise_row(line, len, &w, &e) < 0) {
 			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
@@ -386,9 +386,9 @@ read_blis_header(struct run *r, struct src *s)
 	fmt_blis_header_init(&h);
 	while ((line = src_next(s, &len)) != NULL)
 		if (fmt_blis_header_line(&h, line, &e) < 0)
-			dieat(EXIT_DATA, s->lr.name, s->lr.lineno, "%s", e.msg);
+			err_dieat(EXIT_DATA, s->lr.name, s->lr.lineno, "%s", e.msg);
 	if (fmt_blis_header_end(&h, &e) < 0)
-		dieat(EXIT_DATA, s->lr.name, 0, "%s", e.msg);
+		err_dieat(EXIT_DATA, s->lr.name, 0, "%s", e.msg);
 	memcpy(r->blis_model, h.model, sizeof(r->blis_model));
 }
 
@@ -397,7 +397,7 @@ push_gap(struct run *r, size_t n, int64_t gap)
 {
 	if (n == r->cap_gaps) {
 		r->cap_gaps = r->cap_gaps > 0 ? 2 * r->cap_gaps : 256;
-		r->gaps = xrealloc(r->gaps, r->cap_gaps * sizeof(*r->gaps));
+		r->gaps = err_realloc(r->gaps, r->cap_gaps * sizeof(*r->gaps));
 	}
 	r->gaps[n] = gap;
 }
@@ -478,10 +478,10 @@ read_blis_data(struct run *r, struct src *s)
 
 	line = src_next(s, &len);
 	if (fmt_blis_columns(line, len, &cols, &e) < 0) {
-		dieat(EXIT_DATA, s->lr.name, s->lr.lineno, "%s", e.msg);
+		err_dieat(EXIT_DATA, s->lr.name, s->lr.lineno, "%s", e.msg);
 	}
 	while ((line = src_next(s, &len)) != NULL) {
-		if (lr_blank(line, len))
+		if (linereader_blank(line, len))
 			continue;
 		if (fmt_blis_row(line, len, &cols, &b, &e) < 0 ||
 		    blis_request(r, &b, &q, e.msg, sizeof(e.msg)) < 0) {
@@ -513,14 +513,14 @@ load_itl(struct run *r, const char *path)
 	char *line;
 	size_t len;
 
-	if (lr_open(&lr, path) < 0)
-		die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	line = lr_next(&lr, &len);
+	if (linereader_open(&lr, path) < 0)
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	line = linereader_next(&lr, &len);
 	if (line == NULL || !tp_csv_is_header(line, fmt_blis_itl_columns))
-		dieat(EXIT_DATA, lr.name, 1, "expected the header "
+		err_dieat(EXIT_DATA, lr.name, 1, "expected the header "
 		    "\"request_id,chunk_index,timestamp_us\"");
-	while ((line = lr_next(&lr, &len)) != NULL) {
-		if (lr_blank(line, len))
+	while ((line = linereader_next(&lr, &len)) != NULL) {
+		if (linereader_blank(line, len))
 			continue;
 		if (fmt_blis_itl_row(line, len, &id, &chunk, &ts, &e) < 0) {
 			bad_record(r, lr.name, lr.lineno, e.msg);
@@ -528,9 +528,9 @@ load_itl(struct run *r, const char *path)
 		}
 		tp_itlmap_add(&r->itl, id, chunk, ts);
 	}
-	if (lr_error(&lr))
-		die(EXIT_DATA, "%s: read error: %s", lr.name, strerror(errno));
-	lr_close(&lr);
+	if (linereader_error(&lr))
+		err_die(EXIT_DATA, "%s: read error: %s", lr.name, strerror(errno));
+	linereader_close(&lr);
 }
 
 /* The rest of the input as one text, for the formats that are documents. */
@@ -543,14 +543,14 @@ slurp_rest(struct src *s, size_t *total)
 	while ((line = src_next(s, &len)) != NULL) {
 		if (n + len + 2 > cap) {
 			cap = 2 * (n + len + 2);
-			buf = xrealloc(buf, cap);
+			buf = err_realloc(buf, cap);
 		}
 		memcpy(buf + n, line, len);
 		n += len;
 		buf[n++] = '\n';
 	}
 	if (buf == NULL)
-		buf = xstrdup("");
+		buf = err_strdup("");
 	else
 		buf[n] = '\0';
 	*total = n;
@@ -593,9 +593,9 @@ read_bench_doc(struct run *r, struct src *s, const cJSON *doc)
 
 	/* No arrays, no records: fatal even with --skip-bad. */
 	if (fmt_bench_open(doc, &b, &e) < 0)
-		dieat(EXIT_DATA, s->lr.name, 0, "%s", e.msg);
+		err_dieat(EXIT_DATA, s->lr.name, 0, "%s", e.msg);
 	if (b.start_times == NULL && b.n > 0)
-		warnat(s->lr.name, 0, "no start_times: arrival_us is 0 for "
+		err_warnat(s->lr.name, 0, "no start_times: arrival_us is 0 for "
 		    "every request");
 	memset(&bq, 0, sizeof(bq));
 	for (i = 0; i < b.n; i++) {
@@ -648,9 +648,9 @@ read_otel_lines(struct run *r, struct src *s)
 	size_t len;
 
 	while ((line = src_next(s, &len)) != NULL) {
-		if (lr_blank(line, len))
+		if (linereader_blank(line, len))
 			continue;
-		if ((doc = json_parse_line(line, len, &e)) == NULL) {
+		if ((doc = jsonin_parse_line(line, len, &e)) == NULL) {
 			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
 			continue;
 		}
@@ -692,23 +692,23 @@ read_json_doc(struct run *r, struct src *s, int from)
 	size_t len;
 
 	text = slurp_rest(s, &len);
-	if ((doc = json_parse_doc(text, len, &e)) == NULL) {
+	if ((doc = jsonin_parse_doc(text, len, &e)) == NULL) {
 		if (len > 0)
-			die(EXIT_DATA, "%s:%ld: %s", s->lr.name,
+			err_die(EXIT_DATA, "%s:%ld: %s", s->lr.name,
 			    doc_error_line(text, len), e.msg);
 		free(text);
 		return;
 	}
 	if (from == TP_JSON_DOC)
-		from = jfield(doc, "resourceSpans") != NULL ? TP_OTEL :
-		    jfield(doc, "input_lens") != NULL ? TP_BENCH_SERVE :
+		from = jsonin_field(doc, "resourceSpans") != NULL ? TP_OTEL :
+		    jsonin_field(doc, "input_lens") != NULL ? TP_BENCH_SERVE :
 		    TP_UNKNOWN;
 	if (from == TP_OTEL)
 		otel_export(r, s, 0, doc);
 	else if (from == TP_BENCH_SERVE)
 		read_bench_doc(r, s, doc);
 	else
-		die(EXIT_DATA, "%s: a JSON document with neither input_lens "
+		err_die(EXIT_DATA, "%s: a JSON document with neither input_lens "
 		    "(bench-serve) nor resourceSpans (otel); use --from",
 		    s->lr.name);
 	cJSON_Delete(doc);
@@ -723,7 +723,7 @@ read_otel(struct run *r, struct src *s)
 	cJSON *doc;
 
 	if (s->pending != NULL &&
-	    (doc = json_parse_line(s->pending, s->pending_len, &e)) != NULL) {
+	    (doc = jsonin_parse_line(s->pending, s->pending_len, &e)) != NULL) {
 		cJSON_Delete(doc);
 		read_otel_lines(r, s);
 	} else
@@ -744,10 +744,10 @@ read_format(struct run *r, struct src *s, int fmt)
 	case TP_JSON_DOC:	read_json_doc(r, s, TP_JSON_DOC); break;
 	case TP_BLIS:		read_blis(r, s); break;
 	case TP_BLIS_ITL:
-		die(EXIT_USAGE, "%s: a BLIS ITL CSV joins a trace: give it "
+		err_die(EXIT_USAGE, "%s: a BLIS ITL CSV joins a trace: give it "
 		    "with --itl", s->lr.name);
 	default:
-		die(EXIT_DATA, "%s:%ld: cannot tell the format from \"%.60s\""
+		err_die(EXIT_DATA, "%s:%ld: cannot tell the format from \"%.60s\""
 		    "; use --from (one of: %s)", s->lr.name, s->lr.lineno,
 		    s->pending, tp_format_names());
 	}
@@ -760,8 +760,8 @@ first_line(struct src *s)
 	char *line;
 	size_t len;
 
-	while ((line = lr_next(&s->lr, &len)) != NULL)
-		if (!lr_blank(line, len)) {
+	while ((line = linereader_next(&s->lr, &len)) != NULL)
+		if (!linereader_blank(line, len)) {
 			s->pending = line;
 			s->pending_len = len;
 			return 1;
@@ -776,39 +776,39 @@ parse_file(struct run *r, const char *path)
 	long skipped = r->skipped;
 
 	memset(&s, 0, sizeof(s));
-	if (lr_open(&s.lr, path) < 0)
-		die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	if (linereader_open(&s.lr, path) < 0)
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	progress_start(&s.pg, s.lr.fp, s.lr.name, r->quiet);
 	if (first_line(&s))
 		read_format(r, &s, r->from != TP_UNKNOWN ? r->from :
 		    tp_detect_line(s.pending));
 	progress_done(&s.pg);
-	if (lr_error(&s.lr))
-		die(EXIT_DATA, "%s: read error: %s", s.lr.name,
+	if (linereader_error(&s.lr))
+		err_die(EXIT_DATA, "%s: read error: %s", s.lr.name,
 		    strerror(errno));
 	if (s.records == 0 && r->skipped == skipped && !s.header_only)
-		warnat(s.lr.name, 0, "no records");
-	lr_close(&s.lr);
+		err_warnat(s.lr.name, 0, "no records");
+	linereader_close(&s.lr);
 }
 
 static void
 report(const struct run *r)
 {
 	if (r->other_lines > 0)
-		warnmsg("ignored %ld log line%s without an iteration record",
+		err_warn("ignored %ld log line%s without an iteration record",
 		    r->other_lines, r->other_lines == 1 ? "" : "s");
 	if (r->other_spans > 0)
-		warnmsg("ignored %ld span%s without gen_ai.request.id",
+		err_warn("ignored %ld span%s without gen_ai.request.id",
 		    r->other_spans, r->other_spans == 1 ? "" : "s");
 	if (r->dummies > 0)
-		warnmsg("%ld dummy iteration%s kept, flagged \"dummy\": true",
+		err_warn("%ld dummy iteration%s kept, flagged \"dummy\": true",
 		    r->dummies, r->dummies == 1 ? "" : "s");
 	if (tp_itlmap_unused(&r->itl) > 0)
-		warnmsg("--itl: %zu request id%s not in any trace",
+		err_warn("--itl: %zu request id%s not in any trace",
 		    tp_itlmap_unused(&r->itl),
 		    tp_itlmap_unused(&r->itl) == 1 ? "" : "s");
 	if (r->skipped > 0)
-		warnmsg("skipped %ld bad record%s of %ld", r->skipped,
+		err_warn("skipped %ld bad record%s of %ld", r->skipped,
 		    r->skipped == 1 ? "" : "s", r->skipped + r->records);
 }
 
@@ -841,10 +841,10 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if ((r.from = tp_format_by_name(optarg)) == TP_UNKNOWN)
-				usage_error("--from: unknown format '%s' (one "
+				err_usage("--from: unknown format '%s' (one "
 				    "of: %s)", optarg, tp_format_names());
 			break;
-		case OPT_LIST:	list_formats(); out_close(stdout); return 0;
+		case OPT_LIST:	list_formats(); outfile_close(stdout); return 0;
 		case OPT_KEEP_CLOCK: r.keep_clock = 1; break;
 		case OPT_ITL:	itlpath = optarg; break;
 		case OPT_CSV:	csv = 1; break;
@@ -852,15 +852,15 @@ main(int argc, char **argv)
 		case OPT_SKIP_BAD: r.skip_bad = 1; break;
 		case 'q':	r.quiet = 1; break;
 		case 'h':	usage(); return 0;
-		case 'V':	print_version(); return 0;
-		default:	bad_option(c, argv);
+		case 'V':	cli_print_version(); return 0;
+		default:	cli_bad_option(c, argv);
 		}
 	}
 
 	tp_itlmap_init(&r.itl);
 	if (itlpath != NULL)
 		load_itl(&r, itlpath);
-	out = out_open(outpath);
+	out = outfile_open(outpath);
 	tp_out_init(&r.out, out, csv);
 	tp_idset_init(&r.ids);
 	if (optind == argc)
@@ -868,7 +868,7 @@ main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		parse_file(&r, argv[i]);
 	report(&r);
-	out_close(out);
+	outfile_close(out);
 	tp_out_free(&r.out);
 	tp_idset_free(&r.ids);
 	tp_itlmap_free(&r.itl);

@@ -34,15 +34,15 @@ void
 tp_out_init(struct tp_out *o, FILE *fp, int csv_mode)
 {
 	memset(o, 0, sizeof(*o));
-	jw_init(&o->jw, fp);
-	csv_init(&o->csv, fp);
+	jsonout_init(&o->jw, fp);
+	csvout_init(&o->csv, fp);
 	o->csv_mode = csv_mode;
 }
 
 void
 tp_out_free(struct tp_out *o)
 {
-	jw_free(&o->jw);
+	jsonout_free(&o->jw);
 }
 
 /* The CSV header goes out with the first record, once its kind is known. */
@@ -54,7 +54,7 @@ claim_kind(struct tp_out *o, enum tp_kind kind)
 	if (o->kind != TP_KIND_NONE && o->csv_mode)
 		return -1;
 	if (o->kind == TP_KIND_NONE && o->csv_mode)
-		csv_header(&o->csv, kind == TP_KIND_REQUEST ?
+		csvout_header(&o->csv, kind == TP_KIND_REQUEST ?
 		    request_columns : step_columns);
 	o->kind = kind;
 	return 0;
@@ -64,64 +64,64 @@ static void
 jw_kopt(struct jw *w, const char *key, int64_t v)
 {
 	if (v != TP_ABSENT)
-		jw_kint(w, key, v);
+		jsonout_kint(w, key, v);
 }
 
 static void
 csv_opt(struct csvw *c, int64_t v)
 {
 	if (v != TP_ABSENT)
-		csv_int(c, v);
+		csvout_int(c, v);
 	else
-		csv_empty(c);
+		csvout_empty(c);
 }
 
 static void
 csv_optstr(struct csvw *c, const char *s)
 {
 	if (s != NULL)
-		csv_str(c, s);
+		csvout_str(c, s);
 	else
-		csv_empty(c);
+		csvout_empty(c);
 }
 
 static void
 request_json(struct jw *w, const struct tp_request *r)
 {
-	jw_obj(w);
-	jw_kstr(w, "request_id", r->id);
-	jw_kint(w, "arrival_us", r->arrival_us);
-	jw_kint(w, "input_tokens", r->input_tokens);
-	jw_kint(w, "output_tokens", r->output_tokens);
+	jsonout_obj(w);
+	jsonout_kstr(w, "request_id", r->id);
+	jsonout_kint(w, "arrival_us", r->arrival_us);
+	jsonout_kint(w, "input_tokens", r->input_tokens);
+	jsonout_kint(w, "output_tokens", r->output_tokens);
 	jw_kopt(w, "ttft_us", r->ttft_us);
 	jw_kopt(w, "e2e_us", r->e2e_us);
 	if (r->itl_us != NULL) {
 		size_t i;
 
-		jw_key(w, "itl_us");
-		jw_arr(w);
+		jsonout_key(w, "itl_us");
+		jsonout_arr(w);
 		for (i = 0; i < r->n_itl; i++)
-			jw_int(w, r->itl_us[i]);
-		jw_arr_end(w);
+			jsonout_int(w, r->itl_us[i]);
+		jsonout_arr_end(w);
 	}
 	jw_kopt(w, "queue_us", r->queue_us);
 	jw_kopt(w, "prefill_us", r->prefill_us);
 	jw_kopt(w, "decode_us", r->decode_us);
 	if (r->error != NULL)
-		jw_kstr(w, "error", r->error);
+		jsonout_kstr(w, "error", r->error);
 	if (r->model != NULL)
-		jw_kstr(w, "model", r->model);
-	jw_obj_end(w);
-	jw_endline(w);
+		jsonout_kstr(w, "model", r->model);
+	jsonout_obj_end(w);
+	jsonout_endline(w);
 }
 
 static void
 request_csv(struct csvw *c, const struct tp_request *r)
 {
-	csv_str(c, r->id);
-	csv_int(c, r->arrival_us);
-	csv_int(c, r->input_tokens);
-	csv_int(c, r->output_tokens);
+	csvout_str(c, r->id);
+	csvout_int(c, r->arrival_us);
+	csvout_int(c, r->input_tokens);
+	csvout_int(c, r->output_tokens);
 	csv_opt(c, r->ttft_us);
 	csv_opt(c, r->e2e_us);
 	csv_opt(c, r->queue_us);
@@ -129,7 +129,7 @@ request_csv(struct csvw *c, const struct tp_request *r)
 	csv_opt(c, r->decode_us);
 	csv_optstr(c, r->error);
 	csv_optstr(c, r->model);
-	csv_endrow(c);
+	csvout_endrow(c);
 }
 
 int
@@ -151,43 +151,43 @@ step_list(struct jw *w, const char *key, int64_t n, int64_t progress,
 {
 	int64_t i;
 
-	jw_key(w, key);
-	jw_arr(w);
+	jsonout_key(w, key);
+	jsonout_arr(w);
 	for (i = 0; i < n; i++) {
-		jw_obj(w);
-		jw_kint(w, "progress_index", progress);
-		jw_kint(w, tokkey, tokens);
-		jw_obj_end(w);
+		jsonout_obj(w);
+		jsonout_kint(w, "progress_index", progress);
+		jsonout_kint(w, tokkey, tokens);
+		jsonout_obj_end(w);
 	}
-	jw_arr_end(w);
+	jsonout_arr_end(w);
 }
 
 static void
 step_json(struct jw *w, const struct tp_step *s)
 {
-	jw_obj(w);
+	jsonout_obj(w);
 	jw_kopt(w, "step", s->step);
 	jw_kopt(w, "engine", s->engine);
 	jw_kopt(w, "ts_us", s->ts_us);
 	jw_kopt(w, "dur_us", s->dur_us);
-	jw_kint(w, "n_prefill", s->n_prefill);
-	jw_kint(w, "prefill_tokens", s->prefill_tokens);
-	jw_kint(w, "n_decode", s->n_decode);
-	jw_kint(w, "decode_tokens", s->decode_tokens);
+	jsonout_kint(w, "n_prefill", s->n_prefill);
+	jsonout_kint(w, "prefill_tokens", s->prefill_tokens);
+	jsonout_kint(w, "n_decode", s->n_decode);
+	jsonout_kint(w, "decode_tokens", s->decode_tokens);
 	if (s->kv_usage >= 0)
-		jw_knum(w, "kv_usage", s->kv_usage);
+		jsonout_knum(w, "kv_usage", s->kv_usage);
 	if (s->dummy) {
-		jw_key(w, "dummy");
-		jw_bool(w, 1);
+		jsonout_key(w, "dummy");
+		jsonout_bool(w, 1);
 	}
 	if (s->estimated) {
-		jw_key(w, "estimated");
-		jw_bool(w, 1);
+		jsonout_key(w, "estimated");
+		jsonout_bool(w, 1);
 	}
 	if (s->model != NULL)
-		jw_kstr(w, "model", s->model);
+		jsonout_kstr(w, "model", s->model);
 	if (s->hardware != NULL)
-		jw_kstr(w, "hardware", s->hardware);
+		jsonout_kstr(w, "hardware", s->hardware);
 	jw_kopt(w, "tp", s->tp);
 	if (s->full) {
 		step_list(w, "prefill_requests", s->n_prefill, 0,
@@ -195,8 +195,8 @@ step_json(struct jw *w, const struct tp_step *s)
 		step_list(w, "decode_requests", s->n_decode,
 		    s->decode_progress, "num_new_decode_tokens", 1);
 	}
-	jw_obj_end(w);
-	jw_endline(w);
+	jsonout_obj_end(w);
+	jsonout_endline(w);
 }
 
 static void
@@ -206,20 +206,20 @@ step_csv(struct csvw *c, const struct tp_step *s)
 	csv_opt(c, s->engine);
 	csv_opt(c, s->ts_us);
 	csv_opt(c, s->dur_us);
-	csv_int(c, s->n_prefill);
-	csv_int(c, s->prefill_tokens);
-	csv_int(c, s->n_decode);
-	csv_int(c, s->decode_tokens);
+	csvout_int(c, s->n_prefill);
+	csvout_int(c, s->prefill_tokens);
+	csvout_int(c, s->n_decode);
+	csvout_int(c, s->decode_tokens);
 	if (s->kv_usage >= 0)
-		csv_num(c, s->kv_usage);
+		csvout_num(c, s->kv_usage);
 	else
-		csv_empty(c);
-	csv_int(c, s->dummy);
-	csv_int(c, s->estimated);
+		csvout_empty(c);
+	csvout_int(c, s->dummy);
+	csvout_int(c, s->estimated);
 	csv_optstr(c, s->model);
 	csv_optstr(c, s->hardware);
 	csv_opt(c, s->tp);
-	csv_endrow(c);
+	csvout_endrow(c);
 }
 
 int

@@ -9,14 +9,14 @@ tp_json_seconds_us(const cJSON *v, const char *path, int64_t *out,
 {
 	double d;
 
-	if (jnum(v, path, &d, e) < 0)
+	if (jsonin_num(v, path, &d, e) < 0)
 		return -1;
 	if (d < 0) {
-		jerr_set(e, "%s: must not be negative", path);
+		jsonin_err(e, "%s: must not be negative", path);
 		return -1;
 	}
 	if (d * 1e6 > (double)RT_INT_EXACT_MAX) {
-		jerr_set(e, "%s: too large", path);
+		jsonin_err(e, "%s: too large", path);
 		return -1;
 	}
 	*out = llround(d * 1e6);

@@ -51,8 +51,8 @@ static void
 grow(struct strmap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
-	char **key = xmalloc(cap * sizeof(*key));
-	void **val = xmalloc(cap * sizeof(*val));
+	char **key = err_malloc(cap * sizeof(*key));
+	void **val = err_malloc(cap * sizeof(*val));
 
 	memset(key, 0, cap * sizeof(*key));
 	for (i = 0; i < m->cap; i++)
@@ -78,7 +78,7 @@ strmap_put(struct strmap *m, const char *k, int *added)
 	i = find(m->key, m->cap, k);
 	*added = m->key[i] == NULL;
 	if (*added) {
-		m->key[i] = xstrdup(k);
+		m->key[i] = err_strdup(k);
 		m->val[i] = NULL;
 		m->n++;
 	}

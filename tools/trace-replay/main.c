@@ -125,8 +125,8 @@ series_add(struct series *s, double pred, double meas)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 1024;
-		s->pred = xrealloc(s->pred, s->cap * sizeof(*s->pred));
-		s->meas = xrealloc(s->meas, s->cap * sizeof(*s->meas));
+		s->pred = err_realloc(s->pred, s->cap * sizeof(*s->pred));
+		s->meas = err_realloc(s->meas, s->cap * sizeof(*s->meas));
 	}
 	s->pred[s->n] = pred;
 	s->meas[s->n] = meas;
@@ -138,18 +138,18 @@ series_add(struct series *s, double pred, double meas)
 static struct life *
 life_new(const struct request *r, uint64_t seq)
 {
-	struct life *l = xmalloc(sizeof(*l));
+	struct life *l = err_malloc(sizeof(*l));
 
 	memset(l, 0, sizeof(*l));
 	l->seq = seq;
-	l->id = xstrdup(r->id);
+	l->id = err_strdup(r->id);
 	l->arrival_us = r->arrival_us;
 	l->input_tokens = r->input_tokens;
 	l->output_tokens = r->output_tokens;
 	l->first_run_us = l->first_token_us = l->last_token_us = -1;
-	l->gaps = xmalloc((size_t)r->output_tokens * sizeof(*l->gaps));
+	l->gaps = err_malloc((size_t)r->output_tokens * sizeof(*l->gaps));
 	if (r->token_us != NULL) {
-		l->measured = xmalloc((size_t)r->output_tokens *
+		l->measured = err_malloc((size_t)r->output_tokens *
 		    sizeof(*l->measured));
 		memcpy(l->measured, r->token_us, (size_t)r->output_tokens *
 		    sizeof(*l->measured));
@@ -187,7 +187,7 @@ gap_stats(const int64_t *gaps, int64_t n, double *mean, double *p99)
 	*mean = *p99 = 0;
 	if (n <= 0)
 		return;
-	v = xmalloc((size_t)n * sizeof(*v));
+	v = err_malloc((size_t)n * sizeof(*v));
 	for (i = 0; i < n; i++)
 		v[i] = (double)gaps[i];
 	*mean = stats_mean(v, (size_t)n);
@@ -220,7 +220,7 @@ reorder_put(struct reorder *ro, uint64_t seq, char *line)
 			ro->head = 0;
 		}
 		while (need > ro->cap) {
-			ro->line = xrealloc(ro->line, 2 * (ro->cap ?
+			ro->line = err_realloc(ro->line, 2 * (ro->cap ?
 			    ro->cap : 32) * sizeof(*ro->line));
 			memset(ro->line + ro->cap, 0, (ro->cap ? ro->cap : 64) *
 			    sizeof(*ro->line));
@@ -266,7 +266,7 @@ latencies(const struct life *l, struct lat *pred, struct lat *meas)
 	lat_from(pred, l, l->first_token_us, l->last_token_us, l->gaps);
 	if (l->measured == NULL)
 		return 0;
-	mg = xmalloc((size_t)l->output_tokens * sizeof(*mg));
+	mg = err_malloc((size_t)l->output_tokens * sizeof(*mg));
 	measured_gaps(l, mg);
 	lat_from(meas, l, l->measured[0], l->measured[l->output_tokens - 1],
 	    mg);
@@ -292,13 +292,13 @@ write_lat(struct jw *w, const char *prefix, const struct lat *x)
 	char key[64];
 
 	snprintf(key, sizeof(key), "%sttft_us", prefix);
-	jw_kint(w, key, x->ttft);
+	jsonout_kint(w, key, x->ttft);
 	snprintf(key, sizeof(key), "%sitl_mean_us", prefix);
-	jw_knum(w, key, x->itl_mean);
+	jsonout_knum(w, key, x->itl_mean);
 	snprintf(key, sizeof(key), "%sitl_p99_us", prefix);
-	jw_knum(w, key, x->itl_p99);
+	jsonout_knum(w, key, x->itl_p99);
 	snprintf(key, sizeof(key), "%se2e_us", prefix);
-	jw_kint(w, key, x->e2e);
+	jsonout_kint(w, key, x->e2e);
 }
 
 /*
@@ -316,7 +316,7 @@ format_life(struct run *r, const struct life *l, const struct sched_req *sr,
 	FILE *mem;
 
 	if ((mem = open_memstream(&line, &len)) == NULL)
-		die(EXIT_DATA, "out of memory");
+		err_die(EXIT_DATA, "out of memory");
 	r->jw.fp = mem;
 	request_out_init(&ro);
 	ro.id = l->id;
@@ -324,21 +324,21 @@ format_life(struct run *r, const struct life *l, const struct sched_req *sr,
 	ro.input_tokens = l->input_tokens;
 	ro.output_tokens = l->output_tokens;
 	request_json_open(&r->jw, &ro);
-	jw_kint(&r->jw, "queue_us", l->first_run_us - l->arrival_us);
+	jsonout_kint(&r->jw, "queue_us", l->first_run_us - l->arrival_us);
 	write_lat(&r->jw, "", p);
-	jw_kint(&r->jw, "preemptions", sr->preemptions);
+	jsonout_kint(&r->jw, "preemptions", sr->preemptions);
 	if (r->o->tokens) {
-		jw_key(&r->jw, "itl_us");
-		jw_arr(&r->jw);
+		jsonout_key(&r->jw, "itl_us");
+		jsonout_arr(&r->jw);
 		for (i = 0; i + 1 < l->output_tokens; i++)
-			jw_int(&r->jw, l->gaps[i]);
-		jw_arr_end(&r->jw);
+			jsonout_int(&r->jw, l->gaps[i]);
+		jsonout_arr_end(&r->jw);
 	}
 	if (have)
 		write_lat(&r->jw, "measured_", m);
 	request_json_close(&r->jw);
 	if (fclose(mem) != 0)
-		die(EXIT_DATA, "out of memory");
+		err_die(EXIT_DATA, "out of memory");
 	return line;
 }
 
@@ -386,7 +386,7 @@ running_req(const struct run *r, const struct step_req *e)
 	struct sched_req *sr = ptrmap_get(&r->lives, e->request_id);
 
 	if (sr == NULL)
-		die(EXIT_DATA, "internal error: step names an unknown "
+		err_die(EXIT_DATA, "internal error: step names an unknown "
 		    "request");
 	return sr;
 }
@@ -482,7 +482,7 @@ percentiles(const double *v, size_t n, double out[4])
 		out[i] = NAN;
 	if (n == 0)
 		return;
-	tmp = xmalloc(n * sizeof(*tmp));
+	tmp = err_malloc(n * sizeof(*tmp));
 	for (i = 0; i < 4; i++) {
 		memcpy(tmp, v, n * sizeof(*tmp));
 		out[i] = stats_percentile(tmp, n, pcts[i]);
@@ -494,8 +494,8 @@ percentiles(const double *v, size_t n, double out[4])
 static void
 summarize(const struct series *s, struct summary *out)
 {
-	double *p = xmalloc((s->n ? s->n : 1) * sizeof(*p));
-	double *m = xmalloc((s->n ? s->n : 1) * sizeof(*m));
+	double *p = err_malloc((s->n ? s->n : 1) * sizeof(*p));
+	double *m = err_malloc((s->n ? s->n : 1) * sizeof(*m));
 	size_t i, k = 0;
 
 	for (i = 0; i < s->n; i++)
@@ -527,36 +527,36 @@ report_json(const struct run *r, FILE *fp)
 	char key[32];
 	int m, i;
 
-	jw_init(&w, fp);
+	jsonout_init(&w, fp);
 	w.pretty = 1;
-	jw_obj(&w);
-	jw_kint(&w, "requests", r->requests);
-	jw_kint(&w, "steps", r->steps);
-	jw_kint(&w, "failed_not_replayed", r->failed);
-	jw_kint(&w, "skipped", r->skipped);
+	jsonout_obj(&w);
+	jsonout_kint(&w, "requests", r->requests);
+	jsonout_kint(&w, "steps", r->steps);
+	jsonout_kint(&w, "failed_not_replayed", r->failed);
+	jsonout_kint(&w, "skipped", r->skipped);
 	for (m = 0; m < NMETRIC; m++) {
 		summarize(&r->m[m], &sm);
-		jw_key(&w, metric_names[m]);
-		jw_obj(&w);
-		jw_kint(&w, "n", (int64_t)sm.n);
-		jw_kint(&w, "n_measured", (int64_t)sm.n_measured);
-		jw_knum(&w, "mape_pct", sm.mape);
-		jw_knum(&w, "pearson_r", sm.r);
+		jsonout_key(&w, metric_names[m]);
+		jsonout_obj(&w);
+		jsonout_kint(&w, "n", (int64_t)sm.n);
+		jsonout_kint(&w, "n_measured", (int64_t)sm.n_measured);
+		jsonout_knum(&w, "mape_pct", sm.mape);
+		jsonout_knum(&w, "pearson_r", sm.r);
 		for (i = 0; i < 4; i++) {
 			snprintf(key, sizeof(key), "p%g", pcts[i]);
-			jw_key(&w, key);
-			jw_obj(&w);
-			jw_knum(&w, "predicted_us", sm.pred[i]);
-			jw_knum(&w, "measured_us", sm.meas[i]);
-			jw_knum(&w, "rel_err_pct", rel_err(sm.pred[i],
+			jsonout_key(&w, key);
+			jsonout_obj(&w);
+			jsonout_knum(&w, "predicted_us", sm.pred[i]);
+			jsonout_knum(&w, "measured_us", sm.meas[i]);
+			jsonout_knum(&w, "rel_err_pct", rel_err(sm.pred[i],
 			    sm.meas[i]));
-			jw_obj_end(&w);
+			jsonout_obj_end(&w);
 		}
-		jw_obj_end(&w);
+		jsonout_obj_end(&w);
 	}
-	jw_obj_end(&w);
-	jw_endline(&w);
-	jw_free(&w);
+	jsonout_obj_end(&w);
+	jsonout_endline(&w);
+	jsonout_free(&w);
 }
 
 /* A number for the table, or "-" where there is none. */
@@ -622,7 +622,7 @@ plot_cdfs(const struct run *r, const char *dir)
 		    "CDF over requests", which[i] == M_TTFT ? "TTFT" : "E2E");
 		if (plot_cdf(dir, metric_names[which[i]], title, s->pred,
 		    s->n, s->meas, s->n) < 0 && plot_unavailable()) {
-			warnmsg("no plots: gnuplot is not installed or "
+			err_warn("no plots: gnuplot is not installed or "
 			    "failed");
 			return;
 		}
@@ -636,7 +636,7 @@ take(struct opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_SORT_WINDOW:
-		o->window = opt_int("--sort-window", arg, 0, 1 << 26);
+		o->window = cli_opt_int("--sort-window", arg, 0, 1 << 26);
 		break;
 	case OPT_STRICT:	o->strict = 1; break;
 	case OPT_SUMMARY:	o->summary = 1; break;
@@ -664,21 +664,21 @@ parse_opts(struct opts *o, int argc, char **argv)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	rl_opts_init(&o->ro);
+	rlopts_init(&o->ro);
 	sched_config_default(&o->sc);
 	o->window = 4096;
 	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS COMMON_SHORTOPTS,
 	    longopts, NULL)) != -1) {
-		if (rl_opts_take(&o->ro, c, optarg) ||
-		    sched_opts_take(&o->sc, c, optarg) ||
-		    common_opts_take(&o->co, c, optarg, usage))
+		if (rlopts_take(&o->ro, c, optarg) ||
+		    schedopts_take(&o->sc, c, optarg) ||
+		    input_opts_take(&o->co, c, optarg, usage))
 			continue;
 		if (c == '?' || c == ':')
-			bad_option(c, argv);
+			cli_bad_option(c, argv);
 		take(o, c, optarg);
 	}
 	if (o->json && !o->summary)
-		usage_error("--json goes with --summary");
+		err_usage("--json goes with --summary");
 }
 
 int
@@ -693,24 +693,24 @@ main(int argc, char **argv)
 
 	err_setprog(argv[0]);
 	parse_opts(&o, argc, argv);
-	if (rl_opts_list(&o.ro, stdout)) {
-		out_close(stdout);
+	if (rlopts_list(&o.ro, stdout)) {
+		outfile_close(stdout);
 		return 0;
 	}
 	memset(&r, 0, sizeof(r));
 	r.o = &o;
-	rl_build(&o.ro, &r.rl);
+	rlopts_build(&o.ro, &r.rl);
 	if ((r.s = sched_new(&o.sc, why, sizeof(why))) == NULL)
-		usage_error("%s", why);
+		err_usage("%s", why);
 	ptrmap_init(&r.lives);
 
 	arrivals_init(&src, &o.co, argv + optind, argc - optind,
 	    (size_t)o.window);
 	src.strict = o.strict;
 	src.auto_mode = 1;
-	out = out_open(o.co.output);
+	out = outfile_open(o.co.output);
 	r.out = out;
-	jw_init(&r.jw, out);
+	jsonout_init(&r.jw, out);
 	replay(&r, &src);
 	arrivals_report(&src);
 	r.failed = src.failed;
@@ -721,10 +721,10 @@ main(int argc, char **argv)
 		report_table(&r, out);
 	if (o.plotdir != NULL)
 		plot_cdfs(&r, o.plotdir);
-	out_close(out);
+	outfile_close(out);
 
 	arrivals_close(&src);
-	jw_free(&r.jw);
+	jsonout_free(&r.jw);
 	free(r.ro.line);
 	ptrmap_free(&r.lives);
 	sched_free(r.s);

@@ -25,8 +25,8 @@ ptrmap_init(struct ptrmap *m)
 {
 	m->cap = 64;
 	m->n = m->tombs = 0;
-	m->key = xmalloc(m->cap * sizeof(*m->key));
-	m->val = xmalloc(m->cap * sizeof(*m->val));
+	m->key = err_malloc(m->cap * sizeof(*m->key));
+	m->val = err_malloc(m->cap * sizeof(*m->val));
 	memset(m->key, 0, m->cap * sizeof(*m->key));
 }
 
@@ -48,8 +48,8 @@ grow(struct ptrmap *m)
 	if (2 * m->n >= m->cap)
 		m->cap *= 2;
 	m->n = m->tombs = 0;
-	m->key = xmalloc(m->cap * sizeof(*m->key));
-	m->val = xmalloc(m->cap * sizeof(*m->val));
+	m->key = err_malloc(m->cap * sizeof(*m->key));
+	m->val = err_malloc(m->cap * sizeof(*m->val));
 	memset(m->key, 0, m->cap * sizeof(*m->key));
 	for (i = 0; i < old.cap; i++)
 		if (old.key[i] != NULL && old.key[i] != TOMB)

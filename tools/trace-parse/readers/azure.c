@@ -14,7 +14,7 @@ fmt_azure_row(char *line, size_t len, struct fmt_azure *r, struct jerr *e)
 	if (tp_csv_row(line, len, fmt_azure_columns, &row, e) < 0)
 		return -1;
 	if (tp_datetime_us(row.field[0], &r->ts_us) < 0) {
-		jerr_set(e, "TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS.fffffff\""
+		jsonin_err(e, "TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS.fffffff\""
 		    ", got \"%.40s\"", row.field[0]);
 		return -1;
 	}

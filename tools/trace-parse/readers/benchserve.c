@@ -11,10 +11,10 @@ same_length(const cJSON *a, const char *name, size_t n, struct jerr *e)
 {
 	if (a == NULL)
 		return 0;
-	if (jarray(a, name, e) < 0)
+	if (jsonin_array(a, name, e) < 0)
 		return -1;
 	if ((size_t)cJSON_GetArraySize(a) != n) {
-		jerr_set(e, "%s: %d entries, but input_lens has %zu", name,
+		jsonin_err(e, "%s: %d entries, but input_lens has %zu", name,
 		    cJSON_GetArraySize(a), n);
 		return -1;
 	}
@@ -26,23 +26,23 @@ fmt_bench_open(const cJSON *doc, struct fmt_bench *b, struct jerr *e)
 {
 	const cJSON *m;
 
-	if (jobject(doc, "document", e) < 0 ||
-	    (b->input_lens = jneed(doc, "input_lens", e)) == NULL ||
-	    jarray(b->input_lens, "input_lens", e) < 0 ||
-	    (b->output_lens = jneed(doc, "output_lens", e)) == NULL)
+	if (jsonin_object(doc, "document", e) < 0 ||
+	    (b->input_lens = jsonin_need(doc, "input_lens", e)) == NULL ||
+	    jsonin_array(b->input_lens, "input_lens", e) < 0 ||
+	    (b->output_lens = jsonin_need(doc, "output_lens", e)) == NULL)
 		return -1;
 	b->n = (size_t)cJSON_GetArraySize(b->input_lens);
-	b->ttfts = jfield(doc, "ttfts");
-	b->itls = jfield(doc, "itls");
-	b->errors = jfield(doc, "errors");
-	b->start_times = jfield(doc, "start_times");
+	b->ttfts = jsonin_field(doc, "ttfts");
+	b->itls = jsonin_field(doc, "itls");
+	b->errors = jsonin_field(doc, "errors");
+	b->start_times = jsonin_field(doc, "start_times");
 	if (same_length(b->output_lens, "output_lens", b->n, e) < 0 ||
 	    same_length(b->ttfts, "ttfts", b->n, e) < 0 ||
 	    same_length(b->itls, "itls", b->n, e) < 0 ||
 	    same_length(b->errors, "errors", b->n, e) < 0 ||
 	    same_length(b->start_times, "start_times", b->n, e) < 0)
 		return -1;
-	m = jfield(doc, "model_id");
+	m = jsonin_field(doc, "model_id");
 	b->model = cJSON_IsString(m) ? m->valuestring : NULL;
 	return 0;
 }
@@ -53,7 +53,7 @@ itl_push(struct fmt_bench_req *q, int64_t us)
 {
 	if (q->n_itl == q->cap_itl) {
 		q->cap_itl = q->cap_itl > 0 ? 2 * q->cap_itl : 256;
-		q->itl_us = xrealloc(q->itl_us, q->cap_itl * sizeof(*q->itl_us));
+		q->itl_us = err_realloc(q->itl_us, q->cap_itl * sizeof(*q->itl_us));
 	}
 	q->itl_us[q->n_itl++] = us;
 }
@@ -67,7 +67,7 @@ get_itls(const cJSON *list, size_t i, struct fmt_bench_req *q,
 	size_t k = 0;
 
 	snprintf(path, sizeof(path), "itls[%zu]", i);
-	if (jarray(list, path, e) < 0)
+	if (jsonin_array(list, path, e) < 0)
 		return -1;
 	q->n_itl = 0;
 	q->itl_sum = 0;
@@ -79,7 +79,7 @@ get_itls(const cJSON *list, size_t i, struct fmt_bench_req *q,
 			return -1;
 		/* Their sum gives e2e_us: keep it exact. */
 		if (us > RT_INT_EXACT_MAX - q->itl_sum) {
-			jerr_set(e, "itls[%zu]: the gaps add up to more than "
+			jsonin_err(e, "itls[%zu]: the gaps add up to more than "
 			    "2^53 us", i);
 			return -1;
 		}
@@ -96,11 +96,11 @@ fmt_bench_get(const struct fmt_bench *b, size_t i, struct fmt_bench_req *q,
 	char path[64];
 
 	snprintf(path, sizeof(path), "input_lens[%zu]", i);
-	if (jint(cJSON_GetArrayItem(b->input_lens, (int)i), path, 0,
+	if (jsonin_int(cJSON_GetArrayItem(b->input_lens, (int)i), path, 0,
 	    RT_INT_EXACT_MAX, &q->input_tokens, e) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "output_lens[%zu]", i);
-	if (jint(cJSON_GetArrayItem(b->output_lens, (int)i), path, 0,
+	if (jsonin_int(cJSON_GetArrayItem(b->output_lens, (int)i), path, 0,
 	    RT_INT_EXACT_MAX, &q->output_tokens, e) < 0)
 		return -1;
 	q->error = NULL;
@@ -109,7 +109,7 @@ fmt_bench_get(const struct fmt_bench *b, size_t i, struct fmt_bench_req *q,
 
 		snprintf(path, sizeof(path), "errors[%zu]", i);
 		v = cJSON_GetArrayItem(b->errors, (int)i);
-		if (!cJSON_IsNull(v) && jstr(v, path, &q->error, e) < 0)
+		if (!cJSON_IsNull(v) && jsonin_str(v, path, &q->error, e) < 0)
 			return -1;
 		if (q->error != NULL && q->error[0] == '\0')
 			q->error = NULL;

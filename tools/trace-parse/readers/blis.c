@@ -59,14 +59,14 @@ top_level(struct fmt_blis_header *h, const char *key, const char *val,
 	if (strcmp(key, "trace_version") == 0) {
 		if (tp_uint_str(val, &h->version) < 0 || h->version < 2 ||
 		    h->version > 3) {
-			jerr_set(e, "trace_version: expected 2 or 3, got "
+			jsonin_err(e, "trace_version: expected 2 or 3, got "
 			    "\"%.20s\"", val);
 			return -1;
 		}
 	} else if (strcmp(key, "time_unit") == 0) {
 		/* Every column we read is named *_us; anything else lies. */
 		if (strcmp(val, "microseconds") != 0 && strcmp(val, "us") != 0) {
-			jerr_set(e, "time_unit: only microseconds is "
+			jsonin_err(e, "time_unit: only microseconds is "
 			    "supported, got \"%.20s\"", val);
 			return -1;
 		}
@@ -89,7 +89,7 @@ fmt_blis_header_line(struct fmt_blis_header *h, const char *line,
 	if (*p == '\0' || *p == '#')
 		return 0;
 	if (split_key(p, key, sizeof(key), val, sizeof(val)) < 0) {
-		jerr_set(e, "expected \"key: value\"");
+		jsonin_err(e, "expected \"key: value\"");
 		return -1;
 	}
 	if (p == line)
@@ -103,7 +103,7 @@ int
 fmt_blis_header_end(const struct fmt_blis_header *h, struct jerr *e)
 {
 	if (h->version < 0) {
-		jerr_set(e, "no trace_version");
+		jsonin_err(e, "no trace_version");
 		return -1;
 	}
 	return 0;
@@ -135,7 +135,7 @@ fmt_blis_columns(char *line, size_t len, struct fmt_blis_cols *c,
 	c->n = row.n;
 	for (k = 0; k < sizeof(required) / sizeof(required[0]); k++)
 		if (c->at[required[k]] < 0) {
-			jerr_set(e, "trace v2 header has no column \"%s\"",
+			jsonin_err(e, "trace v2 header has no column \"%s\"",
 			    col_names[required[k]]);
 			return -1;
 		}
@@ -151,10 +151,10 @@ col_uint(const struct tp_csvrow *row, const struct fmt_blis_cols *c,
 	if (tp_uint_str(s, out) == 0)
 		return 0;
 	if (*s == '-')
-		jerr_set(e, "%s: must not be negative, got \"%.40s\"",
+		jsonin_err(e, "%s: must not be negative, got \"%.40s\"",
 		    col_names[k], s);
 	else
-		jerr_set(e, "%s: expected a whole number, got \"%.40s\"",
+		jsonin_err(e, "%s: expected a whole number, got \"%.40s\"",
 		    col_names[k], s);
 	return -1;
 }
@@ -189,12 +189,12 @@ fmt_blis_row(char *line, size_t len, const struct fmt_blis_cols *c,
 	if (tp_csv_split(line, len, &row, e->msg, sizeof(e->msg)) < 0)
 		return -1;
 	if (row.n != c->n) {
-		jerr_set(e, "expected %zu fields, got %zu", c->n, row.n);
+		jsonin_err(e, "expected %zu fields, got %zu", c->n, row.n);
 		return -1;
 	}
 	r->id = row.field[c->at[BC_ID]];
 	if (*r->id == '\0') {
-		jerr_set(e, "request_id: empty field");
+		jsonin_err(e, "request_id: empty field");
 		return -1;
 	}
 	if (col_uint(&row, c, BC_IN, &r->input_tokens, e) < 0 ||
@@ -221,7 +221,7 @@ fmt_blis_itl_row(char *line, size_t len, const char **id, int64_t *chunk,
 	    tp_csv_uint(&row, 2, fmt_blis_itl_columns, ts_us, e) < 0)
 		return -1;
 	if (*row.field[0] == '\0') {
-		jerr_set(e, "request_id: empty field");
+		jsonin_err(e, "request_id: empty field");
 		return -1;
 	}
 	*id = row.field[0];

@@ -20,7 +20,7 @@ fmt_burstgpt_row(char *line, size_t len, struct fmt_burstgpt *r,
 	    tp_csv_uint(&row, 4, fmt_burstgpt_columns, &total, e) < 0)
 		return -1;
 	if (total != r->input_tokens + r->output_tokens) {
-		jerr_set(e, "Total tokens: %lld is not Request tokens + "
+		jsonin_err(e, "Total tokens: %lld is not Request tokens + "
 		    "Response tokens (%lld)", (long long)total,
 		    (long long)(r->input_tokens + r->output_tokens));
 		return -1;

@@ -10,23 +10,23 @@ mooncake_fields(const cJSON *obj, struct fmt_mooncake *r, struct jerr *e)
 	const cJSON *v, *h;
 	int64_t ms;
 
-	if (jobject(obj, "record", e) < 0)
+	if (jsonin_object(obj, "record", e) < 0)
 		return -1;
-	if ((v = jneed(obj, "timestamp", e)) == NULL ||
-	    jint(v, "timestamp", 0, MAX_MS, &ms, e) < 0)
+	if ((v = jsonin_need(obj, "timestamp", e)) == NULL ||
+	    jsonin_int(v, "timestamp", 0, MAX_MS, &ms, e) < 0)
 		return -1;
 	r->ts_us = ms * 1000;
-	if ((v = jneed(obj, "input_length", e)) == NULL ||
-	    jint(v, "input_length", 0, RT_INT_EXACT_MAX, &r->input_tokens,
+	if ((v = jsonin_need(obj, "input_length", e)) == NULL ||
+	    jsonin_int(v, "input_length", 0, RT_INT_EXACT_MAX, &r->input_tokens,
 	    e) < 0)
 		return -1;
-	if ((v = jneed(obj, "output_length", e)) == NULL ||
-	    jint(v, "output_length", 0, RT_INT_EXACT_MAX, &r->output_tokens,
+	if ((v = jsonin_need(obj, "output_length", e)) == NULL ||
+	    jsonin_int(v, "output_length", 0, RT_INT_EXACT_MAX, &r->output_tokens,
 	    e) < 0)
 		return -1;
 	r->n_hash_ids = -1;
-	if ((h = jfield(obj, "hash_ids")) != NULL) {
-		if (jarray(h, "hash_ids", e) < 0)
+	if ((h = jsonin_field(obj, "hash_ids")) != NULL) {
+		if (jsonin_array(h, "hash_ids", e) < 0)
 			return -1;
 		r->n_hash_ids = cJSON_GetArraySize(h);
 	}
@@ -40,7 +40,7 @@ fmt_mooncake_line(const char *line, size_t len, struct fmt_mooncake *r,
 	cJSON *obj;
 	int rc;
 
-	if ((obj = json_parse_line(line, len, e)) == NULL)
+	if ((obj = jsonin_parse_line(line, len, e)) == NULL)
 		return -1;
 	rc = mooncake_fields(obj, r, e);
 	cJSON_Delete(obj);

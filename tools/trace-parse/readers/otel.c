@@ -9,7 +9,7 @@
 static const cJSON *
 first_of(const cJSON *obj, const char *key)
 {
-	const cJSON *a = jfield(obj, key);
+	const cJSON *a = jsonin_field(obj, key);
 
 	return cJSON_IsArray(a) ? a->child : NULL;
 }
@@ -58,10 +58,10 @@ attr(const cJSON *span, const char *key)
 {
 	const cJSON *a;
 
-	cJSON_ArrayForEach(a, jfield(span, "attributes"))
-		if (cJSON_IsString(jfield(a, "key")) &&
-		    strcmp(jfield(a, "key")->valuestring, key) == 0)
-			return jfield(a, "value");
+	cJSON_ArrayForEach(a, jsonin_field(span, "attributes"))
+		if (cJSON_IsString(jsonin_field(a, "key")) &&
+		    strcmp(jsonin_field(a, "key")->valuestring, key) == 0)
+			return jsonin_field(a, "value");
 	return NULL;
 }
 
@@ -71,13 +71,13 @@ int_text(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 {
 	if (cJSON_IsString(v)) {
 		if (tp_uint_str(v->valuestring, out) < 0) {
-			jerr_set(e, "%s: expected a whole number, got \"%.40s\"",
+			jsonin_err(e, "%s: expected a whole number, got \"%.40s\"",
 			    path, v->valuestring);
 			return -1;
 		}
 		return 0;
 	}
-	return jint(v, path, 0, RT_INT_EXACT_MAX, out, e);
+	return jsonin_int(v, path, 0, RT_INT_EXACT_MAX, out, e);
 }
 
 static int
@@ -89,12 +89,12 @@ attr_int(const cJSON *span, const char *key, const char *base,
 
 	snprintf(path, sizeof(path), "%s.attributes[%s]", base, key);
 	if (v == NULL) {
-		jerr_set(e, "%s: missing", path);
+		jsonin_err(e, "%s: missing", path);
 		return -1;
 	}
-	if (jfield(v, "intValue") != NULL)
-		return int_text(jfield(v, "intValue"), path, out, e);
-	return int_text(jfield(v, "doubleValue"), path, out, e);
+	if (jsonin_field(v, "intValue") != NULL)
+		return int_text(jsonin_field(v, "intValue"), path, out, e);
+	return int_text(jsonin_field(v, "doubleValue"), path, out, e);
 }
 
 /* A latency in seconds; absent attributes stay -1. */
@@ -109,12 +109,12 @@ attr_seconds(const cJSON *span, const char *key, const char *base,
 	if (v == NULL)
 		return 0;
 	snprintf(path, sizeof(path), "%s.attributes[%s]", base, key);
-	if ((n = jfield(v, "doubleValue")) == NULL)
-		n = jfield(v, "intValue");
+	if ((n = jsonin_field(v, "doubleValue")) == NULL)
+		n = jsonin_field(v, "intValue");
 	if (cJSON_IsString(n)) {
 		/* proto3 JSON may quote numbers; read the text exactly. */
 		if (tp_decimal_str(n->valuestring, 6, out) < 0) {
-			jerr_set(e, "%s: expected seconds, got \"%.40s\"",
+			jsonin_err(e, "%s: expected seconds, got \"%.40s\"",
 			    path, n->valuestring);
 			return -1;
 		}
@@ -128,7 +128,7 @@ attr_str(const cJSON *span, const char *key)
 {
 	const cJSON *v = attr(span, key);
 
-	v = jfield(v, "stringValue");
+	v = jsonin_field(v, "stringValue");
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
@@ -136,7 +136,7 @@ static int
 span_times(const cJSON *span, const char *base, struct fmt_otel_span *sp,
     struct jerr *e)
 {
-	const cJSON *t = jfield(span, "startTimeUnixNano");
+	const cJSON *t = jsonin_field(span, "startTimeUnixNano");
 	char path[200];
 	int64_t ns;
 
@@ -147,19 +147,19 @@ span_times(const cJSON *span, const char *base, struct fmt_otel_span *sp,
 		char buf[40];
 
 		if (n < 4 || n > 30) {
-			jerr_set(e, "%s: expected nanoseconds", path);
+			jsonin_err(e, "%s: expected nanoseconds", path);
 			return -1;
 		}
 		snprintf(buf, sizeof(buf), "%.*s.%s", (int)(n - 3),
 		    t->valuestring, t->valuestring + n - 3);
 		if (tp_decimal_str(buf, 0, &sp->start_us) < 0) {
-			jerr_set(e, "%s: expected nanoseconds, got \"%.40s\"",
+			jsonin_err(e, "%s: expected nanoseconds, got \"%.40s\"",
 			    path, t->valuestring);
 			return -1;
 		}
 		return 0;
 	}
-	if (jint(t, path, 0, RT_INT_EXACT_MAX, &ns, e) < 0)
+	if (jsonin_int(t, path, 0, RT_INT_EXACT_MAX, &ns, e) < 0)
 		return -1;
 	sp->start_us = (ns + 500) / 1000;
 	return 0;
@@ -168,8 +168,8 @@ span_times(const cJSON *span, const char *base, struct fmt_otel_span *sp,
 static void
 span_error(const cJSON *span, struct fmt_otel_span *sp)
 {
-	const cJSON *st = jfield(span, "status"), *c = jfield(st, "code");
-	const cJSON *m = jfield(st, "message");
+	const cJSON *st = jsonin_field(span, "status"), *c = jsonin_field(st, "code");
+	const cJSON *m = jsonin_field(st, "message");
 
 	sp->error = NULL;
 	if ((cJSON_IsNumber(c) && c->valueint == 2) ||
@@ -213,9 +213,9 @@ fmt_otel_next(struct fmt_otel_iter *it, const cJSON *doc,
 
 	if (it->done)
 		return 0;
-	if (!it->started && !cJSON_IsArray(jfield(doc, "resourceSpans"))) {
+	if (!it->started && !cJSON_IsArray(jsonin_field(doc, "resourceSpans"))) {
 		it->done = 1;
-		jerr_set(e, "resourceSpans: missing, or not an array");
+		jsonin_err(e, "resourceSpans: missing, or not an array");
 		return -1;
 	}
 	while ((span = advance(it, doc)) != NULL) {

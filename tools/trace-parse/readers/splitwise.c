@@ -29,20 +29,20 @@ fmt_splitwise_row(char *line, size_t len, struct fmt_splitwise *r,
 		return -1;
 	/* A batch of nothing would be a step of nothing: refuse it. */
 	if (r->batch_size == 0 || r->prompt_size == 0 || r->tp == 0) {
-		jerr_set(e, "%s: must be at least 1",
+		jsonin_err(e, "%s: must be at least 1",
 		    r->batch_size == 0 ? "batch_size" :
 		    r->prompt_size == 0 ? "prompt_size" : "tensor_parallel");
 		return -1;
 	}
 	if (r->batch_size > 65536) {
-		jerr_set(e, "batch_size: %lld is more than 65536",
+		jsonin_err(e, "batch_size: %lld is more than 65536",
 		    (long long)r->batch_size);
 		return -1;
 	}
 	/* The step's token total must stay an exact integer. */
 	if (r->prompt_size > RT_INT_EXACT_MAX / 2 / r->batch_size ||
 	    r->token_size > RT_INT_EXACT_MAX / 2) {
-		jerr_set(e, "prompt_size x batch_size or token_size is too "
+		jsonin_err(e, "prompt_size x batch_size or token_size is too "
 		    "large");
 		return -1;
 	}
