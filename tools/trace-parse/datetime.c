@@ -3,8 +3,9 @@
 #include "decimal.h"
 #include "datetime.h"
 
-int64_t
-tp_days_from_civil(int64_t y, int m, int d)
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -42,7 +43,7 @@ days_in_month(int y, int m)
 }
 
 int
-tp_datetime_us(const char *s, int64_t *out)
+datetime_us(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, sec;
 	int64_t frac = 0, days;
@@ -68,10 +69,10 @@ tp_datetime_us(const char *s, int64_t *out)
 			return -1;
 		buf[0] = '0';
 		memcpy(buf + 1, s + 19, len - 19 + 1);
-		if (tp_decimal_str(buf, 6, &frac) < 0 || len == 20)
+		if (decimal_str(buf, 6, &frac) < 0 || len == 20)
 			return -1;
 	}
-	days = tp_days_from_civil(y, mo, d);
+	days = days_from_civil(y, mo, d);
 	*out = ((days * 24 + h) * 60 + mi) * 60 * INT64_C(1000000) +
 	    (int64_t)sec * 1000000 + frac;
 	return 0;
