@@ -19,32 +19,6 @@ never(unsigned char c)
 	return 0;
 }
 
-/*
- * Can libcsv's own tests of blanks (trimmed at a field's edges) and of
- * line ends (CR, LF) stand in for never() on this line?  They give the
- * same fields unless a blank touches a field's edge (the line's ends, a
- * comma, a quote) or a CR or LF is inside the line.  They are much
- * faster: set, is_space and is_term are called through a pointer for
- * every byte.
- */
-static int
-plain(const char *line, size_t len)
-{
-	static const char blanks[] = " \t";
-	const char *p, *end = line + len;
-	size_t k;
-
-	if (memchr(line, '\r', len) != NULL || memchr(line, '\n', len) != NULL)
-		return 0;
-	for (k = 0; k < 2; k++)
-		for (p = line; (p = memchr(p, blanks[k], (size_t)(end - p))) !=
-		    NULL; p++)
-			if (p == line || p + 1 == end || p[-1] == ',' ||
-			    p[-1] == '"' || p[1] == ',' || p[1] == '"')
-				return 0;
-	return 1;
-}
-
 static void
 take_field(void *s, size_t len, void *data)
 {
@@ -52,6 +26,7 @@ take_field(void *s, size_t len, void *data)
 
 	if (r->discard)
 		return;
+	r->text += len;
 	if (r->nseen++ >= CSVROW_MAXFIELDS)
 		return;
 	if (r->used + len + 1 > r->cap) {
@@ -62,6 +37,14 @@ take_field(void *s, size_t len, void *data)
 	r->off[r->n++] = r->used;
 	r->used += len;
 	r->buf[r->used++] = '\0';
+}
+
+/* A row ended inside the line: a CR or LF that libcsv took for its end. */
+static void
+row_end(int c, void *data)
+{
+	(void)c;
+	((struct csvrow *)data)->ended = 1;
 }
 
 /*
@@ -123,29 +106,55 @@ fail(struct csvrow *r, struct jerr *e, const char *what)
 	return -1;
 }
 
-int
-csvrow_split(struct csvrow *r, const char *line, size_t len, struct jerr *e)
+/* One pass of libcsv over the line, with blanks and line ends as set. */
+static int
+parse(struct csvrow *r, const char *line, size_t len, struct jerr *e)
 {
-	size_t at = 0, i;
-	int fast;
+	size_t at = 0;
 
-	r->n = r->used = r->nseen = 0;
-	r->discard = 0;
-	fast = plain(line, len);
-	csv_set_space_func(r->p, fast ? NULL : never);
-	csv_set_term_func(r->p, fast ? NULL : never);
-	while ((at += csv_parse(r->p, line + at, len - at, take_field, NULL,
-	    r)) < len) {
+	r->n = r->used = r->nseen = r->text = 0;
+	r->discard = r->ended = 0;
+	while ((at += csv_parse(r->p, line + at, len - at, take_field,
+	    row_end, r)) < len) {
 		/* A closing quote followed by more text: not RFC 4180. */
 		if (line[at] != '"')
 			return fail(r, e, "text after the closing quote");
 		/* A quote inside an unquoted field: keep it, as data. */
 		csv_set_opts(r->p, OPTS & ~CSV_STRICT);
-		at += csv_parse(r->p, line + at, 1, take_field, NULL, r);
+		at += csv_parse(r->p, line + at, 1, take_field, row_end, r);
 		csv_set_opts(r->p, OPTS);
 	}
 	if (finish(r) != 0)
 		return fail(r, e, "unterminated quoted field");
+	return 0;
+}
+
+/*
+ * libcsv's own tests of blanks and line ends are inline, ours (never())
+ * are called through a pointer for every byte; so a line without quotes
+ * is read with libcsv's first.  They give our fields unless libcsv
+ * trimmed a blank at a field's edge or took a CR or LF for a row's end,
+ * and then the text it kept is short or its row callback ran: the line
+ * is read again, our way.
+ */
+int
+csvrow_split(struct csvrow *r, const char *line, size_t len, struct jerr *e)
+{
+	size_t i;
+	int ours = memchr(line, '"', len) != NULL;
+
+	if (!ours) {
+		csv_set_space_func(r->p, NULL);
+		csv_set_term_func(r->p, NULL);
+		ours = parse(r, line, len, e) < 0 || r->ended ||
+		    r->text + r->nseen != len + 1;
+	}
+	if (ours) {
+		csv_set_space_func(r->p, never);
+		csv_set_term_func(r->p, never);
+		if (parse(r, line, len, e) < 0)
+			return -1;
+	}
 	if (r->nseen > CSVROW_MAXFIELDS) {
 		jerr_set(e, "more than %d fields", CSVROW_MAXFIELDS);
 		return -1;

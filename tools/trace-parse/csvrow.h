@@ -28,9 +28,10 @@ struct csvrow {
 	/* The parser and the fields' text (reused: no allocation a row). */
 	struct csv_parser *p;
 	char	*buf;
-	size_t	 cap, used, nseen;
+	size_t	 cap, used;
+	size_t	 nseen, text;		/* fields and bytes libcsv gave */
 	size_t	 off[CSVROW_MAXFIELDS];
-	int	 discard;
+	int	 discard, ended;
 };
 
 void csvrow_init(struct csvrow *r);

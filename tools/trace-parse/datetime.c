@@ -1,6 +1,5 @@
 #include <string.h>
 
-#include "decimal.h"
 #include "datetime.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
@@ -62,15 +61,24 @@ datetime_us(const char *s, int64_t *out)
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
 	if (len > 19) {
-		/* "0.fffffff" read as microseconds, exactly. */
-		char buf[40];
+		/* ".fffffff" as microseconds, half up on the 7th digit. */
+		const char *f = s + 20;
+		size_t nf = len - 20, i;
+		int up = 0;
 
-		if (s[19] != '.' || len - 19 > sizeof(buf) - 2)
+		if (s[19] != '.' || nf == 0 || nf > 37)
 			return -1;
-		buf[0] = '0';
-		memcpy(buf + 1, s + 19, len - 19 + 1);
-		if (decimal_str(buf, 6, &frac) < 0 || len == 20)
-			return -1;
+		for (i = 0; i < nf; i++) {
+			if (f[i] < '0' || f[i] > '9')
+				return -1;
+			if (i < 6)
+				frac = frac * 10 + (f[i] - '0');
+			else if (i == 6)
+				up = f[i] >= '5';
+		}
+		for (; i < 6; i++)
+			frac *= 10;
+		frac += up;
 	}
 	days = days_from_civil(y, mo, d);
 	*out = ((days * 24 + h) * 60 + mi) * 60 * INT64_C(1000000) +

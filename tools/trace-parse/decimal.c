@@ -69,11 +69,13 @@ decimal_str(const char *s, int scale, int64_t *out)
 int
 decimal_uint(const char *s, int64_t *out)
 {
-	size_t len = strlen(s), used;
+	int64_t v = 0;
 
-	if (len == 0 || strchr(s, '.') != NULL)
+	if (*s == '\0')
 		return -1;
-	if (decimal_scaled(s, len, 0, out, &used) < 0 || used != len)
-		return -1;
+	for (; *s != '\0'; s++)
+		if (!isdig(*s) || push_digit(&v, *s) < 0)
+			return -1;
+	*out = v;
 	return 0;
 }
