@@ -10,19 +10,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fmt_bench b;
-	struct fmt_bench_req q;
+	struct benchserve b;
+	struct benchserve_req q;
 	struct jerr e;
 	cJSON *doc;
 
 	if ((doc = jsonin_parse_doc((const char *)data, size, &e)) == NULL)
 		return 0;
 	memset(&q, 0, sizeof(q));
-	if (fmt_bench_open(doc, &b, &e) == 0) {
+	if (benchserve_open(doc, &b, &e) == 0) {
 		size_t i;
 
 		for (i = 0; i < b.n; i++)
-			if (fmt_bench_get(&b, i, &q, &e) == 0 &&
+			if (benchserve_get(&b, i, &q, &e) == 0 &&
 			    q.n_itl > q.cap_itl)
 				abort();
 	}

@@ -9,10 +9,10 @@
 static void
 one(char *line, size_t len)
 {
-	struct fmt_mooncake m;
+	struct mooncake_rec m;
 	struct jerr e;
 
-	if (fmt_mooncake_line(line, len, &m, &e) == 0 &&
+	if (mooncake_parse(line, len, &m, &e) == 0 &&
 	    (m.ts_us < 0 || m.input_tokens < 0))
 		abort();
 }

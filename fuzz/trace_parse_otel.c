@@ -10,8 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fmt_otel_iter it;
-	struct fmt_otel_span sp;
+	struct otel_iter it;
+	struct otel_span sp;
 	struct jerr e;
 	cJSON *doc;
 	long other = 0, n = 0;
@@ -19,8 +19,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if ((doc = jsonin_parse_doc((const char *)data, size, &e)) == NULL)
 		return 0;
-	fmt_otel_begin(&it, doc);
-	while ((rc = fmt_otel_next(&it, doc, &sp, &other, &e)) != 0)
+	otel_begin(&it, doc);
+	while ((rc = otel_next(&it, doc, &sp, &other, &e)) != 0)
 		if (++n > 1000000 || (rc == 1 && sp.id == NULL))
 			abort();	/* it must end, and spans have ids */
 	cJSON_Delete(doc);

@@ -1,18 +1,26 @@
-/* libFuzzer: SplitwiseSim performance database rows. */
+/* libFuzzer: SplitwiseSim performance database rows, split by libcsv. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "readers/splitwise.h"
+#include "csvrow.h"
 #include "lines.h"
 
 static void
 one(char *line, size_t len)
 {
-	struct fmt_splitwise w;
+	static struct csvrow row;
+	static int ready;
+	struct splitwise_rec w;
 	struct jerr e;
 
-	if (fmt_splitwise_row(line, len, &w, &e) == 0 &&
+	if (!ready) {
+		csvrow_init(&row);
+		ready = 1;
+	}
+	if (csvrow_split_as(&row, line, len, splitwise_columns, &e) == 0 &&
+	    splitwise_parse(&row, &w, &e) == 0 &&
 	    (w.batch_size < 1 || w.batch_size > 65536 || w.prompt_us < 0))
 		abort();
 }

@@ -10,10 +10,10 @@
 static void
 one(char *line, size_t len)
 {
-	struct fmt_iter it;
+	struct vllmlog_iter it;
 	char err[200];
 
-	if (fmt_vllmlog_line(line, len, &it, err, sizeof(err)) == FMT_RECORD &&
+	if (vllmlog_parse(line, len, &it, err, sizeof(err)) == VLLMLOG_RECORD &&
 	    (it.dur_us < 0 || it.kv_usage > 1 || it.ctx_tokens < 0))
 		abort();
 }

@@ -1,10 +1,10 @@
 #include <string.h>
 
-#include "decimal.h"
 #include "datetime.h"
 
-int64_t
-tp_days_from_civil(int64_t y, int m, int d)
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -42,7 +42,7 @@ days_in_month(int y, int m)
 }
 
 int
-tp_datetime_us(const char *s, int64_t *out)
+datetime_us(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, sec;
 	int64_t frac = 0, days;
@@ -61,17 +61,26 @@ tp_datetime_us(const char *s, int64_t *out)
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
 	if (len > 19) {
-		/* "0.fffffff" read as microseconds, exactly. */
-		char buf[40];
+		/* ".fffffff" as microseconds, half up on the 7th digit. */
+		const char *f = s + 20;
+		size_t nf = len - 20, i;
+		int up = 0;
 
-		if (s[19] != '.' || len - 19 > sizeof(buf) - 2)
+		if (s[19] != '.' || nf == 0 || nf > 37)
 			return -1;
-		buf[0] = '0';
-		memcpy(buf + 1, s + 19, len - 19 + 1);
-		if (tp_decimal_str(buf, 6, &frac) < 0 || len == 20)
-			return -1;
+		for (i = 0; i < nf; i++) {
+			if (f[i] < '0' || f[i] > '9')
+				return -1;
+			if (i < 6)
+				frac = frac * 10 + (f[i] - '0');
+			else if (i == 6)
+				up = f[i] >= '5';
+		}
+		for (; i < 6; i++)
+			frac *= 10;
+		frac += up;
 	}
-	days = tp_days_from_civil(y, mo, d);
+	days = days_from_civil(y, mo, d);
 	*out = ((days * 24 + h) * 60 + mi) * 60 * INT64_C(1000000) +
 	    (int64_t)sec * 1000000 + frac;
 	return 0;

@@ -3,8 +3,8 @@
  * wall-clock text with no zone; we read it as UTC, which only matters for
  * --keep-clock output (differences between records are zone-free).
  */
-#ifndef RT_TP_TIME_H
-#define RT_TP_TIME_H
+#ifndef RT_DATETIME_H
+#define RT_DATETIME_H
 
 #include <stdint.h>
 
@@ -14,9 +14,6 @@
  * round half up on the seventh (Azure's 100 ns tick: 5-9 round up).
  * 0 on success, -1 on malformed text or an impossible date.
  */
-int tp_datetime_us(const char *s, int64_t *out);
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-int64_t tp_days_from_civil(int64_t y, int m, int d);
+int datetime_us(const char *s, int64_t *out);
 
 #endif

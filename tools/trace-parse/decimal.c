@@ -20,7 +20,7 @@ push_digit(int64_t *v, char c)
 }
 
 int
-tp_decimal_scaled(const char *s, size_t len, int scale, int64_t *out,
+decimal_scaled(const char *s, size_t len, int scale, int64_t *out,
     size_t *used)
 {
 	int64_t v = 0;
@@ -57,23 +57,25 @@ tp_decimal_scaled(const char *s, size_t len, int scale, int64_t *out,
 }
 
 int
-tp_decimal_str(const char *s, int scale, int64_t *out)
+decimal_str(const char *s, int scale, int64_t *out)
 {
 	size_t len = strlen(s), used;
 
-	if (tp_decimal_scaled(s, len, scale, out, &used) < 0 || used != len)
+	if (decimal_scaled(s, len, scale, out, &used) < 0 || used != len)
 		return -1;
 	return 0;
 }
 
 int
-tp_uint_str(const char *s, int64_t *out)
+decimal_uint(const char *s, int64_t *out)
 {
-	size_t len = strlen(s), used;
+	int64_t v = 0;
 
-	if (len == 0 || strchr(s, '.') != NULL)
+	if (*s == '\0')
 		return -1;
-	if (tp_decimal_scaled(s, len, 0, out, &used) < 0 || used != len)
-		return -1;
+	for (; *s != '\0'; s++)
+		if (!isdig(*s) || push_digit(&v, *s) < 0)
+			return -1;
+	*out = v;
 	return 0;
 }

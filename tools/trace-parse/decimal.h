@@ -3,8 +3,8 @@
  * becomes 10990 us exactly, and an Azure timestamp's 7th fractional digit
  * never picks up binary rounding error.
  */
-#ifndef RT_TP_DECIMAL_H
-#define RT_TP_DECIMAL_H
+#ifndef RT_DECIMAL_H
+#define RT_DECIMAL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -16,13 +16,13 @@
  * An exponent is not accepted.  *used gets the bytes consumed.
  * 0 on success; -1 when no digits, or the result would exceed 2^53.
  */
-int tp_decimal_scaled(const char *s, size_t len, int scale, int64_t *out,
+int decimal_scaled(const char *s, size_t len, int scale, int64_t *out,
     size_t *used);
 
 /* Same, but the whole NUL-terminated string must be the number. */
-int tp_decimal_str(const char *s, int scale, int64_t *out);
+int decimal_str(const char *s, int scale, int64_t *out);
 
 /* A whole non-negative integer string ("0", "4808"), up to 2^53. */
-int tp_uint_str(const char *s, int64_t *out);
+int decimal_uint(const char *s, int64_t *out);
 
 #endif

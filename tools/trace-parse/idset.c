@@ -3,19 +3,19 @@
 #include "idset.h"
 
 void
-tp_idset_init(struct tp_idset *s)
+idset_init(struct idset *s)
 {
 	strmap_init(&s->m);
 }
 
 void
-tp_idset_free(struct tp_idset *s)
+idset_free(struct idset *s)
 {
 	strmap_free(&s->m, NULL);
 }
 
 long
-tp_idset_add(struct tp_idset *s, const char *id, long line)
+idset_add(struct idset *s, const char *id, long line)
 {
 	int added;
 	void **v = strmap_put(&s->m, id, &added);

@@ -5,7 +5,7 @@
 #include "itlmap.h"
 
 void
-tp_itlmap_init(struct tp_itlmap *m)
+itlmap_init(struct itlmap *m)
 {
 	strmap_init(&m->m);
 }
@@ -13,29 +13,29 @@ tp_itlmap_init(struct tp_itlmap *m)
 static void
 free_ent(void *p)
 {
-	struct tp_itlent *e = p;
+	struct itlmap_ent *e = p;
 
 	free(e->chunk);
 	free(e);
 }
 
 void
-tp_itlmap_free(struct tp_itlmap *m)
+itlmap_free(struct itlmap *m)
 {
 	strmap_free(&m->m, free_ent);
 }
 
 void
-tp_itlmap_add(struct tp_itlmap *m, const char *id, int64_t index,
+itlmap_add(struct itlmap *m, const char *id, int64_t index,
     int64_t ts_us)
 {
 	int added;
 	void **v = strmap_put(&m->m, id, &added);
-	struct tp_itlent *e;
+	struct itlmap_ent *e;
 
 	if (added) {
-		*v = err_malloc(sizeof(struct tp_itlent));
-		memset(*v, 0, sizeof(struct tp_itlent));
+		*v = err_malloc(sizeof(struct itlmap_ent));
+		memset(*v, 0, sizeof(struct itlmap_ent));
 	}
 	e = *v;
 	if (e->n == e->cap) {
@@ -50,15 +50,15 @@ tp_itlmap_add(struct tp_itlmap *m, const char *id, int64_t index,
 static int
 by_index(const void *a, const void *b)
 {
-	const struct tp_chunk *x = a, *y = b;
+	const struct itlmap_chunk *x = a, *y = b;
 
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-struct tp_itlent *
-tp_itlmap_get(struct tp_itlmap *m, const char *id)
+struct itlmap_ent *
+itlmap_get(struct itlmap *m, const char *id)
 {
-	struct tp_itlent *e = strmap_get(&m->m, id);
+	struct itlmap_ent *e = strmap_get(&m->m, id);
 
 	if (e != NULL)
 		qsort(e->chunk, e->n, sizeof(*e->chunk), by_index);
@@ -68,11 +68,11 @@ tp_itlmap_get(struct tp_itlmap *m, const char *id)
 static void
 count_unused(void *ctx, void *val)
 {
-	*(size_t *)ctx += !((struct tp_itlent *)val)->used;
+	*(size_t *)ctx += !((struct itlmap_ent *)val)->used;
 }
 
 size_t
-tp_itlmap_unused(const struct tp_itlmap *m)
+itlmap_unused(const struct itlmap *m)
 {
 	size_t n = 0;
 

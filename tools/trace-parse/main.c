@@ -1,10 +1,10 @@
 /*
  * trace-parse: whatever trace a serving stack left behind, as canonical
  * records.  Request-level traces become request records; iteration logs
- * and measured step tables become step records.  The format is detected
- * from the first non-blank line unless --from names it.
+ * and measured step tables become step records.  Each format is a reader
+ * in the table of readers/readers.h; a file's format is detected from
+ * its first non-blank line unless --from names it.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,54 +12,23 @@
 
 #include "io/cli.h"
 #include "io/err.h"
-#include "readers/azure.h"
-#include "readers/benchserve.h"
-#include "readers/blis.h"
-#include "readers/burstgpt.h"
-#include "readers/mooncake.h"
-#include "readers/otel.h"
-#include "readers/splitwise.h"
-#include "readers/vllmlog.h"
+#include "io/input.h"
 #include "io/jsonin.h"
-#include "io/linereader.h"
 #include "io/outfile.h"
 #include "io/progress.h"
-#include "csvsplit.h"
-#include "detect.h"
-#include "idset.h"
-#include "itlmap.h"
-#include "record.h"
+#include "readers/blis.h"
+#include "readers/readers.h"
+#include "csvrow.h"
+#include "emit.h"
 
-enum { OPT_CSV = 256, OPT_SKIP_BAD, OPT_LIST, OPT_KEEP_CLOCK, OPT_ITL };
-
-/* A vLLM log clock has no year: a jump back of half a year is New Year. */
-#define YEAR_S		(365 * 86400LL)
+enum { OPT_CSV = 256, OPT_LIST, OPT_KEEP_CLOCK, OPT_ITL };
 
 struct run {
-	struct tp_out out;
-	struct tp_idset ids;	/* ids the traces carried themselves */
-	int	 from;		/* TP_UNKNOWN: detect per file */
-	int	 keep_clock, skip_bad, quiet;
-	long	 records, skipped, dummies;
-	long	 other_lines;	/* log lines that are not iteration lines */
-	long	 other_spans;	/* OTLP spans that are not vLLM requests */
-	long	 next_id;	/* for traces without request ids */
-	struct tp_itlmap itl;	/* --itl: BLIS chunk times by request */
-	int64_t	*gaps;		/* a request's inter-chunk gaps */
-	size_t	 cap_gaps;
-	char	 blis_model[256];	/* server.model of the last header */
-};
-
-/* One input file, and the first line detection already read. */
-struct src {
-	struct linereader lr;
-	struct progress pg;
-	char	*pending;
-	size_t	 pending_len;
-	int	 have_origin;
-	int64_t	 origin;	/* first record's time on the trace's clock */
-	long	 records;
-	int	 header_only;	/* a BLIS header: metadata, no records */
+	struct emit em;
+	const struct reader *from;	/* --from, or NULL: detect per file */
+	struct csvrow row;		/* the CSV row being read */
+	char	*doc;			/* the JSON document being read */
+	size_t	 doc_len, doc_cap;
 };
 
 static void
@@ -84,585 +53,95 @@ usage(void)
 static void
 list_formats(void)
 {
-	int i;
-
-	for (i = 0; i < TP_NFORMATS; i++)
-		printf("%-12s %-8s %s\n", tp_formats[i].name,
-		    tp_formats[i].record, tp_formats[i].what);
-}
-
-/* The next line to read: the one detection looked at, then the rest. */
-static char *
-src_next(struct src *s, size_t *len)
-{
-	char *line;
-
-	if (s->pending != NULL) {
-		line = s->pending;
-		*len = s->pending_len;
-		s->pending = NULL;
-		return line;
-	}
-	if ((line = linereader_next(&s->lr, len)) != NULL)
-		progress_update(&s->pg);
-	return line;
-}
-
-/* A malformed record: stop, or with --skip-bad count it and go on. */
-static void
-bad_record(struct run *r, const char *file, long line, const char *msg)
-{
-	err_warnat(file, line, "%s", msg);
-	if (!r->skip_bad)
-		exit(EXIT_DATA);
-	r->skipped++;
-}
-
-static void
-mixed_csv(void)
-{
-	err_die(EXIT_DATA, "--csv: cannot write request and step records into "
-	    "one CSV; run once per kind");
-}
-
-/* Times relative to the first record of the file, unless --keep-clock. */
-static int64_t
-rebase(const struct run *r, struct src *s, int64_t t)
-{
-	if (!s->have_origin) {
-		s->origin = t;
-		s->have_origin = 1;
-	}
-	return r->keep_clock ? t : t - s->origin;
-}
-
-/*
- * Write a request: give it an id when the trace has none, refuse an id
- * seen before (a duplicate would double-count load downstream).
- */
-static void
-emit_request(struct run *r, struct src *s, long line, struct tp_request *q)
-{
-	char idbuf[32], msg[400];
-	long first;
-
-	if (q->id == NULL) {
-		snprintf(idbuf, sizeof(idbuf), "%ld", r->next_id++);
-		q->id = idbuf;
-	} else if ((first = tp_idset_add(&r->ids, q->id, line)) != 0) {
-		snprintf(msg, sizeof(msg), "duplicate request id \"%.200s\" "
-		    "(first at line %ld)", q->id, first);
-		bad_record(r, s->lr.name, line, msg);
-		return;
-	}
-	if (tp_out_request(&r->out, q) < 0)
-		mixed_csv();
-	r->records++;
-	s->records++;
-}
-
-static void
-emit_step(struct run *r, struct src *s, const struct tp_step *st)
-{
-	if (tp_out_step(&r->out, st) < 0)
-		mixed_csv();
-	r->records++;
-	s->records++;
-}
-
-/* A CSV trace starts with its header; --from skips detection, not this. */
-static int
-expect_header(struct src *s, const char *const *cols)
-{
-	char *line, msg[400], want[300] = "";
-	size_t len, i;
-
-	while ((line = src_next(s, &len)) != NULL && linereader_blank(line, len))
-		;
-	if (line == NULL)
-		return 0;
-	if (tp_csv_is_header(line, cols))
-		return 1;
-	for (i = 0; cols[i] != NULL; i++) {
-		if (i > 0)
-			strncat(want, ",", sizeof(want) - strlen(want) - 1);
-		strncat(want, cols[i], sizeof(want) - strlen(want) - 1);
-	}
-	snprintf(msg, sizeof(msg), "expected the header \"%s\"", want);
-	/* No header, no meaning: fatal even with --skip-bad. */
-	err_dieat(EXIT_DATA, s->lr.name, s->lr.lineno, "%s", msg);
-	return 0;
-}
-
-static void
-read_vllm_log(struct run *r, struct src *s)
-{
-	struct fmt_iter it;
-	struct tp_step st;
-	struct jerr e;
-	char *line;
-	size_t len;
-	int64_t t;
-
-	while ((line = src_next(s, &len)) != NULL) {
-		switch (fmt_vllmlog_line(line, len, &it, e.msg,
-		    sizeof(e.msg))) {
-		case FMT_OTHER:
-			if (!linereader_blank(line, len))
-				r->other_lines++;
-			continue;
-		case FMT_BAD:
-			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
-			continue;
-		}
-		tp_step_init(&st);
-		st.step = it.iter;
-		if (it.engine >= 0)
-			st.engine = it.engine;
-		if (it.clock_s >= 0) {
-			t = rebase(r, s, it.clock_s);
-			if (!r->keep_clock && t < -YEAR_S / 2)
-				t += YEAR_S;
-			st.ts_us = t * 1000000;
-		}
-		st.dur_us = it.dur_us;
-		st.n_prefill = it.ctx_reqs;
-		st.prefill_tokens = it.ctx_tokens;
-		st.n_decode = it.gen_reqs;
-		st.decode_tokens = it.gen_tokens;
-		st.kv_usage = it.kv_usage;
-		st.dummy = it.dummy;
-		r->dummies += it.dummy;
-		emit_step(r, s, &st);
-	}
-}
-
-static void
-read_azure(struct run *r, struct src *s)
-{
-	struct fmt_azure a;
-	struct tp_request q;
-	struct jerr e;
-	char *line;
-	size_t len;
-
-	if (!expect_header(s, fmt_azure_columns))
-		return;
-	while ((line = src_next(s, &len)) != NULL) {
-		if (linereader_blank(line, len))
-			continue;
-		if (fmt_azure_row(line, len, &a, &e) < 0) {
-			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
-			continue;
-		}
-		tp_request_init(&q);
-		q.arrival_us = rebase(r, s, a.ts_us);
-		q.input_tokens = a.input_tokens;
-		q.output_tokens = a.output_tokens;
-		emit_request(r, s, s->lr.lineno, &q);
-	}
-}
-
-static void
-read_burstgpt(struct run *r, struct src *s)
-{
-	struct fmt_burstgpt b;
-	struct tp_request q;
-	struct jerr e;
-	char *line;
-	size_t len;
-
-	if (!expect_header(s, fmt_burstgpt_columns))
-		return;
-	while ((line = src_next(s, &len)) != NULL) {
-		if (linereader_blank(line, len))
-			continue;
-		if (fmt_burstgpt_row(line, len, &b, &e) < 0) {
-			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
-			continue;
-		}
-		tp_request_init(&q);
-		q.arrival_us = rebase(r, s, b.ts_us);
-		q.input_tokens = b.input_tokens;
-		q.output_tokens = b.output_tokens;
-		q.model = b.model;
-		if (b.failed)
-			q.error = "failed (0 response tokens)";
-		emit_request(r, s, s->lr.lineno, &q);
-	}
-}
-
-static void
-read_mooncake(struct run *r, struct src *s)
-{
-	struct fmt_mooncake m;
-	struct tp_request q;
-	struct jerr e;
-	char *line;
-	size_t len;
-
-	while ((line = src_next(s, &len)) != NULL) {
-		if (linereader_blank(line, len))
-			continue;
-		if (fmt_mooncake_line(line, len, &m, &e) < 0) {
-			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
-			continue;
-		}
-		tp_request_init(&q);
-		q.arrival_us = rebase(r, s, m.ts_us);
-		q.input_tokens = m.input_tokens;
-		q.output_tokens = m.output_tokens;
-		emit_request(r, s, s->lr.lineno, &q);
-	}
-}
-
-/*
- * A measured row is two steps: the batch's prefill, and one decode step
- * standing for the whole decode phase.  token_time is the mean over that
- * phase, so the decode step sits at the phase's mean context and is
- * marked estimated.  Decode k (1..token_size-1) starts with
- * prompt_size + k - 1 tokens in the cache; their mean is
- * prompt_size + (token_size - 2) / 2, rounded down.
- */
-static void
-emit_measured(struct run *r, struct src *s, const struct fmt_splitwise *w)
-{
-	struct tp_step st;
-
-	tp_step_init(&st);
-	st.step = (int64_t)s->records;
-	st.dur_us = w->prompt_us;
-	st.n_prefill = w->batch_size;
-	st.prefill_tokens = w->batch_size * w->prompt_size;
-	st.model = w->model;
-	st.hardware = w->hardware;
-	st.tp = w->tp;
-	st.full = 1;
-	st.prefill_len = w->prompt_size;
-	emit_step(r, s, &st);
-	if (w->token_size < 2)
-		return;		/* the prefill made the only token */
-	st.step = (int64_t)s->records;
-	st.dur_us = w->token_us;
-	st.n_prefill = st.prefill_tokens = 0;
-	st.n_decode = st.decode_tokens = w->batch_size;
-	st.decode_progress = w->prompt_size + (w->token_size - 2) / 2;
-	st.estimated = 1;
-	emit_step(r, s, &st);
-}
-
-static void
-read_splitwise(struct run *r, struct src *s)
-{
-	struct fmt_splitwise w;
-	struct jerr e;
-	char *line;
-	size_t len;
-
-	if (!expect_header(s, fmt_splitwise_columns))
-		return;
-	while ((line = src_next(s, &len)) != NULL) {
-		if (linereader_blank(line, len))
-			continue;
-		if (fmt_splitwise_row(line, len, &w, &e) < 0) {
-			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
-			continue;
-		}
-		emit_measured(r, s, &w);
-	}
-}
-
-/* BLIS's header file: remember the model for the data that follows. */
-static void
-read_blis_header(struct run *r, struct src *s)
-{
-	struct fmt_blis_header h;
-	struct jerr e;
-	char *line;
-	size_t len;
-
-	/* A bad header spoils every record: fatal even with --skip-bad. */
-	s->header_only = 1;
-	fmt_blis_header_init(&h);
-	while ((line = src_next(s, &len)) != NULL)
-		if (fmt_blis_header_line(&h, line, &e) < 0)
-			err_dieat(EXIT_DATA, s->lr.name, s->lr.lineno, "%s", e.msg);
-	if (fmt_blis_header_end(&h, &e) < 0)
-		err_dieat(EXIT_DATA, s->lr.name, 0, "%s", e.msg);
-	memcpy(r->blis_model, h.model, sizeof(r->blis_model));
-}
-
-static void
-push_gap(struct run *r, size_t n, int64_t gap)
-{
-	if (n == r->cap_gaps) {
-		r->cap_gaps = r->cap_gaps > 0 ? 2 * r->cap_gaps : 256;
-		r->gaps = err_realloc(r->gaps, r->cap_gaps * sizeof(*r->gaps));
-	}
-	r->gaps[n] = gap;
-}
-
-/*
- * The request's streamed chunks from --itl: gaps between them, and the
- * first and last chunk times when the trace row did not record them.
- */
-static int
-join_itl(struct run *r, const struct fmt_blis_req *b, int64_t base,
-    struct tp_request *q, char *msg, size_t msgsz)
-{
-	struct tp_itlent *ent = tp_itlmap_get(&r->itl, b->id);
-	size_t k;
-
-	if (ent == NULL)
-		return 0;
-	ent->used = 1;
-	for (k = 1; k < ent->n; k++) {
-		if (ent->chunk[k].ts_us < ent->chunk[k - 1].ts_us) {
-			snprintf(msg, msgsz, "--itl: request %.200s: chunk "
-			    "%lld comes before chunk %lld", b->id,
-			    (long long)ent->chunk[k].index,
-			    (long long)ent->chunk[k - 1].index);
-			return -1;
-		}
-		push_gap(r, k - 1, ent->chunk[k].ts_us - ent->chunk[k - 1].ts_us);
-	}
-	q->itl_us = r->gaps;
-	q->n_itl = ent->n > 0 ? ent->n - 1 : 0;
-	if (q->ttft_us == TP_ABSENT && ent->n > 0 && ent->chunk[0].ts_us >= base)
-		q->ttft_us = ent->chunk[0].ts_us - base;
-	if (q->e2e_us == TP_ABSENT && ent->n > 0 &&
-	    ent->chunk[ent->n - 1].ts_us >= base)
-		q->e2e_us = ent->chunk[ent->n - 1].ts_us - base;
-	return 0;
-}
-
-/*
- * Latencies are the client's: from when the request was sent (its
- * arrival when no send time was recorded) to the first and last chunk.
- */
-static int
-blis_request(struct run *r, const struct fmt_blis_req *b,
-    struct tp_request *q, char *msg, size_t msgsz)
-{
-	int64_t base = b->send_us >= 0 ? b->send_us : b->arrival_us;
-
-	tp_request_init(q);
-	q->id = b->id;
-	q->input_tokens = b->input_tokens;
-	q->output_tokens = b->output_tokens;
-	if (b->first_us >= base)
-		q->ttft_us = b->first_us - base;
-	if (b->last_us >= base)
-		q->e2e_us = b->last_us - base;
-	if (*b->status != '\0' && strcmp(b->status, "ok") != 0)
-		q->error = *b->error_message != '\0' ? b->error_message :
-		    b->status;
-	if (*b->model != '\0')
-		q->model = b->model;
-	else if (r->blis_model[0] != '\0')
-		q->model = r->blis_model;
-	if (q->error != NULL)
-		return 0;
-	return join_itl(r, b, base, q, msg, msgsz);
-}
-
-static void
-read_blis_data(struct run *r, struct src *s)
-{
-	struct fmt_blis_cols cols;
-	struct fmt_blis_req b;
-	struct tp_request q;
-	struct jerr e;
-	char *line;
-	size_t len;
-
-	line = src_next(s, &len);
-	if (fmt_blis_columns(line, len, &cols, &e) < 0) {
-		err_dieat(EXIT_DATA, s->lr.name, s->lr.lineno, "%s", e.msg);
-	}
-	while ((line = src_next(s, &len)) != NULL) {
-		if (linereader_blank(line, len))
-			continue;
-		if (fmt_blis_row(line, len, &cols, &b, &e) < 0 ||
-		    blis_request(r, &b, &q, e.msg, sizeof(e.msg)) < 0) {
-			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
-			continue;
-		}
-		q.arrival_us = rebase(r, s, b.arrival_us);
-		emit_request(r, s, s->lr.lineno, &q);
-	}
-}
-
-static void
-read_blis(struct run *r, struct src *s)
-{
-	if (s->pending != NULL && strncmp(s->pending, "trace_version:", 14) == 0)
-		read_blis_header(r, s);
-	else
-		read_blis_data(r, s);
-}
-
-/* --itl: every chunk time, by request, before any trace is read. */
-static void
-load_itl(struct run *r, const char *path)
-{
-	struct linereader lr;
-	const char *id;
-	int64_t chunk, ts;
-	struct jerr e;
-	char *line;
-	size_t len;
-
-	if (linereader_open(&lr, path) < 0)
-		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	line = linereader_next(&lr, &len);
-	if (line == NULL || !tp_csv_is_header(line, fmt_blis_itl_columns))
-		err_dieat(EXIT_DATA, lr.name, 1, "expected the header "
-		    "\"request_id,chunk_index,timestamp_us\"");
-	while ((line = linereader_next(&lr, &len)) != NULL) {
-		if (linereader_blank(line, len))
-			continue;
-		if (fmt_blis_itl_row(line, len, &id, &chunk, &ts, &e) < 0) {
-			bad_record(r, lr.name, lr.lineno, e.msg);
-			continue;
-		}
-		tp_itlmap_add(&r->itl, id, chunk, ts);
-	}
-	if (linereader_error(&lr))
-		err_die(EXIT_DATA, "%s: read error: %s", lr.name, strerror(errno));
-	linereader_close(&lr);
-}
-
-/* The rest of the input as one text, for the formats that are documents. */
-static char *
-slurp_rest(struct src *s, size_t *total)
-{
-	char *buf = NULL, *line;
-	size_t len, cap = 0, n = 0;
-
-	while ((line = src_next(s, &len)) != NULL) {
-		if (n + len + 2 > cap) {
-			cap = 2 * (n + len + 2);
-			buf = err_realloc(buf, cap);
-		}
-		memcpy(buf + n, line, len);
-		n += len;
-		buf[n++] = '\n';
-	}
-	if (buf == NULL)
-		buf = err_strdup("");
-	else
-		buf[n] = '\0';
-	*total = n;
-	return buf;
-}
-
-static void
-bench_request(struct run *r, struct src *s, const struct fmt_bench *b,
-    const struct fmt_bench_req *bq)
-{
-	struct tp_request q;
-	int64_t none = 0;
-
-	tp_request_init(&q);
-	/* Without start_times the file does not say when requests came. */
-	q.arrival_us = bq->start_us >= 0 ? rebase(r, s, bq->start_us) : 0;
-	q.input_tokens = bq->input_tokens;
-	q.output_tokens = bq->output_tokens;
-	q.error = bq->error;
-	q.model = b->model;
-	if (bq->ttft_us >= 0) {
-		q.ttft_us = bq->ttft_us;
-		/* The file has no e2e: the first token, then every gap. */
-		q.e2e_us = bq->ttft_us + bq->itl_sum;
-	}
-	if (b->itls != NULL && bq->error == NULL) {
-		q.itl_us = bq->itl_us != NULL ? bq->itl_us : &none;
-		q.n_itl = bq->n_itl;
-	}
-	emit_request(r, s, 0, &q);
-}
-
-static void
-read_bench_doc(struct run *r, struct src *s, const cJSON *doc)
-{
-	struct fmt_bench b;
-	struct fmt_bench_req bq;
-	struct jerr e;
 	size_t i;
 
-	/* No arrays, no records: fatal even with --skip-bad. */
-	if (fmt_bench_open(doc, &b, &e) < 0)
-		err_dieat(EXIT_DATA, s->lr.name, 0, "%s", e.msg);
-	if (b.start_times == NULL && b.n > 0)
-		err_warnat(s->lr.name, 0, "no start_times: arrival_us is 0 for "
-		    "every request");
-	memset(&bq, 0, sizeof(bq));
-	for (i = 0; i < b.n; i++) {
-		if (fmt_bench_get(&b, i, &bq, &e) < 0)
-			bad_record(r, s->lr.name, 0, e.msg);
-		else
-			bench_request(r, s, &b, &bq);
-	}
-	free(bq.itl_us);
+	for (i = 0; i < readers_n; i++)
+		printf("%-12s %-8s %s\n", readers[i]->name,
+		    readers[i]->record, readers[i]->what);
 }
 
-static void
-otel_export(struct run *r, struct src *s, long line, const cJSON *doc)
+/*
+ * The file's reader: --from's, or the one its first non-blank line
+ * names.  *guessed says when no reader was sure of it.
+ */
+static const struct reader *
+file_reader(const struct run *r, const struct input *in, const char *first,
+    int *guessed)
 {
-	struct fmt_otel_iter it;
-	struct fmt_otel_span sp;
-	struct tp_request q;
+	const struct reader *rd;
+	enum reader_detect how;
+
+	*guessed = 0;
+	if (r->from != NULL)
+		return r->from;
+	if ((rd = readers_detect(first, &how)) == NULL)
+		err_die(EXIT_DATA, "%s:%ld: cannot tell the format from \"%.60s\""
+		    "; use --from (one of: %s)", in->lr.name, in->lr.lineno,
+		    first, readers_names());
+	if (how == DETECT_REFUSE)
+		err_die(EXIT_USAGE, "%s: %s", in->lr.name, rd->refuse);
+	*guessed = how == DETECT_FALLBACK;
+	return rd;
+}
+
+/* A CSV file's first line: its header, without which rows mean nothing. */
+static void
+take_header(struct run *r, const struct reader *rd, const struct input *in,
+    const char *line, size_t len)
+{
+	char want[300];
+	struct jerr e;
+
+	if (rd->columns != NULL) {
+		if (csvrow_is_header(line, rd->columns))
+			return;
+		csvrow_header_text(rd->columns, want, sizeof(want));
+		jsonin_err(&e, "expected the header \"%s\"", want);
+	} else if (csvrow_split(&r->row, line, len, &e) == 0 &&
+	    rd->header(&r->row, &e) == READER_OK)
+		return;
+	/* Fatal even with --skip-bad. */
+	err_dieat(EXIT_DATA, in->lr.name, in->lr.lineno, "%s", e.msg);
+}
+
+/* One line of a line or CSV file to its reader. */
+static void
+take_line(struct run *r, const struct reader *rd, enum reader_mode mode,
+    const struct input *in, const char *line, size_t len)
+{
+	long lineno = in->lr.lineno;
 	struct jerr e;
 	int rc;
 
-	fmt_otel_begin(&it, doc);
-	while ((rc = fmt_otel_next(&it, doc, &sp, &r->other_spans, &e)) != 0) {
-		if (rc < 0) {
-			bad_record(r, s->lr.name, line, e.msg);
-			continue;
-		}
-		tp_request_init(&q);
-		q.id = sp.id;
-		q.arrival_us = rebase(r, s, sp.start_us);
-		q.input_tokens = sp.input_tokens;
-		q.output_tokens = sp.output_tokens;
-		q.ttft_us = sp.ttft_us < 0 ? TP_ABSENT : sp.ttft_us;
-		q.e2e_us = sp.e2e_us < 0 ? TP_ABSENT : sp.e2e_us;
-		q.queue_us = sp.queue_us < 0 ? TP_ABSENT : sp.queue_us;
-		q.prefill_us = sp.prefill_us < 0 ? TP_ABSENT : sp.prefill_us;
-		q.decode_us = sp.decode_us < 0 ? TP_ABSENT : sp.decode_us;
-		q.error = sp.error;
-		q.model = sp.model;
-		emit_request(r, s, line, &q);
-	}
+	if (mode == READ_LINES)
+		rc = rd->line(&r->em, line, len, lineno, &e);
+	else if ((rd->columns != NULL ? csvrow_split_as(&r->row, line, len,
+	    rd->columns, &e) : csvrow_split(&r->row, line, len, &e)) < 0)
+		rc = READER_BAD;
+	else
+		rc = rd->row(&r->em, &r->row, lineno, &e);
+	if (rc == READER_BAD)
+		emit_bad(&r->em, lineno, &e);
+	else if (rc == READER_FATAL)
+		err_dieat(EXIT_DATA, in->lr.name, lineno, "%s", e.msg);
 }
 
-/* One export per line: stream them. */
 static void
-read_otel_lines(struct run *r, struct src *s)
+doc_append(struct run *r, const char *line, size_t len)
 {
-	struct jerr e;
-	cJSON *doc;
-	char *line;
-	size_t len;
-
-	while ((line = src_next(s, &len)) != NULL) {
-		if (linereader_blank(line, len))
-			continue;
-		if ((doc = jsonin_parse_line(line, len, &e)) == NULL) {
-			bad_record(r, s->lr.name, s->lr.lineno, e.msg);
-			continue;
-		}
-		otel_export(r, s, s->lr.lineno, doc);
-		cJSON_Delete(doc);
+	if (r->doc_len + len + 2 > r->doc_cap) {
+		r->doc_cap = 2 * (r->doc_len + len + 2);
+		r->doc = err_realloc(r->doc, r->doc_cap);
 	}
+	memcpy(r->doc + r->doc_len, line, len);
+	r->doc_len += len;
+	r->doc[r->doc_len++] = '\n';
+	r->doc[r->doc_len] = '\0';
 }
 
 /*
  * The line of a document's syntax error: where cJSON stopped, or the end
- * when the text ran out.  Columns in the message count from the start of
- * the document.
+ * when the text ran out.  Lines count from the document's first line.
  */
 static long
 doc_error_line(const char *text, size_t len)
@@ -679,137 +158,74 @@ doc_error_line(const char *text, size_t len)
 	return line;
 }
 
-/*
- * A JSON document: a bench serve result, or an OTLP export spread over
- * many lines.  Which one, its keys say.
- */
+/* A JSON document to its reader; a guessed one, to the one its keys name. */
 static void
-read_json_doc(struct run *r, struct src *s, int from)
+take_doc(struct run *r, const struct reader *rd, int guessed,
+    const struct input *in)
 {
 	struct jerr e;
 	cJSON *doc;
-	char *text;
-	size_t len;
 
-	text = slurp_rest(s, &len);
-	if ((doc = jsonin_parse_doc(text, len, &e)) == NULL) {
-		if (len > 0)
-			err_die(EXIT_DATA, "%s:%ld: %s", s->lr.name,
-			    doc_error_line(text, len), e.msg);
-		free(text);
-		return;
-	}
-	if (from == TP_JSON_DOC)
-		from = jsonin_field(doc, "resourceSpans") != NULL ? TP_OTEL :
-		    jsonin_field(doc, "input_lens") != NULL ? TP_BENCH_SERVE :
-		    TP_UNKNOWN;
-	if (from == TP_OTEL)
-		otel_export(r, s, 0, doc);
-	else if (from == TP_BENCH_SERVE)
-		read_bench_doc(r, s, doc);
-	else
-		err_die(EXIT_DATA, "%s: a JSON document with neither input_lens "
-		    "(bench-serve) nor resourceSpans (otel); use --from",
-		    s->lr.name);
+	if ((doc = jsonin_parse_doc(r->doc, r->doc_len, &e)) == NULL)
+		err_die(EXIT_DATA, "%s:%ld: %s", in->lr.name,
+		    doc_error_line(r->doc, r->doc_len), e.msg);
+	if (guessed && (rd->doc_key == NULL ||
+	    jsonin_field(doc, rd->doc_key) == NULL))
+		rd = readers_for_doc(doc);
+	if (rd == NULL)
+		err_die(EXIT_DATA, "%s: a JSON document with neither %s; use "
+		    "--from", in->lr.name, readers_doc_keys());
+	else if (rd->doc(&r->em, doc, &e) == READER_FATAL)
+		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
 	cJSON_Delete(doc);
-	free(text);
 }
 
-/* OTLP: one export per line when the first line is a whole object. */
-static void
-read_otel(struct run *r, struct src *s)
-{
-	struct jerr e;
-	cJSON *doc;
-
-	if (s->pending != NULL &&
-	    (doc = jsonin_parse_line(s->pending, s->pending_len, &e)) != NULL) {
-		cJSON_Delete(doc);
-		read_otel_lines(r, s);
-	} else
-		read_json_doc(r, s, TP_OTEL);
-}
-
-static void
-read_format(struct run *r, struct src *s, int fmt)
-{
-	switch (fmt) {
-	case TP_VLLM_LOG:	read_vllm_log(r, s); break;
-	case TP_AZURE:		read_azure(r, s); break;
-	case TP_MOONCAKE:	read_mooncake(r, s); break;
-	case TP_BURSTGPT:	read_burstgpt(r, s); break;
-	case TP_SPLITWISE:	read_splitwise(r, s); break;
-	case TP_OTEL:		read_otel(r, s); break;
-	case TP_BENCH_SERVE:	read_json_doc(r, s, TP_BENCH_SERVE); break;
-	case TP_JSON_DOC:	read_json_doc(r, s, TP_JSON_DOC); break;
-	case TP_BLIS:		read_blis(r, s); break;
-	case TP_BLIS_ITL:
-		err_die(EXIT_USAGE, "%s: a BLIS ITL CSV joins a trace: give it "
-		    "with --itl", s->lr.name);
-	default:
-		err_die(EXIT_DATA, "%s:%ld: cannot tell the format from \"%.60s\""
-		    "; use --from (one of: %s)", s->lr.name, s->lr.lineno,
-		    s->pending, tp_format_names());
-	}
-}
-
-/* Read ahead to the first non-blank line and keep it for the reader. */
+/*
+ * One file: its first non-blank line picks the reader and how the file
+ * reads (readers.h); every line after it goes where that says.
+ */
 static int
-first_line(struct src *s)
+read_file(void *ctx, struct input *in)
 {
+	const struct reader *rd = NULL;
+	enum reader_mode mode = READ_LINES;
+	struct run *r = ctx;
+	struct progress pg;
+	struct jerr e;
+	int guessed = 0;
 	char *line;
 	size_t len;
 
-	while ((line = linereader_next(&s->lr, &len)) != NULL)
-		if (!linereader_blank(line, len)) {
-			s->pending = line;
-			s->pending_len = len;
-			return 1;
+	emit_file(&r->em);
+	r->doc_len = 0;
+	progress_start(&pg, in->lr.fp, in->lr.name, in->quiet);
+	while ((line = linereader_next(&in->lr, &len)) != NULL) {
+		progress_update(&pg);
+		if (rd == NULL) {
+			if (linereader_blank(line, len))
+				continue;
+			rd = file_reader(r, in, line, &guessed);
+			mode = rd->open != NULL ? rd->open(line, len) :
+			    rd->mode;
+			if (mode == READ_CSV) {
+				take_header(r, rd, in, line, len);
+				continue;
+			}
 		}
+		if (mode == READ_DOC)
+			doc_append(r, line, len);
+		else if ((mode == READ_LINES && rd->blank_lines) ||
+		    !linereader_blank(line, len))
+			take_line(r, rd, mode, in, line, len);
+	}
+	if (rd != NULL && mode == READ_DOC)
+		take_doc(r, rd, guessed, in);
+	if (rd != NULL && rd->end != NULL &&
+	    rd->end(&r->em, &e) == READER_FATAL)
+		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
+	progress_done(&pg);
+	in->none_msg = r->em.metadata ? NULL : "no records";
 	return 0;
-}
-
-static void
-parse_file(struct run *r, const char *path)
-{
-	struct src s;
-	long skipped = r->skipped;
-
-	memset(&s, 0, sizeof(s));
-	if (linereader_open(&s.lr, path) < 0)
-		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	progress_start(&s.pg, s.lr.fp, s.lr.name, r->quiet);
-	if (first_line(&s))
-		read_format(r, &s, r->from != TP_UNKNOWN ? r->from :
-		    tp_detect_line(s.pending));
-	progress_done(&s.pg);
-	if (linereader_error(&s.lr))
-		err_die(EXIT_DATA, "%s: read error: %s", s.lr.name,
-		    strerror(errno));
-	if (s.records == 0 && r->skipped == skipped && !s.header_only)
-		err_warnat(s.lr.name, 0, "no records");
-	linereader_close(&s.lr);
-}
-
-static void
-report(const struct run *r)
-{
-	if (r->other_lines > 0)
-		err_warn("ignored %ld log line%s without an iteration record",
-		    r->other_lines, r->other_lines == 1 ? "" : "s");
-	if (r->other_spans > 0)
-		err_warn("ignored %ld span%s without gen_ai.request.id",
-		    r->other_spans, r->other_spans == 1 ? "" : "s");
-	if (r->dummies > 0)
-		err_warn("%ld dummy iteration%s kept, flagged \"dummy\": true",
-		    r->dummies, r->dummies == 1 ? "" : "s");
-	if (tp_itlmap_unused(&r->itl) > 0)
-		err_warn("--itl: %zu request id%s not in any trace",
-		    tp_itlmap_unused(&r->itl),
-		    tp_itlmap_unused(&r->itl) == 1 ? "" : "s");
-	if (r->skipped > 0)
-		err_warn("skipped %ld bad record%s of %ld", r->skipped,
-		    r->skipped == 1 ? "" : "s", r->skipped + r->records);
 }
 
 int
@@ -821,57 +237,51 @@ main(int argc, char **argv)
 		{ "keep-clock", no_argument, NULL, OPT_KEEP_CLOCK },
 		{ "itl", required_argument, NULL, OPT_ITL },
 		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "output", required_argument, NULL, 'o' },
-		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct common_opts co = { 0 };
+	const char *itlpath = NULL;
+	struct input in;
 	struct run r;
-	const char *outpath = NULL, *itlpath = NULL;
 	FILE *out;
-	int c, i, csv = 0;
+	int c, csv = 0, keep_clock = 0;
+	size_t i;
 
 	err_setprog(argv[0]);
 	memset(&r, 0, sizeof(r));
-	r.from = TP_UNKNOWN;
-	while ((c = getopt_long(argc, argv, ":f:o:qhV", longopts, NULL)) !=
-	    -1) {
+	while ((c = getopt_long(argc, argv, ":f:" COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (input_opts_take(&co, c, optarg, usage))
+			continue;
 		switch (c) {
 		case 'f':
-			if ((r.from = tp_format_by_name(optarg)) == TP_UNKNOWN)
+			if ((r.from = readers_by_name(optarg)) == NULL)
 				err_usage("--from: unknown format '%s' (one "
-				    "of: %s)", optarg, tp_format_names());
+				    "of: %s)", optarg, readers_names());
 			break;
 		case OPT_LIST:	list_formats(); outfile_close(stdout); return 0;
-		case OPT_KEEP_CLOCK: r.keep_clock = 1; break;
+		case OPT_KEEP_CLOCK: keep_clock = 1; break;
 		case OPT_ITL:	itlpath = optarg; break;
 		case OPT_CSV:	csv = 1; break;
-		case 'o':	outpath = optarg; break;
-		case OPT_SKIP_BAD: r.skip_bad = 1; break;
-		case 'q':	r.quiet = 1; break;
-		case 'h':	usage(); return 0;
-		case 'V':	cli_print_version(); return 0;
 		default:	cli_bad_option(c, argv);
 		}
 	}
 
-	tp_itlmap_init(&r.itl);
+	input_init(&in, &co);
 	if (itlpath != NULL)
-		load_itl(&r, itlpath);
-	out = outfile_open(outpath);
-	tp_out_init(&r.out, out, csv);
-	tp_idset_init(&r.ids);
-	if (optind == argc)
-		parse_file(&r, "-");
-	for (i = optind; i < argc; i++)
-		parse_file(&r, argv[i]);
-	report(&r);
+		blis_load_itl(&in, itlpath);
+	out = outfile_open(co.output);
+	emit_init(&r.em, &in, out, csv, keep_clock);
+	csvrow_init(&r.row);
+	input_files(&in, argv + optind, argc - optind, read_file, &r);
+	for (i = 0; i < readers_n; i++)
+		if (readers[i]->finish != NULL)
+			readers[i]->finish();
+	input_report(&in);
 	outfile_close(out);
-	tp_out_free(&r.out);
-	tp_idset_free(&r.ids);
-	tp_itlmap_free(&r.itl);
-	free(r.gaps);
+	emit_free(&r.em);
+	csvrow_free(&r.row);
+	free(r.doc);
 	return 0;
 }

@@ -2,6 +2,8 @@
 
 #include "record.h"
 
+enum { KIND_NONE, KIND_REQUEST, KIND_STEP };
+
 static const char *const request_columns[] = {
 	"request_id", "arrival_us", "input_tokens", "output_tokens",
 	"ttft_us", "e2e_us", "queue_us", "prefill_us", "decode_us", "error",
@@ -15,23 +17,23 @@ static const char *const step_columns[] = {
 };
 
 void
-tp_request_init(struct tp_request *r)
+record_request_init(struct record_request *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->ttft_us = r->e2e_us = r->queue_us = TP_ABSENT;
-	r->prefill_us = r->decode_us = TP_ABSENT;
+	r->ttft_us = r->e2e_us = r->queue_us = RECORD_ABSENT;
+	r->prefill_us = r->decode_us = RECORD_ABSENT;
 }
 
 void
-tp_step_init(struct tp_step *s)
+record_step_init(struct record_step *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->step = s->ts_us = s->dur_us = s->tp = s->engine = TP_ABSENT;
+	s->step = s->ts_us = s->dur_us = s->tp = s->engine = RECORD_ABSENT;
 	s->kv_usage = -1;
 }
 
 void
-tp_out_init(struct tp_out *o, FILE *fp, int csv_mode)
+record_out_init(struct record_out *o, FILE *fp, int csv_mode)
 {
 	memset(o, 0, sizeof(*o));
 	jsonout_init(&o->jw, fp);
@@ -40,44 +42,44 @@ tp_out_init(struct tp_out *o, FILE *fp, int csv_mode)
 }
 
 void
-tp_out_free(struct tp_out *o)
+record_out_free(struct record_out *o)
 {
 	jsonout_free(&o->jw);
 }
 
 /* The CSV header goes out with the first record, once its kind is known. */
 static int
-claim_kind(struct tp_out *o, enum tp_kind kind)
+claim_kind(struct record_out *o, int kind)
 {
 	if (o->kind == kind)
 		return 0;
-	if (o->kind != TP_KIND_NONE && o->csv_mode)
+	if (o->kind != KIND_NONE && o->csv_mode)
 		return -1;
-	if (o->kind == TP_KIND_NONE && o->csv_mode)
-		csvout_header(&o->csv, kind == TP_KIND_REQUEST ?
+	if (o->kind == KIND_NONE && o->csv_mode)
+		csvout_header(&o->csv, kind == KIND_REQUEST ?
 		    request_columns : step_columns);
 	o->kind = kind;
 	return 0;
 }
 
 static void
-jw_kopt(struct jw *w, const char *key, int64_t v)
+put_json_opt(struct jw *w, const char *key, int64_t v)
 {
-	if (v != TP_ABSENT)
+	if (v != RECORD_ABSENT)
 		jsonout_kint(w, key, v);
 }
 
 static void
-csv_opt(struct csvw *c, int64_t v)
+put_csv_opt(struct csvw *c, int64_t v)
 {
-	if (v != TP_ABSENT)
+	if (v != RECORD_ABSENT)
 		csvout_int(c, v);
 	else
 		csvout_empty(c);
 }
 
 static void
-csv_optstr(struct csvw *c, const char *s)
+put_csv_optstr(struct csvw *c, const char *s)
 {
 	if (s != NULL)
 		csvout_str(c, s);
@@ -86,15 +88,15 @@ csv_optstr(struct csvw *c, const char *s)
 }
 
 static void
-request_json(struct jw *w, const struct tp_request *r)
+request_json(struct jw *w, const struct record_request *r)
 {
 	jsonout_obj(w);
 	jsonout_kstr(w, "request_id", r->id);
 	jsonout_kint(w, "arrival_us", r->arrival_us);
 	jsonout_kint(w, "input_tokens", r->input_tokens);
 	jsonout_kint(w, "output_tokens", r->output_tokens);
-	jw_kopt(w, "ttft_us", r->ttft_us);
-	jw_kopt(w, "e2e_us", r->e2e_us);
+	put_json_opt(w, "ttft_us", r->ttft_us);
+	put_json_opt(w, "e2e_us", r->e2e_us);
 	if (r->itl_us != NULL) {
 		size_t i;
 
@@ -104,9 +106,9 @@ request_json(struct jw *w, const struct tp_request *r)
 			jsonout_int(w, r->itl_us[i]);
 		jsonout_arr_end(w);
 	}
-	jw_kopt(w, "queue_us", r->queue_us);
-	jw_kopt(w, "prefill_us", r->prefill_us);
-	jw_kopt(w, "decode_us", r->decode_us);
+	put_json_opt(w, "queue_us", r->queue_us);
+	put_json_opt(w, "prefill_us", r->prefill_us);
+	put_json_opt(w, "decode_us", r->decode_us);
 	if (r->error != NULL)
 		jsonout_kstr(w, "error", r->error);
 	if (r->model != NULL)
@@ -116,26 +118,26 @@ request_json(struct jw *w, const struct tp_request *r)
 }
 
 static void
-request_csv(struct csvw *c, const struct tp_request *r)
+request_csv(struct csvw *c, const struct record_request *r)
 {
 	csvout_str(c, r->id);
 	csvout_int(c, r->arrival_us);
 	csvout_int(c, r->input_tokens);
 	csvout_int(c, r->output_tokens);
-	csv_opt(c, r->ttft_us);
-	csv_opt(c, r->e2e_us);
-	csv_opt(c, r->queue_us);
-	csv_opt(c, r->prefill_us);
-	csv_opt(c, r->decode_us);
-	csv_optstr(c, r->error);
-	csv_optstr(c, r->model);
+	put_csv_opt(c, r->ttft_us);
+	put_csv_opt(c, r->e2e_us);
+	put_csv_opt(c, r->queue_us);
+	put_csv_opt(c, r->prefill_us);
+	put_csv_opt(c, r->decode_us);
+	put_csv_optstr(c, r->error);
+	put_csv_optstr(c, r->model);
 	csvout_endrow(c);
 }
 
 int
-tp_out_request(struct tp_out *o, const struct tp_request *r)
+record_out_request(struct record_out *o, const struct record_request *r)
 {
-	if (claim_kind(o, TP_KIND_REQUEST) < 0)
+	if (claim_kind(o, KIND_REQUEST) < 0)
 		return -1;
 	if (o->csv_mode)
 		request_csv(&o->csv, r);
@@ -163,13 +165,13 @@ step_list(struct jw *w, const char *key, int64_t n, int64_t progress,
 }
 
 static void
-step_json(struct jw *w, const struct tp_step *s)
+step_json(struct jw *w, const struct record_step *s)
 {
 	jsonout_obj(w);
-	jw_kopt(w, "step", s->step);
-	jw_kopt(w, "engine", s->engine);
-	jw_kopt(w, "ts_us", s->ts_us);
-	jw_kopt(w, "dur_us", s->dur_us);
+	put_json_opt(w, "step", s->step);
+	put_json_opt(w, "engine", s->engine);
+	put_json_opt(w, "ts_us", s->ts_us);
+	put_json_opt(w, "dur_us", s->dur_us);
 	jsonout_kint(w, "n_prefill", s->n_prefill);
 	jsonout_kint(w, "prefill_tokens", s->prefill_tokens);
 	jsonout_kint(w, "n_decode", s->n_decode);
@@ -188,7 +190,7 @@ step_json(struct jw *w, const struct tp_step *s)
 		jsonout_kstr(w, "model", s->model);
 	if (s->hardware != NULL)
 		jsonout_kstr(w, "hardware", s->hardware);
-	jw_kopt(w, "tp", s->tp);
+	put_json_opt(w, "tp", s->tp);
 	if (s->full) {
 		step_list(w, "prefill_requests", s->n_prefill, 0,
 		    "num_new_prefill_tokens", s->prefill_len);
@@ -200,12 +202,12 @@ step_json(struct jw *w, const struct tp_step *s)
 }
 
 static void
-step_csv(struct csvw *c, const struct tp_step *s)
+step_csv(struct csvw *c, const struct record_step *s)
 {
-	csv_opt(c, s->step);
-	csv_opt(c, s->engine);
-	csv_opt(c, s->ts_us);
-	csv_opt(c, s->dur_us);
+	put_csv_opt(c, s->step);
+	put_csv_opt(c, s->engine);
+	put_csv_opt(c, s->ts_us);
+	put_csv_opt(c, s->dur_us);
 	csvout_int(c, s->n_prefill);
 	csvout_int(c, s->prefill_tokens);
 	csvout_int(c, s->n_decode);
@@ -216,16 +218,16 @@ step_csv(struct csvw *c, const struct tp_step *s)
 		csvout_empty(c);
 	csvout_int(c, s->dummy);
 	csvout_int(c, s->estimated);
-	csv_optstr(c, s->model);
-	csv_optstr(c, s->hardware);
-	csv_opt(c, s->tp);
+	put_csv_optstr(c, s->model);
+	put_csv_optstr(c, s->hardware);
+	put_csv_opt(c, s->tp);
 	csvout_endrow(c);
 }
 
 int
-tp_out_step(struct tp_out *o, const struct tp_step *s)
+record_out_step(struct record_out *o, const struct record_step *s)
 {
-	if (claim_kind(o, TP_KIND_STEP) < 0)
+	if (claim_kind(o, KIND_STEP) < 0)
 		return -1;
 	if (o->csv_mode)
 		step_csv(&o->csv, s);

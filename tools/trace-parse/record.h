@@ -1,11 +1,13 @@
 /*
- * trace-parse's output records (DESIGN.md): request records, and step
- * records in aggregate form (iteration logs) or in full form (measured
- * tables, where every request of a step is known).  One writer for both,
- * NDJSON or CSV.
+ * trace-parse's output records (schemas/request.schema.json and
+ * schemas/step.schema.json): request records, and step records in
+ * aggregate form (iteration logs) or in full form (measured tables, where
+ * every request of a step is known).  One writer for both, NDJSON or CSV.
+ * Its whole interface is the two record structs, their _init functions,
+ * and record_out_{init,request,step,free}.
  */
-#ifndef RT_TP_RECORD_H
-#define RT_TP_RECORD_H
+#ifndef RT_RECORD_H
+#define RT_RECORD_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,9 +17,9 @@
 #include "io/jsonout.h"
 
 /* An optional integer field that the trace did not carry. */
-#define TP_ABSENT INT64_MIN
+#define RECORD_ABSENT INT64_MIN
 
-struct tp_request {
+struct record_request {
 	const char *id;
 	int64_t	 arrival_us;
 	int64_t	 input_tokens, output_tokens;
@@ -28,14 +30,14 @@ struct tp_request {
 	const char *model;		/* NULL: unknown */
 };
 
-struct tp_step {
-	int64_t	 step, ts_us, dur_us;	/* TP_ABSENT when unknown */
+struct record_step {
+	int64_t	 step, ts_us, dur_us;	/* RECORD_ABSENT when unknown */
 	int64_t	 n_prefill, prefill_tokens, n_decode, decode_tokens;
 	double	 kv_usage;		/* fraction; < 0 when not logged */
 	int	 dummy, estimated;
 	const char *model, *hardware;	/* NULL when unknown */
-	int64_t	 tp;			/* TP_ABSENT when unknown */
-	int64_t	 engine;		/* which engine; TP_ABSENT */
+	int64_t	 tp;			/* RECORD_ABSENT when unknown */
+	int64_t	 engine;		/* which engine; RECORD_ABSENT */
 	/*
 	 * Full form: n_prefill requests of prefill_len new tokens at
 	 * progress 0, and n_decode requests at decode_progress.
@@ -44,25 +46,24 @@ struct tp_step {
 	int64_t	 prefill_len, decode_progress;
 };
 
-enum tp_kind { TP_KIND_NONE, TP_KIND_REQUEST, TP_KIND_STEP };
-
-struct tp_out {
+/* The writer's state: use it only through the functions below. */
+struct record_out {
 	struct jw jw;
 	struct csvw csv;
 	int	 csv_mode;
-	enum tp_kind kind;	/* of the records written so far */
+	int	 kind;		/* of the records written so far */
 };
 
-void tp_request_init(struct tp_request *r);
-void tp_step_init(struct tp_step *s);
+void record_request_init(struct record_request *r);
+void record_step_init(struct record_step *s);
 
-void tp_out_init(struct tp_out *o, FILE *fp, int csv_mode);
-void tp_out_free(struct tp_out *o);
+void record_out_init(struct record_out *o, FILE *fp, int csv_mode);
+void record_out_free(struct record_out *o);
 /*
  * Write one record.  -1 when CSV output would mix request and step rows
  * under one header (NDJSON mixes them freely).
  */
-int tp_out_request(struct tp_out *o, const struct tp_request *r);
-int tp_out_step(struct tp_out *o, const struct tp_step *s);
+int record_out_request(struct record_out *o, const struct record_request *r);
+int record_out_step(struct record_out *o, const struct record_step *s);
 
 #endif

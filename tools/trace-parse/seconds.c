@@ -4,7 +4,7 @@
 #include "seconds.h"
 
 int
-tp_json_seconds_us(const cJSON *v, const char *path, int64_t *out,
+seconds_json_us(const cJSON *v, const char *path, int64_t *out,
     struct jerr *e)
 {
 	double d;

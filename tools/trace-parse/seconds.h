@@ -1,6 +1,6 @@
 /* Seconds held in a JSON double (Python wrote them) to whole microseconds. */
-#ifndef RT_TP_SECONDS_H
-#define RT_TP_SECONDS_H
+#ifndef RT_SECONDS_H
+#define RT_SECONDS_H
 
 #include <stdint.h>
 
@@ -11,7 +11,7 @@
  * nearest.  The text is gone once cJSON holds a double, and the writer
  * already rounded to binary, so this is as exact as the file allows.
  */
-int tp_json_seconds_us(const cJSON *v, const char *path, int64_t *out,
+int seconds_json_us(const cJSON *v, const char *path, int64_t *out,
     struct jerr *e);
 
 #endif

@@ -2,25 +2,26 @@
  * Azure LLM inference trace (2023 and 2024 releases):
  *   TIMESTAMP,ContextTokens,GeneratedTokens
  *   2023-11-16 18:17:03.9799600,4808,10
- * CRLF and a missing final newline are the line reader's business.
+ * CRLF, a BOM and a missing final newline are the line reader's business.
  */
-#ifndef RT_FMT_AZURE_H
-#define RT_FMT_AZURE_H
+#ifndef RT_AZURE_H
+#define RT_AZURE_H
 
-#include <stddef.h>
 #include <stdint.h>
 
-#include "io/jsonin.h"
+#include "csvrow.h"
+#include "readers/readers.h"
 
-extern const char *const fmt_azure_columns[];
+extern const struct reader azure_reader;
+extern const char *const azure_columns[];
 
-struct fmt_azure {
+struct azure_rec {
 	int64_t	 ts_us;		/* since 1970, the text read as UTC */
 	int64_t	 input_tokens, output_tokens;
 };
 
-/* One data row (modified in place); 0, or -1 with e set. */
-int fmt_azure_row(char *line, size_t len, struct fmt_azure *r,
+/* One data row, split as azure_columns; 0, or -1 with e set. */
+int azure_parse(const struct csvrow *row, struct azure_rec *r,
     struct jerr *e);
 
 #endif

@@ -1,7 +1,9 @@
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "io/err.h"
-#include "benchserve.h"
+#include "readers/benchserve.h"
 #include "io/numfmt.h"
 #include "seconds.h"
 
@@ -22,7 +24,7 @@ same_length(const cJSON *a, const char *name, size_t n, struct jerr *e)
 }
 
 int
-fmt_bench_open(const cJSON *doc, struct fmt_bench *b, struct jerr *e)
+benchserve_open(const cJSON *doc, struct benchserve *b, struct jerr *e)
 {
 	const cJSON *m;
 
@@ -49,7 +51,7 @@ fmt_bench_open(const cJSON *doc, struct fmt_bench *b, struct jerr *e)
 
 /* The buffer is kept across requests: it grows to the longest one. */
 static void
-itl_push(struct fmt_bench_req *q, int64_t us)
+itl_push(struct benchserve_req *q, int64_t us)
 {
 	if (q->n_itl == q->cap_itl) {
 		q->cap_itl = q->cap_itl > 0 ? 2 * q->cap_itl : 256;
@@ -59,7 +61,7 @@ itl_push(struct fmt_bench_req *q, int64_t us)
 }
 
 static int
-get_itls(const cJSON *list, size_t i, struct fmt_bench_req *q,
+get_itls(const cJSON *list, size_t i, struct benchserve_req *q,
     struct jerr *e)
 {
 	char path[64];
@@ -75,7 +77,7 @@ get_itls(const cJSON *list, size_t i, struct fmt_bench_req *q,
 		int64_t us;
 
 		snprintf(path, sizeof(path), "itls[%zu][%zu]", i, k++);
-		if (tp_json_seconds_us(v, path, &us, e) < 0)
+		if (seconds_json_us(v, path, &us, e) < 0)
 			return -1;
 		/* Their sum gives e2e_us: keep it exact. */
 		if (us > RT_INT_EXACT_MAX - q->itl_sum) {
@@ -90,7 +92,7 @@ get_itls(const cJSON *list, size_t i, struct fmt_bench_req *q,
 }
 
 int
-fmt_bench_get(const struct fmt_bench *b, size_t i, struct fmt_bench_req *q,
+benchserve_get(const struct benchserve *b, size_t i, struct benchserve_req *q,
     struct jerr *e)
 {
 	char path[64];
@@ -119,7 +121,7 @@ fmt_bench_get(const struct fmt_bench *b, size_t i, struct fmt_bench_req *q,
 	q->itl_sum = 0;
 	if (b->start_times != NULL) {
 		snprintf(path, sizeof(path), "start_times[%zu]", i);
-		if (tp_json_seconds_us(cJSON_GetArrayItem(b->start_times,
+		if (seconds_json_us(cJSON_GetArrayItem(b->start_times,
 		    (int)i), path, &q->start_us, e) < 0)
 			return -1;
 	}
@@ -128,7 +130,7 @@ fmt_bench_get(const struct fmt_bench *b, size_t i, struct fmt_bench_req *q,
 		return 0;
 	if (b->ttfts != NULL) {
 		snprintf(path, sizeof(path), "ttfts[%zu]", i);
-		if (tp_json_seconds_us(cJSON_GetArrayItem(b->ttfts, (int)i),
+		if (seconds_json_us(cJSON_GetArrayItem(b->ttfts, (int)i),
 		    path, &q->ttft_us, e) < 0)
 			return -1;
 	}
@@ -137,3 +139,73 @@ fmt_bench_get(const struct fmt_bench *b, size_t i, struct fmt_bench_req *q,
 		return -1;
 	return 0;
 }
+
+/*
+ * A JSON document's first line: this format, unless another is sure.
+ * The document's keys decide (see readers.h).
+ */
+static enum reader_detect
+benchserve_detect(const char *line)
+{
+	return *line == '{' ? DETECT_FALLBACK : DETECT_NO;
+}
+
+static void
+benchserve_request(struct emit *em, const struct benchserve *b,
+    const struct benchserve_req *bq)
+{
+	struct record_request q;
+	int64_t none = 0;
+
+	record_request_init(&q);
+	/* Without start_times the file does not say when requests came. */
+	q.arrival_us = bq->start_us >= 0 ? emit_rebase(em, bq->start_us) : 0;
+	q.input_tokens = bq->input_tokens;
+	q.output_tokens = bq->output_tokens;
+	q.error = bq->error;
+	q.model = b->model;
+	if (bq->ttft_us >= 0) {
+		q.ttft_us = bq->ttft_us;
+		/* The file has no e2e: the first token, then every gap. */
+		q.e2e_us = bq->ttft_us + bq->itl_sum;
+	}
+	if (b->itls != NULL && bq->error == NULL) {
+		q.itl_us = bq->itl_us != NULL ? bq->itl_us : &none;
+		q.n_itl = bq->n_itl;
+	}
+	emit_request(em, 0, &q);
+}
+
+static int
+benchserve_doc(struct emit *em, const cJSON *doc, struct jerr *e)
+{
+	struct benchserve b;
+	struct benchserve_req bq;
+	size_t i;
+
+	/* No arrays, no records: fatal even with --skip-bad. */
+	if (benchserve_open(doc, &b, e) < 0)
+		return READER_FATAL;
+	if (b.start_times == NULL && b.n > 0)
+		err_warnat(emit_name(em), 0, "no start_times: arrival_us is 0 for "
+		    "every request");
+	memset(&bq, 0, sizeof(bq));
+	for (i = 0; i < b.n; i++) {
+		if (benchserve_get(&b, i, &bq, e) < 0)
+			emit_bad(em, 0, e);
+		else
+			benchserve_request(em, &b, &bq);
+	}
+	free(bq.itl_us);
+	return READER_OK;
+}
+
+const struct reader benchserve_reader = {
+	.name = "bench-serve",
+	.record = "request",
+	.what = "vllm bench serve --save-detailed result JSON",
+	.detect = benchserve_detect,
+	.mode = READ_DOC,
+	.doc_key = "input_lens",
+	.doc = benchserve_doc,
+};

@@ -6,22 +6,25 @@
  *    "ttfts": [s..], "itls": [[s..]..], "errors": ["", ..],
  *    "start_times": [s..] (when present)}
  */
-#ifndef RT_FMT_BENCHSERVE_H
-#define RT_FMT_BENCHSERVE_H
+#ifndef RT_BENCHSERVE_H
+#define RT_BENCHSERVE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "io/jsonin.h"
+#include "readers/readers.h"
 
-struct fmt_bench {
+extern const struct reader benchserve_reader;
+
+struct benchserve {
 	const cJSON *input_lens, *output_lens, *ttfts, *itls, *errors;
 	const cJSON *start_times;	/* NULL when the file has none */
 	const char *model;		/* NULL when the file has none */
 	size_t	 n;
 };
 
-struct fmt_bench_req {
+struct benchserve_req {
 	int64_t	 input_tokens, output_tokens;
 	int64_t	 start_us, ttft_us;	/* -1 when absent */
 	int64_t	*itl_us;		/* grown as needed; caller frees */
@@ -31,9 +34,9 @@ struct fmt_bench_req {
 };
 
 /* Find the arrays and check they agree in length; 0, or -1 with e set. */
-int fmt_bench_open(const cJSON *doc, struct fmt_bench *b, struct jerr *e);
+int benchserve_open(const cJSON *doc, struct benchserve *b, struct jerr *e);
 /* Request i; 0, or -1 with e set (message gives the JSON path). */
-int fmt_bench_get(const struct fmt_bench *b, size_t i,
-    struct fmt_bench_req *q, struct jerr *e);
+int benchserve_get(const struct benchserve *b, size_t i,
+    struct benchserve_req *q, struct jerr *e);
 
 #endif

@@ -1,10 +1,15 @@
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "blis.h"
+#include "io/err.h"
+#include "io/progress.h"
+#include "readers/blis.h"
 #include "decimal.h"
+#include "itlmap.h"
 
-const char *const fmt_blis_itl_columns[] = {
+const char *const blis_itl_columns[] = {
 	"request_id", "chunk_index", "timestamp_us", NULL
 };
 
@@ -18,7 +23,7 @@ static const char *const col_names[BC_N] = {
 static const int required[] = { BC_ID, BC_IN, BC_OUT, BC_ARRIVAL };
 
 void
-fmt_blis_header_init(struct fmt_blis_header *h)
+blis_header_init(struct blis_header *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->version = -1;
@@ -52,12 +57,12 @@ split_key(const char *line, char *key, size_t ksz, char *val, size_t vsz)
 }
 
 static int
-top_level(struct fmt_blis_header *h, const char *key, const char *val,
+top_level(struct blis_header *h, const char *key, const char *val,
     struct jerr *e)
 {
 	h->in_server = strcmp(key, "server") == 0 && *val == '\0';
 	if (strcmp(key, "trace_version") == 0) {
-		if (tp_uint_str(val, &h->version) < 0 || h->version < 2 ||
+		if (decimal_uint(val, &h->version) < 0 || h->version < 2 ||
 		    h->version > 3) {
 			jsonin_err(e, "trace_version: expected 2 or 3, got "
 			    "\"%.20s\"", val);
@@ -76,7 +81,7 @@ top_level(struct fmt_blis_header *h, const char *key, const char *val,
 }
 
 int
-fmt_blis_header_line(struct fmt_blis_header *h, const char *line,
+blis_header_line(struct blis_header *h, const char *line,
     struct jerr *e)
 {
 	char key[64], val[256];
@@ -100,7 +105,7 @@ fmt_blis_header_line(struct fmt_blis_header *h, const char *line,
 }
 
 int
-fmt_blis_header_end(const struct fmt_blis_header *h, struct jerr *e)
+blis_header_end(const struct blis_header *h, struct jerr *e)
 {
 	if (h->version < 0) {
 		jsonin_err(e, "no trace_version");
@@ -110,7 +115,7 @@ fmt_blis_header_end(const struct fmt_blis_header *h, struct jerr *e)
 }
 
 int
-fmt_blis_is_data_header(const char *line)
+blis_is_data_header(const char *line)
 {
 	return strncmp(line, "request_id,", 11) == 0 &&
 	    strstr(line, ",input_tokens,") != NULL &&
@@ -118,21 +123,17 @@ fmt_blis_is_data_header(const char *line)
 }
 
 int
-fmt_blis_columns(char *line, size_t len, struct fmt_blis_cols *c,
-    struct jerr *e)
+blis_columns(const struct csvrow *row, struct blis_cols *c, struct jerr *e)
 {
-	struct tp_csvrow row;
 	size_t i, k;
 
-	if (tp_csv_split(line, len, &row, e->msg, sizeof(e->msg)) < 0)
-		return -1;
 	for (k = 0; k < BC_N; k++)
 		c->at[k] = -1;
-	for (i = 0; i < row.n; i++)
+	for (i = 0; i < row->n; i++)
 		for (k = 0; k < BC_N; k++)
-			if (strcmp(row.field[i], col_names[k]) == 0)
+			if (strcmp(row->field[i], col_names[k]) == 0)
 				c->at[k] = (int)i;
-	c->n = row.n;
+	c->n = row->n;
 	for (k = 0; k < sizeof(required) / sizeof(required[0]); k++)
 		if (c->at[required[k]] < 0) {
 			jsonin_err(e, "trace v2 header has no column \"%s\"",
@@ -143,12 +144,12 @@ fmt_blis_columns(char *line, size_t len, struct fmt_blis_cols *c,
 }
 
 static int
-col_uint(const struct tp_csvrow *row, const struct fmt_blis_cols *c,
+col_uint(const struct csvrow *row, const struct blis_cols *c,
     int k, int64_t *out, struct jerr *e)
 {
 	const char *s = row->field[c->at[k]];
 
-	if (tp_uint_str(s, out) == 0)
+	if (decimal_uint(s, out) == 0)
 		return 0;
 	if (*s == '-')
 		jsonin_err(e, "%s: must not be negative, got \"%.40s\"",
@@ -161,7 +162,7 @@ col_uint(const struct tp_csvrow *row, const struct fmt_blis_cols *c,
 
 /* A time column BLIS leaves 0 when it was not recorded. */
 static int
-col_time(const struct tp_csvrow *row, const struct fmt_blis_cols *c, int k,
+col_time(const struct csvrow *row, const struct blis_cols *c, int k,
     int64_t *out, struct jerr *e)
 {
 	*out = -1;
@@ -175,55 +176,284 @@ col_time(const struct tp_csvrow *row, const struct fmt_blis_cols *c, int k,
 }
 
 static const char *
-col_str(const struct tp_csvrow *row, const struct fmt_blis_cols *c, int k)
+col_str(const struct csvrow *row, const struct blis_cols *c, int k)
 {
 	return c->at[k] < 0 ? "" : row->field[c->at[k]];
 }
 
 int
-fmt_blis_row(char *line, size_t len, const struct fmt_blis_cols *c,
-    struct fmt_blis_req *r, struct jerr *e)
+blis_row(const struct csvrow *row, const struct blis_cols *c,
+    struct blis_req *r, struct jerr *e)
 {
-	struct tp_csvrow row;
-
-	if (tp_csv_split(line, len, &row, e->msg, sizeof(e->msg)) < 0)
-		return -1;
-	if (row.n != c->n) {
-		jsonin_err(e, "expected %zu fields, got %zu", c->n, row.n);
+	if (row->n != c->n) {
+		jsonin_err(e, "expected %zu fields, got %zu", c->n, row->n);
 		return -1;
 	}
-	r->id = row.field[c->at[BC_ID]];
+	r->id = row->field[c->at[BC_ID]];
 	if (*r->id == '\0') {
 		jsonin_err(e, "request_id: empty field");
 		return -1;
 	}
-	if (col_uint(&row, c, BC_IN, &r->input_tokens, e) < 0 ||
-	    col_uint(&row, c, BC_OUT, &r->output_tokens, e) < 0 ||
-	    col_uint(&row, c, BC_ARRIVAL, &r->arrival_us, e) < 0 ||
-	    col_time(&row, c, BC_SEND, &r->send_us, e) < 0 ||
-	    col_time(&row, c, BC_FIRST, &r->first_us, e) < 0 ||
-	    col_time(&row, c, BC_LAST, &r->last_us, e) < 0)
+	if (col_uint(row, c, BC_IN, &r->input_tokens, e) < 0 ||
+	    col_uint(row, c, BC_OUT, &r->output_tokens, e) < 0 ||
+	    col_uint(row, c, BC_ARRIVAL, &r->arrival_us, e) < 0 ||
+	    col_time(row, c, BC_SEND, &r->send_us, e) < 0 ||
+	    col_time(row, c, BC_FIRST, &r->first_us, e) < 0 ||
+	    col_time(row, c, BC_LAST, &r->last_us, e) < 0)
 		return -1;
-	r->status = col_str(&row, c, BC_STATUS);
-	r->error_message = col_str(&row, c, BC_ERRMSG);
-	r->model = col_str(&row, c, BC_MODEL);
+	r->status = col_str(row, c, BC_STATUS);
+	r->error_message = col_str(row, c, BC_ERRMSG);
+	r->model = col_str(row, c, BC_MODEL);
 	return 0;
 }
 
 int
-fmt_blis_itl_row(char *line, size_t len, const char **id, int64_t *chunk,
+blis_itl_row(const struct csvrow *row, const char **id, int64_t *chunk,
     int64_t *ts_us, struct jerr *e)
 {
-	struct tp_csvrow row;
-
-	if (tp_csv_row(line, len, fmt_blis_itl_columns, &row, e) < 0 ||
-	    tp_csv_uint(&row, 1, fmt_blis_itl_columns, chunk, e) < 0 ||
-	    tp_csv_uint(&row, 2, fmt_blis_itl_columns, ts_us, e) < 0)
+	if (csvrow_uint(row, 1, blis_itl_columns, chunk, e) < 0 ||
+	    csvrow_uint(row, 2, blis_itl_columns, ts_us, e) < 0)
 		return -1;
-	if (*row.field[0] == '\0') {
+	if (*row->field[0] == '\0') {
 		jsonin_err(e, "request_id: empty field");
 		return -1;
 	}
-	*id = row.field[0];
+	*id = row->field[0];
 	return 0;
 }
+
+/*
+ * The run's BLIS state: the model the last header named, the data file's
+ * columns, and --itl's chunk times with the gaps buffer of one request.
+ */
+static struct {
+	struct blis_header h;
+	int	 in_header;		/* the file being read is a header */
+	char	 model[256];		/* server.model of the last header */
+	struct blis_cols cols;
+	struct itlmap itl;
+	int	 have_itl;
+	int64_t	*gaps;
+	size_t	 cap_gaps;
+} blis;
+
+/* --itl's rows: bad ones count with the run's, as any bad record. */
+static int
+blis_itl_file(void *ctx, struct input *in)
+{
+	struct csvrow *row = ctx;
+	const char *id;
+	int64_t chunk, ts;
+	struct jerr e;
+	char *line;
+	size_t len;
+
+	line = linereader_next(&in->lr, &len);
+	if (line == NULL || !csvrow_is_header(line, blis_itl_columns))
+		err_dieat(EXIT_DATA, in->lr.name, 1, "expected the header "
+		    "\"request_id,chunk_index,timestamp_us\"");
+	while ((line = linereader_next(&in->lr, &len)) != NULL) {
+		if (linereader_blank(line, len))
+			continue;
+		if (csvrow_split_as(row, line, len, blis_itl_columns, &e) < 0 ||
+		    blis_itl_row(row, &id, &chunk, &ts, &e) < 0) {
+			err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
+			input_count(in, INPUT_BAD);
+			continue;
+		}
+		itlmap_add(&blis.itl, id, chunk, ts);
+	}
+	return 0;
+}
+
+void
+blis_load_itl(struct input *in, const char *path)
+{
+	char *paths[1] = { (char *)path };
+	const char *none = in->none_msg;
+	struct csvrow row;
+
+	if (!blis.have_itl)
+		itlmap_init(&blis.itl);
+	blis.have_itl = 1;
+	csvrow_init(&row);
+	in->none_msg = NULL;
+	input_files(in, paths, 1, blis_itl_file, &row);
+	in->none_msg = none;
+	csvrow_free(&row);
+}
+
+static enum reader_detect
+blis_detect(const char *line)
+{
+	if (csvrow_is_header(line, blis_itl_columns))
+		return DETECT_REFUSE;
+	return blis_is_data_header(line) ||
+	    strncmp(line, "trace_version:", 14) == 0 ? DETECT_YES : DETECT_NO;
+}
+
+/* A header file (YAML) or a data file (CSV). */
+static enum reader_mode
+blis_open(const char *first, size_t len)
+{
+	(void)len;
+	blis.in_header = strncmp(first, "trace_version:", 14) == 0;
+	if (!blis.in_header)
+		return READ_CSV;
+	blis_header_init(&blis.h);
+	return READ_LINES;
+}
+
+/*
+ * A header file's lines, blank ones too (YAML has its own idea of
+ * blank); a bad one spoils every record: fatal even with --skip-bad.
+ */
+static int
+blis_yaml_line(struct emit *em, const char *line, size_t len, long lineno,
+    struct jerr *e)
+{
+	(void)len;
+	(void)lineno;
+	em->metadata = 1;
+	return blis_header_line(&blis.h, line, e) < 0 ? READER_FATAL :
+	    READER_OK;
+}
+
+static int
+blis_end(struct emit *em, struct jerr *e)
+{
+	(void)em;
+	if (!blis.in_header)
+		return READER_OK;
+	if (blis_header_end(&blis.h, e) < 0)
+		return READER_FATAL;
+	memcpy(blis.model, blis.h.model, sizeof(blis.model));
+	return READER_OK;
+}
+
+static int
+blis_header(const struct csvrow *row, struct jerr *e)
+{
+	return blis_columns(row, &blis.cols, e) < 0 ? READER_FATAL :
+	    READER_OK;
+}
+
+static void
+push_gap(size_t n, int64_t gap)
+{
+	if (n == blis.cap_gaps) {
+		blis.cap_gaps = blis.cap_gaps > 0 ? 2 * blis.cap_gaps : 256;
+		blis.gaps = err_realloc(blis.gaps,
+		    blis.cap_gaps * sizeof(*blis.gaps));
+	}
+	blis.gaps[n] = gap;
+}
+
+/*
+ * The request's streamed chunks from --itl: gaps between them, and the
+ * first and last chunk times when the trace row did not record them.
+ */
+static int
+join_itl(const struct blis_req *b, int64_t base, struct record_request *q,
+    struct jerr *e)
+{
+	struct itlmap_ent *ent;
+	size_t k;
+
+	if (!blis.have_itl || (ent = itlmap_get(&blis.itl, b->id)) == NULL)
+		return 0;
+	ent->used = 1;
+	for (k = 1; k < ent->n; k++) {
+		if (ent->chunk[k].ts_us < ent->chunk[k - 1].ts_us) {
+			jsonin_err(e, "--itl: request %.200s: chunk %lld comes "
+			    "before chunk %lld", b->id,
+			    (long long)ent->chunk[k].index,
+			    (long long)ent->chunk[k - 1].index);
+			return -1;
+		}
+		push_gap(k - 1, ent->chunk[k].ts_us - ent->chunk[k - 1].ts_us);
+	}
+	q->itl_us = blis.gaps;
+	q->n_itl = ent->n > 0 ? ent->n - 1 : 0;
+	if (q->ttft_us == RECORD_ABSENT && ent->n > 0 &&
+	    ent->chunk[0].ts_us >= base)
+		q->ttft_us = ent->chunk[0].ts_us - base;
+	if (q->e2e_us == RECORD_ABSENT && ent->n > 0 &&
+	    ent->chunk[ent->n - 1].ts_us >= base)
+		q->e2e_us = ent->chunk[ent->n - 1].ts_us - base;
+	return 0;
+}
+
+/*
+ * Latencies are the client's: from when the request was sent (its
+ * arrival when no send time was recorded) to the first and last chunk.
+ */
+static int
+blis_request(const struct blis_req *b, struct record_request *q,
+    struct jerr *e)
+{
+	int64_t base = b->send_us >= 0 ? b->send_us : b->arrival_us;
+
+	record_request_init(q);
+	q->id = b->id;
+	q->input_tokens = b->input_tokens;
+	q->output_tokens = b->output_tokens;
+	if (b->first_us >= base)
+		q->ttft_us = b->first_us - base;
+	if (b->last_us >= base)
+		q->e2e_us = b->last_us - base;
+	if (*b->status != '\0' && strcmp(b->status, "ok") != 0)
+		q->error = *b->error_message != '\0' ? b->error_message :
+		    b->status;
+	if (*b->model != '\0')
+		q->model = b->model;
+	else if (blis.model[0] != '\0')
+		q->model = blis.model;
+	if (q->error != NULL)
+		return 0;
+	return join_itl(b, base, q, e);
+}
+
+static int
+blis_data_row(struct emit *em, const struct csvrow *row, long lineno,
+    struct jerr *e)
+{
+	struct blis_req b;
+	struct record_request q;
+
+	if (blis_row(row, &blis.cols, &b, e) < 0 ||
+	    blis_request(&b, &q, e) < 0)
+		return READER_BAD;
+	q.arrival_us = emit_rebase(em, b.arrival_us);
+	emit_request(em, lineno, &q);
+	return READER_OK;
+}
+
+static void
+blis_finish(void)
+{
+	size_t n;
+
+	if (!blis.have_itl)
+		return;
+	if ((n = itlmap_unused(&blis.itl)) > 0)
+		err_warn("--itl: %zu request id%s not in any trace", n,
+		    n == 1 ? "" : "s");
+	itlmap_free(&blis.itl);
+	free(blis.gaps);
+}
+
+const struct reader blis_reader = {
+	.name = "blis",
+	.record = "request",
+	.what = "BLIS trace v2: header YAML, request CSV (--itl joins ITL CSV)",
+	.detect = blis_detect,
+	.refuse = "a BLIS ITL CSV joins a trace: give it with --itl",
+	.open = blis_open,
+	.blank_lines = 1,
+	.header = blis_header,
+	.line = blis_yaml_line,
+	.row = blis_data_row,
+	.end = blis_end,
+	.finish = blis_finish,
+};

@@ -13,18 +13,22 @@
  * and the ITL CSV of streamed chunk times:
  *   request_id,chunk_index,timestamp_us
  */
-#ifndef RT_FMT_BLIS_H
-#define RT_FMT_BLIS_H
+#ifndef RT_BLIS_H
+#define RT_BLIS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "io/input.h"
 #include "io/jsonin.h"
-#include "csvsplit.h"
+#include "csvrow.h"
+#include "readers/readers.h"
 
-extern const char *const fmt_blis_itl_columns[];
+extern const struct reader blis_reader;
 
-struct fmt_blis_header {
+extern const char *const blis_itl_columns[];
+
+struct blis_header {
 	int64_t	 version;	/* -1 until seen */
 	int	 in_server;	/* inside the "server:" block */
 	char	 model[256];	/* server.model, "" when absent */
@@ -32,35 +36,41 @@ struct fmt_blis_header {
 };
 
 /* Feed the header one line at a time; 0, or -1 with e set. */
-void fmt_blis_header_init(struct fmt_blis_header *h);
-int fmt_blis_header_line(struct fmt_blis_header *h, const char *line,
+void blis_header_init(struct blis_header *h);
+int blis_header_line(struct blis_header *h, const char *line,
     struct jerr *e);
 /* After the last line: is everything we need there? */
-int fmt_blis_header_end(const struct fmt_blis_header *h, struct jerr *e);
+int blis_header_end(const struct blis_header *h, struct jerr *e);
 
 enum { BC_ID, BC_IN, BC_OUT, BC_ARRIVAL, BC_SEND, BC_FIRST, BC_LAST,
     BC_STATUS, BC_ERRMSG, BC_MODEL, BC_N };
 
-struct fmt_blis_cols {
+struct blis_cols {
 	int	 at[BC_N];	/* column index, -1 when absent */
 	size_t	 n;		/* columns in the header */
 };
 
-struct fmt_blis_req {
-	const char *id, *status, *error_message, *model;  /* into the line */
+struct blis_req {
+	const char *id, *status, *error_message, *model;  /* into the row */
 	int64_t	 input_tokens, output_tokens, arrival_us;
 	int64_t	 send_us, first_us, last_us;	/* -1 when absent or 0 */
 };
 
 /* Is this the first line of a trace v2 data CSV? */
-int fmt_blis_is_data_header(const char *line);
-/* Map the header row (modified in place); 0, or -1 when one is missing. */
-int fmt_blis_columns(char *line, size_t len, struct fmt_blis_cols *c,
+int blis_is_data_header(const char *line);
+/* Map the header row; 0, or -1 when a column we need is missing. */
+int blis_columns(const struct csvrow *row, struct blis_cols *c,
     struct jerr *e);
-int fmt_blis_row(char *line, size_t len, const struct fmt_blis_cols *c,
-    struct fmt_blis_req *r, struct jerr *e);
-/* One ITL row: request id text (into the line), chunk index, time. */
-int fmt_blis_itl_row(char *line, size_t len, const char **id,
-    int64_t *chunk, int64_t *ts_us, struct jerr *e);
+/* One request row; 0, or -1 with e set. */
+int blis_row(const struct csvrow *row, const struct blis_cols *c,
+    struct blis_req *r, struct jerr *e);
+/* One ITL row, split as blis_itl_columns: id (into the row), chunk, time. */
+int blis_itl_row(const struct csvrow *row, const char **id, int64_t *chunk,
+    int64_t *ts_us, struct jerr *e);
+/*
+ * --itl FILE: every chunk time, by request, before any trace is read; its
+ * bad rows count with the run's (in), its header is fatal.
+ */
+void blis_load_itl(struct input *in, const char *path);
 
 #endif

@@ -5,24 +5,26 @@
  * Timestamp is seconds from the start of the trace.  A failed request is
  * logged with 0 response tokens; we keep it and mark it.
  */
-#ifndef RT_FMT_BURSTGPT_H
-#define RT_FMT_BURSTGPT_H
+#ifndef RT_BURSTGPT_H
+#define RT_BURSTGPT_H
 
-#include <stddef.h>
 #include <stdint.h>
 
-#include "io/jsonin.h"
+#include "csvrow.h"
+#include "readers/readers.h"
 
-extern const char *const fmt_burstgpt_columns[];
+extern const struct reader burstgpt_reader;
+extern const char *const burstgpt_columns[];
 
-struct fmt_burstgpt {
+struct burstgpt_rec {
 	int64_t	 ts_us;
-	const char *model;	/* points into the line */
+	const char *model;	/* points into the row */
 	int64_t	 input_tokens, output_tokens;
 	int	 failed;
 };
 
-int fmt_burstgpt_row(char *line, size_t len, struct fmt_burstgpt *r,
+/* One data row, split as burstgpt_columns; 0, or -1 with e set. */
+int burstgpt_parse(const struct csvrow *row, struct burstgpt_rec *r,
     struct jerr *e);
 
 #endif

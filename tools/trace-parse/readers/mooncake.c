@@ -1,11 +1,13 @@
-#include "mooncake.h"
+#include <string.h>
+
+#include "readers/mooncake.h"
 #include "io/numfmt.h"
 
 /* Milliseconds times 1000 must stay an exact integer. */
 #define MAX_MS (RT_INT_EXACT_MAX / 1000)
 
 static int
-mooncake_fields(const cJSON *obj, struct fmt_mooncake *r, struct jerr *e)
+mooncake_fields(const cJSON *obj, struct mooncake_rec *r, struct jerr *e)
 {
 	const cJSON *v, *h;
 	int64_t ms;
@@ -34,7 +36,7 @@ mooncake_fields(const cJSON *obj, struct fmt_mooncake *r, struct jerr *e)
 }
 
 int
-fmt_mooncake_line(const char *line, size_t len, struct fmt_mooncake *r,
+mooncake_parse(const char *line, size_t len, struct mooncake_rec *r,
     struct jerr *e)
 {
 	cJSON *obj;
@@ -46,3 +48,36 @@ fmt_mooncake_line(const char *line, size_t len, struct fmt_mooncake *r,
 	cJSON_Delete(obj);
 	return rc;
 }
+
+static enum reader_detect
+mooncake_detect(const char *line)
+{
+	return *line == '{' && strstr(line, "\"input_length\"") != NULL ?
+	    DETECT_YES : DETECT_NO;
+}
+
+static int
+mooncake_line(struct emit *em, const char *line, size_t len, long lineno,
+    struct jerr *e)
+{
+	struct mooncake_rec m;
+	struct record_request q;
+
+	if (mooncake_parse(line, len, &m, e) < 0)
+		return READER_BAD;
+	record_request_init(&q);
+	q.arrival_us = emit_rebase(em, m.ts_us);
+	q.input_tokens = m.input_tokens;
+	q.output_tokens = m.output_tokens;
+	emit_request(em, lineno, &q);
+	return READER_OK;
+}
+
+const struct reader mooncake_reader = {
+	.name = "mooncake",
+	.record = "request",
+	.what = "Mooncake trace JSONL",
+	.detect = mooncake_detect,
+	.mode = READ_LINES,
+	.line = mooncake_line,
+};

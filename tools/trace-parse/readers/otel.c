@@ -1,7 +1,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "otel.h"
+#include "readers/otel.h"
+#include "io/err.h"
 #include "io/numfmt.h"
 #include "decimal.h"
 #include "seconds.h"
@@ -16,7 +17,7 @@ first_of(const cJSON *obj, const char *key)
 
 /* Move to the next span in document order; NULL at the end. */
 static const cJSON *
-advance(struct fmt_otel_iter *it, const cJSON *doc)
+advance(struct otel_iter *it, const cJSON *doc)
 {
 	if (!it->started) {
 		it->started = 1;
@@ -46,7 +47,7 @@ advance(struct fmt_otel_iter *it, const cJSON *doc)
 }
 
 void
-fmt_otel_begin(struct fmt_otel_iter *it, const cJSON *doc)
+otel_begin(struct otel_iter *it, const cJSON *doc)
 {
 	(void)doc;
 	memset(it, 0, sizeof(*it));
@@ -70,7 +71,7 @@ static int
 int_text(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 {
 	if (cJSON_IsString(v)) {
-		if (tp_uint_str(v->valuestring, out) < 0) {
+		if (decimal_uint(v->valuestring, out) < 0) {
 			jsonin_err(e, "%s: expected a whole number, got \"%.40s\"",
 			    path, v->valuestring);
 			return -1;
@@ -113,14 +114,14 @@ attr_seconds(const cJSON *span, const char *key, const char *base,
 		n = jsonin_field(v, "intValue");
 	if (cJSON_IsString(n)) {
 		/* proto3 JSON may quote numbers; read the text exactly. */
-		if (tp_decimal_str(n->valuestring, 6, out) < 0) {
+		if (decimal_str(n->valuestring, 6, out) < 0) {
 			jsonin_err(e, "%s: expected seconds, got \"%.40s\"",
 			    path, n->valuestring);
 			return -1;
 		}
 		return 0;
 	}
-	return tp_json_seconds_us(n, path, out, e);
+	return seconds_json_us(n, path, out, e);
 }
 
 static const char *
@@ -133,7 +134,7 @@ attr_str(const cJSON *span, const char *key)
 }
 
 static int
-span_times(const cJSON *span, const char *base, struct fmt_otel_span *sp,
+span_times(const cJSON *span, const char *base, struct otel_span *sp,
     struct jerr *e)
 {
 	const cJSON *t = jsonin_field(span, "startTimeUnixNano");
@@ -152,7 +153,7 @@ span_times(const cJSON *span, const char *base, struct fmt_otel_span *sp,
 		}
 		snprintf(buf, sizeof(buf), "%.*s.%s", (int)(n - 3),
 		    t->valuestring, t->valuestring + n - 3);
-		if (tp_decimal_str(buf, 0, &sp->start_us) < 0) {
+		if (decimal_str(buf, 0, &sp->start_us) < 0) {
 			jsonin_err(e, "%s: expected nanoseconds, got \"%.40s\"",
 			    path, t->valuestring);
 			return -1;
@@ -166,7 +167,7 @@ span_times(const cJSON *span, const char *base, struct fmt_otel_span *sp,
 }
 
 static void
-span_error(const cJSON *span, struct fmt_otel_span *sp)
+span_error(const cJSON *span, struct otel_span *sp)
 {
 	const cJSON *st = jsonin_field(span, "status"), *c = jsonin_field(st, "code");
 	const cJSON *m = jsonin_field(st, "message");
@@ -180,7 +181,7 @@ span_error(const cJSON *span, struct fmt_otel_span *sp)
 }
 
 static int
-span_fields(const cJSON *span, const char *base, struct fmt_otel_span *sp,
+span_fields(const cJSON *span, const char *base, struct otel_span *sp,
     struct jerr *e)
 {
 	if (span_times(span, base, sp, e) < 0 ||
@@ -205,8 +206,8 @@ span_fields(const cJSON *span, const char *base, struct fmt_otel_span *sp,
 }
 
 int
-fmt_otel_next(struct fmt_otel_iter *it, const cJSON *doc,
-    struct fmt_otel_span *sp, long *other, struct jerr *e)
+otel_next(struct otel_iter *it, const cJSON *doc,
+    struct otel_span *sp, long *other, struct jerr *e)
 {
 	const cJSON *span;
 	char base[120];
@@ -231,3 +232,99 @@ fmt_otel_next(struct fmt_otel_iter *it, const cJSON *doc,
 	it->done = 1;
 	return 0;
 }
+
+/* Spans that are not vLLM request spans, for the closing note. */
+static long other_spans;
+
+static enum reader_detect
+otel_detect(const char *line)
+{
+	return *line == '{' && strstr(line, "\"resourceSpans\"") != NULL ?
+	    DETECT_YES : DETECT_NO;
+}
+
+/* One export a line when the first line is a whole object. */
+static enum reader_mode
+otel_open(const char *first, size_t len)
+{
+	struct jerr e;
+	cJSON *doc;
+
+	if ((doc = jsonin_parse_line(first, len, &e)) == NULL)
+		return READ_DOC;
+	cJSON_Delete(doc);
+	return READ_LINES;
+}
+
+static void
+otel_export(struct emit *em, long line, const cJSON *doc)
+{
+	struct otel_iter it;
+	struct otel_span sp;
+	struct record_request q;
+	struct jerr e;
+	int rc;
+
+	otel_begin(&it, doc);
+	while ((rc = otel_next(&it, doc, &sp, &other_spans, &e)) != 0) {
+		if (rc < 0) {
+			emit_bad(em, line, &e);
+			continue;
+		}
+		record_request_init(&q);
+		q.id = sp.id;
+		q.arrival_us = emit_rebase(em, sp.start_us);
+		q.input_tokens = sp.input_tokens;
+		q.output_tokens = sp.output_tokens;
+		q.ttft_us = sp.ttft_us < 0 ? RECORD_ABSENT : sp.ttft_us;
+		q.e2e_us = sp.e2e_us < 0 ? RECORD_ABSENT : sp.e2e_us;
+		q.queue_us = sp.queue_us < 0 ? RECORD_ABSENT : sp.queue_us;
+		q.prefill_us = sp.prefill_us < 0 ? RECORD_ABSENT :
+		    sp.prefill_us;
+		q.decode_us = sp.decode_us < 0 ? RECORD_ABSENT : sp.decode_us;
+		q.error = sp.error;
+		q.model = sp.model;
+		emit_request(em, line, &q);
+	}
+}
+
+static int
+otel_line(struct emit *em, const char *line, size_t len, long lineno,
+    struct jerr *e)
+{
+	cJSON *doc;
+
+	if ((doc = jsonin_parse_line(line, len, e)) == NULL)
+		return READER_BAD;
+	otel_export(em, lineno, doc);
+	cJSON_Delete(doc);
+	return READER_OK;
+}
+
+static int
+otel_doc(struct emit *em, const cJSON *doc, struct jerr *e)
+{
+	(void)e;
+	otel_export(em, 0, doc);
+	return READER_OK;
+}
+
+static void
+otel_finish(void)
+{
+	if (other_spans > 0)
+		err_warn("ignored %ld span%s without gen_ai.request.id",
+		    other_spans, other_spans == 1 ? "" : "s");
+}
+
+const struct reader otel_reader = {
+	.name = "otel",
+	.record = "request",
+	.what = "OpenTelemetry OTLP JSON export of vLLM spans",
+	.detect = otel_detect,
+	.open = otel_open,
+	.doc_key = "resourceSpans",
+	.line = otel_line,
+	.doc = otel_doc,
+	.finish = otel_finish,
+};

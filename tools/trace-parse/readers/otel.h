@@ -6,34 +6,37 @@
  *                   "value":{"stringValue":"cmpl-1"}}, ...]}]}]}]}
  * Integer attributes may be {"intValue":"12"} (proto3 JSON) or a number.
  */
-#ifndef RT_FMT_OTEL_H
-#define RT_FMT_OTEL_H
+#ifndef RT_OTEL_H
+#define RT_OTEL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "io/jsonin.h"
+#include "readers/readers.h"
 
-struct fmt_otel_iter {
+extern const struct reader otel_reader;
+
+struct otel_iter {
 	const cJSON *rs, *ss, *span;	/* current position; NULL: start */
 	size_t	 i, j, k;		/* their indices, for messages */
 	int	 started, done;
 };
 
-struct fmt_otel_span {
+struct otel_span {
 	const char *id, *model, *error;	/* point into the document */
 	int64_t	 start_us;		/* since 1970 */
 	int64_t	 input_tokens, output_tokens;
 	int64_t	 ttft_us, e2e_us, queue_us, prefill_us, decode_us; /* -1 */
 };
 
-void fmt_otel_begin(struct fmt_otel_iter *it, const cJSON *doc);
+void otel_begin(struct otel_iter *it, const cJSON *doc);
 /*
  * Next span: 1 a request span, 0 the end, -1 a malformed span or
  * structure (e set, with the JSON path; iteration goes on after a span).
  * *other counts spans that are not vLLM request spans.
  */
-int fmt_otel_next(struct fmt_otel_iter *it, const cJSON *doc,
-    struct fmt_otel_span *sp, long *other, struct jerr *e);
+int otel_next(struct otel_iter *it, const cJSON *doc,
+    struct otel_span *sp, long *other, struct jerr *e);
 
 #endif

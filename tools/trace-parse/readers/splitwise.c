@@ -1,8 +1,7 @@
-#include "splitwise.h"
+#include "readers/splitwise.h"
 #include "io/numfmt.h"
-#include "csvsplit.h"
 
-const char *const fmt_splitwise_columns[] = {
+const char *const splitwise_columns[] = {
 	"model", "hardware", "prompt_size", "batch_size", "token_size",
 	"peak_power", "average_power", "prompt_time", "token_time", "e2e_time",
 	"tensor_parallel", NULL
@@ -11,21 +10,19 @@ const char *const fmt_splitwise_columns[] = {
 enum { C_PROMPT = 2, C_BATCH, C_TOKEN, C_PTIME = 7, C_TTIME, C_E2E, C_TP };
 
 int
-fmt_splitwise_row(char *line, size_t len, struct fmt_splitwise *r,
+splitwise_parse(const struct csvrow *row, struct splitwise_rec *r,
     struct jerr *e)
 {
-	const char *const *cols = fmt_splitwise_columns;
-	struct tp_csvrow row;
+	const char *const *cols = splitwise_columns;
 	int64_t e2e;
 
-	if (tp_csv_row(line, len, cols, &row, e) < 0 ||
-	    tp_csv_uint(&row, C_PROMPT, cols, &r->prompt_size, e) < 0 ||
-	    tp_csv_uint(&row, C_BATCH, cols, &r->batch_size, e) < 0 ||
-	    tp_csv_uint(&row, C_TOKEN, cols, &r->token_size, e) < 0 ||
-	    tp_csv_decimal(&row, C_PTIME, cols, 3, &r->prompt_us, e) < 0 ||
-	    tp_csv_decimal(&row, C_TTIME, cols, 3, &r->token_us, e) < 0 ||
-	    tp_csv_decimal(&row, C_E2E, cols, 3, &e2e, e) < 0 ||
-	    tp_csv_uint(&row, C_TP, cols, &r->tp, e) < 0)
+	if (csvrow_uint(row, C_PROMPT, cols, &r->prompt_size, e) < 0 ||
+	    csvrow_uint(row, C_BATCH, cols, &r->batch_size, e) < 0 ||
+	    csvrow_uint(row, C_TOKEN, cols, &r->token_size, e) < 0 ||
+	    csvrow_decimal(row, C_PTIME, cols, 3, &r->prompt_us, e) < 0 ||
+	    csvrow_decimal(row, C_TTIME, cols, 3, &r->token_us, e) < 0 ||
+	    csvrow_decimal(row, C_E2E, cols, 3, &e2e, e) < 0 ||
+	    csvrow_uint(row, C_TP, cols, &r->tp, e) < 0)
 		return -1;
 	/* A batch of nothing would be a step of nothing: refuse it. */
 	if (r->batch_size == 0 || r->prompt_size == 0 || r->tp == 0) {
@@ -46,7 +43,65 @@ fmt_splitwise_row(char *line, size_t len, struct fmt_splitwise *r,
 		    "large");
 		return -1;
 	}
-	r->model = row.field[0];
-	r->hardware = row.field[1];
+	r->model = row->field[0];
+	r->hardware = row->field[1];
 	return 0;
 }
+
+static enum reader_detect
+splitwise_detect(const char *line)
+{
+	return csvrow_is_header(line, splitwise_columns) ? DETECT_YES :
+	    DETECT_NO;
+}
+
+/*
+ * A measured row is two steps: the batch's prefill, and one decode step
+ * standing for the whole decode phase.  token_time is the mean over that
+ * phase, so the decode step sits at the phase's mean context and is
+ * marked estimated.  Decode k (1..token_size-1) starts with
+ * prompt_size + k - 1 tokens in the cache; their mean is
+ * prompt_size + (token_size - 2) / 2, rounded down.
+ */
+static int
+splitwise_row(struct emit *em, const struct csvrow *row, long lineno,
+    struct jerr *e)
+{
+	struct splitwise_rec w;
+	struct record_step st;
+
+	(void)lineno;
+	if (splitwise_parse(row, &w, e) < 0)
+		return READER_BAD;
+	record_step_init(&st);
+	st.step = (int64_t)em->file_records;
+	st.dur_us = w.prompt_us;
+	st.n_prefill = w.batch_size;
+	st.prefill_tokens = w.batch_size * w.prompt_size;
+	st.model = w.model;
+	st.hardware = w.hardware;
+	st.tp = w.tp;
+	st.full = 1;
+	st.prefill_len = w.prompt_size;
+	emit_step(em, &st);
+	if (w.token_size < 2)
+		return READER_OK;	/* the prefill made the only token */
+	st.step = (int64_t)em->file_records;
+	st.dur_us = w.token_us;
+	st.n_prefill = st.prefill_tokens = 0;
+	st.n_decode = st.decode_tokens = w.batch_size;
+	st.decode_progress = w.prompt_size + (w.token_size - 2) / 2;
+	st.estimated = 1;
+	emit_step(em, &st);
+	return READER_OK;
+}
+
+const struct reader splitwise_reader = {
+	.name = "splitwise",
+	.record = "step",
+	.what = "SplitwiseSim measured performance database CSV",
+	.detect = splitwise_detect,
+	.mode = READ_CSV,
+	.columns = splitwise_columns,
+	.row = splitwise_row,
+};

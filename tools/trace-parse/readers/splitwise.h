@@ -4,23 +4,25 @@
  *   model,hardware,prompt_size,batch_size,token_size,peak_power,
  *   average_power,prompt_time,token_time,e2e_time,tensor_parallel
  */
-#ifndef RT_FMT_SPLITWISE_H
-#define RT_FMT_SPLITWISE_H
+#ifndef RT_SPLITWISE_H
+#define RT_SPLITWISE_H
 
-#include <stddef.h>
 #include <stdint.h>
 
-#include "io/jsonin.h"
+#include "csvrow.h"
+#include "readers/readers.h"
 
-extern const char *const fmt_splitwise_columns[];
+extern const struct reader splitwise_reader;
+extern const char *const splitwise_columns[];
 
-struct fmt_splitwise {
-	const char *model, *hardware;	/* point into the line */
+struct splitwise_rec {
+	const char *model, *hardware;	/* point into the row */
 	int64_t	 prompt_size, batch_size, token_size, tp;
 	int64_t	 prompt_us, token_us;	/* from ms, exactly, half up */
 };
 
-int fmt_splitwise_row(char *line, size_t len, struct fmt_splitwise *r,
+/* One data row, split as splitwise_columns; 0, or -1 with e set. */
+int splitwise_parse(const struct csvrow *row, struct splitwise_rec *r,
     struct jerr *e);
 
 #endif

@@ -1,8 +1,10 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "vllmlog.h"
+#include "readers/vllmlog.h"
 #include "decimal.h"
+#include "io/err.h"
 
 static const char marker[] = "Iteration(";
 
@@ -34,7 +36,7 @@ whole(const char *p, int64_t *v)
 
 	for (n = 0; isdig(p[n]); n++)
 		;
-	if (n == 0 || n > 15 || tp_decimal_scaled(p, n, 0, v, NULL) < 0)
+	if (n == 0 || n > 15 || decimal_scaled(p, n, 0, v, NULL) < 0)
 		return 0;
 	return n;
 }
@@ -128,7 +130,7 @@ find_engine(const char *line, const char *stop)
 
 /* One ", "-separated item after the colon; -1 if malformed. */
 static int
-parse_item(const char *p, struct fmt_iter *it, int *seen, char *err,
+parse_item(const char *p, struct vllmlog_iter *it, int *seen, char *err,
     size_t errsz)
 {
 	int64_t v;
@@ -137,7 +139,7 @@ parse_item(const char *p, struct fmt_iter *it, int *seen, char *err,
 
 	if (startswith(p, "iteration elapsed time: ")) {
 		p += strlen("iteration elapsed time: ");
-		if (tp_decimal_scaled(p, strlen(p), 3, &v, &used) < 0 ||
+		if (decimal_scaled(p, strlen(p), 3, &v, &used) < 0 ||
 		    strncmp(p + used, " ms", 3) != 0) {
 			snprintf(err, errsz, "iteration elapsed time: "
 			    "expected \"<number> ms\"");
@@ -149,7 +151,7 @@ parse_item(const char *p, struct fmt_iter *it, int *seen, char *err,
 	}
 	if (startswith(p, "GPU KV cache usage: ")) {
 		p += strlen("GPU KV cache usage: ");
-		if (tp_decimal_scaled(p, strlen(p), 6, &v, &used) < 0 ||
+		if (decimal_scaled(p, strlen(p), 6, &v, &used) < 0 ||
 		    p[used] != '%' || v > 100000000) {
 			snprintf(err, errsz, "GPU KV cache usage: expected a "
 			    "percentage from 0 to 100");
@@ -179,7 +181,7 @@ parse_item(const char *p, struct fmt_iter *it, int *seen, char *err,
 }
 
 static int
-parse_items(const char *p, struct fmt_iter *it, char *err, size_t errsz)
+parse_items(const char *p, struct vllmlog_iter *it, char *err, size_t errsz)
 {
 	int seen[F_NFIELDS] = { 0 };
 	int i;
@@ -204,7 +206,7 @@ parse_items(const char *p, struct fmt_iter *it, char *err, size_t errsz)
 }
 
 int
-fmt_vllmlog_line(const char *line, size_t len, struct fmt_iter *it,
+vllmlog_parse(const char *line, size_t len, struct vllmlog_iter *it,
     char *err, size_t errsz)
 {
 	const char *m, *p;
@@ -212,7 +214,7 @@ fmt_vllmlog_line(const char *line, size_t len, struct fmt_iter *it,
 
 	(void)len;
 	if ((m = strstr(line, marker)) == NULL)
-		return FMT_OTHER;
+		return VLLMLOG_OTHER;
 	memset(it, 0, sizeof(*it));
 	it->kv_usage = -1;
 	it->clock_s = find_clock(line, m);
@@ -221,7 +223,7 @@ fmt_vllmlog_line(const char *line, size_t len, struct fmt_iter *it,
 	if ((used = whole(p, &it->iter)) == 0 || p[used] != ')') {
 		snprintf(err, errsz, "Iteration(: expected a whole number "
 		    "and \")\"");
-		return FMT_BAD;
+		return VLLMLOG_BAD;
 	}
 	p += used + 1;
 	/* The dummy marker: "Iteration(7) (dummy):" or "(dummy)" later. */
@@ -233,9 +235,95 @@ fmt_vllmlog_line(const char *line, size_t len, struct fmt_iter *it,
 	if (*p != ':') {
 		snprintf(err, errsz, "Iteration(%lld): expected \":\"",
 		    (long long)it->iter);
-		return FMT_BAD;
+		return VLLMLOG_BAD;
 	}
 	if (parse_items(p + 1, it, err, errsz) < 0)
-		return FMT_BAD;
-	return FMT_RECORD;
+		return VLLMLOG_BAD;
+	return VLLMLOG_RECORD;
 }
+
+/* A vLLM log clock has no year: a jump back of half a year is New Year. */
+#define YEAR_S		(365 * 86400LL)
+
+/* What the run saw besides iteration records, for the closing notes. */
+static long other_lines, dummies;
+
+/* A header-looking line: commas and no blanks around them. */
+static int
+looks_like_csv_header(const char *line)
+{
+	return strchr(line, ',') != NULL && strstr(line, ", ") == NULL &&
+	    strchr(line, '[') == NULL;
+}
+
+/* Ordinary log text before the first iteration line is a log too. */
+static enum reader_detect
+vllmlog_detect(const char *line)
+{
+	if (*line == '{')
+		return DETECT_NO;
+	if (strstr(line, marker) != NULL)
+		return DETECT_YES;
+	if (*line == '[' || looks_like_csv_header(line))
+		return DETECT_NO;
+	return DETECT_FALLBACK;
+}
+
+static int
+vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
+    struct jerr *e)
+{
+	struct vllmlog_iter it;
+	struct record_step st;
+	int64_t t;
+
+	(void)lineno;
+	switch (vllmlog_parse(line, len, &it, e->msg, sizeof(e->msg))) {
+	case VLLMLOG_OTHER:
+		other_lines++;
+		return READER_OK;
+	case VLLMLOG_BAD:
+		return READER_BAD;
+	}
+	record_step_init(&st);
+	st.step = it.iter;
+	if (it.engine >= 0)
+		st.engine = it.engine;
+	if (it.clock_s >= 0) {
+		t = emit_rebase(em, it.clock_s);
+		if (!em->keep_clock && t < -YEAR_S / 2)
+			t += YEAR_S;
+		st.ts_us = t * 1000000;
+	}
+	st.dur_us = it.dur_us;
+	st.n_prefill = it.ctx_reqs;
+	st.prefill_tokens = it.ctx_tokens;
+	st.n_decode = it.gen_reqs;
+	st.decode_tokens = it.gen_tokens;
+	st.kv_usage = it.kv_usage;
+	st.dummy = it.dummy;
+	dummies += it.dummy;
+	emit_step(em, &st);
+	return READER_OK;
+}
+
+static void
+vllmlog_finish(void)
+{
+	if (other_lines > 0)
+		err_warn("ignored %ld log line%s without an iteration record",
+		    other_lines, other_lines == 1 ? "" : "s");
+	if (dummies > 0)
+		err_warn("%ld dummy iteration%s kept, flagged \"dummy\": true",
+		    dummies, dummies == 1 ? "" : "s");
+}
+
+const struct reader vllmlog_reader = {
+	.name = "vllm-log",
+	.record = "step",
+	.what = "vLLM iteration log (--enable-logging-iteration-details)",
+	.detect = vllmlog_detect,
+	.mode = READ_LINES,
+	.line = vllmlog_line,
+	.finish = vllmlog_finish,
+};

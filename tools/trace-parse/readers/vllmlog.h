@@ -7,13 +7,17 @@
  * usage: 12.5%" suffix and a "(dummy)" marker.  Everything else in the
  * log is another line, for the caller to count.
  */
-#ifndef RT_FMT_VLLMLOG_H
-#define RT_FMT_VLLMLOG_H
+#ifndef RT_VLLMLOG_H
+#define RT_VLLMLOG_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct fmt_iter {
+#include "readers/readers.h"
+
+extern const struct reader vllmlog_reader;
+
+struct vllmlog_iter {
 	int64_t	 iter;
 	int64_t	 ctx_reqs, ctx_tokens, gen_reqs, gen_tokens;
 	int64_t	 dur_us;
@@ -23,14 +27,14 @@ struct fmt_iter {
 	int64_t	 engine;	/* "Engine 001:" or "EngineCore_DP1"; -1 */
 };
 
-enum { FMT_OTHER = 0, FMT_RECORD = 1, FMT_BAD = -1 };
+enum { VLLMLOG_OTHER = 0, VLLMLOG_RECORD = 1, VLLMLOG_BAD = -1 };
 
 /*
  * Classify and parse one line (NUL-terminated at line[len]).  FMT_RECORD
  * with *it filled, FMT_OTHER for any other log line, FMT_BAD for a line
  * that is an iteration line but malformed (message in err).
  */
-int fmt_vllmlog_line(const char *line, size_t len, struct fmt_iter *it,
+int vllmlog_parse(const char *line, size_t len, struct vllmlog_iter *it,
     char *err, size_t errsz);
 
 #endif

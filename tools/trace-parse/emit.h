@@ -1,0 +1,50 @@
+/*
+ * Where the readers put their records: ids given to requests that have
+ * none and checked for duplicates, times made relative to the file's
+ * first record (unless --keep-clock), every record and every bad one
+ * counted in the run's input driver.
+ */
+#ifndef RT_EMIT_H
+#define RT_EMIT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "io/input.h"
+#include "io/jsonin.h"
+#include "idset.h"
+#include "record.h"
+
+struct emit {
+	struct record_out out;
+	struct idset ids;	/* ids the traces carried themselves */
+	struct input *in;	/* the counts, and the file being read */
+	int	 keep_clock;	/* --keep-clock */
+	long	 next_id;	/* for traces without request ids */
+	/* The file being read. */
+	int	 have_origin;
+	int64_t	 origin;	/* its first record's time, its own clock */
+	long	 file_records;	/* records it gave so far */
+	int	 metadata;	/* it holds no records by design */
+};
+
+void emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
+    int keep_clock);
+void emit_free(struct emit *em);
+/* A new file begins. */
+void emit_file(struct emit *em);
+/* The file being read, for messages. */
+const char *emit_name(const struct emit *em);
+/* t on the trace's clock to the output's: from the file's first record. */
+int64_t emit_rebase(struct emit *em, int64_t t);
+/*
+ * Write a request read at line (0: none): give it an id when the trace
+ * has none, refuse an id seen before (a duplicate would double-count load
+ * downstream) as a bad record.
+ */
+void emit_request(struct emit *em, long line, struct record_request *q);
+void emit_step(struct emit *em, const struct record_step *st);
+/* A bad record at line: its message, then stop or (--skip-bad) count it. */
+void emit_bad(struct emit *em, long line, const struct jerr *e);
+
+#endif
