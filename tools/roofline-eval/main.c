@@ -1,8 +1,10 @@
 /*
  * roofline-eval: predict each step's time with BLIS's roofline model.
  * Reads step records, writes eval records: the step as read (its own
- * bytes, re-serialised only when it already has eval fields), plus pred_us,
- * compute_us, memory_us, minority_fraction and regime.
+ * bytes, re-serialised only when it already has eval fields), plus the
+ * eval fields records/eval.c writes: pred_us, compute_us, memory_us,
+ * minority_fraction, regime, compute_prefill_us, compute_decode_us,
+ * floor_us and, for a step with a dur_us, below_floor.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +23,7 @@
 #include "io/outfile.h"
 #include "model/rlopts.h"
 #include "model/roofline.h"
+#include "records/eval.h"
 #include "records/step.h"
 
 enum { OPT_CSV = RL_OPT_NEXT };
@@ -32,16 +35,12 @@ struct run {
 	struct jw jw;
 	struct csvw csv;
 	int	 csv_mode;
+	long	 timed, below;	/* steps with a dur_us; of them below floor */
 };
 
-static const char *const added_fields[] = {
-	"pred_us", "compute_us", "memory_us", "minority_fraction", "regime",
-	NULL
-};
-
-static const char *const csv_columns[] = {
+/* The step's columns; the eval columns (eval_write_keys) follow. */
+static const char *const step_columns[] = {
 	"step", "ts_us", "dur_us", "n_prefill", "prefill_tokens", "n_decode",
-	"pred_us", "compute_us", "memory_us", "minority_fraction", "regime",
 	NULL
 };
 
@@ -68,43 +67,14 @@ usage(void)
 }
 
 static int
-is_added(const char *key)
-{
-	const char *const *k;
-
-	for (k = added_fields; *k != NULL; k++)
-		if (strcmp(key, *k) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *
-regime(const struct roofline_result *res)
-{
-	return res->compute_bound ? "compute" : "memory";
-}
-
-static int
 has_added(const cJSON *rec)
 {
 	const cJSON *c;
 
 	for (c = rec->child; c != NULL; c = c->next)
-		if (is_added(c->string))
+		if (eval_write_owns(c->string))
 			return 1;
 	return 0;
-}
-
-/* A number as jw_num writes it: shortest round trip, null if not finite. */
-static char *
-tail_num(char *p, const char *key, double v)
-{
-	p += sprintf(p, ",\"%s\":", key);
-	if (isfinite(v))
-		p += fmt_double(p, v);
-	else
-		p += sprintf(p, "null");
-	return p;
 }
 
 /*
@@ -113,9 +83,8 @@ tail_num(char *p, const char *key, double v)
  * re-serialised.  -1, with nothing written, if the record was no object.
  */
 static int
-write_ndjson_copy(struct run *r, const struct roofline_result *res)
+write_ndjson_copy(struct run *r, const struct eval_fields *f)
 {
-	char tail[6 * NUMFMT_BUFSZ + 128], *p = tail;
 	const char *head;
 	size_t len;
 	int members;
@@ -123,13 +92,7 @@ write_ndjson_copy(struct run *r, const struct roofline_result *res)
 	if ((head = jsonin_object_head(&r->jin, &len, &members)) == NULL)
 		return -1;
 	fwrite(head, 1, len, r->jw.fp);
-	p += sprintf(p, "%s\"pred_us\":", members ? "," : "");
-	p += fmt_int(p, res->pred_us);
-	p = tail_num(p, "compute_us", res->compute_us);
-	p = tail_num(p, "memory_us", res->memory_us);
-	p = tail_num(p, "minority_fraction", res->minority_fraction);
-	p += sprintf(p, ",\"regime\":\"%s\"}\n", regime(res));
-	fwrite(tail, 1, (size_t)(p - tail), r->jw.fp);
+	eval_write_tail(r->jw.fp, f, members);
 	return 0;
 }
 
@@ -138,23 +101,18 @@ write_ndjson_copy(struct run *r, const struct roofline_result *res)
  * ours replacing them at the end, so each key appears once.
  */
 static void
-write_ndjson(struct run *r, const cJSON *rec,
-    const struct roofline_result *res)
+write_ndjson(struct run *r, const cJSON *rec, const struct eval_fields *f)
 {
 	const cJSON *c;
 
 	jw_obj(&r->jw);
 	for (c = rec->child; c != NULL; c = c->next) {
-		if (is_added(c->string))
+		if (eval_write_owns(c->string))
 			continue;
 		jw_key(&r->jw, c->string);
 		jw_cjson(&r->jw, c);
 	}
-	jw_kint(&r->jw, "pred_us", res->pred_us);
-	jw_knum(&r->jw, "compute_us", res->compute_us);
-	jw_knum(&r->jw, "memory_us", res->memory_us);
-	jw_knum(&r->jw, "minority_fraction", res->minority_fraction);
-	jw_kstr(&r->jw, "regime", regime(res));
+	eval_write_json(&r->jw, f);
 	jw_obj_end(&r->jw);
 	jw_endline(&r->jw);
 }
@@ -171,7 +129,7 @@ csv_opt_int(struct csvw *c, const cJSON *rec, const char *key)
 }
 
 static void
-write_csv(struct run *r, const cJSON *rec, const struct roofline_result *res)
+write_csv(struct run *r, const cJSON *rec, const struct eval_fields *f)
 {
 	csv_opt_int(&r->csv, rec, "step");
 	csv_opt_int(&r->csv, rec, "ts_us");
@@ -179,12 +137,55 @@ write_csv(struct run *r, const cJSON *rec, const struct roofline_result *res)
 	csv_int(&r->csv, (int64_t)r->step.n_prefill);
 	csv_int(&r->csv, step_prefill_tokens(&r->step));
 	csv_int(&r->csv, (int64_t)r->step.n_decode);
-	csv_int(&r->csv, res->pred_us);
-	csv_num(&r->csv, res->compute_us);
-	csv_num(&r->csv, res->memory_us);
-	csv_num(&r->csv, res->minority_fraction);
-	csv_str(&r->csv, regime(res));
+	eval_write_csv(&r->csv, f);
 	csv_endrow(&r->csv);
+}
+
+/* The record's eval fields; a step with a dur_us is timed. */
+static void
+fields(struct run *r, const cJSON *rec, const struct roofline_result *res,
+    struct eval_fields *f)
+{
+	const cJSON *dur = jfield(rec, "dur_us");
+
+	f->pred_us = res->pred_us;
+	f->compute_us = res->compute_us;
+	f->memory_us = res->memory_us;
+	f->minority_fraction = res->minority_fraction;
+	f->compute_bound = res->compute_bound;
+	f->compute_prefill_us = res->compute_prefill_us;
+	f->compute_decode_us = res->compute_decode_us;
+	f->floor_us = res->floor_us;
+	f->below_floor = -1;
+	if (cJSON_IsNumber(dur)) {
+		f->below_floor = dur->valuedouble < res->floor_us;
+		r->timed++;
+		r->below += f->below_floor;
+	}
+}
+
+/* A timed step faster than the floor was no step (issue 11). */
+static void
+report_floor(const struct run *r)
+{
+	if (r->below > 0)
+		warnmsg("%ld of %ld timed steps are below the physical floor "
+		    "(peak FLOPs and peak bandwidth): their times cannot be "
+		    "step times", r->below, r->timed);
+}
+
+static void
+write_header(struct csvw *c)
+{
+	const char *names[32];
+	size_t n = 0, i;
+
+	for (i = 0; step_columns[i] != NULL; i++)
+		names[n++] = step_columns[i];
+	for (i = 0; eval_write_keys[i] != NULL; i++)
+		names[n++] = eval_write_keys[i];
+	names[n] = NULL;
+	csv_header(c, names);
 }
 
 /* One line: a step in, an eval record out. */
@@ -192,6 +193,7 @@ static enum input_status
 eval_line(void *ctx, struct input *in, const char *line, size_t len)
 {
 	struct roofline_result res;
+	struct eval_fields f;
 	struct run *r = ctx;
 	struct jerr e;
 	cJSON *rec;
@@ -206,10 +208,11 @@ eval_line(void *ctx, struct input *in, const char *line, size_t len)
 		return INPUT_BAD;
 	}
 	roofline_eval(&r->rl, &r->step, &res);
+	fields(r, rec, &res, &f);
 	if (r->csv_mode)
-		write_csv(r, rec, &res);
-	else if (has_added(rec) || write_ndjson_copy(r, &res) < 0)
-		write_ndjson(r, rec, &res);
+		write_csv(r, rec, &f);
+	else if (has_added(rec) || write_ndjson_copy(r, &f) < 0)
+		write_ndjson(r, rec, &f);
 	return INPUT_OK;
 }
 
@@ -254,11 +257,12 @@ main(int argc, char **argv)
 	step_init(&r.step);
 	jsonin_init(&r.jin);
 	if (r.csv_mode)
-		csv_header(&r.csv, csv_columns);
+		write_header(&r.csv);
 	input_init(&in, &co);
 	in.none_msg = "no step records";
 	input_lines(&in, argv + optind, argc - optind, eval_line, &r);
 	input_report(&in);
+	report_floor(&r);
 	out_close(out);
 	jw_free(&r.jw);
 	jsonin_free(&r.jin);
