@@ -109,12 +109,18 @@ build_tree() {	# dir
 }
 
 @test "a pending libcommon file that two programs link now must leave the pending list" {
+	# The list is empty today: a copy of the check with one entry.
+	sed 's#^pending="$#&\nlibcommon/x/one.c\twaiting for its second program#' \
+	    "$CHECK" >"$BATS_TEST_TMPDIR/check.sh"
+	grep -q '^libcommon/x/one.c	' "$BATS_TEST_TMPDIR/check.sh"
 	fake_tree "$BATS_TEST_TMPDIR/t" one
-	mkdir -p "$BATS_TEST_TMPDIR/t/libcommon/records"
-	mv "$BATS_TEST_TMPDIR/t/libcommon/x/one.c" \
-	    "$BATS_TEST_TMPDIR/t/libcommon/records/eval.c"
 	build_tree "$BATS_TEST_TMPDIR/t"
-	run "$CHECK" -C "$BATS_TEST_TMPDIR/t"
+	run sh "$BATS_TEST_TMPDIR/check.sh" -C "$BATS_TEST_TMPDIR/t"
 	assert_failure 1
-	assert_output "check-layout: libcommon/records/eval.c is linked by 2 programs now: drop it from the pending list"
+	assert_output "check-layout: libcommon/x/one.c is linked by 2 programs now: drop it from the pending list"
+	# Pending and linked once is not a breach.
+	fake_tree "$BATS_TEST_TMPDIR/u"
+	build_tree "$BATS_TEST_TMPDIR/u"
+	run sh "$BATS_TEST_TMPDIR/check.sh" -C "$BATS_TEST_TMPDIR/u"
+	assert_success
 }

@@ -62,3 +62,41 @@ run_cases() {	# model-root hardware-config
 		done
 	done
 }
+
+# Each case evaluated as run_cases does, printed by a jq filter.
+eval_cases() {	# model-root hardware-config jq-filter
+	local line m g t b o
+	while IFS= read -r line; do
+		m=$(jq -r .model <<<"$line")
+		g=$(jq -r .hardware <<<"$line")
+		t=$(jq -r .tp <<<"$line")
+		b=$(jq -r .mixed_batch_penalty <<<"$line")
+		o=$(jq -r .overlap_penalty <<<"$line")
+		roofline-eval --model "$1/$m" --hardware "$g" \
+		    --hardware-config "$2" --tp "$t" \
+		    --mixed-batch-penalty "$b" --overlap-penalty "$o" <<<"$line" |
+		    jq -r "$3"
+	done <"$CASES"
+}
+
+@test "a BwPhysicalTBs in every entry leaves BLIS's integers alone (BLIS ignores it)" {
+	require_shared reference/blis-roofline-cases.jsonl
+	hw="$BATS_TEST_TMPDIR/hw.json"
+	jq 'map_values(.BwPhysicalTBs = .BwPeakTBs * 1.25)' \
+	    "$SHARED/reference/blis/hardware_config.json" >"$hw"
+	[ "$(jq '[.[] | select(.BwPhysicalTBs > 0)] | length' "$hw")" -gt 1 ]
+	run run_cases "$SHARED/reference/blis/model_configs" "$hw"
+	assert_success
+	run awk '$2 != $3 { bad++; print } END { print NR " cases, " bad+0 " wrong" }' <<<"$output"
+	assert_output "60 cases, 0 wrong"
+}
+
+@test "on every reference case the floor is under the prediction and the parts make compute_us" {
+	require_shared reference/blis-roofline-cases.jsonl
+	run eval_cases "$SHARED/reference/blis/model_configs" \
+	    "$SHARED/reference/blis/hardware_config.json" \
+	    '"\(.kind) \(.floor_us < .pred_us + 1) \((.compute_us - .compute_prefill_us - .compute_decode_us | fabs) <= 1e-12 * .compute_us) \(.floor_us > 0 or .pred_us == 0)"'
+	assert_success
+	run awk '$2 != "true" || $3 != "true" || $4 != "true" { bad++; print } END { print NR " cases, " bad+0 " wrong" }' <<<"$output"
+	assert_output "60 cases, 0 wrong"
+}

@@ -24,13 +24,13 @@ mixed() {	# P D C
 @test "a decode step gives BLIS's value and every eval field" {
 	run roofline-eval -m "$M" -g H100 <<<"$DEC"
 	assert_success
-	assert_output '{"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}],"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory"}'
+	assert_output '{"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}],"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory","compute_prefill_us":0,"compute_decode_us":35.276625797540845,"floor_us":3065.089375522388}'
 }
 
 @test "unknown fields pass through, in order, and eval fields are replaced" {
 	run roofline-eval -m "$M" -g H100 <<<'{"step":7,"ts_us":81234,"dur_us":3100,"pred_us":1,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1,"request_id":"r1"}],"note":"x"}'
 	assert_success
-	assert_output '{"step":7,"ts_us":81234,"dur_us":3100,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1,"request_id":"r1"}],"note":"x","pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory"}'
+	assert_output '{"step":7,"ts_us":81234,"dur_us":3100,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1,"request_id":"r1"}],"note":"x","pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory","compute_prefill_us":0,"compute_decode_us":35.276625797540845,"floor_us":3065.089375522388,"below_floor":false}'
 }
 
 @test "strings pass through with quotes, backslashes, controls and UTF-8 intact" {
@@ -50,8 +50,8 @@ mixed() {	# P D C
 @test "--csv writes a header and one row a step" {
 	run roofline-eval -m "$M" -g H100 --csv <<<'{"step":3,"dur_us":12000,"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":512}],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}]}'
 	assert_success
-	assert_line -n 0 "step,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,pred_us,compute_us,memory_us,minority_fraction,regime"
-	assert_line -n 1 "3,,12000,1,512,1,11920,11920.222977135478,3125.186865671642,0.0019493177387914784,compute"
+	assert_line -n 0 "step,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,pred_us,compute_us,memory_us,minority_fraction,regime,compute_prefill_us,compute_decode_us,floor_us,below_floor"
+	assert_line -n 1 "3,,12000,1,512,1,11920,11920.222977135478,3125.186865671642,0.0019493177387914784,compute,11884.946351337936,35.276625797540845,5358.808845841334,false"
 	[ "${#lines[@]}" -eq 2 ]
 }
 
@@ -374,8 +374,8 @@ roofline-eval: skipped 2 bad records of 4" ]
 }
 
 # The tail roofline-eval appends to an empty step and to $DEC's step.
-ZERO=',"pred_us":0,"compute_us":0,"memory_us":0,"minority_fraction":0,"regime":"memory"}'
-DECTAIL=',"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory"}'
+ZERO=',"pred_us":0,"compute_us":0,"memory_us":0,"minority_fraction":0,"regime":"memory","compute_prefill_us":0,"compute_decode_us":0,"floor_us":0}'
+DECTAIL=',"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375522388,"minority_fraction":0,"regime":"memory","compute_prefill_us":0,"compute_decode_us":35.276625797540845,"floor_us":3065.089375522388}'
 
 @test "a record comes out as its own bytes, numbers, escapes and spacing kept" {
 	in1='{"step": 1, "x": 1.0, "y": 1e3, "z": -0, "w": 12345678901234567890, "prefill_requests": [], "decode_requests": [{"progress_index": 512, "num_new_decode_tokens": 1.0}]}'
@@ -409,7 +409,7 @@ DECTAIL=',"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375
 @test "every generated step comes out as its input line plus the eval fields" {
 	"$ROOT/bench/gensteps" --count 300 --seed 9 >"$BATS_TEST_TMPDIR/s"
 	roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/s" |
-	    sed -E 's/,"pred_us":[^,]*,"compute_us":[^,]*,"memory_us":[^,]*,"minority_fraction":[^,]*,"regime":"(compute|memory)"\}$/}/' \
+	    sed -E 's/,"pred_us":[^,]*,"compute_us":[^,]*,"memory_us":[^,]*,"minority_fraction":[^,]*,"regime":"(compute|memory)","compute_prefill_us":[^,]*,"compute_decode_us":[^,]*,"floor_us":[^,]*(,"below_floor":(true|false))?\}$/}/' \
 	    >"$BATS_TEST_TMPDIR/back"
 	run cmp "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/back"
 	assert_success
@@ -430,4 +430,163 @@ DECTAIL=',"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375
 	[ "${lines[3]}" = "${lines[1]}" ]
 	[ "$stderr" = "roofline-eval: $BATS_TEST_TMPDIR/mix:4: decode_requests[0].num_new_decode_tokens: missing
 roofline-eval: skipped 1 bad record of 5" ]
+}
+
+# The floor and its parts (EVALFIELDS: issue 11's floor, issue 12's fit).
+FLOOR_MSG="timed steps are below the physical floor (peak FLOPs and peak bandwidth): their times cannot be step times"
+
+@test "compute_prefill_us and compute_decode_us are the step's prefill and decode parts" {
+	pre=$(mixed 1024 0 0)
+	dec=$(mixed 0 64 512 | jq -c '.prefill_requests = []')
+	both=$(jq -c --argjson d "$dec" '.decode_requests = $d.decode_requests' <<<"$pre")
+	cp=$(roofline-eval -m "$M" -g H100 <<<"$pre" | jq .compute_us)
+	cd=$(roofline-eval -m "$M" -g H100 <<<"$dec" | jq .compute_us)
+	# A mixed-batch penalty changes neither part (nor compute_us).
+	run bash -c "roofline-eval -m $M -g H100 --mixed-batch-penalty 0.7 <<<'$both' |
+	    jq -c '[.compute_prefill_us, .compute_decode_us]'"
+	assert_output "[$cp,$cd]"
+	run bash -c "roofline-eval -m $M -g H100 <<<'$pre' | jq -c '[.compute_prefill_us, .compute_decode_us]'"
+	assert_output "[$cp,0]"
+	run bash -c "roofline-eval -m $M -g H100 <<<'$dec' | jq -c '[.compute_prefill_us, .compute_decode_us]'"
+	assert_output "[0,$cd]"
+}
+
+@test "floor_us is max(cP*mfuPrefill + cD*mfuDecode, memory_us) exactly; the parts sum to compute_us" {
+	"$ROOT/bench/gensteps" --count 300 --seed 13 >"$BATS_TEST_TMPDIR/s"
+	# H100: mfuPrefill 0.45, mfuDecode 0.3, no BwPhysicalTBs.
+	run bash -c "roofline-eval -m $M -g H100 --overlap-penalty 0.3 $BATS_TEST_TMPDIR/s | jq -s '
+	    ([.[] | select(.floor_us != ([.compute_prefill_us * 0.45 + .compute_decode_us * 0.3,
+	        .memory_us] | max))] | length),
+	    ([.[] | select((.compute_us - .compute_prefill_us - .compute_decode_us | fabs) >
+	        1e-12 * .compute_us)] | length),
+	    ([.[] | select(.floor_us >= .pred_us + 1)] | length),
+	    ([.[] | select(.regime == \"compute\" and .floor_us > .memory_us)] | length > 0)'"
+	assert_output $'0\n0\n0\ntrue'
+}
+
+@test "below_floor: true below the floor, false at or above it, absent without a number dur_us" {
+	printf '%s\n' "$(jq -c '.dur_us = 3000' <<<"$DEC")" "$(jq -c '.dur_us = 3100' <<<"$DEC")" \
+	    "$DEC" "$(jq -c '.dur_us = null' <<<"$DEC")" \
+	    '{"dur_us":0,"prefill_requests":[],"decode_requests":[]}' >"$BATS_TEST_TMPDIR/f"
+	run --separate-stderr roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/f"
+	assert_success
+	[ "${#lines[@]}" -eq 5 ]
+	[ "${lines[0]}" = "$(jq -c '.dur_us = 3000' <<<"$DEC" | sed 's/}$//')${DECTAIL%\}},\"below_floor\":true}" ]
+	[ "${lines[1]}" = "$(jq -c '.dur_us = 3100' <<<"$DEC" | sed 's/}$//')${DECTAIL%\}},\"below_floor\":false}" ]
+	[ "${lines[2]}" = "${DEC%\}}$DECTAIL" ]
+	[ "${lines[3]}" = "$(jq -c '.dur_us = null' <<<"$DEC" | sed 's/}$//')$DECTAIL" ]
+	[ "${lines[4]}" = "{\"dur_us\":0,\"prefill_requests\":[],\"decode_requests\":[]${ZERO%\}},\"below_floor\":false}" ]
+	[ "$stderr" = "roofline-eval: 1 of 3 $FLOOR_MSG" ]
+}
+
+@test "no count line when no timed step is below the floor" {
+	run --separate-stderr roofline-eval -m "$M" -g H100 <<<"$(jq -c '.dur_us = 3100' <<<"$DEC")"$'\n'"$DEC"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	[ -z "$stderr" ]
+}
+
+@test "the count covers every file, comes after the skip count, and in CSV too" {
+	below=$(jq -c '.dur_us = 2000' <<<"$DEC")
+	printf '%s\n{bad\n' "$below" >"$BATS_TEST_TMPDIR/a"
+	printf '%s\n%s\n' "$below" "$(jq -c '.dur_us = 4000' <<<"$DEC")" >"$BATS_TEST_TMPDIR/b"
+	run --separate-stderr roofline-eval -m "$M" -g H100 --skip-bad "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	assert_success
+	[ "$stderr" = "roofline-eval: $BATS_TEST_TMPDIR/a:2: truncated record: unclosed string, object or array at end of input (column 5)
+roofline-eval: skipped 1 bad record of 4
+roofline-eval: 2 of 3 $FLOOR_MSG" ]
+	run --separate-stderr roofline-eval -m "$M" -g H100 --csv "$BATS_TEST_TMPDIR/b" - <<<"$DEC"
+	assert_success
+	assert_output "step,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,pred_us,compute_us,memory_us,minority_fraction,regime,compute_prefill_us,compute_decode_us,floor_us,below_floor
+,,2000,0,0,1,3065,35.276625797540845,3065.089375522388,0,memory,0,35.276625797540845,3065.089375522388,true
+,,4000,0,0,1,3065,35.276625797540845,3065.089375522388,0,memory,0,35.276625797540845,3065.089375522388,false
+,,,0,0,1,3065,35.276625797540845,3065.089375522388,0,memory,0,35.276625797540845,3065.089375522388,"
+	[ "$stderr" = "roofline-eval: 1 of 2 $FLOOR_MSG" ]
+}
+
+@test "a record's own below_floor is replaced, or dropped when it has no dur_us" {
+	run roofline-eval -m "$M" -g H100 <<<'{"below_floor":true,"floor_us":1,"dur_us":3100,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}]}
+{"below_floor":false,"compute_decode_us":"x","prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}]}'
+	assert_success
+	assert_output '{"dur_us":3100,"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}]'"${DECTAIL%\}}"',"below_floor":false}
+{"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}]'"$DECTAIL"
+}
+
+@test "BwPhysicalTBs lowers the memory floor and nothing else" {
+	hw="$BATS_TEST_TMPDIR/hw.json"
+	jq '.H100.BwPhysicalTBs = 4.0' "$ROOT/share/hardware_config.json" >"$hw"
+	"$ROOT/bench/gensteps" --count 200 --seed 17 | jq -c '.dur_us = 2800' >"$BATS_TEST_TMPDIR/s"
+	a=$(roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/s" 2>/dev/null |
+	    jq -c '[.pred_us, .compute_us, .memory_us, .compute_prefill_us, .compute_decode_us, .regime]' | md5sum)
+	b=$(roofline-eval -m "$M" -g H100 --hardware-config "$hw" "$BATS_TEST_TMPDIR/s" 2>/dev/null |
+	    jq -c '[.pred_us, .compute_us, .memory_us, .compute_prefill_us, .compute_decode_us, .regime]' | md5sum)
+	[ "$a" = "$b" ]
+	run bash -c "roofline-eval -m $M -g H100 --hardware-config $hw $BATS_TEST_TMPDIR/s 2>/dev/null | jq -s '
+	    [.[] | select(.floor_us != ([.compute_prefill_us * 0.45 + .compute_decode_us * 0.3,
+	        .memory_us * (3.35 / 4.0)] | max))] | length'"
+	assert_output 0
+	# The decode step at 512: floor 3065.09 at peak bandwidth, 2567.01 at 4 TB/s.
+	run --separate-stderr roofline-eval -m "$M" -g H100 <<<"$(jq -c '.dur_us = 3000' <<<"$DEC")"
+	assert_output --partial '"floor_us":3065.089375522388,"below_floor":true}'
+	[ "$stderr" = "roofline-eval: 1 of 1 $FLOOR_MSG" ]
+	run --separate-stderr roofline-eval -m "$M" -g H100 --hardware-config "$hw" <<<"$(jq -c '.dur_us = 3000' <<<"$DEC")"
+	assert_output --partial '"pred_us":3065,'
+	assert_output --partial '"floor_us":2567.0123519999997,"below_floor":false}'
+	[ -z "$stderr" ]
+}
+
+@test "BwPhysicalTBs must be a positive finite number" {
+	hw="$BATS_TEST_TMPDIR/hw.json"
+	for v in 0 -1.5; do
+		jq ".H100.BwPhysicalTBs = $v" "$ROOT/share/hardware_config.json" >"$hw"
+		run roofline-eval -m "$M" -g H100 --hardware-config "$hw" </dev/null
+		assert_failure 1
+		assert_output "roofline-eval: $hw: H100.BwPhysicalTBs must be a positive number, got $v"
+	done
+	jq '.H100.BwPhysicalTBs = "4"' "$ROOT/share/hardware_config.json" >"$hw"
+	run roofline-eval -m "$M" -g H100 --hardware-config "$hw" </dev/null
+	assert_failure 1
+	assert_output "roofline-eval: $hw: H100.BwPhysicalTBs: expected a number, got a string"
+	jq '.H100.BwPhysicalTBs = null' "$ROOT/share/hardware_config.json" >"$hw"
+	run roofline-eval -m "$M" -g H100 --hardware-config "$hw" </dev/null
+	assert_output "roofline-eval: $hw: H100.BwPhysicalTBs: expected a number, got null"
+	sed 's/"BwPeakTBs": 3.35,/&"BwPhysicalTBs": 1e999,/' "$ROOT/share/hardware_config.json" >"$hw"
+	grep -q '"BwPhysicalTBs": 1e999' "$hw"
+	run roofline-eval -m "$M" -g H100 --hardware-config "$hw" </dev/null
+	assert_failure 1
+	assert_output "roofline-eval: $hw: H100.BwPhysicalTBs: number out of range"
+	# Another entry's bad field does not matter.
+	jq '.["A100-80"].BwPhysicalTBs = 0' "$ROOT/share/hardware_config.json" >"$hw"
+	run roofline-eval -m "$M" -g H100 --hardware-config "$hw" <<<"$DEC"
+	assert_success
+}
+
+@test "eval records with dur_us, below_floor both ways, validate against the schema" {
+	"$ROOT/bench/gensteps" --count 200 --seed 19 |
+	    jq -c 'if .step % 3 == 0 then . elif .step % 3 == 1 then .dur_us = 1 else .dur_us = 1e9 end' |
+	    roofline-eval -m "$M" -g H100 2>/dev/null >"$BATS_TEST_TMPDIR/e.ndjson"
+	[ "$(grep -c '"below_floor":true' "$BATS_TEST_TMPDIR/e.ndjson")" -gt 0 ]
+	[ "$(grep -c '"below_floor":false' "$BATS_TEST_TMPDIR/e.ndjson")" -gt 0 ]
+	[ "$(grep -vc '"below_floor"' "$BATS_TEST_TMPDIR/e.ndjson")" -gt 0 ]
+	run schema_check "$ROOT/schemas/eval.schema.json" "$BATS_TEST_TMPDIR/e.ndjson"
+	assert_success
+	assert_output "200 records valid"
+	jq -c '.floor_us = -1' "$BATS_TEST_TMPDIR/e.ndjson" | head -1 >"$BATS_TEST_TMPDIR/bad.ndjson"
+	run schema_check "$ROOT/schemas/eval.schema.json" "$BATS_TEST_TMPDIR/bad.ndjson"
+	assert_failure
+}
+
+@test "the byte-copy writer and the re-serialising one write the same eval fields" {
+	"$ROOT/bench/gensteps" --count 300 --seed 23 |
+	    jq -c 'if .step % 2 == 0 then .dur_us = 4000 else . end' >"$BATS_TEST_TMPDIR/s"
+	jq -c '.pred_us = 1 | .below_floor = 1' "$BATS_TEST_TMPDIR/s" >"$BATS_TEST_TMPDIR/r"
+	roofline-eval -m "$M" -g H100 --overlap-penalty 0.2 "$BATS_TEST_TMPDIR/s" \
+	    >"$BATS_TEST_TMPDIR/a" 2>/dev/null
+	roofline-eval -m "$M" -g H100 --overlap-penalty 0.2 "$BATS_TEST_TMPDIR/r" \
+	    >"$BATS_TEST_TMPDIR/b" 2>/dev/null
+	[ "$(grep -c '"below_floor":true' "$BATS_TEST_TMPDIR/a")" -gt 0 ]
+	[ "$(grep -c '"below_floor":false' "$BATS_TEST_TMPDIR/a")" -gt 0 ]
+	[ "$(jq -s '[.[] | select(.compute_prefill_us > 0 and .compute_decode_us > 0)] | length' "$BATS_TEST_TMPDIR/a")" -gt 0 ]
+	run cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	assert_success
 }

@@ -67,7 +67,7 @@ setup() {
 	run env -u ROOFTRACE_SHARE bash -c "
 		'$b/trace-parse' '$ROOT/fixtures/demo/bench-serve.json' >'$BATS_TEST_TMPDIR/req' &&
 		'$b/batchify' '$BATS_TEST_TMPDIR/req' >'$BATS_TEST_TMPDIR/steps' &&
-		'$b/roofline-eval' $m '$BATS_TEST_TMPDIR/steps' |
+		'$b/roofline-eval' $m '$BATS_TEST_TMPDIR/steps' 2>/dev/null |
 		'$b/fit-penalty' -g H100 --exact-only \
 		    --hardware-config-out '$BATS_TEST_TMPDIR/hw.json' >'$BATS_TEST_TMPDIR/fit' &&
 		'$b/trace-replay' $m --hardware-config '$BATS_TEST_TMPDIR/hw.json' \

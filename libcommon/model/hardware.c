@@ -119,12 +119,17 @@ hardware_entry(const cJSON *doc, const char *path, const char *name,
 	    field(ent, path, name, "mixedBatchPenalty",
 	    &hw->mixed_batch_penalty, msg, msgsz) ||
 	    field(ent, path, name, "overlapPenalty", &hw->overlap_penalty, msg,
+	    msgsz) ||
+	    field(ent, path, name, "BwPhysicalTBs", &hw->bw_physical_tbs, msg,
 	    msgsz))
 		return HW_BAD;
 	if (check(path, name, "TFlopsPeak", hw->tflops_peak,
 	    hw->tflops_peak > 0, "a positive number", msg, msgsz) ||
 	    check(path, name, "BwPeakTBs", hw->bw_peak_tbs,
 	    hw->bw_peak_tbs > 0, "a positive number", msg, msgsz) ||
+	    check(path, name, "BwPhysicalTBs", hw->bw_physical_tbs,
+	    jsonin_field(ent, "BwPhysicalTBs") == NULL || hw->bw_physical_tbs > 0,
+	    "a positive number", msg, msgsz) ||
 	    check(path, name, "mfuPrefill", hw->mfu_prefill,
 	    hw->mfu_prefill > 0, "a positive number", msg, msgsz) ||
 	    check(path, name, "mfuDecode", hw->mfu_decode,
@@ -134,6 +139,8 @@ hardware_entry(const cJSON *doc, const char *path, const char *name,
 	    check(path, name, "TFlopsFP8", hw->tflops_fp8,
 	    hw->tflops_fp8 >= 0, "0 or positive", msg, msgsz))
 		return HW_BAD;
+	if (jsonin_field(ent, "BwPhysicalTBs") == NULL)
+		hw->bw_physical_tbs = hw->bw_peak_tbs;
 	if (check(path, name, "mixedBatchPenalty", hw->mixed_batch_penalty,
 	    hardware_penalty_ok(hw->mixed_batch_penalty), "in [0, 1]", msg,
 	    msgsz) ||

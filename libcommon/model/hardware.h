@@ -13,6 +13,12 @@ struct hw_calib {
 	double	 tflops_peak, tflops_fp8, bw_peak_tbs;
 	double	 mfu_prefill, mfu_decode, memory_gib;
 	double	 mixed_batch_penalty, overlap_penalty;
+	/*
+	 * BwPhysicalTBs: the GPU's physical peak bandwidth when BwPeakTBs is
+	 * an effective, fitted one (BLIS ignores the field); hardware_entry sets it
+	 * to bw_peak_tbs when the entry has none.  Only the floor uses it.
+	 */
+	double	 bw_physical_tbs;
 };
 
 /* Parse a hardware_config.json; NULL with msg set on failure. */

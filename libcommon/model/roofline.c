@@ -177,6 +177,10 @@ roofline_init(struct roofline *r, const struct model_config *m,
 	if (model_weight_bytes(m) == 1.0 && hw->tflops_fp8 > 0)
 		r->peak_flops = hw->tflops_fp8 * 1e12;
 	r->peak_bw = hw->bw_peak_tbs * 1e12;
+	/* A calibration built by hand may leave it 0: the peak, then. */
+	if (!(r->hw.bw_physical_tbs > 0))
+		r->hw.bw_physical_tbs = hw->bw_peak_tbs;
+	r->floor_bw_ratio = r->hw.bw_peak_tbs / r->hw.bw_physical_tbs;
 }
 
 static double
@@ -202,6 +206,7 @@ roofline_eval(const struct roofline *r, const struct step *s,
 	const double tpf = (double)r->tp;
 	const struct rl_geometry *g = &r->g;
 	double compute_s = 0, dyn_bytes = 0, f, total, weights, memory_s;
+	double prefill_s, decode_s = 0, term;
 	int64_t new_tokens;
 	size_t i;
 
@@ -218,16 +223,21 @@ roofline_eval(const struct roofline *r, const struct step *s,
 		dyn_bytes += (total - weights) / tpf;
 		new_tokens += q->tokens;
 	}
+	prefill_s = compute_s;	/* BLIS's sum so far: the prefill part */
 	for (i = 0; i < s->n_decode; i++) {
 		const struct step_req *q = &s->decode[i];
 
 		f = flops(c, g, q->progress_index, 1);
-		compute_s += f / tpf / (r->peak_flops * r->hw.mfu_decode);
+		term = f / tpf / (r->peak_flops * r->hw.mfu_decode);
+		compute_s += term;
+		decode_s += term;
 		memory(c, g, q->progress_index, 1, 1, &total, &weights);
 		dyn_bytes += (total - weights) / tpf;
 	}
 	new_tokens += (int64_t)s->n_decode;
 	out->compute_us = compute_s * 1e6;
+	out->compute_prefill_us = prefill_s * 1e6;
+	out->compute_decode_us = decode_s * 1e6;
 	out->minority_fraction = minority_fraction(s);
 
 	if (r->hw.mixed_batch_penalty > 0 && s->n_prefill > 0 &&
@@ -240,6 +250,9 @@ roofline_eval(const struct roofline *r, const struct step *s,
 	memory_s = (weights / tpf + dyn_bytes) / r->peak_bw;
 	out->memory_us = memory_s * 1e6;
 	out->compute_bound = compute_s > memory_s;
+	out->floor_us = go_max(out->compute_prefill_us * r->hw.mfu_prefill +
+	    out->compute_decode_us * r->hw.mfu_decode,
+	    out->memory_us * r->floor_bw_ratio);
 	out->pred_us = clamp_to_int64((go_max(compute_s, memory_s) +
 	    r->hw.overlap_penalty * go_min(compute_s, memory_s)) * 1e6);
 }

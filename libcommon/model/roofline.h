@@ -24,6 +24,7 @@ struct roofline {
 	struct rl_geometry g;
 	int	 tp;
 	double	 peak_flops, peak_bw;
+	double	 floor_bw_ratio;	/* BwPeakTBs / BwPhysicalTBs: 1 without */
 };
 
 struct roofline_result {
@@ -32,6 +33,19 @@ struct roofline_result {
 	double	 memory_us;
 	double	 minority_fraction;	/* 0 unless prefill and decode mix */
 	int	 compute_bound;	/* penalised compute time exceeds memory */
+	/*
+	 * compute_us's two parts, prefill tokens at mfuPrefill and decodes
+	 * at mfuDecode, each summed in BLIS's order (their sum may differ
+	 * from compute_us in the last bit).
+	 */
+	double	 compute_prefill_us, compute_decode_us;
+	/*
+	 * The physical floor: MFU 1 and the physical bandwidth, no penalty,
+	 * max(cP*mfuPrefill + cD*mfuDecode,
+	 *     memory_us*(BwPeakTBs/BwPhysicalTBs)): the ratio first, so that
+	 * without BwPhysicalTBs the memory part is memory_us bit for bit.
+	 */
+	double	 floor_us;
 };
 
 void roofline_init(struct roofline *r, const struct model_config *m,

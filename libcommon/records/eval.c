@@ -1,8 +1,12 @@
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "io/csvout.h"
 #include "io/jsonin.h"
+#include "io/jsonout.h"
+#include "io/numfmt.h"
 #include "records/eval.h"
 
 /* A non-negative finite time the model wrote. */
@@ -136,4 +140,139 @@ eval_parse(const char *line, size_t len, struct eval_rec *r,
 	rc = fields(rec, r, e);
 	cJSON_Delete(rec);
 	return rc;
+}
+
+/* The writer side: what roofline-eval appends to each step record. */
+
+const char *const eval_write_keys[] = {
+	"pred_us", "compute_us", "memory_us", "minority_fraction", "regime",
+	"compute_prefill_us", "compute_decode_us", "floor_us", "below_floor",
+	NULL
+};
+
+int
+eval_write_owns(const char *key)
+{
+	const char *const *k;
+
+	for (k = eval_write_keys; *k != NULL; k++)
+		if (strcmp(key, *k) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+regime(const struct eval_fields *f)
+{
+	return f->compute_bound ? "compute" : "memory";
+}
+
+static const char *
+boolean(int v)
+{
+	return v ? "true" : "false";
+}
+
+/*
+ * The tail being written.  numfmt_double is most of its cost, and a step's
+ * parts often equal a whole (a decode-only step's compute_decode_us is its
+ * compute_us, a memory-bound floor its memory_us): a value written before
+ * in this tail is copied, not formatted again.
+ */
+struct tail {
+	char	 buf[9 * NUMFMT_BUFSZ + 256], *p;
+	double	 v[8];
+	const char *at[8];
+	size_t	 len[8];
+	int	 n;
+};
+
+static void
+put(struct tail *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(t->p, s, n);
+	t->p += n;
+}
+
+/* A number as jsonout_num writes it: shortest round trip, null if not finite. */
+static void
+num(struct tail *t, const char *key, double v)
+{
+	int i;
+
+	put(t, key);
+	if (!isfinite(v)) {
+		put(t, "null");
+		return;
+	}
+	for (i = 0; i < t->n; i++)
+		if (t->v[i] == v) {	/* 0 and -0 both write "0" */
+			memcpy(t->p, t->at[i], t->len[i]);
+			t->p += t->len[i];
+			return;
+		}
+	t->v[t->n] = v;
+	t->at[t->n] = t->p;
+	t->len[t->n] = numfmt_double(t->p, v);
+	t->p += t->len[t->n++];
+}
+
+void
+eval_write_tail(FILE *fp, const struct eval_fields *f, int members)
+{
+	struct tail t;
+
+	t.p = t.buf;
+	t.n = 0;
+	put(&t, members ? ",\"pred_us\":" : "\"pred_us\":");
+	t.p += numfmt_int(t.p, f->pred_us);
+	num(&t, ",\"compute_us\":", f->compute_us);
+	num(&t, ",\"memory_us\":", f->memory_us);
+	num(&t, ",\"minority_fraction\":", f->minority_fraction);
+	put(&t, f->compute_bound ? ",\"regime\":\"compute\"" :
+	    ",\"regime\":\"memory\"");
+	num(&t, ",\"compute_prefill_us\":", f->compute_prefill_us);
+	num(&t, ",\"compute_decode_us\":", f->compute_decode_us);
+	num(&t, ",\"floor_us\":", f->floor_us);
+	if (f->below_floor >= 0)
+		put(&t, f->below_floor ? ",\"below_floor\":true" :
+		    ",\"below_floor\":false");
+	put(&t, "}\n");
+	fwrite(t.buf, 1, (size_t)(t.p - t.buf), fp);
+}
+
+void
+eval_write_json(struct jw *w, const struct eval_fields *f)
+{
+	jsonout_kint(w, "pred_us", f->pred_us);
+	jsonout_knum(w, "compute_us", f->compute_us);
+	jsonout_knum(w, "memory_us", f->memory_us);
+	jsonout_knum(w, "minority_fraction", f->minority_fraction);
+	jsonout_kstr(w, "regime", regime(f));
+	jsonout_knum(w, "compute_prefill_us", f->compute_prefill_us);
+	jsonout_knum(w, "compute_decode_us", f->compute_decode_us);
+	jsonout_knum(w, "floor_us", f->floor_us);
+	if (f->below_floor >= 0) {
+		jsonout_key(w, "below_floor");
+		jsonout_bool(w, f->below_floor);
+	}
+}
+
+void
+eval_write_csv(struct csvw *c, const struct eval_fields *f)
+{
+	csvout_int(c, f->pred_us);
+	csvout_num(c, f->compute_us);
+	csvout_num(c, f->memory_us);
+	csvout_num(c, f->minority_fraction);
+	csvout_str(c, regime(f));
+	csvout_num(c, f->compute_prefill_us);
+	csvout_num(c, f->compute_decode_us);
+	csvout_num(c, f->floor_us);
+	if (f->below_floor >= 0)
+		csvout_str(c, boolean(f->below_floor));
+	else
+		csvout_empty(c);
 }

@@ -1,6 +1,7 @@
 /*
  * Eval records (schemas/eval.schema.json): a step record with the
- * roofline's prediction, as roofline-eval writes it.  The reader takes
+ * roofline's prediction, as roofline-eval writes it.  The writer appends
+ * the eval fields to a step record (eval_write_keys).  The reader takes
  * what a fit needs: the model's untruncated compute and memory times, the
  * minority fraction, the kind of step, the measured dur_us when there is
  * one, and the flags that exclude a step.
@@ -10,8 +11,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "io/csvout.h"
 #include "io/jsonin.h"
+#include "io/jsonout.h"
 
 enum eval_kind { EVAL_EMPTY, EVAL_PREFILL, EVAL_DECODE, EVAL_MIXED };
 
@@ -30,5 +34,30 @@ struct eval_rec {
  */
 int eval_parse(const char *line, size_t len, struct eval_rec *r,
     struct jerr *e);
+
+/* The fields the writer appends to a step record, in this order. */
+struct eval_fields {
+	int64_t	 pred_us;
+	double	 compute_us, memory_us, minority_fraction;
+	int	 compute_bound;		/* regime "compute", else "memory" */
+	double	 compute_prefill_us, compute_decode_us, floor_us;
+	int	 below_floor;		/* 1, 0, or -1: no dur_us, left out */
+};
+
+/* Their names, NULL-terminated: the eval columns of CSV, in order. */
+extern const char *const eval_write_keys[];
+
+/* Whether key is one the writer appends (a record's own is replaced). */
+int eval_write_owns(const char *key);
+
+/*
+ * Finish a record whose own bytes, without the closing brace, are
+ * already written: a comma when it has members, the eval fields, "}\n".
+ */
+void eval_write_tail(FILE *fp, const struct eval_fields *f, int members);
+/* The eval fields as members of the object w is writing. */
+void eval_write_json(struct jw *w, const struct eval_fields *f);
+/* The eval fields as CSV cells, in eval_write_keys' order. */
+void eval_write_csv(struct csvw *c, const struct eval_fields *f);
 
 #endif

@@ -1,8 +1,10 @@
 /*
  * roofline-eval: predict each step's time with BLIS's roofline model.
  * Reads step records, writes eval records: the step as read (its own
- * bytes, re-serialised only when it already has eval fields), plus pred_us,
- * compute_us, memory_us, minority_fraction and regime.
+ * bytes, re-serialised only when it already has eval fields), plus the
+ * eval fields records/eval.c writes: pred_us, compute_us, memory_us,
+ * minority_fraction, regime, compute_prefill_us, compute_decode_us,
+ * floor_us and, for a step with a dur_us, below_floor.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +23,7 @@
 #include "io/outfile.h"
 #include "model/rlopts.h"
 #include "model/roofline.h"
+#include "records/eval.h"
 #include "records/step.h"
 
 enum { OPT_CSV = RL_OPT_NEXT };
@@ -32,16 +35,12 @@ struct run {
 	struct jw jw;
 	struct csvw csv;
 	int	 csv_mode;
+	long	 timed, below;	/* steps with a dur_us; of them below floor */
 };
 
-static const char *const added_fields[] = {
-	"pred_us", "compute_us", "memory_us", "minority_fraction", "regime",
-	NULL
-};
-
-static const char *const csv_columns[] = {
+/* The step's columns; the eval columns (eval_write_keys) follow. */
+static const char *const step_columns[] = {
 	"step", "ts_us", "dur_us", "n_prefill", "prefill_tokens", "n_decode",
-	"pred_us", "compute_us", "memory_us", "minority_fraction", "regime",
 	NULL
 };
 
@@ -68,44 +67,14 @@ usage(void)
 }
 
 static int
-is_added(const char *key)
-{
-	const char *const *k;
-
-	for (k = added_fields; *k != NULL; k++)
-		if (strcmp(key, *k) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *
-regime(const struct roofline_result *res)
-{
-	return res->compute_bound ? "compute" : "memory";
-}
-
-static int
 has_added(const cJSON *rec)
 {
 	const cJSON *c;
 
 	for (c = rec->child; c != NULL; c = c->next)
-		if (is_added(c->string))
+		if (eval_write_owns(c->string))
 			return 1;
 	return 0;
-}
-
-/* A number as jsonout_num writes it: shortest round trip, null if not
- * finite. */
-static char *
-tail_num(char *p, const char *key, double v)
-{
-	p += sprintf(p, ",\"%s\":", key);
-	if (isfinite(v))
-		p += numfmt_double(p, v);
-	else
-		p += sprintf(p, "null");
-	return p;
 }
 
 /*
@@ -114,9 +83,8 @@ tail_num(char *p, const char *key, double v)
  * re-serialised.  -1, with nothing written, if the record was no object.
  */
 static int
-write_ndjson_copy(struct run *r, const struct roofline_result *res)
+write_ndjson_copy(struct run *r, const struct eval_fields *f)
 {
-	char tail[6 * NUMFMT_BUFSZ + 128], *p = tail;
 	const char *head;
 	size_t len;
 	int members;
@@ -124,13 +92,7 @@ write_ndjson_copy(struct run *r, const struct roofline_result *res)
 	if ((head = jsonin_object_head(&r->jin, &len, &members)) == NULL)
 		return -1;
 	fwrite(head, 1, len, r->jw.fp);
-	p += sprintf(p, "%s\"pred_us\":", members ? "," : "");
-	p += numfmt_int(p, res->pred_us);
-	p = tail_num(p, "compute_us", res->compute_us);
-	p = tail_num(p, "memory_us", res->memory_us);
-	p = tail_num(p, "minority_fraction", res->minority_fraction);
-	p += sprintf(p, ",\"regime\":\"%s\"}\n", regime(res));
-	fwrite(tail, 1, (size_t)(p - tail), r->jw.fp);
+	eval_write_tail(r->jw.fp, f, members);
 	return 0;
 }
 
@@ -139,23 +101,18 @@ write_ndjson_copy(struct run *r, const struct roofline_result *res)
  * ours replacing them at the end, so each key appears once.
  */
 static void
-write_ndjson(struct run *r, const cJSON *rec,
-    const struct roofline_result *res)
+write_ndjson(struct run *r, const cJSON *rec, const struct eval_fields *f)
 {
 	const cJSON *c;
 
 	jsonout_obj(&r->jw);
 	for (c = rec->child; c != NULL; c = c->next) {
-		if (is_added(c->string))
+		if (eval_write_owns(c->string))
 			continue;
 		jsonout_key(&r->jw, c->string);
 		jsonout_cjson(&r->jw, c);
 	}
-	jsonout_kint(&r->jw, "pred_us", res->pred_us);
-	jsonout_knum(&r->jw, "compute_us", res->compute_us);
-	jsonout_knum(&r->jw, "memory_us", res->memory_us);
-	jsonout_knum(&r->jw, "minority_fraction", res->minority_fraction);
-	jsonout_kstr(&r->jw, "regime", regime(res));
+	eval_write_json(&r->jw, f);
 	jsonout_obj_end(&r->jw);
 	jsonout_endline(&r->jw);
 }
@@ -172,7 +129,7 @@ csv_opt_int(struct csvw *c, const cJSON *rec, const char *key)
 }
 
 static void
-write_csv(struct run *r, const cJSON *rec, const struct roofline_result *res)
+write_csv(struct run *r, const cJSON *rec, const struct eval_fields *f)
 {
 	csv_opt_int(&r->csv, rec, "step");
 	csv_opt_int(&r->csv, rec, "ts_us");
@@ -180,12 +137,58 @@ write_csv(struct run *r, const cJSON *rec, const struct roofline_result *res)
 	csvout_int(&r->csv, (int64_t)r->step.n_prefill);
 	csvout_int(&r->csv, step_prefill_tokens(&r->step));
 	csvout_int(&r->csv, (int64_t)r->step.n_decode);
-	csvout_int(&r->csv, res->pred_us);
-	csvout_num(&r->csv, res->compute_us);
-	csvout_num(&r->csv, res->memory_us);
-	csvout_num(&r->csv, res->minority_fraction);
-	csvout_str(&r->csv, regime(res));
+	eval_write_csv(&r->csv, f);
 	csvout_endrow(&r->csv);
+}
+
+/* The record's eval fields; a step with a dur_us is timed. */
+static void
+fields(struct run *r, const cJSON *rec, const struct roofline_result *res,
+    struct eval_fields *f)
+{
+	const cJSON *dur = jsonin_field(rec, "dur_us");
+
+	f->pred_us = res->pred_us;
+	f->compute_us = res->compute_us;
+	f->memory_us = res->memory_us;
+	f->minority_fraction = res->minority_fraction;
+	f->compute_bound = res->compute_bound;
+	f->compute_prefill_us = res->compute_prefill_us;
+	f->compute_decode_us = res->compute_decode_us;
+	f->floor_us = res->floor_us;
+	f->below_floor = -1;
+	if (cJSON_IsNumber(dur)) {
+		/* Times are whole µs: a time is below the floor only when it
+		 * is a whole µs or more under it, else BLIS's own truncated
+		 * predictions would be. */
+		f->below_floor = dur->valuedouble <= res->floor_us - 1;
+		r->timed++;
+		r->below += f->below_floor;
+	}
+}
+
+/* A timed step faster than the floor was no step (issue 11). */
+static void
+report_floor(const struct run *r)
+{
+	if (r->below > 0)
+		err_warn("%ld of %ld timed steps are below the physical floor "
+		    "(peak FLOPs and peak bandwidth): their times cannot be "
+		    "step times", r->below, r->timed);
+}
+
+static void
+write_header(struct csvw *c)
+{
+	const char *names[32];
+	size_t n = 0, i;
+
+	for (i = 0; step_columns[i] != NULL; i++)
+		names[n++] = step_columns[i];
+	for (i = 0; eval_write_keys[i] != NULL; i++)
+		names[n++] = eval_write_keys[i];
+	names[n] = NULL;
+	csvout_header(c, names);
 }
 
 /* One line: a step in, an eval record out. */
@@ -193,6 +196,7 @@ static enum input_status
 eval_line(void *ctx, struct input *in, const char *line, size_t len)
 {
 	struct roofline_result res;
+	struct eval_fields f;
 	struct run *r = ctx;
 	struct jerr e;
 	cJSON *rec;
@@ -207,10 +211,11 @@ eval_line(void *ctx, struct input *in, const char *line, size_t len)
 		return INPUT_BAD;
 	}
 	roofline_eval(&r->rl, &r->step, &res);
+	fields(r, rec, &res, &f);
 	if (r->csv_mode)
-		write_csv(r, rec, &res);
-	else if (has_added(rec) || write_ndjson_copy(r, &res) < 0)
-		write_ndjson(r, rec, &res);
+		write_csv(r, rec, &f);
+	else if (has_added(rec) || write_ndjson_copy(r, &f) < 0)
+		write_ndjson(r, rec, &f);
 	return INPUT_OK;
 }
 
@@ -255,11 +260,12 @@ main(int argc, char **argv)
 	step_init(&r.step);
 	jsonin_init(&r.jin);
 	if (r.csv_mode)
-		csvout_header(&r.csv, csv_columns);
+		write_header(&r.csv);
 	input_init(&in, &co);
 	in.none_msg = "no step records";
 	input_lines(&in, argv + optind, argc - optind, eval_line, &r);
 	input_report(&in);
+	report_floor(&r);
 	outfile_close(out);
 	jsonout_free(&r.jw);
 	jsonin_free(&r.jin);
