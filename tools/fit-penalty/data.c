@@ -17,6 +17,8 @@ data_free(struct fit_data *d)
 	free(d->memory_us);
 	free(d->mf);
 	free(d->dur_us);
+	free(d->cp);
+	free(d->cd);
 	free(d->step);
 	free(d->kind);
 	data_init(d);
@@ -31,6 +33,8 @@ grow(struct fit_data *d)
 	d->memory_us = xrealloc(d->memory_us, cap * sizeof(double));
 	d->mf = xrealloc(d->mf, cap * sizeof(double));
 	d->dur_us = xrealloc(d->dur_us, cap * sizeof(double));
+	d->cp = xrealloc(d->cp, cap * sizeof(double));
+	d->cd = xrealloc(d->cd, cap * sizeof(double));
 	d->step = xrealloc(d->step, cap * sizeof(int64_t));
 	d->kind = xrealloc(d->kind, cap);
 	d->cap = cap;
@@ -48,6 +52,8 @@ data_add(struct fit_data *d, const struct eval_rec *r)
 	d->memory_us[i] = r->memory_us;
 	d->mf[i] = r->minority_fraction;
 	d->dur_us[i] = r->dur_us;
+	d->cp[i] = r->compute_prefill_us;
+	d->cd[i] = r->compute_decode_us;
 	d->step[i] = r->step;
 	d->kind[i] = (uint8_t)r->kind;
 }

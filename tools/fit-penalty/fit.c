@@ -10,7 +10,7 @@
 #include "fit.h"
 
 const char *const fit_par_short[FIT_NPAR] = { "b", "o", "overhead",
-	"scale" };
+	"scale", "mfu-prefill", "mfu-decode", "bandwidth" };
 
 /*
  * A constant per-step overhead shows as short steps running slower than
@@ -62,6 +62,7 @@ fit_run(struct fit_out *f, const struct fit_opts *o, struct fit_steps *s)
 	problem_init(&f->pb, &s->d);
 	memcpy(f->pb.want, o->want, sizeof(f->pb.want));
 	f->pb.prior = o->prior;
+	f->pb.anchor = o->prior;
 	f->pb.resid = o->resid;
 	f->pb.loss = o->loss;
 	f->pb.max_iter = o->max_iter;
