@@ -113,10 +113,12 @@ opt_fit(struct fit_opts *o, const char *arg)
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
 		if ((k = par_index(p, len)) >= 0)
 			o->want[k] = 1;
-		else
-			usage_error("--fit: unknown parameter '%.*s' (known: b, "
-			    "o, overhead, scale, mfu-prefill, mfu-decode, "
-			    "bandwidth)", (int)len, p);
+		else {
+			warnmsg("--fit: unknown parameter '%.*s' (known: b, o, "
+			    "overhead, scale)", (int)len, p);
+			usage_error("--fit: and, given -g, the entry's fields "
+			    "mfu-prefill, mfu-decode, bandwidth");
+		}
 		if (comma == NULL)
 			break;
 		p = comma + 1;
@@ -131,9 +133,10 @@ opt_prior(struct fit_opts *o, const char *arg)
 	int k = eq != NULL ? par_index(arg, (size_t)(eq - arg)) : -1;
 
 	if (k < 0) {
-		usage_error("--prior: expected NAME=VALUE with NAME one of b, "
-		    "o, overhead, scale, mfu-prefill, mfu-decode, bandwidth, "
-		    "got '%s'", arg);
+		warnmsg("--prior: expected NAME=VALUE with NAME one of b, o, "
+		    "overhead, scale, got '%s'", arg);
+		usage_error("--prior: or, given -g, one of the entry's fields "
+		    "mfu-prefill, mfu-decode, bandwidth");
 		return;		/* not reached; for checkers */
 	}
 	if (k == FIT_B || k == FIT_O)
