@@ -185,7 +185,7 @@ any_entry_field(const struct fit_opts *o)
 /* What the _comment says: who wrote the entry, from what, and how. */
 static void
 provenance(char *buf, size_t sz, const struct fit_opts *o,
-    const struct fit_steps *s, const struct fit_out *f)
+    const struct fit_steps *s, const struct fit_out *f, const char *earlier)
 {
 	static const char *const field[FIT_NPAR] = { "mixedBatchPenalty",
 	    "overlapPenalty", NULL, NULL, "mfuPrefill", "mfuDecode",
@@ -231,6 +231,11 @@ provenance(char *buf, size_t sz, const struct fit_opts *o,
 		    "BwPeakTBs, mfuPrefill, mfuDecode; mixedBatchPenalty and "
 		    "overlapPenalty only with PR #951.", sol->est.v[FIT_BW] *
 		    o->bw_peak_tbs / o->bw_physical_tbs, o->bw_physical_tbs);
+	/* The entry's own comment, unless it is an earlier one of ours. */
+	off = strlen(buf);
+	if (earlier != NULL && strncmp(earlier, "Calibrated by fit-penalty",
+	    25) != 0 && off < sz)
+		snprintf(buf + off, sz - off, " Earlier comment: %s", earlier);
 }
 
 /* The entry's value of key as it is in the file, or NaN. */
@@ -259,7 +264,7 @@ hwconfig_write(const char *path, const char *name, const char *out,
 	struct edit ed[MAXEDIT];
 	char comment[2048], indent[64], msg[1200];
 	size_t len, ntop, nent, ned = 0, close, eclose, i, k, at, ilen;
-	cJSON *doc, *entry;
+	cJSON *doc, *entry, *c;
 	char *t;
 	FILE *fp;
 
@@ -276,7 +281,9 @@ hwconfig_write(const char *path, const char *name, const char *out,
 		add_num(ed, &ned, "BwPeakTBs", est->v[FIT_BW] *
 		    o->bw_peak_tbs);
 		add_num(ed, &ned, "BwPhysicalTBs", o->bw_physical_tbs);
-		provenance(comment, sizeof(comment), o, s, f);
+		c = cJSON_GetObjectItemCaseSensitive(entry, "_comment");
+		provenance(comment, sizeof(comment), o, s, f,
+		    cJSON_IsString(c) ? c->valuestring : NULL);
 		add_str(ed, &ned, "_comment", comment);
 	}
 	if (est->v[FIT_H] != 0 || est->v[FIT_S] != 1)

@@ -558,10 +558,10 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 		    f->r.un.lo[FIT_BW] * o->bw_peak_tbs : NAN),
 		    cell(c, sizeof(c), "%.4g", s->on[FIT_BW] ?
 		    f->r.un.hi[FIT_BW] * o->bw_peak_tbs : NAN), o->bw_peak_tbs);
-	fprintf(fp, "\n%-8s %6s %10s %10s %10s %10s %10s %10s\n", "kind", "n",
+	fprintf(fp, "\n%-15s %32s %32s\n", "", "before the fit",
+	    "after the fit");
+	fprintf(fp, "%-8s %6s %10s %10s %10s %10s %10s %10s\n", "kind", "n",
 	    "bias %", "median %", "P90 %", "bias %", "median %", "P90 %");
-	fprintf(fp, "%-8s %6s %32s %32s\n", "", "", "before the fit -------",
-	    "after the fit --------");
 	for (i = 0; i < 4; i++) {
 		const struct fit_metrics *bm = &f->before[kinds[i]];
 		const struct fit_metrics *am = &f->after[kinds[i]];
