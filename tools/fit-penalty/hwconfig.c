@@ -164,13 +164,14 @@ static void
 add_str(struct edit *e, size_t *n, const char *key, const char *v)
 {
 	cJSON *s = cJSON_CreateString(v);
-	char *p;
+	char *p = s != NULL ? cJSON_PrintUnformatted(s) : NULL;
 
-	if (s == NULL || (p = cJSON_PrintUnformatted(s)) == NULL)
-		die(EXIT_DATA, "out of memory");
 	e[*n].key = key;
 	e[*n].is_num = 0;
-	snprintf(e[*n].text, sizeof(e[*n].text), "%s", p);
+	if (p != NULL)
+		snprintf(e[*n].text, sizeof(e[*n].text), "%s", p);
+	else
+		die(EXIT_DATA, "out of memory");
 	free(p);
 	cJSON_Delete(s);
 	(*n)++;

@@ -370,7 +370,7 @@ write_provenance(struct jw *w, const struct fit_opts *o,
 #define VERDICT_MEDIAN 5.0
 #define VERDICT_P90 12.0
 
-static const int kinds[4] = { FIT_G_ALL, FIT_G_PREFILL, FIT_G_DECODE,
+static const int kind_groups[4] = { FIT_G_ALL, FIT_G_PREFILL, FIT_G_DECODE,
 	FIT_G_MIXED };
 
 /* Names of the parameters absorbing a misfit, joined; their count. */
@@ -485,9 +485,9 @@ write_assessment(struct jw *w, const struct fit_opts *o,
 	jw_key(w, "after_fit");
 	jw_obj(w);
 	for (i = 0; i < 4; i++) {
-		const struct fit_metrics *m = &f->after[kinds[i]];
+		const struct fit_metrics *m = &f->after[kind_groups[i]];
 
-		jw_key(w, metrics_group_names[kinds[i]]);
+		jw_key(w, metrics_group_names[kind_groups[i]]);
 		jw_obj(w);
 		jw_kint(w, "n", (int64_t)m->n);
 		jw_knum(w, "bias_pct", m->bias);
@@ -563,11 +563,11 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 	fprintf(fp, "%-8s %6s %10s %10s %10s %10s %10s %10s\n", "kind", "n",
 	    "bias %", "median %", "P90 %", "bias %", "median %", "P90 %");
 	for (i = 0; i < 4; i++) {
-		const struct fit_metrics *bm = &f->before[kinds[i]];
-		const struct fit_metrics *am = &f->after[kinds[i]];
+		const struct fit_metrics *bm = &f->before[kind_groups[i]];
+		const struct fit_metrics *am = &f->after[kind_groups[i]];
 
 		fprintf(fp, "%-8s %6zu %10s %10s %10s %10s %10s %10s\n",
-		    metrics_group_names[kinds[i]], am->n,
+		    metrics_group_names[kind_groups[i]], am->n,
 		    cell(a, sizeof(a), "%.2f", bm->bias),
 		    cell(b, sizeof(b), "%.2f", bm->median),
 		    cell(c, sizeof(c), "%.2f", bm->p90),
