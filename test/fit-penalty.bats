@@ -708,12 +708,17 @@ END
 	fit-penalty -g H100 --fit b,o,mfu-prefill,mfu-decode,bandwidth \
 	    --hardware-config-out "$d/hw.json" --residuals "$d/res.ndjson" \
 	    "$d/slow.ndjson" >"$d/fit.json"
+	# Every entry field informed (1.4x slower: 0.45/1.4, 0.30/1.4, 1/1.4).
+	run jq -r '.parameters | [.mfu_prefill, .mfu_decode, .bandwidth] |
+	    map(.fitted and .estimate != null) | @tsv' "$d/fit.json"
+	assert_output "$(printf 'true\ttrue\ttrue')"
 	roofline-eval -m llama-3.1-8b-instruct -g H100 \
 	    --hardware-config "$d/hw.json" <"$STEPS" |
 	    jq -r '"\(.step) \(.pred_us)"' >"$d/rt.txt"
 	jq -r '"\(.step) \(.pred_after_us)"' "$d/res.ndjson" >"$d/after.txt"
 	run cmp "$d/rt.txt" "$d/after.txt"
 	assert_success
+	[ "$(wc -l <"$d/rt.txt")" -eq 3000 ]
 }
 
 @test "BLIS's own hardware_config.json edited in place: every other byte kept" {

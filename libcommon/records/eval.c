@@ -84,9 +84,11 @@ static int
 opt_time(const cJSON *rec, const char *key, double *out, int *has,
     struct jerr *e)
 {
+	const cJSON *v = jfield(rec, key);
+
 	*has = 0;
 	*out = 0;
-	if (jfield(rec, key) == NULL)
+	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	*has = 1;
 	return model_time(rec, key, out, e);
@@ -144,6 +146,7 @@ fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	    &r->has_compute_prefill, e) < 0 ||
 	    opt_time(rec, "compute_decode_us", &r->compute_decode_us,
 	    &r->has_compute_decode, e) < 0 ||
+	    opt_time(rec, "sched_us", &r->sched_us, &r->has_sched, e) < 0 ||
 	    flag(rec, "below_floor", &r->below_floor, e) < 0 ||
 	    engine_wait(rec, &r->engine_wait, e) < 0)
 		return -1;

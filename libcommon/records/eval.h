@@ -29,6 +29,8 @@ struct eval_rec {
 	 */
 	double	 compute_prefill_us, compute_decode_us;
 	int	 has_compute_prefill, has_compute_decode;
+	double	 sched_us;	/* the scheduler's time (step traces) */
+	int	 has_sched;
 	int	 below_floor, engine_wait;
 };
 

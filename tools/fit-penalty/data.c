@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ data_free(struct fit_data *d)
 	free(d->dur_us);
 	free(d->cp);
 	free(d->cd);
+	free(d->sched_us);
 	free(d->step);
 	free(d->kind);
 	data_init(d);
@@ -35,6 +37,7 @@ grow(struct fit_data *d)
 	d->dur_us = xrealloc(d->dur_us, cap * sizeof(double));
 	d->cp = xrealloc(d->cp, cap * sizeof(double));
 	d->cd = xrealloc(d->cd, cap * sizeof(double));
+	d->sched_us = xrealloc(d->sched_us, cap * sizeof(double));
 	d->step = xrealloc(d->step, cap * sizeof(int64_t));
 	d->kind = xrealloc(d->kind, cap);
 	d->cap = cap;
@@ -54,6 +57,7 @@ data_add(struct fit_data *d, const struct eval_rec *r)
 	d->dur_us[i] = r->dur_us;
 	d->cp[i] = r->compute_prefill_us;
 	d->cd[i] = r->compute_decode_us;
+	d->sched_us[i] = r->has_sched ? r->sched_us : NAN;
 	d->step[i] = r->step;
 	d->kind[i] = (uint8_t)r->kind;
 }

@@ -1,5 +1,5 @@
 /*
- * The steps a fit uses, stored compactly (57 bytes a step, in columns) so
+ * The steps a fit uses, stored compactly (65 bytes a step, in columns) so
  * that a million steps fit in memory beside GSL's few vectors.
  */
 #ifndef RT_FIT_DATA_H
@@ -15,6 +15,7 @@ struct fit_data {
 	size_t	 n, cap;
 	double	*compute_us, *memory_us, *mf, *dur_us;
 	double	*cp, *cd;	/* compute of prefill, decode tokens; 0 if absent */
+	double	*sched_us;	/* the scheduler's time; NaN if absent */
 	int64_t	*step;
 	uint8_t	*kind;		/* enum eval_kind */
 };

@@ -55,6 +55,8 @@ struct fit_out {
 	struct fit_metrics before[FIT_NGROUP], after[FIT_NGROUP];
 	double	 short_resid, long_resid;	/* overhead diagnostic */
 	int	 overhead_suspected;
+	size_t	 sched_n;	/* steps with sched_us >= half of dur_us */
+	double	 sched_err;	/* their median signed % error after */
 	size_t	*idx;		/* steps kept by --outlier-cut, or NULL */
 };
 

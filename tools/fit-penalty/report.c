@@ -433,7 +433,7 @@ verdict(const struct fit_out *f, char *buf, size_t sz)
  * each a sentence.  The count.
  */
 static int
-lack_of_fit(const struct fit_out *f, char out[4][400])
+lack_of_fit(const struct fit_out *f, char out[5][400])
 {
 	const struct fit_metrics *a = f->after;
 	const struct fit_par *e = &f->r.sol.est;
@@ -457,7 +457,14 @@ lack_of_fit(const struct fit_out *f, char out[4][400])
 		    "scale (%.4g) stand for what the roofline lacks (per-step "
 		    "overhead, TP communication, scheduler CPU): no field of "
 		    "the entry holds them", e->v[FIT_H], e->v[FIT_S]);
-	for (k = 0; k < FIT_NPAR && n < 4; k++)
+	if (f->sched_n > 0 && n < 4)
+		snprintf(out[n++], 400, "%zu steps spent at least half their "
+		    "cycle in the scheduler (sched_us): their median error "
+		    "after the fit is %+.1f %%, %s", f->sched_n, f->sched_err,
+		    fabs(f->sched_err) > 2 ? "scheduler CPU time that the "
+		    "roofline lacks" : "so the scheduler's CPU time is hidden "
+		    "there (async scheduling)");
+	for (k = 0; k < FIT_NPAR && n < 5; k++)
 		if (f->r.id.status[k] == FIT_ID_MISFIT) {
 			snprintf(out[n++], 400, "%s is held at its bound while "
 			    "the steps it acts on are still %.1f %% off "
@@ -472,7 +479,7 @@ static void
 write_assessment(struct jw *w, const struct fit_opts *o,
     const struct fit_out *f)
 {
-	char v[900], lof[4][400];
+	char v[900], lof[5][400];
 	int i, n, ok;
 
 	(void)o;
@@ -522,7 +529,7 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
     const struct fit_out *f, const struct fit_validation *v)
 {
 	const struct fit_solution *s = &f->r.sol;
-	char a[32], b[32], c[32], d[32], e[32], g[32], vd[900], lof[4][400];
+	char a[32], b[32], c[32], d[32], e[32], g[32], vd[900], lof[5][400];
 	int k, i, n;
 	long x;
 
