@@ -533,7 +533,6 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 	int k, i, n;
 	long x;
 
-	(void)v;
 	x = 0;
 	for (k = 0; k < EX_N; k++)
 		x += in->excl[k];
@@ -581,6 +580,15 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 		    cell(d, sizeof(d), "%.2f", am->bias),
 		    cell(e, sizeof(e), "%.2f", am->median),
 		    cell(g, sizeof(g), "%.2f", am->p90));
+	}
+	if (v->method != NULL) {
+		double sum = 0;
+
+		for (i = 0; i < v->k; i++)
+			sum += v->folds[i].test[FIT_G_ALL].mape;
+		fprintf(fp, "\nout of sample (%s, %ld fold%s): mean test MAPE "
+		    "%.2f %%\n", v->method, v->k, v->k == 1 ? "" : "s",
+		    sum / (double)v->k);
 	}
 	n = lack_of_fit(f, lof);
 	if (n > 0)
