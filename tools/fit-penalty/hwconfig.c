@@ -264,7 +264,7 @@ hwconfig_write(const char *path, const char *name, const char *out,
 	struct member top[256], ent[64];
 	struct edit ed[MAXEDIT];
 	char comment[2048], indent[64], msg[1200];
-	size_t len, ntop, nent, ned = 0, close, eclose, i, k, at, ilen;
+	size_t len, ntop, nent, ned = 0, close, i, k, at, ilen;
 	cJSON *doc, *entry, *c;
 	char *t;
 	FILE *fp;
@@ -297,7 +297,7 @@ hwconfig_write(const char *path, const char *name, const char *out,
 	if (i == ntop || t[top[i].val] != '{')
 		die(EXIT_DATA, "%s: entry \"%s\" not found in the text", path,
 		    name);
-	nent = members(t, top[i].val, len, ent, 64, &eclose);
+	nent = members(t, top[i].val, len, ent, 64, &close);
 
 	/* Between members: "," then what precedes the first key. */
 	if (nent > 0) {
@@ -344,8 +344,6 @@ hwconfig_write(const char *path, const char *name, const char *out,
 	}
 	put(fp, t + at, len - at);
 	out_close(fp);
-	(void)close;
-	(void)eclose;
 	cJSON_Delete(doc);
 	free(t);
 }

@@ -319,6 +319,23 @@ describe(const struct fit_problem *pb, struct fit_result *r, int k)
 	}
 }
 
+/* Mixed steps compute-bound under p. */
+static size_t
+compute_mixed(const struct fit_problem *pb, const struct fit_par *p)
+{
+	struct fit_step st;
+	size_t k, i, n = 0;
+
+	for (k = 0; k < pb->n; k++) {
+		i = problem_step(pb, k);
+		if (pb->d->kind[i] != EVAL_MIXED)
+			continue;
+		data_step(pb->d, i, &st);
+		n += steptime_compute_bound(p, &st);
+	}
+	return n;
+}
+
 /* Mixed steps that are compute-bound at the estimate: they carry b. */
 static void
 count_compute_mixed(const struct fit_problem *pb, struct fit_result *r)
@@ -356,9 +373,20 @@ ident_fit(const struct fit_problem *pb, struct fit_result *r,
 			continue;
 		}
 		if (uncert_compute(pb, &r->sol, &r->un) < 0) {
-			not_identifiable(&r->id, on, r->un.blind, "the data "
-			    "cannot tell it from the other parameters "
-			    "(condition number %.3g)", r->un.cond);
+			size_t nc = r->un.blind == FIT_B ? compute_mixed(pb,
+			    &r->sol.est) : 1;
+
+			/* b acts only on compute-bound mixed steps, or via o. */
+			if (nc == 0 && r->sol.est.v[FIT_O] == 0)
+				not_identifiable(&r->id, on, FIT_B, "no "
+				    "informative steps: 0 of %zu mixed steps "
+				    "are compute-bound, and the overlap "
+				    "penalty is 0", r->id.mixed);
+			else
+				not_identifiable(&r->id, on, r->un.blind,
+				    "the data cannot tell it from the other "
+				    "parameters (condition number %.3g)",
+				    r->un.cond);
 			again = 1;
 			continue;
 		}
