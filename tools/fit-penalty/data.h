@@ -14,7 +14,7 @@
 struct fit_data {
 	size_t	 n, cap;
 	double	*compute_us, *memory_us, *mf, *dur_us;
-	double	*cp, *cd;	/* compute of prefill, decode tokens; 0 if absent */
+	double	*cp, *cd;	/* prefill, decode tokens' compute; 0: absent */
 	double	*sched_us;	/* the scheduler's time; NaN if absent */
 	int64_t	*step;
 	uint8_t	*kind;		/* enum eval_kind */

@@ -12,8 +12,8 @@
 #include "records/eval.h"
 
 const char *const ident_names[] = {
-	"not fitted", "well determined", "weakly determined", "not identifiable",
-	"not informed", "at bound, absorbing misfit"
+	"not fitted", "well determined", "weakly determined",
+	"not identifiable", "not informed", "at bound, absorbing misfit"
 };
 
 /* Spread of the minority fraction over the mixed steps of the fit. */
@@ -233,7 +233,8 @@ bound_check(const struct fit_problem *pb, struct fit_result *r)
 	sigma = pb->loss != FIT_LOSS_LS && sol->robust_scale > 0 ?
 	    sol->robust_scale : r->un.sigma;
 	for (j = 0; j < pb->n; j++) {
-		res = problem_residual(pb, problem_step(pb, j), &sol->est, dres);
+		res = problem_residual(pb, problem_step(pb, j), &sol->est,
+		    dres);
 		w = sol->w != NULL ? sol->w[j] : 1;
 		for (k = 0; k < FIT_NPAR; k++) {
 			g[k] += w * res * dres[k];
@@ -376,7 +377,7 @@ ident_fit(const struct fit_problem *pb, struct fit_result *r,
 			size_t nc = r->un.blind == FIT_B ? compute_mixed(pb,
 			    &r->sol.est) : 1;
 
-			/* b acts only on compute-bound mixed steps, or via o. */
+			/* b acts on compute-bound mixed steps, or via o. */
 			if (nc == 0 && r->sol.est.v[FIT_O] == 0)
 				not_identifiable(&r->id, on, FIT_B, "no "
 				    "informative steps: 0 of %zu mixed steps "

@@ -316,8 +316,8 @@ run(struct ctx *c, const struct fit_par *start, struct fit_par *out,
 	fdf.params = c;
 	prm.trs = gsl_multilarge_nlinear_trs_lm;
 	if ((w = gsl_multilarge_nlinear_alloc(gsl_multilarge_nlinear_trust,
-	    &prm, c->pb->n + c->nr, c->p)) == NULL || (u = gsl_vector_alloc(c->p)) ==
-	    NULL)
+	    &prm, c->pb->n + c->nr, c->p)) == NULL ||
+	    (u = gsl_vector_alloc(c->p)) == NULL)
 		die(EXIT_DATA, "out of memory for the solver");
 	for (j = 0; j < c->p; j++)
 		gsl_vector_set(u, j, to_int(c, c->map[j],
