@@ -82,3 +82,29 @@ if [ "$coverage" = 1 ]; then
 		    "squared z b %.2f, o %.2f (1 if the SEs are right)\n",
 		    sb / n, so / n, zb / n, zo / n }' "$scratch/cov"
 fi
+
+if [ "$coverage" = 1 ]; then
+	i=1
+	while [ "$i" -le "$reps" ]; do
+		"$root/test/helpers/fit-synth" --generate 3000 --seed "$((200000 + i))" \
+		    --mfu-prefill 0.35 --mfu-decode 0.22 --bandwidth 0.6 |
+		    "$BIN/fit-penalty" -g H100 \
+			--fit mfu-prefill,mfu-decode,bandwidth |
+		    jq -r '.parameters | [.mfu_prefill, .mfu_decode, .bandwidth] |
+			map(.ci95[0], .ci95[1], .estimate, .standard_error) | @tsv'
+		i=$((i + 1))
+	done >"$scratch/cov2"
+	awk -F '\t' '
+	    function one(j, t) { c[j] += ($(4*j+1) <= t && t <= $(4*j+2))
+		z[j] += (($(4*j+3) - t) / $(4*j+4)) ^ 2; m[j] += $(4*j+3) }
+	    { n++; one(0, 0.35); one(1, 0.22); one(2, 0.6) }
+	    END {
+		printf "entry fields, %d replicates of 3000 steps: coverage " \
+		    "mfu-prefill %.1f %%, mfu-decode %.1f %%, bandwidth %.1f %% " \
+		    "(expected 93-97 %%)\n", n, 100 * c[0] / n, 100 * c[1] / n,
+		    100 * c[2] / n
+		printf "mean estimate mfu-prefill %.4f (0.35), mfu-decode %.4f " \
+		    "(0.22), bandwidth %.4f (0.6); mean squared z %.2f, %.2f, " \
+		    "%.2f\n", m[0] / n, m[1] / n, m[2] / n, z[0] / n, z[1] / n,
+		    z[2] / n }' "$scratch/cov2"
+fi

@@ -483,3 +483,264 @@ within() {	# est truth tol
 	assert_failure 2
 	assert_line -n 0 "fit-penalty: --max-iter: must be a whole number from 1 to 100000, got '0'"
 }
+
+# ---------------------------------------------------------------------
+# The entry's own fields (issue 12): mfu-prefill, mfu-decode, bandwidth.
+
+# Estimate and standard error of a parameter of the fit of a file.
+est_se() {	# param fit-penalty-args...
+	local k=$1
+	shift
+	fit-penalty -g H100 "$@" |
+	    jq -r --arg k "$k" '.parameters[$k] | "\(.estimate) \(.standard_error) \(.identifiability.status)"'
+}
+
+@test "mfu-prefill: a known prefill MFU is recovered within 3 SE" {
+	local f="$BATS_TEST_TMPDIR/g.ndjson"
+	"$ROOT/test/helpers/fit-synth" --generate 3000 --seed 21 \
+	    --mfu-prefill 0.3 --bandwidth 0.8 >"$f"
+	read -r e se st < <(est_se mfu_prefill --fit mfu-prefill,bandwidth "$f")
+	[ "$st" = "well determined" ]
+	within "$e" 0.3 "$(awk -v s="$se" 'BEGIN { print 3 * s }')"
+	read -r e se st < <(est_se bandwidth --fit mfu-prefill,bandwidth "$f")
+	within "$e" 0.8 "$(awk -v s="$se" 'BEGIN { print 3 * s }')"
+}
+
+@test "mfu-decode: a known decode MFU is recovered within 3 SE" {
+	local f="$BATS_TEST_TMPDIR/g.ndjson"
+	"$ROOT/test/helpers/fit-synth" --generate 3000 --seed 22 \
+	    --mfu-decode 0.2 --bandwidth 0.8 >"$f"
+	read -r e se st < <(est_se mfu_decode --fit mfu-decode,bandwidth "$f")
+	[ "$st" = "well determined" ]
+	within "$e" 0.2 "$(awk -v s="$se" 'BEGIN { print 3 * s }')"
+}
+
+@test "bandwidth: a known effective bandwidth is recovered within 3 SE, in TB/s too" {
+	local f="$BATS_TEST_TMPDIR/g.ndjson"
+	"$ROOT/test/helpers/fit-synth" --generate 3000 --seed 23 \
+	    --bandwidth 0.6 >"$f"
+	read -r e se st < <(est_se bandwidth --fit bandwidth "$f")
+	[ "$st" = "well determined" ]
+	within "$e" 0.6 "$(awk -v s="$se" 'BEGIN { print 3 * s }')"
+	run fitq '.parameters.bandwidth | [.tbs == .estimate * 3.35, .entry_tbs] | @tsv' \
+	    -g H100 --fit bandwidth "$f"
+	assert_output "$(printf 'true\t3.35')"
+}
+
+@test "all five at once: b, o, mfu-prefill, mfu-decode, bandwidth recovered" {
+	local f="$BATS_TEST_TMPDIR/g.ndjson" k t e se st
+	"$ROOT/test/helpers/fit-synth" --generate 3000 --seed 24 \
+	    --mfu-prefill 0.35 --mfu-decode 0.22 --bandwidth 0.6 >"$f"
+	fit-penalty -g H100 --fit b,o,mfu-prefill,mfu-decode,bandwidth "$f" \
+	    >"$BATS_TEST_TMPDIR/fit.json"
+	for kt in mfu_prefill:0.35 mfu_decode:0.22 bandwidth:0.6; do
+		k=${kt%:*} t=${kt#*:}
+		read -r e se < <(jq -r --arg k "$k" '.parameters[$k] | "\(.estimate) \(.standard_error)"' "$BATS_TEST_TMPDIR/fit.json")
+		within "$e" "$t" "$(awk -v s="$se" 'BEGIN { print 3 * s }')"
+	done
+	run jq -r '.assessment | [.trustworthy, (.verdict | startswith("trustworthy for simulation: "))] | @tsv' "$BATS_TEST_TMPDIR/fit.json"
+	assert_output "$(printf 'true\ttrue')"
+	run schema_check "$SCHEMA" "$BATS_TEST_TMPDIR/fit.json"
+	assert_success
+}
+
+@test "the entry's fields need -g, and the split compute fields" {
+	local f="$BATS_TEST_TMPDIR/g.ndjson"
+	"$ROOT/test/helpers/fit-synth" --generate 50 --seed 25 --bandwidth 0.7 >"$f"
+	run fit-penalty --fit b,o,bandwidth "$f"
+	assert_failure 2
+	assert_line --index 0 "fit-penalty: --fit bandwidth needs the hardware entry the eval records were made with: give -g GPU [--hardware-config FILE]"
+	run fit-penalty --prior mfu-decode=0.2 "$f"
+	assert_failure 2
+	assert_line --index 0 "fit-penalty: --prior mfu-decode needs the hardware entry the eval records were made with: give -g GPU [--hardware-config FILE]"
+	run fit-penalty -g H100 --prior mfu-decode=1.5 "$f"
+	assert_failure 2
+	assert_line --index 0 "fit-penalty: --prior: mfu-decode must be in [0.02, 1], got '1.5'"
+	jq -c 'if .step == 3 then del(.compute_decode_us) else . end' "$f" >"$f.old"
+	run fit-penalty -g H100 --fit mfu-decode "$f.old"
+	assert_failure 1
+	assert_output "fit-penalty: $f.old:4: missing field \"compute_decode_us\" (--fit mfu-decode needs the compute time of the prefill and of the decode tokens apart: re-run roofline-eval, which writes them)"
+	jq -c 'del(.compute_prefill_us)' "$f" >"$f.old"
+	run fit-penalty -g H100 --fit mfu-prefill "$f.old"
+	assert_failure 1
+	assert_output "fit-penalty: $f.old:1: missing field \"compute_prefill_us\" (--fit mfu-prefill needs the compute time of the prefill and of the decode tokens apart: re-run roofline-eval, which writes them)"
+	# The bandwidth alone needs only memory_us.
+	run fit-penalty -g H100 --fit bandwidth "$f.old"
+	assert_success
+}
+
+@test "not informed: MFUs of memory-bound steps keep the entry's values, and say so" {
+	local f="$BATS_TEST_TMPDIR/g.ndjson"
+	"$ROOT/test/helpers/fit-synth" --generate 2000 --seed 26 --decode-only \
+	    --memory-bound --bandwidth 0.7 >"$f"
+	fit-penalty -g H100 --fit b,o,mfu-prefill,mfu-decode,bandwidth "$f" \
+	    >"$BATS_TEST_TMPDIR/fit.json"
+	run jq -r '.parameters.mfu_prefill | [.fitted, .estimate, .standard_error,
+	    .identifiability.status, .identifiability.reason] | @tsv' "$BATS_TEST_TMPDIR/fit.json"
+	assert_output "$(printf 'false\t0.45\t\tnot informed\tnot informed: no step with prefill tokens: the entry'"'"'s value kept')"
+	run jq -r '.parameters.mfu_decode | [.fitted, .estimate, .identifiability.status,
+	    .identifiability.steps_with_it, .identifiability.steps_it_acts_on] | @tsv' "$BATS_TEST_TMPDIR/fit.json"
+	assert_output "$(printf 'false\t0.3\tnot informed\t2000\t0')"
+	run jq -r '.parameters.mfu_decode.identifiability.reason' "$BATS_TEST_TMPDIR/fit.json"
+	assert_output --regexp "^not informed: 0 compute-bound steps with decode \(of 2000 steps with decode tokens\); any mfuDecode >= 0\.[0-9]+ fits them equally: the entry's 0\.3 kept$"
+	read -r e se < <(jq -r '.parameters.bandwidth | "\(.estimate) \(.standard_error)"' "$BATS_TEST_TMPDIR/fit.json")
+	within "$e" 0.7 "$(awk -v s="$se" 'BEGIN { print 3 * s }')"
+}
+
+@test "at bound: penalties absorbing a bandwidth misfit say so, and the verdict says why not" {
+	local f="$BATS_TEST_TMPDIR/g.ndjson"
+	# Memory-bound steps at half the bandwidth: b and o cannot explain them.
+	"$ROOT/test/helpers/fit-synth" --generate 2000 --seed 31 --memory-bound \
+	    --bandwidth 0.5 >"$f"
+	fit-penalty "$f" >"$BATS_TEST_TMPDIR/fit.json"
+	run jq -r '.parameters.overlap_penalty | [.estimate, .at_bound,
+	    .identifiability.status] | @tsv' "$BATS_TEST_TMPDIR/fit.json"
+	assert_output "$(printf '1\tupper\tat bound, absorbing misfit')"
+	run jq -r '.parameters.overlap_penalty.identifiability.reason' "$BATS_TEST_TMPDIR/fit.json"
+	assert_output --regexp "^at bound: absorbs a misfit of [0-9]+\.[0-9] % \(the median error left on the 2000 steps it acts on; the data push it past its upper bound, score z = [0-9.]+\): the model is short of explaining these steps$"
+	run jq -r '.assessment | [.trustworthy, .verdict] | @tsv' "$BATS_TEST_TMPDIR/fit.json"
+	assert_output --regexp "^false	not trustworthy for simulation: the median step error after the fit is [0-9.]+ % \(limit 5 %\); .*overlap_penalty are at a bound, absorbing a misfit$"
+	# The report leads with the assessment.
+	run jq -r 'keys_unsorted[0]' "$BATS_TEST_TMPDIR/fit.json"
+	assert_output assessment
+	# With the bandwidth fitted the model explains them.
+	run fitq '.assessment.trustworthy' -g H100 --fit b,o,bandwidth "$f"
+	assert_output true
+}
+
+@test "--summary: the report as a table" {
+	run fit-penalty -g H100 --fit b,o,mfu-prefill,mfu-decode,bandwidth --summary \
+	    "$FIXTURES/fit-penalty/entry-fields.eval.ndjson"
+	assert_success
+	assert_output - <<'END'
+300 steps fitted (300 read, 0 excluded)
+
+parameter                estimate     ci95 low    ci95 high  status
+mixed_batch_penalty             0            0      0.03488  well determined
+                                                             the 95 % interval [0, 0.0349] spans 3 % of [0, 1]
+overlap_penalty                 0            0      0.01537  well determined
+                                                             the 95 % interval [0, 0.0154] spans 2 % of [0, 1]
+overhead_us                     0            -            -  not fitted
+scale                           1            -            -  not fitted
+mfu_prefill                0.3485       0.3444       0.3526  well determined
+                                                             the 95 % interval [0.3444, 0.3526] is 2.3 % of the estimate
+mfu_decode                 0.2206       0.2181       0.2232  well determined
+                                                             the 95 % interval [0.2181, 0.2232] is 2.3 % of the estimate
+bandwidth                  0.5999       0.5946       0.6051  well determined
+                                                             the 95 % interval [0.5946, 0.6051] is 1.7 % of the estimate
+  bandwidth, TB/s            2.01        1.992        2.027  TB/s (entry 3.35)
+
+                                  before the fit                    after the fit
+kind          n     bias %   median %      P90 %     bias %   median %      P90 %
+all         300     -32.83      36.34      41.46       0.04       1.98       4.80
+prefill     113     -32.36      36.92      41.22       0.14       1.85       4.99
+decode       96     -33.59      35.84      41.34      -0.17       2.19       4.69
+mixed        91     -32.60      35.37      41.51       0.14       1.73       4.31
+
+verdict: trustworthy for simulation: after the fit the median step error is 2.0 % and the P90 4.8 % (limits 5 % and 12 %), and no parameter absorbs a misfit
+END
+}
+
+@test "--summary without -g: penalties only, lack of fit and an untrustworthy verdict" {
+	local f="$BATS_TEST_TMPDIR/g.ndjson"
+	"$ROOT/test/helpers/fit-synth" --generate 2000 --seed 31 --memory-bound \
+	    --bandwidth 0.5 >"$f"
+	run fit-penalty --summary "$f"
+	assert_success
+	refute_line --partial mfu_prefill
+	assert_line --regexp "^overlap_penalty +1 +[0-9.]+ +1  at bound, absorbing misfit$"
+	assert_line --regexp "^verdict: not trustworthy for simulation: "
+}
+
+@test "below_floor steps are left out and counted; --keep-below-floor keeps them" {
+	local f="$BATS_TEST_TMPDIR/g.ndjson"
+	"$ROOT/test/helpers/fit-synth" --generate 300 --seed 27 --bandwidth 0.7 |
+	    jq -c 'if .step < 40 then .below_floor = true else . end' >"$f"
+	run fitq '.steps | [.used, .excluded.below_floor] | @tsv' "$f"
+	assert_output "$(printf '260\t40')"
+	run fitq '.steps | [.used, .excluded.below_floor] | @tsv' --keep-below-floor "$f"
+	assert_output "$(printf '300\t0')"
+}
+
+@test "a vLLM iteration log written with async scheduling: the message, and exit 1 with no step left" {
+	local f="$FIXTURES/fit-penalty/vllm-log-async.eval.ndjson"
+	run --separate-stderr fit-penalty -g H100 --fit bandwidth "$f"
+	assert_success
+	[ "$stderr" = "fit-penalty: 36 of 40 steps (engine_wait times from a vLLM iteration log) are below the physical floor: the log was written with async scheduling, and its times are waits for the GPU, not step times" ]
+	run jq -r '.steps | [.used, .excluded.below_floor] | @tsv' <<<"$output"
+	assert_output "$(printf '4\t36')"
+	jq -c 'select(.below_floor)' "$f" >"$BATS_TEST_TMPDIR/waits.ndjson"
+	run fit-penalty "$BATS_TEST_TMPDIR/waits.ndjson"
+	assert_failure 1
+	assert_line --index 0 "fit-penalty: 36 of 36 steps (engine_wait times from a vLLM iteration log) are below the physical floor: the log was written with async scheduling, and its times are waits for the GPU, not step times"
+	assert_line --index 1 "fit-penalty: no usable steps (of 36 read): 36 are below the physical floor (below_floor: true) and 0 have no dur_us; --keep-below-floor fits them anyway"
+	# Step times above the floor from a log without async scheduling: no message.
+	jq -c 'select(.below_floor | not)' "$f" >"$BATS_TEST_TMPDIR/sync.ndjson"
+	run --separate-stderr fit-penalty --fit o "$BATS_TEST_TMPDIR/sync.ndjson"
+	assert_success
+	[ -z "$stderr" ]
+}
+
+@test "round trip: an entry with a fitted bandwidth, read by roofline-eval, gives the after predictions" {
+	local d="$BATS_TEST_TMPDIR"
+	# The roofline's steps measured 1.6x slower: an effective bandwidth.
+	"$ROOT/test/helpers/fit-synth" --seed 28 --scale 1.6 "$EVAL" >"$d/slow.ndjson"
+	fit-penalty -g H100 --fit b,o,bandwidth --hardware-config-out "$d/hw.json" \
+	    --residuals "$d/res.ndjson" "$d/slow.ndjson" >"$d/fit.json"
+	run jq -r --slurpfile f "$d/fit.json" '.H100 | [.BwPeakTBs == $f[0].parameters.bandwidth.tbs,
+	    .BwPhysicalTBs, .mixedBatchPenalty == $f[0].parameters.mixed_batch_penalty.estimate,
+	    (._comment | test("effective bandwidth"))] | @tsv' "$d/hw.json"
+	assert_output "$(printf 'true\t3.35\ttrue\ttrue')"
+	roofline-eval -m llama-3.1-8b-instruct -g H100 \
+	    --hardware-config "$d/hw.json" <"$STEPS" |
+	    jq -r '"\(.step) \(.pred_us)"' >"$d/rt.txt"
+	jq -r '"\(.step) \(.pred_after_us)"' "$d/res.ndjson" >"$d/after.txt"
+	run cmp "$d/rt.txt" "$d/after.txt"
+	assert_success
+	[ "$(wc -l <"$d/rt.txt")" -eq 3000 ]
+}
+
+@test "round trip: fitted MFUs and bandwidth, read by roofline-eval, give the after predictions" {
+	local d="$BATS_TEST_TMPDIR"
+	head -1 "$EVAL" | jq -e 'has("compute_prefill_us")' >/dev/null ||
+	    skip "roofline-eval does not write compute_prefill_us yet (issue 12, evalfields)"
+	"$ROOT/test/helpers/fit-synth" --seed 29 --scale 1.4 "$EVAL" >"$d/slow.ndjson"
+	fit-penalty -g H100 --fit b,o,mfu-prefill,mfu-decode,bandwidth \
+	    --hardware-config-out "$d/hw.json" --residuals "$d/res.ndjson" \
+	    "$d/slow.ndjson" >"$d/fit.json"
+	# Every entry field informed (1.4x slower: 0.45/1.4, 0.30/1.4, 1/1.4).
+	run jq -r '.parameters | [.mfu_prefill, .mfu_decode, .bandwidth] |
+	    map(.fitted and .estimate != null) | @tsv' "$d/fit.json"
+	assert_output "$(printf 'true\ttrue\ttrue')"
+	roofline-eval -m llama-3.1-8b-instruct -g H100 \
+	    --hardware-config "$d/hw.json" <"$STEPS" |
+	    jq -r '"\(.step) \(.pred_us)"' >"$d/rt.txt"
+	jq -r '"\(.step) \(.pred_after_us)"' "$d/res.ndjson" >"$d/after.txt"
+	run cmp "$d/rt.txt" "$d/after.txt"
+	assert_success
+	[ "$(wc -l <"$d/rt.txt")" -eq 3000 ]
+}
+
+@test "BLIS's own hardware_config.json edited in place: every other byte kept" {
+	require_shared reference/blis/hardware_config.json
+	local d="$BATS_TEST_TMPDIR" hw="$BATS_TEST_TMPDIR/hardware_config.json"
+	cp "$SHARED/reference/blis/hardware_config.json" "$hw"
+	"$ROOT/test/helpers/fit-synth" --generate 1000 --seed 30 --bandwidth 0.6 >"$d/g.ndjson"
+	fit-penalty -g H100 --hardware-config "$hw" --hardware-config-out "$hw" \
+	    --fit b,o,bandwidth "$d/g.ndjson" >"$d/fit.json"
+	# Outside the H100 entry, byte for byte.
+	strip() { awk '/^\t"H100": \{/ { skip = 1 } !skip { print } skip && /^\t\}/ { skip = 0 }' "$1"; }
+	run cmp <(strip "$SHARED/reference/blis/hardware_config.json") <(strip "$hw")
+	assert_success
+	# Inside it, the lines of the fields not edited too.
+	run diff <(grep -E '"(TFlopsPeak|TFlopsFP8|MemoryGiB)"' "$SHARED/reference/blis/hardware_config.json" | head -3) \
+	    <(grep -E '"(TFlopsPeak|TFlopsFP8|MemoryGiB)"' "$hw" | head -3)
+	assert_success
+	run jq -r --slurpfile f "$d/fit.json" '.H100 | [.BwPeakTBs == $f[0].parameters.bandwidth.tbs,
+	    .BwPhysicalTBs, .mfuPrefill, .mfuDecode,
+	    (._comment | test("^Calibrated by fit-penalty .* BwPeakTBs is an effective bandwidth .* specific to the model and tensor parallelism"))] | @tsv' "$hw"
+	assert_output "$(printf 'true\t3.35\t0.45\t0.3\ttrue')"
+	# Unchanged numbers keep their spelling.
+	run grep -c '"mfuDecode":   0.30,' "$hw"
+	assert_output 1
+}

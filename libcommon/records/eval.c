@@ -83,6 +83,40 @@ duration(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	return 0;
 }
 
+/* An optional non-negative model time; *has says whether it was there. */
+static int
+opt_time(const cJSON *rec, const char *key, double *out, int *has,
+    struct jerr *e)
+{
+	const cJSON *v = jsonin_field(rec, key);
+
+	*has = 0;
+	*out = 0;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	*has = 1;
+	return model_time(rec, key, out, e);
+}
+
+/* dur_source "engine_wait": a vLLM iteration log's wait for the GPU. */
+static int
+engine_wait(const cJSON *rec, int *out, struct jerr *e)
+{
+	const cJSON *v = jsonin_field(rec, "dur_source");
+	char what[64];
+
+	*out = 0;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v)) {
+		jsonin_describe(v, what, sizeof(what));
+		jsonin_err(e, "dur_source: must be a string, got %s", what);
+		return -1;
+	}
+	*out = strcmp(v->valuestring, "engine_wait") == 0;
+	return 0;
+}
+
 static enum eval_kind
 kind(int64_t np, int64_t nd)
 {
@@ -111,7 +145,14 @@ fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	    count(rec, "decode_requests", "n_decode", &nd, e) < 0 ||
 	    duration(rec, r, e) < 0 ||
 	    flag(rec, "dummy", &r->dummy, e) < 0 ||
-	    flag(rec, "estimated", &r->estimated, e) < 0)
+	    flag(rec, "estimated", &r->estimated, e) < 0 ||
+	    opt_time(rec, "compute_prefill_us", &r->compute_prefill_us,
+	    &r->has_compute_prefill, e) < 0 ||
+	    opt_time(rec, "compute_decode_us", &r->compute_decode_us,
+	    &r->has_compute_decode, e) < 0 ||
+	    opt_time(rec, "sched_us", &r->sched_us, &r->has_sched, e) < 0 ||
+	    flag(rec, "below_floor", &r->below_floor, e) < 0 ||
+	    engine_wait(rec, &r->engine_wait, e) < 0)
 		return -1;
 	if (r->minority_fraction > 0.5) {
 		jsonin_err(e, "minority_fraction: must be at most 0.5, got %.17g",

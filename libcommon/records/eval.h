@@ -26,6 +26,16 @@ struct eval_rec {
 	int64_t	 step;		/* the record's step number, else -1 */
 	double	 dur_us;	/* measured; 0 when absent or null */
 	int	 has_dur, dummy, estimated;
+	/*
+	 * Optional (newer roofline-eval): the compute time of the prefill
+	 * and of the decode tokens at the entry's MFUs, the physical-floor
+	 * flag, and whether dur_us is a vLLM log's engine wait.
+	 */
+	double	 compute_prefill_us, compute_decode_us;
+	int	 has_compute_prefill, has_compute_decode;
+	double	 sched_us;	/* the scheduler's time (step traces) */
+	int	 has_sched;
+	int	 below_floor, engine_wait;
 };
 
 /*

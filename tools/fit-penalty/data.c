@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,9 @@ data_free(struct fit_data *d)
 	free(d->memory_us);
 	free(d->mf);
 	free(d->dur_us);
+	free(d->cp);
+	free(d->cd);
+	free(d->sched_us);
 	free(d->step);
 	free(d->kind);
 	data_init(d);
@@ -31,6 +35,9 @@ grow(struct fit_data *d)
 	d->memory_us = err_realloc(d->memory_us, cap * sizeof(double));
 	d->mf = err_realloc(d->mf, cap * sizeof(double));
 	d->dur_us = err_realloc(d->dur_us, cap * sizeof(double));
+	d->cp = err_realloc(d->cp, cap * sizeof(double));
+	d->cd = err_realloc(d->cd, cap * sizeof(double));
+	d->sched_us = err_realloc(d->sched_us, cap * sizeof(double));
 	d->step = err_realloc(d->step, cap * sizeof(int64_t));
 	d->kind = err_realloc(d->kind, cap);
 	d->cap = cap;
@@ -48,6 +55,9 @@ data_add(struct fit_data *d, const struct eval_rec *r)
 	d->memory_us[i] = r->memory_us;
 	d->mf[i] = r->minority_fraction;
 	d->dur_us[i] = r->dur_us;
+	d->cp[i] = r->compute_prefill_us;
+	d->cd[i] = r->compute_decode_us;
+	d->sched_us[i] = r->has_sched ? r->sched_us : NAN;
 	d->step[i] = r->step;
 	d->kind[i] = (uint8_t)r->kind;
 }

@@ -16,13 +16,14 @@
 
 /* Why a record read is not a step of the fit. */
 enum fit_excl { EX_NO_DUR, EX_DUMMY, EX_ESTIMATED, EX_EMPTY, EX_OUTLIER,
-	EX_N };
+	EX_BELOW_FLOOR, EX_N };
 
 /* Short names --fit and --prior take, in parameter order. */
 extern const char *const fit_par_short[FIT_NPAR];
 
 struct fit_opts {
 	int	 want[FIT_NPAR];
+	int	 prior_set[FIT_NPAR];	/* given by --prior */
 	struct fit_par prior;
 	enum fit_loss loss;
 	enum fit_resid resid;
@@ -32,11 +33,18 @@ struct fit_opts {
 	unsigned long seed;
 	const char *hw_out, *hw_name, *hw_config, *res_out, *plot_dir;
 	double	 outlier_cut;
+	int	 summary;	/* --summary: the report as a table */
+	int	 nfiles;
+	char *const *files;	/* the inputs, for provenance */
+	int	 keep_below_floor;
+	int	 has_entry;	/* -g: the entry's fields are known */
+	double	 bw_peak_tbs, bw_physical_tbs;	/* the entry's */
 };
 
 struct fit_steps {
 	struct fit_data d;
 	long	 read, bad, excl[EX_N];
+	long	 engine_wait, engine_wait_below;	/* vLLM log waits */
 	struct digest sha;	/* of every line read, blank ones too */
 	char	 digest[65];
 };
@@ -47,6 +55,8 @@ struct fit_out {
 	struct fit_metrics before[FIT_NGROUP], after[FIT_NGROUP];
 	double	 short_resid, long_resid;	/* overhead diagnostic */
 	int	 overhead_suspected;
+	size_t	 sched_n;	/* steps with sched_us >= half of dur_us */
+	double	 sched_err;	/* their median signed % error after */
 	size_t	*idx;		/* steps kept by --outlier-cut, or NULL */
 };
 

@@ -12,7 +12,8 @@
 #include "records/eval.h"
 
 const char *const ident_names[] = {
-	"not fitted", "well determined", "weakly determined", "not identifiable"
+	"not fitted", "well determined", "weakly determined",
+	"not identifiable", "not informed", "at bound, absorbing misfit"
 };
 
 /* Spread of the minority fraction over the mixed steps of the fit. */
@@ -77,9 +78,210 @@ not_identifiable(struct fit_ident *id, int on[FIT_NPAR], int k,
 }
 
 static void
+not_informed(struct fit_ident *id, int on[FIT_NPAR], int k,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+not_informed(struct fit_ident *id, int on[FIT_NPAR], int k,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	on[k] = 0;
+	id->status[k] = FIT_ID_NOT_INFORMED;
+	va_start(ap, fmt);
+	vsnprintf(id->why[k], sizeof(id->why[k]), fmt, ap);
+	va_end(ap);
+}
+
+/* Whether the entry's field k has anything to scale in step st. */
+static int
+has_part(int k, const struct fit_step *st)
+{
+	return k == FIT_MP ? st->cp > 0 : k == FIT_MD ? st->cd > 0 :
+	    st->memory_us > 0;
+}
+
+/*
+ * Where field k stops acting on step st, the others at p: the MFU below
+ * which the step turns compute-bound, the bandwidth below which it turns
+ * memory-bound; NaN when it acts at any value.
+ */
+static double
+turn_point(const struct fit_par *p, int k, const struct fit_step *st)
+{
+	double c, m, den = 1, other;
+
+	steptime_sides(p, st, &c, &m);
+	if (st->mixed)
+		den = 1 - p->v[FIT_B] * st->mf;
+	if (k == FIT_BW)
+		return c > 0 ? st->memory_us / c : NAN;
+	other = k == FIT_MP ? st->cd * steptime_reference(FIT_MD) /
+	    p->v[FIT_MD] : st->cp * steptime_reference(FIT_MP) / p->v[FIT_MP];
+	if (m * den - other <= 0)
+		return NAN;
+	return (k == FIT_MP ? st->cp : st->cd) * steptime_reference(k) /
+	    (m * den - other);
+}
+
+/*
+ * For the entry's fields: on how many steps each acts at p (a field acts
+ * on a step when its side binds, or through the overlap when o > 0), and
+ * the limit beyond which it stops acting on every step.
+ */
+static void
+count_acts(const struct fit_problem *pb, const struct fit_par *p,
+    struct fit_ident *id)
+{
+	struct fit_step st;
+	double t;
+	size_t i, j;
+	int k, cb;
+
+	for (k = FIT_MP; k <= FIT_BW; k++) {
+		id->acts[k] = id->has[k] = 0;
+		id->limit[k] = k == FIT_BW ? INFINITY : 0;
+	}
+	for (j = 0; j < pb->n; j++) {
+		i = problem_step(pb, j);
+		data_step(pb->d, i, &st);
+		cb = steptime_compute_bound(p, &st);
+		for (k = FIT_MP; k <= FIT_BW; k++) {
+			if (!has_part(k, &st))
+				continue;
+			id->has[k]++;
+			if ((k == FIT_BW ? !cb : cb) || p->v[FIT_O] > 0)
+				id->acts[k]++;
+			t = turn_point(p, k, &st);
+			if (isfinite(t))
+				id->limit[k] = k == FIT_BW ? fmin(id->limit[k],
+				    t) : fmax(id->limit[k], t);
+		}
+	}
+}
+
+static const char *
+field_what(int k)
+{
+	return k == FIT_MP ? "compute-bound steps with prefill" : k == FIT_MD ?
+	    "compute-bound steps with decode" : "memory-bound steps";
+}
+
+static const char *
+field_has(int k)
+{
+	return k == FIT_MP ? "with prefill tokens" : k == FIT_MD ?
+	    "with decode tokens" : "with memory traffic";
+}
+
+/*
+ * An entry's field that acts on no step at the estimate is flat there:
+ * held at the entry's value, and said so.  1 when one was held.
+ */
+static int
+hold_uninformed(const struct fit_problem *pb, struct fit_result *r,
+    int on[FIT_NPAR])
+{
+	struct fit_ident *id = &r->id;
+	int k, held = 0;
+
+	count_acts(pb, &r->sol.est, id);
+	for (k = FIT_MP; k <= FIT_BW; k++) {
+		if (!on[k] || id->acts[k] > 0)
+			continue;
+		if (k == FIT_BW)
+			not_informed(id, on, k, "not informed: 0 %s (of %zu "
+			    "steps %s); any bandwidth <= %.4g of the entry's "
+			    "fits them equally: the entry's value kept",
+			    field_what(k), id->has[k], field_has(k),
+			    id->limit[k]);
+		else
+			not_informed(id, on, k, "not informed: 0 %s (of %zu "
+			    "steps %s); any %s >= %.4g fits them equally: the "
+			    "entry's %.4g kept", field_what(k), id->has[k],
+			    field_has(k), k == FIT_MP ? "mfuPrefill" :
+			    "mfuDecode", id->limit[k], pb->prior.v[k]);
+		held = 1;
+	}
+	return held;
+}
+
+/*
+ * A parameter held at a bound: does the data push it past the bound
+ * beyond noise (the score test: the cost's slope outward against its
+ * standard deviation sigma sqrt(J'J))?  Then it absorbs a misfit: the
+ * model is short of explaining the steps, and the parameter is reported
+ * so, with the median absolute error left on the steps it acts on.
+ */
+static void
+bound_check(const struct fit_problem *pb, struct fit_result *r)
+{
+	const struct fit_solution *sol = &r->sol;
+	double g[FIT_NPAR] = { 0 }, info[FIT_NPAR] = { 0 }, dres[FIT_NPAR];
+	double res, w, sigma, *err, pred;
+	struct fit_step st;
+	size_t i, j, n;
+	int k, any = 0;
+
+	for (k = 0; k < FIT_NPAR; k++) {
+		r->id.bound_z[k] = r->id.misfit_pct[k] = NAN;
+		any |= sol->on[k] && sol->bound[k] != 0;
+	}
+	if (!any)
+		return;
+	sigma = pb->loss != FIT_LOSS_LS && sol->robust_scale > 0 ?
+	    sol->robust_scale : r->un.sigma;
+	for (j = 0; j < pb->n; j++) {
+		res = problem_residual(pb, problem_step(pb, j), &sol->est,
+		    dres);
+		w = sol->w != NULL ? sol->w[j] : 1;
+		for (k = 0; k < FIT_NPAR; k++) {
+			g[k] += w * res * dres[k];
+			info[k] += w * dres[k] * dres[k];
+		}
+	}
+	err = err_malloc((pb->n ? pb->n : 1) * sizeof(double));
+	for (k = 0; k < FIT_NPAR; k++) {
+		if (!sol->on[k] || sol->bound[k] == 0 || !(info[k] > 0))
+			continue;
+		r->id.bound_z[k] = -sol->bound[k] * g[k] / (sigma *
+		    sqrt(info[k]));
+		if (!(r->id.bound_z[k] > IDENT_Z_MISFIT))
+			continue;
+		for (n = 0, j = 0; j < pb->n; j++) {
+			i = problem_step(pb, j);
+			data_step(pb->d, i, &st);
+			if ((k == FIT_B && !(st.mixed && st.mf > 0)) ||
+			    (steptime_is_entry_field(k) && !has_part(k, &st)))
+				continue;
+			pred = steptime_predict(&sol->est, &st);
+			err[n++] = fabs(pred - pb->d->dur_us[i]) /
+			    pb->d->dur_us[i] * 100;
+		}
+		r->id.misfit_pct[k] = stats_percentile(err, n, 50);
+		r->id.status[k] = FIT_ID_MISFIT;
+		snprintf(r->id.why[k], sizeof(r->id.why[k]), "at bound: "
+		    "absorbs a misfit of %.1f %% (the median error left on "
+		    "the %zu steps it acts on; the data push it past its %s "
+		    "bound, score z = %.1f): the model is short of explaining "
+		    "these steps", r->id.misfit_pct[k], n, sol->bound[k] < 0 ?
+		    "lower" : "upper", r->id.bound_z[k]);
+	}
+	free(err);
+}
+
+static void
 precheck(const struct fit_problem *pb, struct fit_ident *id,
     int on[FIT_NPAR])
 {
+	int k;
+
+	count_acts(pb, &pb->prior, id);
+	for (k = FIT_MP; k <= FIT_BW; k++)
+		if (on[k] && id->has[k] == 0)
+			not_informed(id, on, k, "not informed: no step %s: "
+			    "the entry's value kept", field_has(k));
 	if (on[FIT_B] && id->mixed_informative == 0)
 		not_identifiable(id, on, FIT_B, "no informative steps: %zu of "
 		    "%zu steps mix prefill and decode", id->mixed, pb->n);
@@ -118,6 +320,23 @@ describe(const struct fit_problem *pb, struct fit_result *r, int k)
 	}
 }
 
+/* Mixed steps compute-bound under p. */
+static size_t
+compute_mixed(const struct fit_problem *pb, const struct fit_par *p)
+{
+	struct fit_step st;
+	size_t k, i, n = 0;
+
+	for (k = 0; k < pb->n; k++) {
+		i = problem_step(pb, k);
+		if (pb->d->kind[i] != EVAL_MIXED)
+			continue;
+		data_step(pb->d, i, &st);
+		n += steptime_compute_bound(p, &st);
+	}
+	return n;
+}
+
 /* Mixed steps that are compute-bound at the estimate: they carry b. */
 static void
 count_compute_mixed(const struct fit_problem *pb, struct fit_result *r)
@@ -131,7 +350,7 @@ count_compute_mixed(const struct fit_problem *pb, struct fit_result *r)
 			continue;
 		data_step(pb->d, i, &st);
 		r->id.mixed_compute +=
-		    steptime_compute_bound(r->sol.est.v[FIT_B], &st);
+		    steptime_compute_bound(&r->sol.est, &st);
 	}
 }
 
@@ -150,10 +369,25 @@ ident_fit(const struct fit_problem *pb, struct fit_result *r,
 		if (solve_fit(pb, on, &r->sol, msg, msgsz) < 0)
 			return -1;
 		again = 0;
+		if (hold_uninformed(pb, r, on)) {
+			again = 1;
+			continue;
+		}
 		if (uncert_compute(pb, &r->sol, &r->un) < 0) {
-			not_identifiable(&r->id, on, r->un.blind, "the data "
-			    "cannot tell it from the other parameters "
-			    "(condition number %.3g)", r->un.cond);
+			size_t nc = r->un.blind == FIT_B ? compute_mixed(pb,
+			    &r->sol.est) : 1;
+
+			/* b acts on compute-bound mixed steps, or via o. */
+			if (nc == 0 && r->sol.est.v[FIT_O] == 0)
+				not_identifiable(&r->id, on, FIT_B, "no "
+				    "informative steps: 0 of %zu mixed steps "
+				    "are compute-bound, and the overlap "
+				    "penalty is 0", r->id.mixed);
+			else
+				not_identifiable(&r->id, on, r->un.blind,
+				    "the data cannot tell it from the other "
+				    "parameters (condition number %.3g)",
+				    r->un.cond);
 			again = 1;
 			continue;
 		}
@@ -168,6 +402,8 @@ ident_fit(const struct fit_problem *pb, struct fit_result *r,
 	for (k = 0; k < FIT_NPAR; k++)
 		if (on[k])
 			describe(pb, r, k);
+	count_acts(pb, &r->sol.est, &r->id);
+	bound_check(pb, r);
 	count_compute_mixed(pb, r);
 	return 0;
 }

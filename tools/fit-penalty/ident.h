@@ -13,7 +13,11 @@
 #include "solve.h"
 #include "uncert.h"
 
-enum fit_id { FIT_ID_NOT_FITTED, FIT_ID_WELL, FIT_ID_WEAK, FIT_ID_NONE };
+enum fit_id { FIT_ID_NOT_FITTED, FIT_ID_WELL, FIT_ID_WEAK, FIT_ID_NONE,
+	FIT_ID_NOT_INFORMED, FIT_ID_MISFIT };
+
+/* One-sided 5 % point of the score test that a bound holds back the data. */
+#define IDENT_Z_MISFIT 1.6448536269514722
 
 extern const char *const ident_names[];
 
@@ -25,6 +29,20 @@ struct fit_ident {
 	size_t	 mixed_compute;		/* ... compute-bound at the estimate */
 	size_t	 overlap_informative;	/* steps with min(c, m) > 0 */
 	double	 mf_q[5];	/* min, p10, median, p90, max over mixed */
+	/*
+	 * The entry's fields: steps the field acts on at the estimate
+	 * (compute-bound ones with prefill or decode tokens, memory-bound
+	 * ones), of the steps that have what it scales; and for a field not
+	 * informed, the value beyond which the steps cannot see it.
+	 */
+	size_t	 acts[FIT_NPAR], has[FIT_NPAR];
+	double	 limit[FIT_NPAR];
+	/*
+	 * A parameter held at a bound: the score test's z that the data
+	 * push it past the bound, and the misfit it absorbs: the median
+	 * absolute % error the fit leaves on the steps it acts on.
+	 */
+	double	 bound_z[FIT_NPAR], misfit_pct[FIT_NPAR];
 };
 
 struct fit_result {

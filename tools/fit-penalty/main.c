@@ -1,6 +1,7 @@
 /*
  * fit-penalty: fit BLIS's mixed-batch and overlap penalties (and, when
- * asked, a per-step overhead and a scale) to measured step times.
+ * asked, the entry's MFUs and effective bandwidth, a per-step overhead
+ * and a scale) to measured step times.
  * Reads eval records (roofline-eval output) with dur_us, writes one JSON
  * object: estimates with their uncertainty, what the data can and cannot
  * tell, the error before and after, and where the numbers came from.
@@ -20,13 +21,15 @@
 #include "records/eval.h"
 #include "fit.h"
 #include "hwconfig.h"
+#include "model/hardware.h"
 #include "report.h"
 #include "validate.h"
 
 enum {
 	OPT_FIT = 0x100, OPT_LOSS, OPT_RESID, OPT_PRIOR, OPT_EXACT,
 	OPT_HOLDOUT, OPT_SEED, OPT_KFOLD, OPT_HWOUT, OPT_HWCONFIG, OPT_RESOUT,
-	OPT_PLOT, OPT_PRETTY, OPT_KEEP_DUMMY, OPT_MAX_ITER
+	OPT_PLOT, OPT_PRETTY, OPT_KEEP_DUMMY, OPT_MAX_ITER, OPT_SUMMARY,
+	OPT_KEEP_BELOW
 };
 
 /* ------------------------------------------------------------ options */
@@ -38,16 +41,21 @@ usage(void)
 	    "Fit BLIS's mixed-batch and overlap penalties to measured step "
 	    "times.\nInput: eval records (roofline-eval output) with dur_us.\n\n"
 	    "      --fit LIST                 parameters to fit: b,o (default),"
-	    "\n                                 any of b,o,overhead,scale\n"
+	    "\n                                 any of b,o,overhead,scale,\n"
+	    "                                 mfu-prefill,mfu-decode,bandwidth"
+	    "\n                                 (these three need -g)\n"
 	    "      --prior NAME=X             value of a parameter not fitted "
 	    "or not\n                                 identifiable (default b=0,"
-	    "o=0,\n                                 overhead=0,scale=1)\n"
+	    "o=0,\n                                 overhead=0,scale=1, the "
+	    "entry's\n                                 MFUs, bandwidth=1)\n"
 	    "      --loss ls|huber|cauchy     loss (default ls; huber and "
 	    "cauchy\n                                 by iterative "
 	    "reweighting)\n"
 	    "      --residual log|relative    residual form (default log)\n"
 	    "      --exact-only               exclude steps marked estimated\n"
 	    "      --keep-dummy               fit dummy steps too\n"
+	    "      --keep-below-floor         fit steps below the physical "
+	    "floor too\n"
 	    "      --max-iter N               solver iterations a start "
 	    "(default 200)\n"
 	    "      --outlier-cut K            drop steps beyond K robust "
@@ -57,7 +65,10 @@ usage(void)
 	    "      --kfold K                  K-fold cross-validation\n"
 	    "      --seed N                   seed for --holdout/--kfold "
 	    "(default 1)\n"
-	    "  -g, --hardware NAME            entry for --hardware-config-out\n"
+	    "  -g, --hardware NAME            the entry the eval records were "
+	    "made\n                                 with (for the entry's "
+	    "fields and\n                                 "
+	    "--hardware-config-out)\n"
 	    "      --hardware-config FILE     hardware_config.json to start "
 	    "from\n"
 	    "      --hardware-config-out FILE write it with the fitted "
@@ -68,6 +79,7 @@ usage(void)
 	    "  -o, --output FILE              write the report to FILE "
 	    "atomically\n"
 	    "      --pretty                   indent the report\n"
+	    "      --summary                  the report as a table\n"
 	    "      --skip-bad                 skip and count malformed records\n"
 	    "  -q, --quiet                    no progress display\n"
 	    "  -h, --help                     show this help\n"
@@ -101,9 +113,12 @@ opt_fit(struct fit_opts *o, const char *arg)
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
 		if ((k = par_index(p, len)) >= 0)
 			o->want[k] = 1;
-		else
-			err_usage("--fit: unknown parameter '%.*s' (known: b, "
-			    "o, overhead, scale)", (int)len, p);
+		else {
+			err_warn("--fit: unknown parameter '%.*s' (known: b, o, "
+			    "overhead, scale)", (int)len, p);
+			err_usage("--fit: and, given -g, the entry's fields "
+			    "mfu-prefill, mfu-decode, bandwidth");
+		}
 		if (comma == NULL)
 			break;
 		p = comma + 1;
@@ -118,8 +133,10 @@ opt_prior(struct fit_opts *o, const char *arg)
 	int k = eq != NULL ? par_index(arg, (size_t)(eq - arg)) : -1;
 
 	if (k < 0) {
-		err_usage("--prior: expected NAME=VALUE with NAME one of b, "
-		    "o, overhead, scale, got '%s'", arg);
+		err_warn("--prior: expected NAME=VALUE with NAME one of b, o, "
+		    "overhead, scale, got '%s'", arg);
+		err_usage("--prior: or, given -g, one of the entry's fields "
+		    "mfu-prefill, mfu-decode, bandwidth");
 		return;		/* not reached; for checkers */
 	}
 	if (k == FIT_B || k == FIT_O)
@@ -129,7 +146,16 @@ opt_prior(struct fit_opts *o, const char *arg)
 	if ((k == FIT_H && v < 0) || (k == FIT_S && v <= 0))
 		err_usage("--prior: %s must be %s, got '%s'", fit_par_short[k],
 		    k == FIT_H ? "at least 0" : "positive", eq + 1);
+	if (steptime_is_entry_field(k)) {
+		double lo, hi;
+
+		steptime_bounds(k, &lo, &hi);
+		if (!(v >= lo && v <= hi))
+			err_usage("--prior: %s must be in [%g, %g], got '%s'",
+			    fit_par_short[k], lo, hi, eq + 1);
+	}
 	o->prior.v[k] = v;
+	o->prior_set[k] = 1;
 }
 
 static int
@@ -164,6 +190,8 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		{ "residuals", required_argument, NULL, OPT_RESOUT },
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "pretty", no_argument, NULL, OPT_PRETTY },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "keep-below-floor", no_argument, NULL, OPT_KEEP_BELOW },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -221,6 +249,8 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		case OPT_RESOUT: o->res_out = optarg; break;
 		case OPT_PLOT:	o->plot_dir = optarg; break;
 		case OPT_PRETTY: o->pretty = 1; break;
+		case OPT_SUMMARY: o->summary = 1; break;
+		case OPT_KEEP_BELOW: o->keep_below_floor = 1; break;
 		default:	cli_bad_option(c, argv);
 		}
 	}
@@ -228,6 +258,28 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		err_usage("--holdout and --kfold: choose one");
 	if (o->hw_out != NULL && o->hw_name == NULL)
 		err_usage("--hardware-config-out needs --hardware NAME");
+	for (c = FIT_MP; c <= FIT_BW; c++)
+		if ((o->want[c] || o->prior_set[c]) && o->hw_name == NULL)
+			err_usage("%s %s needs the hardware entry the eval "
+			    "records were made with: give -g GPU "
+			    "[--hardware-config FILE]", o->want[c] ? "--fit" :
+			    "--prior", fit_par_short[c]);
+}
+
+/*
+ * The entry's MFUs and bandwidth: the reference the eval records' times
+ * were made with, and the prior of the fields not asked for.
+ */
+static void
+take_entry(struct fit_opts *o, const struct hw_calib *hw)
+{
+	o->has_entry = 1;
+	o->bw_peak_tbs = hw->bw_peak_tbs;
+	steptime_set_reference(hw->mfu_prefill, hw->mfu_decode);
+	if (!o->prior_set[FIT_MP])
+		o->prior.v[FIT_MP] = hw->mfu_prefill;
+	if (!o->prior_set[FIT_MD])
+		o->prior.v[FIT_MD] = hw->mfu_decode;
 }
 
 /* --------------------------------------------------------------- read */
@@ -249,7 +301,22 @@ exclusion(const struct fit_opts *o, const struct eval_rec *r)
 	/* A step with nothing in it has no model time to compare. */
 	if (r->kind == EVAL_EMPTY || (r->compute_us == 0 && r->memory_us == 0))
 		return EX_EMPTY;
+	if (r->below_floor && !o->keep_below_floor)
+		return EX_BELOW_FLOOR;
 	return EX_N;
+}
+
+/* The field the fit asked for that the record lacks, or NULL. */
+static const char *
+missing_split(const struct fit_opts *o, const struct eval_rec *r)
+{
+	if (o->want[FIT_MP] && !r->has_compute_prefill)
+		return "compute_prefill_us";
+	if ((o->want[FIT_MP] || o->want[FIT_MD]) && !r->has_compute_decode)
+		return "compute_decode_us";
+	if (o->want[FIT_MD] && !r->has_compute_prefill)
+		return "compute_prefill_us";
+	return NULL;
 }
 
 static enum input_status
@@ -259,12 +326,26 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	struct eval_rec r;
 	struct jerr e;
 	enum fit_excl x;
+	const char *miss;
 
 	if (eval_parse(line, len, &r, &e) < 0) {
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}
-	if ((x = exclusion(rd->o, &r)) != EX_N)
+	if (r.engine_wait && r.has_dur) {
+		rd->s->engine_wait++;
+		rd->s->engine_wait_below += r.below_floor;
+	}
+	if ((x = exclusion(rd->o, &r)) == EX_N &&
+	    (miss = missing_split(rd->o, &r)) != NULL) {
+		err_warnat(in->lr.name, in->lr.lineno, "missing field \"%s\" "
+		    "(--fit %s needs the compute time of the prefill and of "
+		    "the decode tokens apart: re-run roofline-eval, which "
+		    "writes them)", miss, rd->o->want[FIT_MP] ? "mfu-prefill" :
+		    "mfu-decode");
+		return INPUT_BAD;
+	}
+	if (x != EX_N)
 		rd->s->excl[x]++;
 	else
 		data_add(&rd->s->d, &r);
@@ -321,6 +402,7 @@ main(int argc, char **argv)
 	static struct fit_steps s;
 	static struct fit_out f;
 	struct common_opts co = { 0 };
+	struct hw_calib hw;
 	struct fit_validation v;
 	struct fit_opts o;
 	char hwpath[4096], msg[256];
@@ -331,13 +413,28 @@ main(int argc, char **argv)
 	err_setprog(argv[0]);
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o, &co);
-	if (o.hw_out != NULL)
+	if (o.hw_name != NULL) {
 		hwdoc = hwconfig_load(o.hw_config, o.hw_name, hwpath,
-		    sizeof(hwpath));
+		    sizeof(hwpath), &hw, &o.bw_physical_tbs);
+		take_entry(&o, &hw);
+	}
 
+	o.files = argv + optind;
+	o.nfiles = argc - optind;
 	read_steps(&o, &co, &s, argv + optind, argc - optind);
 	for (k = 0; k < FIT_NPAR; k++)
 		nwant += o.want[k];
+	if (s.engine_wait > 0 && 2 * s.engine_wait_below > s.engine_wait)
+		err_warn("%ld of %ld steps (engine_wait times from a vLLM "
+		    "iteration log) are below the physical floor: the log was "
+		    "written with async scheduling, and its times are waits "
+		    "for the GPU, not step times", s.engine_wait_below,
+		    s.engine_wait);
+	if (s.d.n == 0 && s.excl[EX_BELOW_FLOOR] > 0)
+		err_die(EXIT_DATA, "no usable steps (of %ld read): %ld are below "
+		    "the physical floor (below_floor: true) and %ld have no "
+		    "dur_us; --keep-below-floor fits them anyway",
+		    s.read, s.excl[EX_BELOW_FLOOR], s.excl[EX_NO_DUR]);
 	if (s.d.n <= (size_t)nwant)
 		err_die(EXIT_DATA, "%zu usable step%s (of %ld read; %ld without "
 		    "dur_us): too few to fit %d parameter%s", s.d.n,
@@ -353,10 +450,14 @@ main(int argc, char **argv)
 		report_residuals(o.res_out, &f);
 	if (o.plot_dir != NULL)
 		report_plots(o.plot_dir, &f);
-	if (hwdoc != NULL)
-		hwconfig_write(hwdoc, o.hw_name, o.hw_out, &f.r.sol.est);
+	if (o.hw_out != NULL)
+		hwconfig_write(hwpath, o.hw_name, o.hw_out, &o, &s, &f);
 	out = outfile_open(co.output);
-	report_write(out, &o, &s, &f, &v, argc - optind, argv + optind);
+	if (o.summary)
+		report_summary(out, &o, &s, &f, &v);
+	else
+		report_write(out, &o, &s, &f, &v, argc - optind,
+		    argv + optind);
 	outfile_close(out);
 
 	cJSON_Delete(hwdoc);

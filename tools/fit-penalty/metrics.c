@@ -12,7 +12,8 @@ const char *const metrics_group_names[FIT_NGROUP] = {
 };
 
 static int
-member(const struct fit_data *d, size_t i, enum fit_group g, double b)
+member(const struct fit_data *d, size_t i, enum fit_group g,
+    const struct fit_par *p)
 {
 	struct fit_step st;
 	int bin;
@@ -29,7 +30,7 @@ member(const struct fit_data *d, size_t i, enum fit_group g, double b)
 	case FIT_G_COMPUTE:
 	case FIT_G_MEMORY:
 		data_step(d, i, &st);
-		return steptime_compute_bound(b, &st) == (g == FIT_G_COMPUTE);
+		return steptime_compute_bound(p, &st) == (g == FIT_G_COMPUTE);
 	default:
 		bin = (int)g - FIT_G_BIN0;
 		return d->kind[i] == EVAL_MIXED &&
@@ -51,7 +52,7 @@ one_group(const struct fit_problem *pb, const struct fit_par *p,
 	memset(m, 0, sizeof(*m));
 	for (k = 0; k < pb->n; k++) {
 		i = problem_step(pb, k);
-		if (!member(pb->d, i, g, p->v[FIT_B]))
+		if (!member(pb->d, i, g, p))
 			continue;
 		data_step(pb->d, i, &st);
 		pred = steptime_predict(p, &st);

@@ -46,3 +46,15 @@ problem_residual(const struct fit_problem *pb, size_t i,
 		return log(t / d);
 	return (t - d) / d;
 }
+
+int
+problem_ridged(const struct fit_problem *pb, int k)
+{
+	return steptime_is_entry_field(k) && pb->want[k];
+}
+
+double
+problem_ridge(const struct fit_problem *pb, int k, const struct fit_par *p)
+{
+	return PROBLEM_RIDGE_W * log(p->v[k] / pb->anchor.v[k]);
+}

@@ -20,6 +20,7 @@ struct fit_problem {
 	size_t	 n;
 	int	 want[FIT_NPAR];	/* asked for by --fit */
 	struct fit_par prior;	/* value of a parameter left unfitted */
+	struct fit_par anchor;	/* where the ridge pulls the entry's fields */
 	enum fit_resid resid;
 	enum fit_loss loss;
 	double	 h_unit;	/* typical step time, us: the overhead's scale */
@@ -45,5 +46,18 @@ void problem_init(struct fit_problem *pb, const struct fit_data *d);
  */
 double problem_residual(const struct fit_problem *pb, size_t i,
     const struct fit_par *p, double dres[FIT_NPAR]);
+
+/*
+ * The ridge that holds the entry's fields (mfu-prefill, mfu-decode,
+ * bandwidth) at the entry's values where the steps cannot see them: one
+ * residual row a fitted field, RIDGE_W (log x - log anchor), the size of a
+ * step's residual of 1 % for a factor of 2.  It matters only in flat
+ * directions: against hundreds of steps it moves an informed field by
+ * about 1e-6 of itself.
+ */
+#define PROBLEM_RIDGE_W (0.01 / 0.6931471805599453)
+int problem_ridged(const struct fit_problem *pb, int k);
+double problem_ridge(const struct fit_problem *pb, int k,
+    const struct fit_par *p);
 
 #endif

@@ -13,7 +13,7 @@
 #include "report.h"
 
 static const char *const excl_names[EX_N] = {
-	"no_dur_us", "dummy", "estimated", "empty", "outlier"
+	"no_dur_us", "dummy", "estimated", "empty", "outlier", "below_floor"
 };
 
 static void
@@ -94,11 +94,21 @@ write_ident(struct jw *w, const struct fit_out *f, int k)
 	} else if (k == FIT_O)
 		jsonout_kint(w, "informative_steps",
 		    (int64_t)id->overlap_informative);
+	else if (steptime_is_entry_field(k) &&
+	    (f->r.sol.on[k] || id->status[k] == FIT_ID_NOT_INFORMED)) {
+		jsonout_kint(w, "steps_with_it", (int64_t)id->has[k]);
+		jsonout_kint(w, "steps_it_acts_on", (int64_t)id->acts[k]);
+	}
+	if (f->r.sol.on[k] && f->r.sol.bound[k] != 0)
+		jsonout_knum(w, "bound_score_z", id->bound_z[k]);
+	if (id->status[k] == FIT_ID_MISFIT)
+		jsonout_knum(w, "absorbed_misfit_pct", id->misfit_pct[k]);
 	jsonout_obj_end(w);
 }
 
 static void
-write_param(struct jw *w, const struct fit_out *f, int k)
+write_param(struct jw *w, const struct fit_opts *o, const struct fit_out *f,
+    int k)
 {
 	const struct fit_solution *s = &f->r.sol;
 
@@ -106,7 +116,14 @@ write_param(struct jw *w, const struct fit_out *f, int k)
 	jsonout_obj(w);
 	jsonout_key(w, "fitted");
 	jsonout_bool(w, s->on[k]);
-	jsonout_knum(w, "estimate", s->est.v[k]);
+	if (steptime_is_entry_field(k) && !o->has_entry)
+		jw_knull(w, "estimate");
+	else
+		jsonout_knum(w, "estimate", s->est.v[k]);
+	if (k == FIT_BW && o->has_entry) {
+		jsonout_knum(w, "tbs", s->est.v[k] * o->bw_peak_tbs);
+		jsonout_knum(w, "entry_tbs", o->bw_peak_tbs);
+	}
 	if (s->on[k]) {
 		jsonout_knum(w, "standard_error", f->r.un.se[k]);
 		jsonout_key(w, "ci95");
@@ -308,8 +325,8 @@ write_options(struct jw *w, const struct fit_opts *o)
 }
 
 /* The run's date, or SOURCE_DATE_EPOCH's for reproducible reports. */
-static void
-run_date(char *buf, size_t sz)
+void
+report_run_date(char *buf, size_t sz)
 {
 	const char *env = getenv("SOURCE_DATE_EPOCH");
 	time_t t = time(NULL);
@@ -328,7 +345,7 @@ write_provenance(struct jw *w, const struct fit_opts *o,
 	char date[32];
 	int i;
 
-	run_date(date, sizeof(date));
+	report_run_date(date, sizeof(date));
 	jsonout_key(w, "provenance");
 	jsonout_obj(w);
 	jsonout_kstr(w, "program", "fit-penalty");
@@ -347,6 +364,241 @@ write_provenance(struct jw *w, const struct fit_opts *o,
 	jsonout_obj_end(w);
 }
 
+/* ------------------------------------------------- the assessment */
+
+/* The limits of the verdict: after-fit median and P90 absolute error. */
+#define VERDICT_MEDIAN 5.0
+#define VERDICT_P90 12.0
+
+static const int kind_groups[4] = { FIT_G_ALL, FIT_G_PREFILL, FIT_G_DECODE,
+	FIT_G_MIXED };
+
+/* Names of the parameters absorbing a misfit, joined; their count. */
+static int
+misfits(const struct fit_out *f, char *buf, size_t sz)
+{
+	size_t off = 0;
+	int k, n = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < FIT_NPAR; k++)
+		if (f->r.id.status[k] == FIT_ID_MISFIT && off < sz) {
+			off += (size_t)snprintf(buf + off, sz - off, "%s%s",
+			    n ? ", " : "", steptime_par_names[k]);
+			n++;
+		}
+	return n;
+}
+
+/* One sentence: can the fitted model be trusted for simulation? */
+static int
+verdict(const struct fit_out *f, char *buf, size_t sz)
+{
+	const struct fit_metrics *a = &f->after[FIT_G_ALL];
+	const struct fit_par *e = &f->r.sol.est;
+	char names[200], why[600];
+	size_t off = 0;
+	int nm = misfits(f, names, sizeof(names));
+
+	why[0] = '\0';
+	if (a->median > VERDICT_MEDIAN)
+		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sthe "
+		    "median step error after the fit is %.1f %% (limit %g %%)",
+		    off ? "; " : "", a->median, VERDICT_MEDIAN);
+	if (a->p90 > VERDICT_P90 && off < sizeof(why))
+		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sits "
+		    "P90 is %.1f %% (limit %g %%)", off ? "; " : "", a->p90,
+		    VERDICT_P90);
+	if (nm > 0 && off < sizeof(why))
+		off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s "
+		    "%s at a bound, absorbing a misfit", off ? "; " : "", names,
+		    nm == 1 ? "is" : "are");
+	if ((e->v[FIT_H] != 0 || e->v[FIT_S] != 1) && off < sizeof(why))
+		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sthe "
+		    "fit needs an overhead or a scale, which a hardware entry "
+		    "cannot carry", off ? "; " : "");
+	if (off == 0) {
+		snprintf(buf, sz, "trustworthy for simulation: after the fit "
+		    "the median step error is %.1f %% and the P90 %.1f %% "
+		    "(limits %g %% and %g %%), and no parameter absorbs a "
+		    "misfit", a->median, a->p90, VERDICT_MEDIAN, VERDICT_P90);
+		return 1;
+	}
+	snprintf(buf, sz, "not trustworthy for simulation: %s", why);
+	return 0;
+}
+
+/*
+ * What the remaining error would need, none of it a field of the entry:
+ * each a sentence.  The count.
+ */
+static int
+lack_of_fit(const struct fit_out *f, char out[5][400])
+{
+	const struct fit_metrics *a = f->after;
+	const struct fit_par *e = &f->r.sol.est;
+	int n = 0, k;
+
+	if (a[FIT_G_MIXED].n > 0 && a[FIT_G_DECODE].n > 0 &&
+	    a[FIT_G_DECODE].bias - a[FIT_G_MIXED].bias > 2)
+		snprintf(out[n++], 400, "mixed steps are under-predicted by "
+		    "%.1f %% more than decode-only steps: a cost per prefill "
+		    "request (attention kernels, scheduling) that the "
+		    "roofline lacks", a[FIT_G_DECODE].bias -
+		    a[FIT_G_MIXED].bias);
+	if (f->overhead_suspected)
+		snprintf(out[n++], 400, "the shortest tenth of steps run "
+		    "%.1f %% slower than the longest tenth: a per-step "
+		    "overhead (kernel launches, TP communication) that the "
+		    "roofline lacks", 100 * expm1(f->short_resid -
+		    f->long_resid));
+	if (e->v[FIT_H] != 0 || e->v[FIT_S] != 1)
+		snprintf(out[n++], 400, "the fitted overhead (%.4g us) and "
+		    "scale (%.4g) stand for what the roofline lacks (per-step "
+		    "overhead, TP communication, scheduler CPU): no field of "
+		    "the entry holds them", e->v[FIT_H], e->v[FIT_S]);
+	if (f->sched_n > 0 && n < 4)
+		snprintf(out[n++], 400, "%zu steps spent at least half their "
+		    "cycle in the scheduler (sched_us): their median error "
+		    "after the fit is %+.1f %%, %s", f->sched_n, f->sched_err,
+		    fabs(f->sched_err) > 2 ? "scheduler CPU time that the "
+		    "roofline lacks" : "so the scheduler's CPU time is hidden "
+		    "there (async scheduling)");
+	for (k = 0; k < FIT_NPAR && n < 5; k++)
+		if (f->r.id.status[k] == FIT_ID_MISFIT) {
+			snprintf(out[n++], 400, "%s is held at its bound while "
+			    "the steps it acts on are still %.1f %% off "
+			    "(median): the model is short of explaining them",
+			    steptime_par_names[k], f->r.id.misfit_pct[k]);
+			break;
+		}
+	return n;
+}
+
+static void
+write_assessment(struct jw *w, const struct fit_opts *o,
+    const struct fit_out *f)
+{
+	char v[900], lof[5][400];
+	int i, n, ok;
+
+	(void)o;
+	ok = verdict(f, v, sizeof(v));
+	jsonout_key(w, "assessment");
+	jsonout_obj(w);
+	jsonout_kstr(w, "verdict", v);
+	jsonout_key(w, "trustworthy");
+	jsonout_bool(w, ok);
+	jsonout_key(w, "after_fit");
+	jsonout_obj(w);
+	for (i = 0; i < 4; i++) {
+		const struct fit_metrics *m = &f->after[kind_groups[i]];
+
+		jsonout_key(w, metrics_group_names[kind_groups[i]]);
+		jsonout_obj(w);
+		jsonout_kint(w, "n", (int64_t)m->n);
+		jsonout_knum(w, "bias_pct", m->bias);
+		jsonout_knum(w, "median_ape", m->median);
+		jsonout_knum(w, "p90_ape", m->p90);
+		jsonout_obj_end(w);
+	}
+	jsonout_obj_end(w);
+	jsonout_key(w, "lack_of_fit");
+	jsonout_arr(w);
+	n = lack_of_fit(f, lof);
+	for (i = 0; i < n; i++)
+		jsonout_str(w, lof[i]);
+	jsonout_arr_end(w);
+	jsonout_obj_end(w);
+}
+
+/* ------------------------------------------------------ --summary */
+
+static const char *
+cell(char *buf, size_t sz, const char *fmt, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, sz, fmt, v);
+	else
+		snprintf(buf, sz, "-");
+	return buf;
+}
+
+void
+report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
+    const struct fit_out *f, const struct fit_validation *v)
+{
+	const struct fit_solution *s = &f->r.sol;
+	char a[32], b[32], c[32], d[32], e[32], g[32], vd[900], lof[5][400];
+	int k, i, n;
+	long x;
+
+	x = 0;
+	for (k = 0; k < EX_N; k++)
+		x += in->excl[k];
+	fprintf(fp, "%zu steps fitted (%ld read, %ld excluded", f->pb.n,
+	    in->read, x);
+	for (k = 0, i = 0; k < EX_N; k++)
+		if (in->excl[k] > 0)
+			fprintf(fp, "%s%ld %s", i++ ? ", " : ": ",
+			    in->excl[k], excl_names[k]);
+	fprintf(fp, ")\n\n%-20s %12s %12s %12s  %s\n", "parameter",
+	    "estimate", "ci95 low", "ci95 high", "status");
+	for (k = 0; k < FIT_NPAR; k++) {
+		if (steptime_is_entry_field(k) && !o->has_entry)
+			continue;
+		fprintf(fp, "%-20s %12s %12s %12s  %s\n", steptime_par_names[k],
+		    cell(a, sizeof(a), "%.4g", s->est.v[k]),
+		    cell(b, sizeof(b), "%.4g", s->on[k] ? f->r.un.lo[k] : NAN),
+		    cell(c, sizeof(c), "%.4g", s->on[k] ? f->r.un.hi[k] : NAN),
+		    ident_names[f->r.id.status[k]]);
+		if (f->r.id.status[k] != FIT_ID_NOT_FITTED)
+			fprintf(fp, "%-20s %38s  %s\n", "", "", f->r.id.why[k]);
+	}
+	if (o->has_entry)
+		fprintf(fp, "%-20s %12s %12s %12s  TB/s (entry %.4g)\n",
+		    "  bandwidth, TB/s",
+		    cell(a, sizeof(a), "%.4g", s->est.v[FIT_BW] *
+		    o->bw_peak_tbs),
+		    cell(b, sizeof(b), "%.4g", s->on[FIT_BW] ?
+		    f->r.un.lo[FIT_BW] * o->bw_peak_tbs : NAN),
+		    cell(c, sizeof(c), "%.4g", s->on[FIT_BW] ?
+		    f->r.un.hi[FIT_BW] * o->bw_peak_tbs : NAN), o->bw_peak_tbs);
+	fprintf(fp, "\n%-15s %32s %32s\n", "", "before the fit",
+	    "after the fit");
+	fprintf(fp, "%-8s %6s %10s %10s %10s %10s %10s %10s\n", "kind", "n",
+	    "bias %", "median %", "P90 %", "bias %", "median %", "P90 %");
+	for (i = 0; i < 4; i++) {
+		const struct fit_metrics *bm = &f->before[kind_groups[i]];
+		const struct fit_metrics *am = &f->after[kind_groups[i]];
+
+		fprintf(fp, "%-8s %6zu %10s %10s %10s %10s %10s %10s\n",
+		    metrics_group_names[kind_groups[i]], am->n,
+		    cell(a, sizeof(a), "%.2f", bm->bias),
+		    cell(b, sizeof(b), "%.2f", bm->median),
+		    cell(c, sizeof(c), "%.2f", bm->p90),
+		    cell(d, sizeof(d), "%.2f", am->bias),
+		    cell(e, sizeof(e), "%.2f", am->median),
+		    cell(g, sizeof(g), "%.2f", am->p90));
+	}
+	if (v->method != NULL) {
+		double sum = 0;
+
+		for (i = 0; i < v->k; i++)
+			sum += v->folds[i].test[FIT_G_ALL].mape;
+		fprintf(fp, "\nout of sample (%s, %ld fold%s): mean test MAPE "
+		    "%.2f %%\n", v->method, v->k, v->k == 1 ? "" : "s",
+		    sum / (double)v->k);
+	}
+	n = lack_of_fit(f, lof);
+	if (n > 0)
+		fprintf(fp, "\nlack of fit (no field of the entry):\n");
+	for (i = 0; i < n; i++)
+		fprintf(fp, "  - %s\n", lof[i]);
+	verdict(f, vd, sizeof(vd));
+	fprintf(fp, "\nverdict: %s\n", vd);
+}
+
 void
 report_write(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
     const struct fit_out *f, const struct fit_validation *v, int nfiles,
@@ -358,10 +610,11 @@ report_write(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 	jsonout_init(&w, fp);
 	w.pretty = o->pretty;
 	jsonout_obj(&w);
+	write_assessment(&w, o, f);
 	jsonout_key(&w, "parameters");
 	jsonout_obj(&w);
 	for (k = 0; k < FIT_NPAR; k++)
-		write_param(&w, f, k);
+		write_param(&w, o, f, k);
 	jsonout_obj_end(&w);
 	write_correlation(&w, f);
 	write_optimizer(&w, f);

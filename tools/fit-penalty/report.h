@@ -16,6 +16,14 @@ void report_write(FILE *fp, const struct fit_opts *o,
     const struct fit_steps *in, const struct fit_out *f,
     const struct fit_validation *v, int nfiles, char *const *files);
 
+/* The report as a table (--summary). */
+void report_summary(FILE *fp, const struct fit_opts *o,
+    const struct fit_steps *in, const struct fit_out *f,
+    const struct fit_validation *v);
+
+/* The run's date (ISO 8601, UTC), or SOURCE_DATE_EPOCH's. */
+void report_run_date(char *buf, size_t sz);
+
 /* One NDJSON line a step used: measured, predicted before and after. */
 void report_residuals(const char *path, const struct fit_out *f);
 

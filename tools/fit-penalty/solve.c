@@ -22,6 +22,8 @@ struct ctx {
 	const double *w;		/* robust weights or NULL */
 	int	 map[FIT_NPAR];		/* internal index -> parameter */
 	size_t	 p;
+	size_t	 nr;			/* ridge rows: the first nr of ... */
+	int	 rmap[FIT_NPAR];	/* ... these internal indices */
 	struct fit_par base;		/* values of the held parameters */
 };
 
@@ -32,35 +34,33 @@ struct ctx {
  * variable: a change of variable flattens the cost at the bound and the
  * trust region crawls there for hundreds of iterations.
  */
+static int
+log_var(int k)
+{
+	return k == FIT_S || steptime_is_entry_field(k);
+}
+
 static double
 to_ext(const struct ctx *c, int k, double u, double *dx)
 {
-	switch (k) {
-	case FIT_B:
-	case FIT_O:
-		*dx = 1;
-		return u;
-	case FIT_H:
-		*dx = c->pb->h_unit;
-		return c->pb->h_unit * u;
-	default:
+	if (log_var(k)) {
 		*dx = exp(u);
 		return exp(u);
 	}
+	if (k == FIT_H) {
+		*dx = c->pb->h_unit;
+		return c->pb->h_unit * u;
+	}
+	*dx = 1;
+	return u;
 }
 
 static double
 to_int(const struct ctx *c, int k, double x)
 {
-	switch (k) {
-	case FIT_B:
-	case FIT_O:
-		return x;
-	case FIT_H:
-		return x / c->pb->h_unit;
-	default:
+	if (log_var(k))
 		return log(x);
-	}
+	return k == FIT_H ? x / c->pb->h_unit : x;
 }
 
 /*
@@ -111,6 +111,9 @@ cb_f(const gsl_vector *u, void *vc, gsl_vector *f)
 			r = 1e3;
 		gsl_vector_set(f, k, sqrt_w(c, k) * r);
 	}
+	for (k = 0; k < c->nr; k++)
+		gsl_vector_set(f, c->pb->n + k, problem_ridge(c->pb,
+		    c->map[c->rmap[k]], &par));
 	return GSL_SUCCESS;
 }
 
@@ -153,6 +156,16 @@ cb_df(CBLAS_TRANSPOSE_t trans, const gsl_vector *u, const gsl_vector *in,
 				for (j = 0; j <= i; j++)
 					a[i][j] += row[i] * row[j];
 	}
+	for (k = 0; k < c->nr; k++) {
+		j = (size_t)c->rmap[k];
+		if (v != NULL && trans == CblasTrans)
+			acc[j] += PROBLEM_RIDGE_W * gsl_vector_get(in,
+			    c->pb->n + k);
+		else if (v != NULL)
+			gsl_vector_set(v, c->pb->n + k, PROBLEM_RIDGE_W *
+			    gsl_vector_get(in, j));
+		a[j][j] += PROBLEM_RIDGE_W * PROBLEM_RIDGE_W;
+	}
 	if (v != NULL && trans == CblasTrans)
 		for (j = 0; j < c->p; j++)
 			gsl_vector_set(v, j, acc[j]);
@@ -172,11 +185,17 @@ cost_of(const struct fit_problem *pb, const double *w,
 {
 	double sum = 0, r;
 	size_t k;
+	int i;
 
 	for (k = 0; k < pb->n; k++) {
 		r = problem_residual(pb, problem_step(pb, k), p, NULL);
 		sum += (w != NULL ? w[k] : 1) * r * r;
 	}
+	for (i = 0; i < FIT_NPAR; i++)
+		if (problem_ridged(pb, i)) {
+			r = problem_ridge(pb, i, p);
+			sum += r * r;
+		}
 	return sum / 2;
 }
 
@@ -203,8 +222,13 @@ max_change(const struct fit_problem *pb, const struct fit_par *a,
 
 	m = fmax(fabs(a->v[FIT_B] - b->v[FIT_B]),
 	    fabs(a->v[FIT_O] - b->v[FIT_O]));
+	int k;
+
 	m = fmax(m, fabs(a->v[FIT_H] - b->v[FIT_H]) / pb->h_unit);
-	return fmax(m, fabs(a->v[FIT_S] - b->v[FIT_S]) / a->v[FIT_S]);
+	m = fmax(m, fabs(a->v[FIT_S] - b->v[FIT_S]) / a->v[FIT_S]);
+	for (k = FIT_MP; k <= FIT_BW; k++)
+		m = fmax(m, fabs(a->v[k] - b->v[k]) / a->v[k]);
+	return m;
 }
 
 /* Half the squared norm of the solver's current residual vector. */
@@ -287,13 +311,13 @@ run(struct ctx *c, const struct fit_par *start, struct fit_par *out,
 	memset(&fdf, 0, sizeof(fdf));
 	fdf.f = cb_f;
 	fdf.df = cb_df;
-	fdf.n = c->pb->n;
+	fdf.n = c->pb->n + c->nr;
 	fdf.p = c->p;
 	fdf.params = c;
 	prm.trs = gsl_multilarge_nlinear_trs_lm;
 	if ((w = gsl_multilarge_nlinear_alloc(gsl_multilarge_nlinear_trust,
-	    &prm, c->pb->n, c->p)) == NULL || (u = gsl_vector_alloc(c->p)) ==
-	    NULL)
+	    &prm, c->pb->n + c->nr, c->p)) == NULL ||
+	    (u = gsl_vector_alloc(c->p)) == NULL)
 		err_die(EXIT_DATA, "out of memory for the solver");
 	for (j = 0; j < c->p; j++)
 		gsl_vector_set(u, j, to_int(c, c->map[j],
@@ -321,8 +345,11 @@ ctx_init(struct ctx *c, const struct fit_problem *pb, const double *w,
 	c->w = w;
 	c->base = pb->prior;
 	for (k = 0; k < FIT_NPAR; k++)
-		if (on[k])
+		if (on[k]) {
+			if (problem_ridged(pb, k))
+				c->rmap[c->nr++] = (int)c->p;
 			c->map[c->p++] = k;
+		}
 }
 
 /*
@@ -353,6 +380,18 @@ starts(const struct fit_problem *pb, const int on[FIT_NPAR],
 		}
 		p.v[FIT_S] = exp(mean / (double)pb->n);
 	}
+	/* The bandwidth that makes the steps right on (log) average. */
+	if (on[FIT_BW] && !on[FIT_S]) {
+		for (mean = 0, k = 0; k < pb->n; k++) {
+			struct fit_step s;
+
+			data_step(pb->d, problem_step(pb, k), &s);
+			mean += log(pb->d->dur_us[problem_step(pb, k)] /
+			    steptime_smooth(&p, &s, NULL));
+		}
+		p.v[FIT_BW] = fmin(fmax(p.v[FIT_BW] * exp(-mean /
+		    (double)pb->n), 0.05), 1);
+	}
 	if (on[FIT_H])
 		p.v[FIT_H] = 0.05 * pb->h_unit;
 	for (i = 0; i < FIT_STARTS; i++) {
@@ -372,23 +411,28 @@ static int
 violation(const struct fit_problem *pb, const int act[FIT_NPAR],
     const struct fit_par *x, double *at)
 {
-	double v, b, worst = 0;
+	double v, lo, hi, unit, worst = 0;
 	int k, which = -1;
 
-	for (k = FIT_B; k <= FIT_H; k++) {
-		if (!act[k])
+	for (k = 0; k < FIT_NPAR; k++) {
+		if (!act[k] || k == FIT_S)
 			continue;
-		if (k == FIT_H || x->v[k] < 0) {
-			v = -x->v[k] / (k == FIT_H ? pb->h_unit : 1);
-			b = 0;
-		} else {
-			v = x->v[k] - 1;
-			b = 1;
-		}
-		if (v > worst) {
-			worst = v;
-			which = k;
-			*at = b;
+		steptime_bounds(k, &lo, &hi);
+		unit = k == FIT_H ? pb->h_unit : log_var(k) ? x->v[k] : 1;
+		if (x->v[k] < lo) {
+			v = (lo - x->v[k]) / unit;
+			if (v > worst) {
+				worst = v;
+				which = k;
+				*at = lo;
+			}
+		} else if (x->v[k] > hi) {
+			v = (x->v[k] - hi) / unit;
+			if (v > worst) {
+				worst = v;
+				which = k;
+				*at = hi;
+			}
 		}
 	}
 	return which;
@@ -397,9 +441,14 @@ violation(const struct fit_problem *pb, const int act[FIT_NPAR],
 static void
 clamp_box(struct fit_par *x)
 {
-	x->v[FIT_B] = fmin(fmax(x->v[FIT_B], 0), 1);
-	x->v[FIT_O] = fmin(fmax(x->v[FIT_O], 0), 1);
-	x->v[FIT_H] = fmax(x->v[FIT_H], 0);
+	double lo, hi;
+	int k;
+
+	for (k = 0; k < FIT_NPAR; k++)
+		if (k != FIT_S) {
+			steptime_bounds(k, &lo, &hi);
+			x->v[k] = fmin(fmax(x->v[k], lo), hi);
+		}
 }
 
 /*
@@ -421,8 +470,14 @@ wants_inside(const struct fit_problem *pb, const double *w,
 		for (k = 0; k < FIT_NPAR; k++)
 			g[k] += (w != NULL ? w[i] : 1) * r * dres[k];
 	}
+	for (k = 0; k < FIT_NPAR; k++)
+		if (problem_ridged(pb, k)) {
+			r = problem_ridge(pb, k, p);
+			cost += r * r / 2;
+			g[k] += r * PROBLEM_RIDGE_W / p->v[k];
+		}
 	for (k = 0; k < FIT_NPAR; k++) {
-		unit = k == FIT_H ? pb->h_unit : 1;
+		unit = k == FIT_H ? pb->h_unit : log_var(k) ? p->v[k] : 1;
 		if (bound[k] * g[k] * unit > 1e-8 * cost)
 			return k;
 	}
@@ -446,7 +501,7 @@ run_box(const struct fit_problem *pb, const double *w,
 	struct fit_par x = *start;
 	struct ctx c;
 	int act[FIT_NPAR], k, releases = 0;
-	double at;
+	double at, lo, hi;
 
 	memcpy(act, on, sizeof(act));
 	memset(bound, 0, sizeof(int) * FIT_NPAR);
@@ -461,7 +516,8 @@ run_box(const struct fit_problem *pb, const double *w,
 			if ((k = violation(pb, act, out, &at)) >= 0) {
 				act[k] = 0;
 				q.prior.v[k] = at;
-				bound[k] = at == 0 ? -1 : 1;
+				steptime_bounds(k, &lo, &hi);
+				bound[k] = at == lo ? -1 : 1;
 				x = *out;
 				x.v[k] = at;
 				continue;

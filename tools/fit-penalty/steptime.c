@@ -5,8 +5,24 @@
 #include "model/roofline.h"
 
 const char *const steptime_par_names[FIT_NPAR] = {
-	"mixed_batch_penalty", "overlap_penalty", "overhead_us", "scale"
+	"mixed_batch_penalty", "overlap_penalty", "overhead_us", "scale",
+	"mfu_prefill", "mfu_decode", "bandwidth"
 };
+
+static double ref_mp = 1, ref_md = 1;
+
+void
+steptime_set_reference(double mfu_prefill, double mfu_decode)
+{
+	ref_mp = mfu_prefill;
+	ref_md = mfu_decode;
+}
+
+double
+steptime_reference(int k)
+{
+	return k == FIT_MP ? ref_mp : k == FIT_MD ? ref_md : 1;
+}
 
 void
 steptime_par_zero(struct fit_par *p)
@@ -15,6 +31,73 @@ steptime_par_zero(struct fit_par *p)
 	p->v[FIT_O] = 0;
 	p->v[FIT_H] = 0;
 	p->v[FIT_S] = 1;
+	p->v[FIT_MP] = ref_mp;
+	p->v[FIT_MD] = ref_md;
+	p->v[FIT_BW] = 1;
+}
+
+void
+steptime_bounds(int k, double *lo, double *hi)
+{
+	switch (k) {
+	case FIT_B:
+	case FIT_O:
+		*lo = 0;
+		*hi = 1;
+		break;
+	case FIT_H:
+		*lo = 0;
+		*hi = INFINITY;
+		break;
+	case FIT_MP:
+	case FIT_MD:
+		*lo = 0.02;
+		*hi = 1;
+		break;
+	case FIT_BW:
+		*lo = 0.05;
+		*hi = 1;
+		break;
+	default:
+		*lo = 0;
+		*hi = INFINITY;
+	}
+}
+
+int
+steptime_is_entry_field(int k)
+{
+	return k == FIT_MP || k == FIT_MD || k == FIT_BW;
+}
+
+/*
+ * The compute time before the mixed-batch penalty.  With the entry's own
+ * MFUs it is compute_us itself (BLIS's sum, to the last bit).
+ */
+static double
+raw_compute(const struct fit_par *p, const struct fit_step *st)
+{
+	if (p->v[FIT_MP] == ref_mp && p->v[FIT_MD] == ref_md)
+		return st->compute_us;
+	return st->cp * (ref_mp / p->v[FIT_MP]) +
+	    st->cd * (ref_md / p->v[FIT_MD]);
+}
+
+static double
+raw_memory(const struct fit_par *p, const struct fit_step *st)
+{
+	return p->v[FIT_BW] == 1 ? st->memory_us : st->memory_us /
+	    p->v[FIT_BW];
+}
+
+void
+steptime_sides(const struct fit_par *p, const struct fit_step *st,
+    double *c, double *m)
+{
+	*c = raw_compute(p, st);
+	if (st->mixed)
+		*c /= 1 - p->v[FIT_B] * st->mf;
+	*m = raw_memory(p, st);
 }
 
 double
@@ -22,43 +105,53 @@ steptime_smooth(const struct fit_par *p, const struct fit_step *st,
     double grad[FIT_NPAR])
 {
 	double b = p->v[FIT_B], o = p->v[FIT_O], s = p->v[FIT_S];
-	double den = 1, c, m = st->memory_us, hi, lo, dc_db = 0, dg_dc;
+	double den = 1, c0, c, m, hi, lo, dg_dc, dg_dm, dc_db = 0;
 
 	if (st->mixed)
 		den = 1 - b * st->mf;
-	c = st->compute_us / den;
+	c0 = raw_compute(p, st);
+	c = c0 / den;
+	m = raw_memory(p, st);
 	if (c > m) {
 		hi = c;
 		lo = m;
 		dg_dc = 1;
+		dg_dm = o;
 	} else {
 		hi = m;
 		lo = c;
 		dg_dc = o;
+		dg_dm = 1;
 	}
 	if (grad != NULL) {
 		if (st->mixed)
-			dc_db = st->compute_us * st->mf / (den * den);
+			dc_db = c0 * st->mf / (den * den);
 		grad[FIT_B] = s * dg_dc * dc_db;
 		grad[FIT_O] = s * lo;
 		grad[FIT_H] = 1;
 		grad[FIT_S] = hi + o * lo;
+		grad[FIT_MP] = -s * dg_dc * st->cp * ref_mp /
+		    (p->v[FIT_MP] * p->v[FIT_MP] * den);
+		grad[FIT_MD] = -s * dg_dc * st->cd * ref_md /
+		    (p->v[FIT_MD] * p->v[FIT_MD] * den);
+		grad[FIT_BW] = -s * dg_dm * st->memory_us /
+		    (p->v[FIT_BW] * p->v[FIT_BW]);
 	}
 	return s * (hi + o * lo) + p->v[FIT_H];
 }
 
 /*
- * The time roofline-eval prints for this step with penalties b and o:
- * BLIS's operations (roofline_eval's last lines), in seconds, truncated
- * to an integer.  Bit-exact with roofline-eval only when compute_us and
- * memory_us came from it.
+ * The time roofline-eval prints for this step: BLIS's operations
+ * (roofline_eval's last lines), in seconds, truncated to an integer.
+ * Bit-exact with roofline-eval only when compute_us and memory_us came
+ * from it.
  */
 static int64_t
-blis_us(double b, double o, const struct fit_step *st)
+blis_us(const struct fit_par *p, const struct fit_step *st)
 {
-	double compute_s = st->compute_us / 1e6;
-	double memory_s = st->memory_us / 1e6;
-	double hi, lo;
+	double compute_s = raw_compute(p, st) / 1e6;
+	double memory_s = raw_memory(p, st) / 1e6;
+	double b = p->v[FIT_B], o = p->v[FIT_O], hi, lo;
 
 	if (b > 0 && st->mixed)
 		compute_s /= 1.0 - b * st->mf;
@@ -71,16 +164,16 @@ double
 steptime_predict(const struct fit_par *p, const struct fit_step *st)
 {
 	if (p->v[FIT_H] == 0 && p->v[FIT_S] == 1)
-		return (double)blis_us(p->v[FIT_B], p->v[FIT_O], st);
+		return (double)blis_us(p, st);
 	return steptime_smooth(p, st, NULL);
 }
 
 int
-steptime_compute_bound(double b, const struct fit_step *st)
+steptime_compute_bound(const struct fit_par *p, const struct fit_step *st)
 {
-	double c = st->compute_us;
+	double c = raw_compute(p, st);
 
-	if (b > 0 && st->mixed)
-		c /= 1 - b * st->mf;
-	return c > st->memory_us;
+	if (p->v[FIT_B] > 0 && st->mixed)
+		c /= 1 - p->v[FIT_B] * st->mf;
+	return c > raw_memory(p, st);
 }

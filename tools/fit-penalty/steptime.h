@@ -1,7 +1,12 @@
 /*
- * fit-penalty's model of a step's time with candidate penalties, from the
+ * fit-penalty's model of a step's time with candidate parameters, from the
  * untruncated compute and memory times roofline-eval writes, so that no
- * model config is needed to try a candidate.
+ * model config is needed to try a candidate.  The roofline entry's own
+ * fields (mfuPrefill, mfuDecode, BwPeakTBs) rescale the times roofline-eval
+ * made with the entry's values (docs: EVALFIELDS, the fit's man page):
+ *   c = (cP mfuP0/mfuP + cD mfuD0/mfuD) / (1 - b mf)   [b on mixed steps]
+ *   m = memory_us / bw                                  [bw: of BwPeakTBs]
+ *   t = s (max(c, m) + o min(c, m)) + h
  */
 #ifndef RT_FIT_STEPTIME_H
 #define RT_FIT_STEPTIME_H
@@ -9,27 +14,52 @@
 #include <stdint.h>
 
 /* The parameters, in this order everywhere (vectors, matrices, output). */
-enum { FIT_B, FIT_O, FIT_H, FIT_S, FIT_NPAR };
+enum { FIT_B, FIT_O, FIT_H, FIT_S, FIT_MP, FIT_MD, FIT_BW, FIT_NPAR };
 
 extern const char *const steptime_par_names[FIT_NPAR];
 
 struct fit_par {
-	double	 v[FIT_NPAR];	/* b, o in [0, 1]; h >= 0 in us; s > 0 */
+	/*
+	 * b, o in [0, 1]; h >= 0 in us; s > 0; mfuPrefill and mfuDecode in
+	 * [0.02, 1]; bw, the effective bandwidth as a fraction of the entry's
+	 * BwPeakTBs, in [0.05, 1].
+	 */
+	double	 v[FIT_NPAR];
 };
 
 /* A step, as far as the fit needs it. */
 struct fit_step {
 	double	 compute_us, memory_us, mf;
+	double	 cp, cd;	/* compute of prefill, decode tokens (us) */
 	int	 mixed;		/* has both prefill and decode */
 };
 
-/* Zero penalties, no overhead, unit scale: the roofline as shipped. */
-void steptime_par_zero(struct fit_par *p);
+/*
+ * The entry's MFUs the eval records were made with (1 and 1 when no entry
+ * is known: then the MFUs are never fitted).  Set once, before any fit.
+ */
+void steptime_set_reference(double mfu_prefill, double mfu_decode);
+double steptime_reference(int k);
 
 /*
- * The step time in us, smooth in every parameter for fitting:
- * s * (max(c', m) + o min(c', m)) + h, c' = c / (1 - b mf) on mixed steps.
- * grad (may be NULL) receives d time / d parameter.
+ * Zero penalties, no overhead, unit scale, the entry's MFUs and its
+ * bandwidth: the roofline as shipped.
+ */
+void steptime_par_zero(struct fit_par *p);
+
+/* Bounds of parameter k (lo may equal -inf, hi +inf). */
+void steptime_bounds(int k, double *lo, double *hi);
+
+/* Whether k is one of the entry's own fields (mfu-prefill, ...). */
+int steptime_is_entry_field(int k);
+
+/* The compute and memory times under p, before the overlap. */
+void steptime_sides(const struct fit_par *p, const struct fit_step *st,
+    double *c, double *m);
+
+/*
+ * The step time in us, smooth in every parameter for fitting.  grad (may
+ * be NULL) receives d time / d parameter.
  */
 double steptime_smooth(const struct fit_par *p, const struct fit_step *st,
     double grad[FIT_NPAR]);
@@ -37,13 +67,13 @@ double steptime_smooth(const struct fit_par *p, const struct fit_step *st,
 /*
  * The "after" prediction: with no overhead and a scale of 1 (what a
  * hardware_config.json can carry), the time roofline-eval prints with
- * penalties b and o (BLIS's operations in seconds, truncated to an
- * integer; bit-exact when compute_us and memory_us came from it), else
- * steptime_smooth.
+ * these fields (BLIS's operations in seconds, truncated to an integer;
+ * bit-exact when compute_us and memory_us came from it and the MFUs and
+ * bandwidth are the entry's), else steptime_smooth.
  */
 double steptime_predict(const struct fit_par *p, const struct fit_step *st);
 
-/* Whether the step is compute-bound once the mixed-batch penalty applies. */
-int steptime_compute_bound(double b, const struct fit_step *st);
+/* Whether the step is compute-bound under p. */
+int steptime_compute_bound(const struct fit_par *p, const struct fit_step *st);
 
 #endif

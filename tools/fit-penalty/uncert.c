@@ -102,13 +102,6 @@ invert(double a[FIT_NPAR][FIT_NPAR], size_t p, double cov[FIT_NPAR][FIT_NPAR])
 }
 
 static void
-bounds(int k, double *lo, double *hi)
-{
-	*lo = 0;
-	*hi = k == FIT_B || k == FIT_O ? 1 : INFINITY;
-}
-
-static void
 fill(struct fit_uncert *u, const struct fit_solution *sol,
     const int map[FIT_NPAR], size_t p, double cov[FIT_NPAR][FIT_NPAR])
 {
@@ -119,7 +112,7 @@ fill(struct fit_uncert *u, const struct fit_solution *sol,
 	for (i = 0; i < p; i++) {
 		k = map[i];
 		u->se[k] = sqrt(s2 * cov[i][i]);
-		bounds(k, &lo, &hi);
+		steptime_bounds(k, &lo, &hi);
 		x = sol->est.v[k];
 		u->lo[k] = fmax(lo, x - FIT_Z95 * u->se[k]);
 		u->hi[k] = fmin(hi, x + FIT_Z95 * u->se[k]);
