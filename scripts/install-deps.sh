@@ -5,7 +5,7 @@
 set -eu
 
 build_pkgs="gcc make libcsv-dev libcjson-dev libgsl-dev pkg-config"
-test_pkgs="bats bats-support bats-assert bats-file jq python3-jsonschema man-db gnuplot-nox"
+test_pkgs="bats bats-support bats-assert bats-file parallel jq python3-jsonschema man-db gnuplot-nox"
 bench_pkgs="jq time miller"
 
 case "${1:-all}" in

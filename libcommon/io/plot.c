@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 
 /* Set when gnuplot could not run, so later plots are not tried. */
 static int missing;
+/* SIGPIPE's disposition while a gnuplot pipe is open. */
+static struct sigaction saved_pipe;
 
 int
 plot_unavailable(void)
@@ -18,9 +21,17 @@ plot_unavailable(void)
 	return missing;
 }
 
+/*
+ * gnuplot reads the commands from a pipe.  A gnuplot that fails or exits
+ * early leaves the pipe without a reader, and writing to it would raise
+ * SIGPIPE and kill the program, report and all.  So SIGPIPE is ignored
+ * from popen to pclose (after popen: gnuplot keeps the default), a write
+ * then fails with EPIPE instead, and gp_close counts that as a failure.
+ */
 static FILE *
 gp_open(const char *dir)
 {
+	struct sigaction ign;
 	FILE *gp;
 
 	if (missing)
@@ -28,20 +39,29 @@ gp_open(const char *dir)
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		err_die(EXIT_DATA, "%s: %s", dir, strerror(errno));
 	/* Quiet: a missing gnuplot is reported once by the caller. */
-	if ((gp = popen("exec gnuplot 2>/dev/null", "w")) == NULL)
+	if ((gp = popen("exec gnuplot 2>/dev/null", "w")) == NULL) {
 		missing = 1;
+		return NULL;
+	}
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &saved_pipe);
 	return gp;
 }
 
+/* 0 when gnuplot took every command and exited 0; -1 otherwise. */
 static int
 gp_close(FILE *gp)
 {
-	int st;
+	int st, werr;
 
 	if (gp == NULL)
 		return -1;
+	werr = fflush(gp) == EOF || ferror(gp);
 	st = pclose(gp);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+	sigaction(SIGPIPE, &saved_pipe, NULL);
+	if (werr || st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		missing = 1;
 		return -1;
 	}
