@@ -33,14 +33,14 @@
 
 enum {
 	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SUMMARY, OPT_JSON,
-	OPT_TOKENS, OPT_PLOT, OPT_TTFT_STEPS, OPT_WARM_UP
+	OPT_TOKENS, OPT_PLOT, OPT_TTFT_STEPS, OPT_WARM_UP, OPT_RTT
 };
 
 struct opts {
 	struct rl_opts ro;
 	struct sched_config sc;
 	struct common_opts co;
-	int64_t	 window, warm_up;
+	int64_t	 window, warm_up, rtt;
 	int	 strict, summary, json, tokens;
 	const char *plotdir, *ttft_steps;
 };
@@ -123,7 +123,8 @@ usage(void)
 	    "      --tokens                      add ttft_us and itl_us: a trace\n"
 	    "      --summary                     the calibration report instead\n"
 	    "      --json                        the report as JSON\n"
-	    "      --warm-up N                   report without the first N\n"
+	    "      --warmup-requests N           report without the first N\n"
+	    "      --network-rtt-us N            add N to predicted TTFT, E2E\n"
 	    "      --ttft-steps FILE             steps timed by measured TTFTs\n"
 	    "      --plot DIR                    CDF plots (needs gnuplot)\n"
 	    "  -o, --output FILE                 write FILE atomically\n"
@@ -278,15 +279,19 @@ lat_from(struct lat *x, const struct life *l, int64_t first, int64_t last,
 }
 
 /*
- * Predicted latencies, and measured ones when the trace has them (1):
- * all three from token times, else TTFT and E2E as given.
+ * Predicted latencies (TTFT and E2E as the client sees them: plus rtt),
+ * and measured ones when the trace has them (1): all three from token
+ * times, else TTFT and E2E as given.
  */
 static int
-latencies(const struct life *l, struct lat *pred, struct lat *meas)
+latencies(const struct life *l, int64_t rtt, struct lat *pred,
+    struct lat *meas)
 {
 	int64_t *mg;
 
 	lat_from(pred, l, l->first_token_us, l->last_token_us, l->gaps);
+	pred->ttft += rtt;
+	pred->e2e += rtt;
 	memset(meas, 0, sizeof(*meas));
 	if (l->measured == NULL) {
 		if (l->meas_ttft != REQUEST_ABSENT) {
@@ -390,7 +395,7 @@ static void
 finish(struct run *r, const struct life *l, const struct sched_req *sr)
 {
 	struct lat p, m;
-	int have = latencies(l, &p, &m);
+	int have = latencies(l, r->o->rtt, &p, &m);
 
 	/* Only a report keeps numbers per request; records stream. */
 	if (r->o->summary || r->o->plotdir != NULL)
@@ -505,7 +510,7 @@ write_ttft_step(struct run *r, const struct step *st, const struct life *l,
 	so.pass = pass;
 	so.step = r->steps;
 	so.ts_us = start;
-	so.dur_us = ttft - (start - l->arrival_us);
+	so.dur_us = ttft - r->o->rtt - (start - l->arrival_us);
 	so.dur_source = "ttft";
 	so.comp = st;
 	step_write_json(&r->ttft_jw, &so);
@@ -517,9 +522,9 @@ write_ttft_step(struct run *r, const struct step *st, const struct life *l,
  * --ttft-steps: each request that arrived after the previous step began
  * (so it is admitted in the first step that starts after its arrival,
  * unqueued), is admitted in this step and finishes its prefill in it, and
- * has a measured TTFT: this step, timed by that TTFT less the predicted
- * wait from arrival to the step's start.  A TTFT not longer than the wait
- * gives no step (counted).
+ * has a measured TTFT: this step, timed by that TTFT less --network-rtt-us
+ * and less the predicted wait from arrival to the step's start.  A TTFT
+ * not longer than those gives no step (counted).
  */
 static void
 ttft_steps(struct run *r, const struct step *st, int64_t start)
@@ -537,7 +542,7 @@ ttft_steps(struct run *r, const struct step *st, int64_t start)
 		    sr->prefill_len || (ttft = measured_ttft(l)) < 0)
 			continue;
 		r->ttft_timed++;
-		if (ttft > start - l->arrival_us)
+		if (ttft - r->o->rtt > start - l->arrival_us)
 			write_ttft_step(r, st, l, start, ttft);
 		else
 			r->ttft_short++;
@@ -859,6 +864,10 @@ report_table(const struct run *r, FILE *fp)
 		fprintf(fp, "; %ld failed requests not replayed", r->failed);
 	if (r->skipped > 0)
 		fprintf(fp, "; %ld skipped", r->skipped);
+	if (r->o->warm_up > 0)
+		fprintf(fp, "; the first %lld left out of the report",
+		    (long long)(r->o->warm_up < r->requests ? r->o->warm_up :
+		    r->requests));
 	fprintf(fp, "\n\n%-5s %6s %8s %7s  %-4s %12s %12s %8s\n", "", "n",
 	    "MAPE %", "r", "pct", "predicted", "measured", "err %");
 	for (m = 0; m < NMETRIC; m++) {
@@ -943,7 +952,11 @@ take(struct opts *o, int c, const char *arg)
 	case OPT_PLOT:		o->plotdir = arg; break;
 	case OPT_TTFT_STEPS:	o->ttft_steps = arg; break;
 	case OPT_WARM_UP:
-		o->warm_up = cli_opt_int("--warm-up", arg, 0, 1LL << 53);
+		o->warm_up = cli_opt_int("--warmup-requests", arg, 0,
+		    1LL << 53);
+		break;
+	case OPT_RTT:
+		o->rtt = cli_opt_int("--network-rtt-us", arg, 0, 1LL << 40);
 		break;
 	}
 }
@@ -961,7 +974,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 		{ "tokens", no_argument, NULL, OPT_TOKENS },
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "ttft-steps", required_argument, NULL, OPT_TTFT_STEPS },
-		{ "warm-up", required_argument, NULL, OPT_WARM_UP },
+		{ "warmup-requests", required_argument, NULL, OPT_WARM_UP },
+		{ "network-rtt-us", required_argument, NULL, OPT_RTT },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
