@@ -56,6 +56,7 @@ struct life {
 	/* without token times: what was measured, else REQUEST_ABSENT */
 	int64_t	 meas_ttft, meas_e2e;
 	int64_t	 cached;	/* prompt tokens from the prefix cache */
+	int	 cached_given;	/* the record said how many */
 };
 
 /*
@@ -370,7 +371,7 @@ format_life(struct run *r, const struct life *l, const struct sched_req *sr,
 	ro.arrival_us = l->arrival_us;
 	ro.input_tokens = l->input_tokens;
 	ro.output_tokens = l->output_tokens;
-	if (l->cached > 0)
+	if (l->cached > 0 || l->cached_given)
 		ro.cached_tokens = l->cached;
 	request_json_open(&r->jw, &ro);
 	jsonout_kint(&r->jw, "queue_us", l->first_run_us - l->arrival_us);
@@ -426,6 +427,8 @@ queued(void *ctx, struct sched_req *sr, const struct request *rq)
 
 	sr->user = life_new(rq, r->admitted++);
 	((struct life *)sr->user)->cached = sr->cached;
+	((struct life *)sr->user)->cached_given = rq->cached_tokens !=
+	    REQUEST_ABSENT;
 	ptrmap_put(&r->lives, sr->id, sr);
 	r->requests++;
 }
@@ -929,10 +932,10 @@ ttft_close(struct run *r, const char *path)
 	jsonout_free(&r->ttft_jw);
 	if (ferror(r->ttft_fp) | (fclose(r->ttft_fp) != 0))
 		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
-	err_warn("%s: %ld ttft-step%s from %ld unqueued request%s with a "
-	    "measured TTFT (%ld left out: TTFT not longer than the "
-	    "predicted wait)", path, r->ttft_written,
-	    r->ttft_written == 1 ? "" : "s", r->ttft_timed,
+	err_warn("%s: %ld ttft-step%s, of %ld request%s with a measured TTFT "
+	    "prefilled whole in the first step after arrival (%ld left out: "
+	    "TTFT not longer than the predicted wait)", path,
+	    r->ttft_written, r->ttft_written == 1 ? "" : "s", r->ttft_timed,
 	    r->ttft_timed == 1 ? "" : "s", r->ttft_short);
 }
 
