@@ -348,10 +348,10 @@ expand_one(struct arrivals *src, struct expand *x, struct out *out,
 	e.msg[0] = '\0';
 	if ((rec = jsonin_parse_line(line, len, &e)) != NULL &&
 	    cJSON_IsObject(rec) && is_exact(rec)) {
-		enum input_status st = pass_exact(src, x, out, rec, line, len);
+		enum input_status rc = pass_exact(src, x, out, rec, line, len);
 
 		cJSON_Delete(rec);
-		return st;
+		return rc;
 	}
 	if (rec == NULL || expand_agg_from_json(rec, &a, &e) < 0) {
 		err_warnat(src->in.lr.name, src->in.lr.lineno, "%s", e.msg);
