@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1046,16 +1045,8 @@ main(int argc, char **argv)
 		report_json(&r, out);
 	else if (o.summary)
 		report_table(&r, out);
-	if (o.plotdir != NULL) {
-		/*
-		 * A gnuplot that exits before reading its script must not
-		 * kill us with SIGPIPE: the write fails and is reported.
-		 */
-		fflush(out);
-		signal(SIGPIPE, SIG_IGN);
+	if (o.plotdir != NULL)
 		plot_cdfs(&r, o.plotdir);
-		signal(SIGPIPE, SIG_DFL);
-	}
 	outfile_close(out);
 
 	arrivals_close(&src);
