@@ -28,3 +28,16 @@ r_small=$(peak_rss_kb "$BIN/trace-replay" $m -q "$scratch/small")
 r_big=$(peak_rss_kb "$BIN/trace-replay" $m -q "$scratch/req")
 echo "peak RSS: $r_small KiB at $((n / 10)) requests, $r_big KiB at $n" \
     "(ratio $(ratio "$r_big" "$r_small"))"
+# The same trace with every prompt cached but its last partial block.
+# shellcheck disable=SC2086
+t_pc=$(seconds "$BIN/trace-replay" $m --prefix-cache blocks -q "$scratch/req")
+echo "trace-replay --prefix-cache blocks: $t_pc s," \
+    "$(rate "$n" "$t_pc" | cut -d. -f1) requests/s"
+# The real h100-vllm requests (doc/calibration-replay.md), when present.
+h100=${ROOFTRACE_SHARED:-../shared}/fixtures/h100-vllm/codellama-34b-tp2-general.requests.ndjson
+if [ -e "$h100" ]; then
+	t_h=$(seconds "$BIN/trace-replay" -m codellama-34b-instruct-hf -g H100 \
+	    -t 2 --max-num-seqs 128 --kv-blocks 26602 --prefix-cache blocks \
+	    -q "$h100")
+	echo "trace-replay on the 16,800 h100-vllm requests (blocks): $t_h s"
+fi

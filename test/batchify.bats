@@ -27,8 +27,8 @@ mooncake_requests() {
 	    input_tokens: .input_length, output_tokens: .output_length}' "$1"
 }
 
-steps_only() {	# drop what timestamps mode adds or measures
-	jq -c "del(.hidden, .estimated$1)" "$2"
+steps_only() {	# drop what timestamps mode adds or measures, and the time's source
+	jq -c "del(.hidden, .estimated, .dur_source$1)" "$2"
 }
 
 @test "--help and --version print to stdout and exit 0" {
@@ -291,7 +291,7 @@ steps_only() {	# drop what timestamps mode adds or measures
 	run jq -c 'select(.estimated) | .step' "$T/s2"
 	assert_output $'0\n1'
 	run steps_only "" "$T/s2"
-	assert_output "$(cat "$T/s")"
+	assert_output "$(steps_only "" "$T/s")"
 }
 
 @test "round trip on 2000 requests: every step, composition and duration" {
@@ -300,7 +300,8 @@ steps_only() {	# drop what timestamps mode adds or measures
 	"$BF/steps2requests" "$T/r" "$T/s" >"$T/t"
 	batchify "${RL[@]}" "$T/t" >"$T/s2"
 	steps_only "" "$T/s2" >"$T/s3"
-	run cmp "$T/s" "$T/s3"
+	steps_only "" "$T/s" >"$T/s1"
+	run cmp "$T/s1" "$T/s3"
 	assert_success
 	[ "$(wc -l <"$T/s")" -eq 14079 ]
 }
@@ -310,8 +311,8 @@ steps_only() {	# drop what timestamps mode adds or measures
 	batchify "${RL[@]}" "$T/r" >"$T/s"
 	"$BF/steps2requests" --jitter 200 --seed 1 "$T/r" "$T/s" >"$T/t"
 	batchify "${RL[@]}" "$T/t" 2>/dev/null >"$T/s2"
-	jq -c 'del(.step, .ts_us, .dur_us)' "$T/s" | sort >"$T/a"
-	jq -c 'del(.step, .ts_us, .dur_us, .hidden, .estimated)' "$T/s2" | sort >"$T/b"
+	jq -c 'del(.step, .ts_us, .dur_us, .dur_source)' "$T/s" | sort >"$T/a"
+	jq -c 'del(.step, .ts_us, .dur_us, .dur_source, .hidden, .estimated)' "$T/s2" | sort >"$T/b"
 	run sh -c "comm -12 '$T/a' '$T/b' | wc -l"
 	echo "exact: $output of $(wc -l <"$T/a")"
 	[ "$output" -ge $(( $(wc -l <"$T/a") * 95 / 100 )) ]
@@ -324,9 +325,9 @@ steps_only() {	# drop what timestamps mode adds or measures
 	"$BF/steps2requests" "$T/r" "$T/s" >"$T/t"
 	# b's second and third tokens arrive in one chunk.
 	jq -c 'if .request_id == "b" then .itl_us = [20000, 0, 10000] else . end' "$T/t" >"$T/t2"
-	run sh -c "batchify --step-us 10000 '$T/t2' | jq -c 'del(.estimated)'"
+	run sh -c "batchify --step-us 10000 '$T/t2' | jq -c 'del(.estimated, .dur_source)'"
 	assert_success
-	assert_output "$(cat "$T/s")"
+	assert_output "$(jq -c 'del(.dur_source)' "$T/s")"
 	# Steps 1 and 2 end at b's spread-out times: not measured, estimated.
 	run sh -c "batchify --step-us 10000 '$T/t2' | jq -c 'select(.estimated) | .step'"
 	assert_output $'1\n2'
@@ -336,8 +337,8 @@ steps_only() {	# drop what timestamps mode adds or measures
 	printf '%s\n' '{"request_id":"x","arrival_us":5,"input_tokens":4,"output_tokens":3,"ttft_us":1000,"itl_us":[1000,1000]}' >"$T/r"
 	run batchify "$T/r"
 	assert_success
-	assert_line --index 0 '{"step":0,"ts_us":5,"dur_us":1000,"prefill_requests":[{"request_id":"x","progress_index":0,"num_new_prefill_tokens":4}],"decode_requests":[]}'
-	assert_line --index 2 '{"step":2,"ts_us":2005,"dur_us":1000,"prefill_requests":[],"decode_requests":[{"request_id":"x","progress_index":5,"num_new_decode_tokens":1}]}'
+	assert_line --index 0 '{"step":0,"ts_us":5,"dur_us":1000,"dur_source":"token_times","prefill_requests":[{"request_id":"x","progress_index":0,"num_new_prefill_tokens":4}],"decode_requests":[]}'
+	assert_line --index 2 '{"step":2,"ts_us":2005,"dur_us":1000,"dur_source":"token_times","prefill_requests":[],"decode_requests":[{"request_id":"x","progress_index":5,"num_new_decode_tokens":1}]}'
 }
 
 # Aggregate steps (an iteration log's counts) from explicit ones.
@@ -523,8 +524,9 @@ aggregate() {
 		batchify "${RL[@]}" $opts "$T/r" >"$T/s"
 		"$BF/steps2requests" "$T/r" "$T/s" >"$T/t"
 		# shellcheck disable=SC2086
-		batchify "${RL[@]}" $opts "$T/t" | jq -c 'del(.hidden, .estimated)' >"$T/s2"
-		run cmp "$T/s" "$T/s2"
+		batchify "${RL[@]}" $opts "$T/t" | jq -c 'del(.hidden, .estimated, .dur_source)' >"$T/s2"
+		jq -c 'del(.dur_source)' "$T/s" >"$T/s1"
+		run cmp "$T/s1" "$T/s2"
 		assert_success
 	done
 }
@@ -539,4 +541,94 @@ aggregate() {
 	[ "$stderr" = "batchify: $T/agg:3: n_prefill: expected an integer, got a string
 batchify: $T/empty: no step records
 batchify: skipped 1 bad record of 2" ]
+}
+
+# --- issue 11: dur_source, kv_blocks_total, exact steps, expand --csv ----
+
+@test "every timed step says where its dur_us came from" {
+	run sh -c "batchify --step-us 1000 '$BF/small.ndjson' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
+	assert_output "7 step_us"
+	run sh -c "batchify ${RL[*]} '$BF/small.ndjson' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
+	assert_output "7 roofline"
+	batchify "${RL[@]}" "$BF/small.ndjson" >"$T/s"
+	"$BF/steps2requests" "$BF/small.ndjson" "$T/s" >"$T/t"
+	run sh -c "batchify ${RL[*]} '$T/t' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
+	assert_output "7 token_times"
+	# Shares of one measured interval are token times too, estimated.
+	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":3000,"output_tokens":1,"ttft_us":5000}' >"$T/t"
+	run sh -c "batchify '$T/t' | jq -c '[.dur_us, .dur_source, .estimated]'"
+	assert_output $'[3413,"token_times",true]\n[1587,"token_times",true]'
+	# An unknown time has no source.
+	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":3000,"output_tokens":1,"ttft_us":0}' >"$T/t"
+	run sh -c "batchify '$T/t' | jq -c '[.dur_us, .dur_source]'"
+	assert_output $'[null,null]\n[null,null]'
+	# Expand passes the record's own.
+	printf '%s\n' '{"step":4,"dur_us":5,"dur_source":"cycle","n_prefill":0,"prefill_tokens":0,"n_decode":1}' >"$T/a"
+	run sh -c "batchify '$T/a' | jq -c '[.dur_us, .dur_source, .estimated]'"
+	assert_output '[5,"cycle",true]'
+}
+
+@test "expand: kv_usage is scaled by the record's kv_blocks_total unless --kv-blocks is given" {
+	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":4,"kv_usage":0.5,"kv_blocks_total":1000}' >"$T/a"
+	run sh -c "batchify --block-size 16 '$T/a' | jq -c '[.decode_requests[].progress_index]'"
+	assert_output '[2000,2000,2000,2000]'
+	run sh -c "batchify --kv-blocks 500 --block-size 16 '$T/a' | jq -c '[.decode_requests[].progress_index]'"
+	assert_output '[1000,1000,1000,1000]'
+	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":4,"kv_usage":0.5,"kv_blocks_total":0}' >"$T/a"
+	run batchify "$T/a"
+	assert_failure 1
+	assert_output --partial "batchify: $T/a:1: kv_blocks_total: "
+}
+
+@test "expand: steps with exact request lists pass through byte for byte, and the estimate follows them" {
+	printf '%s\n' '{"step":0,"dur_us":5,"dur_source":"cycle","n_prefill":1,"prefill_tokens":100,"n_decode":0,"decode_tokens":0}' \
+	    '{"step":1,"ts_us":7,  "dur_us":9,"dur_source":"cycle","prefill_requests":[{"request_id":"a","progress_index":100,"num_new_prefill_tokens":20,"x":1}],"decode_requests":[{"progress_index":50,"num_new_decode_tokens":1}]}' \
+	    '{"step":2,"n_prefill":0,"prefill_tokens":0,"n_decode":2,"kv_usage":0.5,"kv_blocks_total":10}' >"$T/a"
+	run batchify --mode expand "$T/a"
+	assert_success
+	assert_line -n 1 "$(sed -n 2p "$T/a")"
+	# Step 1's decoder (at 50, next at 51) and its prefill (finished at
+	# 120) decode in step 2, scaled to 0.5 x 10 x 16 = 80 tokens.
+	assert_line -n 2 '{"step":2,"n_prefill":0,"prefill_tokens":0,"n_decode":2,"kv_usage":0.5,"kv_blocks_total":10,"estimated":true,"prefill_requests":[],"decode_requests":[{"progress_index":24,"num_new_decode_tokens":1},{"progress_index":56,"num_new_decode_tokens":1}]}'
+	run sh -c "batchify --mode expand '$T/a' | jq -c '.estimated'"
+	assert_output $'true\nnull\ntrue'
+	# A bad exact step is reported with its line.
+	printf '%s\n' '{"prefill_requests":[],"decode_requests":[{"progress_index":5,"num_new_decode_tokens":2}]}' >"$T/b"
+	run batchify --mode expand "$T/b"
+	assert_failure 1
+	assert_output "batchify: $T/b:1: decode_requests[0].num_new_decode_tokens: must be 1 (the roofline counts one token per decode), got 2"
+}
+
+@test "expand --csv: the step column is the record's step, else its place" {
+	printf '%s\n' '{"step":7,"ts_us":0,"dur_us":5,"n_prefill":1,"prefill_tokens":100,"n_decode":0}' \
+	    '{"n_prefill":0,"prefill_tokens":0,"n_decode":1,"dur_us":null}' \
+	    '{"step":9,"ts_us":20,"dur_us":6,"prefill_requests":[],"decode_requests":[{"progress_index":3,"num_new_decode_tokens":1}]}' >"$T/a"
+	run batchify --mode expand --csv "$T/a"
+	assert_success
+	assert_output 'step,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,decode_tokens
+7,0,5,1,100,0,0
+1,,,0,0,1,1
+9,20,6,0,0,1,1'
+}
+
+@test "replay: --prefix-cache blocks prefills only each prompt's last partial block" {
+	run sh -c "batchify --step-us 1000 --prefix-cache blocks '$BF/small.ndjson' | jq -c '[.step, [.prefill_requests[] | [.request_id, .progress_index, .num_new_prefill_tokens]]]' | head -2"
+	# a: 2992 of 3000 cached; b (arriving 10 us in): 96 of 100.
+	assert_output '[0,[["a",2992,8]]]
+[1,[["b",96,4]]]'
+}
+
+@test "the h100-vllm step trace: expand takes the cache size from the records" {
+	require_shared fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json
+	[ -x "$BIN/trace-parse" ] || skip "trace-parse not built"
+	trace-parse "$SHARED/fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json" >"$T/agg" 2>/dev/null ||
+	    skip "this trace-parse does not read step traces"
+	[ "$(wc -l <"$T/agg")" -eq 7441 ] && jq -e -s 'map(has("kv_blocks_total")) | all' "$T/agg" >/dev/null ||
+	    skip "this trace-parse does not read step traces"
+	batchify --mode expand --block-size 16 -q "$T/agg" >"$T/a"
+	batchify --mode expand --block-size 16 --kv-blocks 26602 -q "$T/agg" >"$T/b"
+	run cmp "$T/a" "$T/b"
+	assert_success
+	run sh -c "jq -c 'select(.dur_us != null) | .dur_source' '$T/a' | sort | uniq -c | awk '{print \$1, \$2}'"
+	assert_output '716 "cycle"'
 }

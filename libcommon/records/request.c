@@ -78,33 +78,15 @@ read_us(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 	return 0;
 }
 
+/* The token times: arrival + ttft (t), then the running sum of itl. */
 static int
-read_times(const cJSON *obj, struct request *r, struct jerr *e)
+build_tokens(const cJSON *itl, int64_t t, struct request *r, struct jerr *e)
 {
-	const cJSON *ttft, *itl, *it;
+	const cJSON *it;
 	char path[64];
-	int64_t t, gap;
-	size_t i, n;
+	int64_t gap;
+	size_t i, n = (size_t)r->output_tokens;
 
-	ttft = jsonin_field(obj, "ttft_us");
-	if (ttft == NULL || cJSON_IsNull(ttft)) {
-		jsonin_err(e, "missing field \"ttft_us\" (timestamps mode "
-		    "needs the time of every output token)");
-		return -1;
-	}
-	if (read_us(ttft, "ttft_us", &t, e) < 0)
-		return -1;
-	n = (size_t)r->output_tokens;
-	if ((itl = jsonin_field(obj, "itl_us")) == NULL || cJSON_IsNull(itl)) {
-		if (n == 1)
-			itl = NULL;
-		else {
-			jsonin_err(e, "missing field \"itl_us\" (timestamps "
-			    "mode needs the time of every output token)");
-			return -1;
-		}
-	} else if (jsonin_array(itl, "itl_us", e) < 0)
-		return -1;
 	if (itl != NULL && (size_t)cJSON_GetArraySize(itl) != n - 1) {
 		jsonin_err(e, "itl_us: has %d gaps, output_tokens %lld needs %lld",
 		    cJSON_GetArraySize(itl), (long long)r->output_tokens,
@@ -126,6 +108,94 @@ read_times(const cJSON *obj, struct request *r, struct jerr *e)
 		}
 		r->token_us[i++] = t;
 	}
+	return 0;
+}
+
+static int
+read_times(const cJSON *obj, struct request *r, struct jerr *e)
+{
+	const cJSON *ttft, *itl;
+	int64_t t;
+
+	ttft = jsonin_field(obj, "ttft_us");
+	if (ttft == NULL || cJSON_IsNull(ttft)) {
+		jsonin_err(e, "missing field \"ttft_us\" (timestamps mode "
+		    "needs the time of every output token)");
+		return -1;
+	}
+	if (read_us(ttft, "ttft_us", &t, e) < 0)
+		return -1;
+	if ((itl = jsonin_field(obj, "itl_us")) == NULL || cJSON_IsNull(itl)) {
+		if (r->output_tokens == 1)
+			itl = NULL;
+		else {
+			jsonin_err(e, "missing field \"itl_us\" (timestamps "
+			    "mode needs the time of every output token)");
+			return -1;
+		}
+	} else if (jsonin_array(itl, "itl_us", e) < 0)
+		return -1;
+	return build_tokens(itl, t, r, e);
+}
+
+/* An optional time: absent or null leaves *out REQUEST_ABSENT. */
+static int
+opt_us(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
+{
+	const cJSON *v = jsonin_field(obj, key);
+
+	*out = REQUEST_ABSENT;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	return read_us(v, key, out, e);
+}
+
+/*
+ * Whatever the record measured: ttft_us and e2e_us each when present,
+ * and the token times when it has them all (itl_us, or one token).
+ */
+static int
+read_measured(const cJSON *obj, struct request *r, struct jerr *e)
+{
+	const cJSON *itl;
+
+	if (opt_us(obj, "ttft_us", &r->ttft_us, e) < 0 ||
+	    opt_us(obj, "e2e_us", &r->e2e_us, e) < 0)
+		return -1;
+	itl = jsonin_field(obj, "itl_us");
+	if (itl != NULL && cJSON_IsNull(itl))
+		itl = NULL;
+	if (itl != NULL) {
+		if (jsonin_array(itl, "itl_us", e) < 0)
+			return -1;
+		if (r->ttft_us == REQUEST_ABSENT) {
+			jsonin_err(e, "itl_us without ttft_us (the gaps need "
+			    "the first token's time)");
+			return -1;
+		}
+	} else if (r->ttft_us == REQUEST_ABSENT || r->output_tokens != 1)
+		return 0;
+	return build_tokens(itl, r->ttft_us, r, e);
+}
+
+/* cached_tokens, when given: 0 <= cached_tokens < input_tokens. */
+static int
+read_cached(const cJSON *obj, struct request *r, struct jerr *e)
+{
+	const cJSON *v = jsonin_field(obj, "cached_tokens");
+	int64_t n;
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (jsonin_int(v, "cached_tokens", 0, RT_INT_EXACT_MAX, &n, e) < 0)
+		return -1;
+	if (n >= r->input_tokens) {
+		jsonin_err(e, "cached_tokens %lld: must be less than "
+		    "input_tokens %lld (the last prompt token is always "
+		    "computed)", (long long)n, (long long)r->input_tokens);
+		return -1;
+	}
+	r->cached_tokens = n;
 	return 0;
 }
 
@@ -161,6 +231,10 @@ read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
 		jsonin_err(e, "input_tokens + output_tokens exceeds 2^53");
 		return -1;
 	}
+	if (read_cached(obj, r, e) < 0)
+		return -1;
+	if (flags & REQ_MEASURED)
+		return read_measured(obj, r, e);
 	if (flags & REQ_NEED_TIMES)
 		return read_times(obj, r, e);
 	return 0;
@@ -171,6 +245,7 @@ request_from_json(const cJSON *obj, int flags, struct request *r,
     struct jerr *e)
 {
 	memset(r, 0, sizeof(*r));
+	r->ttft_us = r->e2e_us = r->cached_tokens = REQUEST_ABSENT;
 	e->msg[0] = '\0';
 	if (read_fields(obj, flags, r, e) < 0) {
 		request_free(r);
@@ -201,6 +276,7 @@ request_out_init(struct request_out *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->ttft_us = r->e2e_us = r->queue_us = REQUEST_ABSENT;
+	r->cached_tokens = REQUEST_ABSENT;
 	r->prefill_us = r->decode_us = REQUEST_ABSENT;
 }
 
@@ -219,6 +295,7 @@ request_json_open(struct jw *w, const struct request_out *r)
 	jsonout_kint(w, "arrival_us", r->arrival_us);
 	jsonout_kint(w, "input_tokens", r->input_tokens);
 	jsonout_kint(w, "output_tokens", r->output_tokens);
+	json_opt(w, "cached_tokens", r->cached_tokens);
 }
 
 void

@@ -26,20 +26,34 @@ struct request {
 	int64_t	 input_tokens;		/* >= 1 */
 	int64_t	 output_tokens;		/* >= 1 */
 	int64_t	*token_us;		/* output_tokens times, or NULL */
+	/* REQ_MEASURED: the measured latencies given, else REQUEST_ABSENT */
+	int64_t	 ttft_us, e2e_us;
+	/* prompt tokens served from a prefix cache; REQUEST_ABSENT if not
+	 * given (0 <= cached_tokens < input_tokens) */
+	int64_t	 cached_tokens;
 	int	 failed;		/* the trace marked it with "error" */
 	long	 line;			/* input line, for messages */
 };
 
 enum {
-	REQ_NEED_TIMES = 1	/* ttft_us and itl_us are required */
+	REQ_NEED_TIMES = 1,	/* ttft_us and itl_us are required */
+	REQ_MEASURED = 2	/* whatever was measured, each optional */
 };
+
+/* An optional integer field that is not known: left out. */
+#define REQUEST_ABSENT INT64_MIN
 
 /*
  * Fill r from a parsed record.  A numeric request_id is kept as its
  * decimal text.  With REQ_NEED_TIMES, the per-token times are rebuilt as
  * arrival_us + ttft_us + the running sum of itl_us (rounded to whole
- * microseconds); itl_us must hold output_tokens - 1 gaps.  A record with a
- * non-null "error" is marked failed and its counts are not checked.
+ * microseconds); itl_us must hold output_tokens - 1 gaps.  With
+ * REQ_MEASURED (which wins over REQ_NEED_TIMES) each of ttft_us, e2e_us
+ * and itl_us is read when present: ttft_us and e2e_us into their fields,
+ * and the token times as above when itl_us is there too (itl_us without
+ * ttft_us is refused).  cached_tokens is read whenever present.  A record
+ * with a non-null "error" is marked failed and its counts are not
+ * checked.
  * 0, or -1 with e set; r owns nothing on failure.
  */
 int request_from_json(const cJSON *obj, int flags, struct request *r,
@@ -48,15 +62,13 @@ void request_free(struct request *r);
 
 /* --- writing -------------------------------------------------------- */
 
-/* An optional integer field that is not known: left out. */
-#define REQUEST_ABSENT INT64_MIN
-
 /* A request record to write; the writer owns nothing. */
 struct request_out {
 	const char *id;
 	int64_t	 arrival_us;
 	int64_t	 input_tokens, output_tokens;
 	/* REQUEST_ABSENT when unknown */
+	int64_t	 cached_tokens;		/* after output_tokens */
 	int64_t	 ttft_us, e2e_us, queue_us, prefill_us, decode_us;
 	const int64_t *itl_us;		/* n_itl gaps; NULL: absent */
 	size_t	 n_itl;
@@ -72,7 +84,7 @@ void request_write_json(struct jw *w, const struct request_out *r);
 
 /*
  * A record that extends the request record (trace-replay's): open it
- * with the four required fields, add the caller's own with jw, and end
+ * with the four required fields (and cached_tokens when known), add the caller's own with jw, and end
  * the line with request_json_close.
  */
 void request_json_open(struct jw *w, const struct request_out *r);

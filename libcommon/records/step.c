@@ -227,6 +227,8 @@ writes(const struct step_out *s, const char *key)
 	if (strcmp(key, "prefill_requests") == 0 ||
 	    strcmp(key, "decode_requests") == 0)
 		return s->comp != NULL;
+	if (strcmp(key, "dur_source") == 0)
+		return s->dur_source != NULL;
 	return is_set(s, col_of(key));
 }
 
@@ -285,6 +287,8 @@ step_write_json(struct jw *w, const struct step_out *s)
 	json_opt(w, "engine", s->engine);
 	json_opt(w, "ts_us", s->ts_us);
 	json_opt(w, "dur_us", s->dur_us);
+	if (s->dur_source != NULL)
+		jsonout_kstr(w, "dur_source", s->dur_source);
 	json_opt(w, "n_prefill", s->n_prefill);
 	json_opt(w, "prefill_tokens", s->prefill_tokens);
 	json_opt(w, "n_decode", s->n_decode);

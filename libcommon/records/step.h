@@ -59,6 +59,7 @@ int64_t step_prefill_tokens(const struct step *s);
 struct step_out {
 	const cJSON *pass;		/* an input record passed through */
 	int64_t	 step, engine, ts_us, dur_us;	/* STEP_ABSENT, STEP_NULL */
+	const char *dur_source;		/* what dur_us measures; NULL: none */
 	/* the counts (aggregate form); STEP_ABSENT each */
 	int64_t	 n_prefill, prefill_tokens, n_decode, decode_tokens;
 	double	 kv_usage;		/* fraction; < 0: not known */

@@ -36,8 +36,10 @@ admit(struct arrivals *src, struct sched *s, int64_t now,
 		if (never_fits(s, &rec, src->in.skip_bad))
 			arrivals_skipped(src);
 		else {
-			sr = sched_submit(s, rec.r.id, rec.r.arrival_us,
-			    rec.r.input_tokens, rec.r.output_tokens);
+			sr = sched_submit_cached(s, rec.r.id,
+			    rec.r.arrival_us, rec.r.input_tokens,
+			    rec.r.output_tokens, rec.r.cached_tokens ==
+			    REQUEST_ABSENT ? -1 : rec.r.cached_tokens);
 			if (h->queued != NULL)
 				h->queued(h->ctx, sr, &rec.r);
 		}

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct sched {
 	struct sched_req **done;	/* retired by the last commit */
 	size_t	 ndone, capdone;
 	int64_t	 kv_used;		/* KV blocks held by running requests */
+	int64_t	 submitted;		/* requests queued so far */
 };
 
 void
@@ -29,6 +31,9 @@ sched_config_default(struct sched_config *c)
 	c->long_prefill_threshold = 0;
 	c->kv_blocks = 0;
 	c->block_size = 16;
+	c->prefix_cache = SCHED_PREFIX_NONE;
+	c->prefix_fraction = 0;
+	c->prefix_cold = 0;
 }
 
 static void
@@ -81,7 +86,8 @@ sched_new(const struct sched_config *c, char *why, size_t whysz)
 
 	if (c->max_num_seqs < 1 || c->max_batched_tokens < 1 ||
 	    c->block_size < 1 || c->kv_blocks < 0 ||
-	    c->long_prefill_threshold < 0) {
+	    c->long_prefill_threshold < 0 || c->prefix_cold < 0 ||
+	    !(c->prefix_fraction >= 0 && c->prefix_fraction <= 1)) {
 		snprintf(why, whysz, "scheduler limits must be positive");
 		return NULL;
 	}
@@ -145,20 +151,54 @@ sched_too_big(const struct sched *s, int64_t input_tokens,
 	return need > s->c.kv_blocks ? need : 0;
 }
 
+int64_t
+sched_assume_cached(const struct sched_config *c, int64_t seq,
+    int64_t input_tokens)
+{
+	int64_t n;
+
+	if (c->prefix_cache == SCHED_PREFIX_NONE || seq < c->prefix_cold ||
+	    input_tokens < 2)
+		return 0;
+	if (c->prefix_fraction >= 1)
+		n = input_tokens - 1;
+	else
+		n = (int64_t)floor(c->prefix_fraction *
+		    (double)(input_tokens - 1));
+	return n / c->block_size * c->block_size;
+}
+
 struct sched_req *
-sched_submit(struct sched *s, const char *id, int64_t arrival_us,
-    int64_t input_tokens, int64_t output_tokens)
+sched_submit_cached(struct sched *s, const char *id, int64_t arrival_us,
+    int64_t input_tokens, int64_t output_tokens, int64_t cached_tokens)
 {
 	struct sched_req *r = err_malloc(sizeof(*r));
 
 	memset(r, 0, sizeof(*r));
+	if (cached_tokens < 0)
+		cached_tokens = sched_assume_cached(&s->c, s->submitted,
+		    input_tokens);
+	if (cached_tokens >= input_tokens)
+		err_die(EXIT_DATA, "internal error: %lld cached tokens of a "
+		    "%lld-token prompt", (long long)cached_tokens,
+		    (long long)input_tokens);
+	s->submitted++;
 	r->id = err_strdup(id);
 	r->arrival_us = arrival_us;
 	r->input_tokens = input_tokens;
 	r->output_tokens = output_tokens;
 	r->prefill_len = input_tokens;
+	r->cached = r->progress = cached_tokens;
 	ring_push_back(&s->wait, r);
 	return r;
+}
+
+struct sched_req *
+sched_submit(struct sched *s, const char *id, int64_t arrival_us,
+    int64_t input_tokens, int64_t output_tokens)
+{
+	return sched_submit_cached(s, id, arrival_us, input_tokens,
+	    output_tokens, -1);
 }
 
 int
@@ -207,7 +247,7 @@ preempt_tail(struct sched *s, int64_t *budget)
 	*budget += v->new_tokens;
 	v->new_tokens = 0;
 	kv_release(s, v);
-	v->progress = 0;
+	v->progress = v->cached;
 	v->prefill_len = v->input_tokens + v->generated;
 	v->preemptions++;
 	ring_push_front(&s->wait, v);

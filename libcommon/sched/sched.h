@@ -14,6 +14,17 @@
  * cache and, when readmitted, prefills its input plus the tokens it had
  * already generated; it does not generate them again.
  *
+ * Prefix caching: a request may come with part of its prompt already in
+ * the cache (cached tokens, a whole number of blocks in vLLM).  Its
+ * prefill starts there: progress (the attention context) starts at the
+ * cached count and only the rest is prefilled, taking token budget and
+ * compute; its KV blocks cover the whole context, cached part included
+ * (the cache's sharing of one prefix between requests is not modelled:
+ * KV use is counted high).  A preempted request keeps its cached prefix.
+ * Where the caller does not know a request's cached tokens, the
+ * configuration's assumption gives them (sched_assume_cached): we have
+ * no token ids, so which prompts share a prefix is assumed, not known.
+ *
  * No I/O and no clock: the caller submits requests that have arrived,
  * forms a step, times it, and commits it.
  */
@@ -25,12 +36,21 @@
 
 #include "records/step.h"
 
+/* What a request without its own cached count is assumed to find. */
+enum sched_prefix {
+	SCHED_PREFIX_NONE,	/* nothing cached */
+	SCHED_PREFIX_FRACTION	/* prefix_fraction of the prompt, whole blocks */
+};
+
 struct sched_config {
 	int64_t	 max_num_seqs;		/* running requests, default 256 */
 	int64_t	 max_batched_tokens;	/* tokens a step, default 2048 */
 	int64_t	 long_prefill_threshold; /* chunk cap; 0 is none */
 	int64_t	 kv_blocks;		/* 0: unlimited KV cache */
 	int64_t	 block_size;		/* tokens a KV block, default 16 */
+	enum sched_prefix prefix_cache;	/* default none */
+	double	 prefix_fraction;	/* in [0, 1]; "blocks" is 1 */
+	int64_t	 prefix_cold;		/* the first N requests: none cached */
 };
 
 struct sched_req {
@@ -38,6 +58,7 @@ struct sched_req {
 	int64_t	 arrival_us;
 	int64_t	 input_tokens, output_tokens;
 	int64_t	 progress;		/* tokens in the KV cache */
+	int64_t	 cached;		/* prompt tokens from the prefix cache */
 	int64_t	 prefill_len;		/* tokens to prefill before decoding */
 	int64_t	 generated;		/* output tokens emitted */
 	int64_t	 blocks;		/* KV blocks held */
@@ -65,6 +86,24 @@ int64_t sched_too_big(const struct sched *s, int64_t input_tokens,
 /* Queue an arrived request (counts >= 1); the id is copied. */
 struct sched_req *sched_submit(struct sched *s, const char *id,
     int64_t arrival_us, int64_t input_tokens, int64_t output_tokens);
+/*
+ * The same with cached_tokens of its prompt in the prefix cache
+ * (0 <= cached_tokens < input_tokens), or, when cached_tokens < 0, as many
+ * as the configuration assumes.  sched_submit is this with -1.
+ */
+struct sched_req *sched_submit_cached(struct sched *s, const char *id,
+    int64_t arrival_us, int64_t input_tokens, int64_t output_tokens,
+    int64_t cached_tokens);
+/*
+ * The configuration's assumption for a prompt of input_tokens: none, or
+ * the fraction f of its first input_tokens - 1 tokens (vLLM always
+ * computes the last one), rounded down to whole blocks (vLLM's cache hits
+ * only on full blocks of an identical prefix): floor(f (I - 1) / B) B.
+ * With f = 1 ("blocks") that is every full block but the last partial
+ * one.  The first prefix_cold requests submitted find the cache cold (0).
+ */
+int64_t sched_assume_cached(const struct sched_config *c, int64_t seq,
+    int64_t input_tokens);
 
 /* No request running or waiting. */
 int sched_idle(const struct sched *s);

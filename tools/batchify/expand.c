@@ -221,12 +221,12 @@ static void
 fit_kv(struct expand *x, const struct expand_agg *a, const struct step *out)
 {
 	double target, dsum = 0, psum = 0, f;
+	int64_t cap = x->c.kv_blocks > 0 ? x->c.kv_blocks : a->kv_blocks;
 	size_t i;
 
-	if (a->kv_usage < 0 || x->c.kv_blocks == 0 || x->ndec == 0)
+	if (a->kv_usage < 0 || cap == 0 || x->ndec == 0)
 		return;
-	target = a->kv_usage * (double)x->c.kv_blocks *
-	    (double)x->c.block_size;
+	target = a->kv_usage * (double)cap * (double)x->c.block_size;
 	for (i = 0; i < x->ndec; i++)
 		dsum += (double)x->dec[i].ctx;
 	for (i = 0; i < out->n_prefill; i++)
@@ -281,6 +281,31 @@ expand_step(struct expand *x, const struct expand_agg *a, struct step *out)
 	decode_all(x, out);
 }
 
+void
+expand_observe(struct expand *x, const struct step *st)
+{
+	int64_t ptok = 0;
+	size_t i;
+
+	x->ndec = x->njoin = 0;
+	for (i = 0; i < st->n_decode; i++)
+		add_dec(&x->dec, &x->ndec, &x->capdec,
+		    st->decode[i].progress_index + 1, -1);
+	x->carry = -1;
+	for (i = 0; i < st->n_prefill; i++)
+		ptok += st->prefill[i].tokens;
+	for (i = 0; i < st->n_prefill; i++) {
+		int64_t len = st->prefill[i].progress_index +
+		    st->prefill[i].tokens;
+
+		if (i + 1 == st->n_prefill && ptok + (int64_t)st->n_decode >=
+		    x->c.max_batched_tokens)
+			x->carry = len;
+		else
+			finished_prefill(x, len, -1);
+	}
+}
+
 static int
 count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 {
@@ -326,6 +351,7 @@ expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 	const char *dup;
 
 	a->kv_usage = -1;
+	a->kv_blocks = 0;
 	if (!cJSON_IsObject(obj)) {
 		jsonin_err(e, "expected a JSON object (an aggregate step)");
 		return -1;
@@ -338,6 +364,10 @@ expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 	    count(obj, "prefill_tokens", &a->prefill_tokens, e) < 0 ||
 	    count(obj, "n_decode", &a->n_decode, e) < 0 ||
 	    check_counts(obj, a, e) < 0)
+		return -1;
+	v = jsonin_field(obj, "kv_blocks_total");
+	if (v != NULL && !cJSON_IsNull(v) && jsonin_int(v, "kv_blocks_total",
+	    1, RT_INT_EXACT_MAX, &a->kv_blocks, e) < 0)
 		return -1;
 	v = jsonin_field(obj, "kv_usage");
 	if (v == NULL || cJSON_IsNull(v))

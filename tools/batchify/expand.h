@@ -20,8 +20,14 @@
  *    it still needs (the last entry takes the rest), and decoders leave
  *    after their known output length, or, when the log says fewer,
  *    those with the fewest decodes left;
- *  - with kv_usage and the KV capacity, decode contexts are scaled so
- *    that the tokens in the cache match kv_usage.
+ *  - with kv_usage and the KV capacity (the configuration's, else the
+ *    record's kv_blocks_total), decode contexts are scaled so that the
+ *    tokens in the cache match kv_usage;
+ *  - a step whose composition is known exactly (it has the request lists)
+ *    is not estimated: the caller passes it through and shows it to the
+ *    estimator (expand_observe), whose decoders become that step's, one
+ *    token further on, and whose prefill entries finish or carry over as
+ *    in an estimated step (without --requests).
  *
  * No I/O.
  */
@@ -39,6 +45,7 @@
 struct expand_agg {
 	int64_t	 n_prefill, prefill_tokens, n_decode;
 	double	 kv_usage;		/* fraction in [0, 1]; < 0: unknown */
+	int64_t	 kv_blocks;		/* kv_blocks_total; 0: unknown */
 };
 
 struct expand;
@@ -56,10 +63,14 @@ void expand_set_requests(struct expand *x, expand_reqfn fn,
 void expand_step(struct expand *x, const struct expand_agg *a,
     struct step *out);
 
+/* Follow a step whose composition is exact (it ran as given). */
+void expand_observe(struct expand *x, const struct step *st);
+
 /*
  * Read an aggregate step: n_prefill, prefill_tokens, n_decode (whole
  * numbers), decode_tokens when present (must equal n_decode), kv_usage
- * when present (a fraction).  0, or -1 with e set.
+ * when present (a fraction), kv_blocks_total when present (at least 1).
+ * 0, or -1 with e set.
  */
 int expand_agg_from_json(const cJSON *obj, struct expand_agg *a,
     struct jerr *e);

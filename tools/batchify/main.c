@@ -57,6 +57,13 @@ struct replay_ctx {
 	struct out *out;
 };
 
+/* dur_source of a time the clock gave. */
+static const char *
+clock_source(const struct clock *c)
+{
+	return c->have_rl ? "roofline" : "step_us";
+}
+
 struct opts {
 	enum mode mode;
 	struct sched_config sc;
@@ -92,6 +99,10 @@ usage(void)
 	    "(default unlimited)\n"
 	    "      --block-size N                 tokens a KV block (default "
 	    "16)\n"
+	    "      --prefix-cache none|blocks|F   replay: prompt tokens assumed "
+	    "cached (default none)\n"
+	    "      --prefix-cache-cold N          replay: the first N requests "
+	    "find none\n"
 	    "      --step-us N                    every step takes N us\n"
 	    "  -m, --model NAME|DIR|FILE          time steps by the roofline "
 	    "(with --hardware)\n"
@@ -135,11 +146,12 @@ out_step(struct out *o, const struct step_out *so)
 
 /*
  * One step record; hidden steps (no token seen) and steps whose time is a
- * share of a longer measured interval say so.  An unknown dur is null.
+ * share of a longer measured interval say so.  An unknown dur is null; a
+ * known one says where it came from (source).
  */
 static void
 write_step(struct out *o, const struct step *st, int64_t ts, int64_t dur,
-    int hidden, int estimated)
+    const char *source, int hidden, int estimated)
 {
 	struct step_out so;
 
@@ -147,6 +159,7 @@ write_step(struct out *o, const struct step *st, int64_t ts, int64_t dur,
 	so.step = o->steps;
 	so.ts_us = ts;
 	so.dur_us = dur >= 0 ? dur : STEP_NULL;
+	so.dur_source = dur >= 0 ? source : NULL;
 	so.hidden = hidden;
 	so.estimated = estimated;
 	so.comp = st;
@@ -181,7 +194,9 @@ replay_step_time(void *ctx, const struct step *st)
 static void
 replay_running(void *ctx, const struct step *st, int64_t start, int64_t dur)
 {
-	write_step(((struct replay_ctx *)ctx)->out, st, start, dur, 0, 0);
+	struct replay_ctx *rc = ctx;
+
+	write_step(rc->out, st, start, dur, clock_source(rc->ck), 0, 0);
 }
 
 static void
@@ -237,7 +252,7 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
 			break;
 		for (i = 0; i < n; i++)
 			write_step(out, &v[i].st, v[i].ts_us, v[i].dur_us,
-			    v[i].hidden, v[i].estimated);
+			    "token_times", v[i].hidden, v[i].estimated);
 	}
 	if (timestamps_anomalies(t) > 0)
 		err_warn("%lld step%s not explained by the scheduler's rules "
@@ -251,7 +266,8 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
 
 /*
  * The record's own fields, then "estimated" and the composition.  CSV
- * takes ts_us and dur_us from the record (0 when it has none).
+ * takes step, ts_us and dur_us from the record (a step it does not number
+ * gets its place in the output, from 0; unknown times are empty).
  */
 static void
 write_expanded(struct out *o, const cJSON *rec, const struct step *st)
@@ -263,10 +279,15 @@ write_expanded(struct out *o, const cJSON *rec, const struct step *st)
 	if (o->csv_mode) {
 		const cJSON *ts = jsonin_field(rec, "ts_us");
 		const cJSON *dur = jsonin_field(rec, "dur_us");
+		const cJSON *n = jsonin_field(rec, "step");
 
-		so.step = o->steps;
-		so.ts_us = cJSON_IsNumber(ts) ? (int64_t)ts->valuedouble : 0;
-		so.dur_us = cJSON_IsNumber(dur) ? (int64_t)dur->valuedouble : 0;
+		so.step = cJSON_IsNumber(n) ? (int64_t)n->valuedouble :
+		    o->steps;
+		o->steps++;
+		so.ts_us = cJSON_IsNumber(ts) ? (int64_t)ts->valuedouble :
+		    STEP_NULL;
+		so.dur_us = cJSON_IsNumber(dur) ? (int64_t)dur->valuedouble :
+		    STEP_NULL;
 		out_step(o, &so);
 		return;
 	}
@@ -274,6 +295,44 @@ write_expanded(struct out *o, const cJSON *rec, const struct step *st)
 	so.estimated = 1;
 	out_step(o, &so);
 	o->steps++;
+}
+
+/* Both request lists: the composition is known, not to be estimated. */
+static int
+is_exact(const cJSON *rec)
+{
+	return cJSON_IsArray(jsonin_field(rec, "prefill_requests")) &&
+	    cJSON_IsArray(jsonin_field(rec, "decode_requests"));
+}
+
+/*
+ * An exact step goes out as it came in (its bytes; CSV: its counts), and
+ * the estimator follows it.
+ */
+static enum input_status
+pass_exact(struct arrivals *src, struct expand *x, struct out *out,
+    const cJSON *rec, const char *line, size_t len)
+{
+	struct step st;
+	struct jerr e;
+
+	e.msg[0] = '\0';
+	step_init(&st);
+	if (step_from_json(rec, &st, &e) < 0) {
+		err_warnat(src->in.lr.name, src->in.lr.lineno, "%s", e.msg);
+		step_free(&st);
+		return INPUT_BAD;
+	}
+	expand_observe(x, &st);
+	if (out->csv_mode)
+		write_expanded(out, rec, &st);
+	else {
+		fwrite(line, 1, len, out->jw.fp);
+		fputc('\n', out->jw.fp);
+		out->steps++;
+	}
+	step_free(&st);
+	return INPUT_OK;
 }
 
 /* One aggregate step in, its composition out. */
@@ -287,8 +346,14 @@ expand_one(struct arrivals *src, struct expand *x, struct out *out,
 	cJSON *rec;
 
 	e.msg[0] = '\0';
-	if ((rec = jsonin_parse_line(line, len, &e)) == NULL ||
-	    expand_agg_from_json(rec, &a, &e) < 0) {
+	if ((rec = jsonin_parse_line(line, len, &e)) != NULL &&
+	    cJSON_IsObject(rec) && is_exact(rec)) {
+		enum input_status rc = pass_exact(src, x, out, rec, line, len);
+
+		cJSON_Delete(rec);
+		return rc;
+	}
+	if (rec == NULL || expand_agg_from_json(rec, &a, &e) < 0) {
 		err_warnat(src->in.lr.name, src->in.lr.lineno, "%s", e.msg);
 		cJSON_Delete(rec);
 		return INPUT_BAD;

@@ -32,16 +32,16 @@
 
 enum {
 	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SUMMARY, OPT_JSON,
-	OPT_TOKENS, OPT_PLOT
+	OPT_TOKENS, OPT_PLOT, OPT_TTFT_STEPS, OPT_WARM_UP, OPT_RTT
 };
 
 struct opts {
 	struct rl_opts ro;
 	struct sched_config sc;
 	struct common_opts co;
-	int64_t	 window;
+	int64_t	 window, warm_up, rtt;
 	int	 strict, summary, json, tokens;
-	const char *plotdir;
+	const char *plotdir, *ttft_steps;
 };
 
 /* What one request lived through, predicted and measured. */
@@ -52,6 +52,10 @@ struct life {
 	int64_t	 first_run_us, first_token_us, last_token_us, seen;
 	int64_t	*gaps;		/* predicted inter-token gaps */
 	int64_t	*measured;	/* measured token times, or NULL */
+	/* without token times: what was measured, else REQUEST_ABSENT */
+	int64_t	 meas_ttft, meas_e2e;
+	int64_t	 cached;	/* prompt tokens from the prefix cache */
+	int	 cached_given;	/* the record said how many */
 };
 
 /*
@@ -85,6 +89,10 @@ struct run {
 	uint64_t admitted;
 	struct series m[NMETRIC];
 	long	 requests, failed, skipped, steps;
+	int64_t	 prev_start;	/* the last step's start; -1 before any */
+	FILE	*ttft_fp;	/* --ttft-steps */
+	struct jw ttft_jw;
+	long	 ttft_written, ttft_short, ttft_timed;
 };
 
 static void
@@ -105,12 +113,19 @@ usage(void)
 	    "      --long-prefill-token-threshold N  prefill chunk cap\n"
 	    "      --kv-blocks N                 KV cache size in blocks\n"
 	    "      --block-size N                tokens a KV block (default 16)\n"
+	    "      --prefix-cache none|blocks|F  prompt tokens assumed cached\n"
+	    "                                    where a record has no\n"
+	    "                                    cached_tokens (default none)\n"
+	    "      --prefix-cache-cold N         the first N requests: none\n"
 	    "      --sort-window N               records sorted by arrival\n"
 	    "      --strict                      refuse out-of-order arrivals\n"
 	    "      --skip-bad                    skip and count bad records\n"
 	    "      --tokens                      add ttft_us and itl_us: a trace\n"
 	    "      --summary                     the calibration report instead\n"
 	    "      --json                        the report as JSON\n"
+	    "      --warmup-requests N           report without the first N\n"
+	    "      --network-rtt-us N            add N to predicted TTFT, E2E\n"
+	    "      --ttft-steps FILE             steps timed by measured TTFTs\n"
 	    "      --plot DIR                    CDF plots (needs gnuplot)\n"
 	    "  -o, --output FILE                 write FILE atomically\n"
 	    "      --list-models                 list shipped models\n"
@@ -147,6 +162,8 @@ life_new(const struct request *r, uint64_t seq)
 	l->input_tokens = r->input_tokens;
 	l->output_tokens = r->output_tokens;
 	l->first_run_us = l->first_token_us = l->last_token_us = -1;
+	l->meas_ttft = r->ttft_us;
+	l->meas_e2e = r->e2e_us;
 	l->gaps = err_malloc((size_t)r->output_tokens * sizeof(*l->gaps));
 	if (r->token_us != NULL) {
 		l->measured = err_malloc((size_t)r->output_tokens *
@@ -241,8 +258,11 @@ reorder_flush(struct reorder *ro, FILE *fp)
 	}
 }
 
-/* A request's latencies, predicted or measured. */
+/* A request's latencies, predicted or measured: those in has. */
+enum { LAT_TTFT = 1, LAT_E2E = 2, LAT_ITL = 4, LAT_ALL = 7 };
+
 struct lat {
+	int	 has;
 	int64_t	 ttft, e2e;
 	double	 itl_mean, itl_p99;
 };
@@ -252,20 +272,38 @@ static void
 lat_from(struct lat *x, const struct life *l, int64_t first, int64_t last,
     const int64_t *gaps)
 {
+	x->has = LAT_ALL;
 	x->ttft = first - l->arrival_us;
 	x->e2e = last - l->arrival_us;
 	gap_stats(gaps, l->output_tokens - 1, &x->itl_mean, &x->itl_p99);
 }
 
-/* Predicted latencies, and measured ones when the trace has them (1). */
+/*
+ * Predicted latencies (TTFT and E2E as the client sees them: plus rtt),
+ * and measured ones when the trace has them (1): all three from token
+ * times, else TTFT and E2E as given.
+ */
 static int
-latencies(const struct life *l, struct lat *pred, struct lat *meas)
+latencies(const struct life *l, int64_t rtt, struct lat *pred,
+    struct lat *meas)
 {
 	int64_t *mg;
 
 	lat_from(pred, l, l->first_token_us, l->last_token_us, l->gaps);
-	if (l->measured == NULL)
-		return 0;
+	pred->ttft += rtt;
+	pred->e2e += rtt;
+	memset(meas, 0, sizeof(*meas));
+	if (l->measured == NULL) {
+		if (l->meas_ttft != REQUEST_ABSENT) {
+			meas->has |= LAT_TTFT;
+			meas->ttft = l->meas_ttft;
+		}
+		if (l->meas_e2e != REQUEST_ABSENT) {
+			meas->has |= LAT_E2E;
+			meas->e2e = l->meas_e2e;
+		}
+		return meas->has != 0;
+	}
 	mg = err_malloc((size_t)l->output_tokens * sizeof(*mg));
 	measured_gaps(l, mg);
 	lat_from(meas, l, l->measured[0], l->measured[l->output_tokens - 1],
@@ -276,14 +314,17 @@ latencies(const struct life *l, struct lat *pred, struct lat *meas)
 
 static void
 record_latencies(struct run *r, const struct life *l, const struct lat *p,
-    const struct lat *m, int have)
+    const struct lat *m)
 {
-	series_add(&r->m[M_TTFT], (double)p->ttft, have ? (double)m->ttft :
-	    NAN);
+	if ((int64_t)l->seq < r->o->warm_up)
+		return;
+	series_add(&r->m[M_TTFT], (double)p->ttft, m->has & LAT_TTFT ?
+	    (double)m->ttft : NAN);
 	if (l->output_tokens > 1)
-		series_add(&r->m[M_ITL], p->itl_mean, have ? m->itl_mean :
-		    NAN);
-	series_add(&r->m[M_E2E], (double)p->e2e, have ? (double)m->e2e : NAN);
+		series_add(&r->m[M_ITL], p->itl_mean, m->has & LAT_ITL ?
+		    m->itl_mean : NAN);
+	series_add(&r->m[M_E2E], (double)p->e2e, m->has & LAT_E2E ?
+	    (double)m->e2e : NAN);
 }
 
 static void
@@ -291,14 +332,20 @@ write_lat(struct jw *w, const char *prefix, const struct lat *x)
 {
 	char key[64];
 
-	snprintf(key, sizeof(key), "%sttft_us", prefix);
-	jsonout_kint(w, key, x->ttft);
-	snprintf(key, sizeof(key), "%sitl_mean_us", prefix);
-	jsonout_knum(w, key, x->itl_mean);
-	snprintf(key, sizeof(key), "%sitl_p99_us", prefix);
-	jsonout_knum(w, key, x->itl_p99);
-	snprintf(key, sizeof(key), "%se2e_us", prefix);
-	jsonout_kint(w, key, x->e2e);
+	if (x->has & LAT_TTFT) {
+		snprintf(key, sizeof(key), "%sttft_us", prefix);
+		jsonout_kint(w, key, x->ttft);
+	}
+	if (x->has & LAT_ITL) {
+		snprintf(key, sizeof(key), "%sitl_mean_us", prefix);
+		jsonout_knum(w, key, x->itl_mean);
+		snprintf(key, sizeof(key), "%sitl_p99_us", prefix);
+		jsonout_knum(w, key, x->itl_p99);
+	}
+	if (x->has & LAT_E2E) {
+		snprintf(key, sizeof(key), "%se2e_us", prefix);
+		jsonout_kint(w, key, x->e2e);
+	}
 }
 
 /*
@@ -323,6 +370,8 @@ format_life(struct run *r, const struct life *l, const struct sched_req *sr,
 	ro.arrival_us = l->arrival_us;
 	ro.input_tokens = l->input_tokens;
 	ro.output_tokens = l->output_tokens;
+	if (l->cached > 0 || l->cached_given)
+		ro.cached_tokens = l->cached;
 	request_json_open(&r->jw, &ro);
 	jsonout_kint(&r->jw, "queue_us", l->first_run_us - l->arrival_us);
 	write_lat(&r->jw, "", p);
@@ -346,11 +395,11 @@ static void
 finish(struct run *r, const struct life *l, const struct sched_req *sr)
 {
 	struct lat p, m;
-	int have = latencies(l, &p, &m);
+	int have = latencies(l, r->o->rtt, &p, &m);
 
 	/* Only a report keeps numbers per request; records stream. */
 	if (r->o->summary || r->o->plotdir != NULL)
-		record_latencies(r, l, &p, &m, have);
+		record_latencies(r, l, &p, &m);
 	if (r->o->summary)
 		return;
 	reorder_put(&r->ro, l->seq, format_life(r, l, sr, &p, &m, have));
@@ -376,6 +425,9 @@ queued(void *ctx, struct sched_req *sr, const struct request *rq)
 	struct run *r = ctx;
 
 	sr->user = life_new(rq, r->admitted++);
+	((struct life *)sr->user)->cached = sr->cached;
+	((struct life *)sr->user)->cached_given = rq->cached_tokens !=
+	    REQUEST_ABSENT;
 	ptrmap_put(&r->lives, sr->id, sr);
 	r->requests++;
 }
@@ -432,14 +484,84 @@ retire(struct run *r)
 	}
 }
 
+/* The measured TTFT of a request, or -1 when it has none. */
+static int64_t
+measured_ttft(const struct life *l)
+{
+	if (l->measured != NULL)
+		return l->measured[0] - l->arrival_us;
+	return l->meas_ttft != REQUEST_ABSENT ? l->meas_ttft : -1;
+}
+
+/* One ttft-step: the step st, timed by the request's measured TTFT. */
+static void
+write_ttft_step(struct run *r, const struct step *st, const struct life *l,
+    int64_t start, int64_t ttft)
+{
+	struct step_out so;
+	cJSON *pass = cJSON_CreateObject();
+
+	if (pass == NULL ||
+	    cJSON_AddStringToObject(pass, "request_id", l->id) == NULL ||
+	    cJSON_AddNumberToObject(pass, "ttft_wait_us",
+	    (double)(start - l->arrival_us)) == NULL ||
+	    cJSON_AddNumberToObject(pass, "measured_ttft_us",
+	    (double)ttft) == NULL)
+		err_die(EXIT_DATA, "out of memory");
+	step_out_init(&so);
+	so.pass = pass;
+	so.step = r->steps;
+	so.ts_us = start;
+	so.dur_us = ttft - r->o->rtt - (start - l->arrival_us);
+	so.dur_source = "ttft";
+	so.comp = st;
+	step_write_json(&r->ttft_jw, &so);
+	cJSON_Delete(pass);
+	r->ttft_written++;
+}
+
+/*
+ * --ttft-steps: each request that arrived after the previous step began
+ * (so it is admitted in the first step that starts after its arrival,
+ * unqueued), is admitted in this step and finishes its prefill in it, and
+ * has a measured TTFT: this step, timed by that TTFT less --network-rtt-us
+ * and less the predicted wait from arrival to the step's start.  A TTFT
+ * not longer than those gives no step (counted).
+ */
+static void
+ttft_steps(struct run *r, const struct step *st, int64_t start)
+{
+	const struct sched_req *sr;
+	const struct life *l;
+	int64_t ttft;
+	size_t i;
+
+	for (i = 0; i < st->n_prefill; i++) {
+		sr = running_req(r, &st->prefill[i]);
+		l = sr->user;
+		if (l->first_run_us >= 0 || l->arrival_us <= r->prev_start ||
+		    st->prefill[i].progress_index + st->prefill[i].tokens !=
+		    sr->prefill_len || (ttft = measured_ttft(l)) < 0)
+			continue;
+		r->ttft_timed++;
+		if (ttft - r->o->rtt > start - l->arrival_us)
+			write_ttft_step(r, st, l, start, ttft);
+		else
+			r->ttft_short++;
+	}
+}
+
 static void
 running(void *ctx, const struct step *st, int64_t start, int64_t dur)
 {
 	struct run *r = ctx;
 
 	(void)dur;
+	if (r->ttft_fp != NULL)
+		ttft_steps(r, st, start);
 	mark_started(r, st->prefill, st->n_prefill, start);
 	mark_started(r, st->decode, st->n_decode, start);
+	r->prev_start = start;
 }
 
 static void
@@ -466,7 +588,7 @@ replay(struct run *r, struct arrivals *src)
 
 struct summary {
 	size_t	 n, n_measured;
-	double	 mape, r, pred[4], meas[4];
+	double	 mape, median_ape, r, pred[4], meas[4];
 };
 
 static const double pcts[4] = { 50, 90, 95, 99 };
@@ -490,6 +612,21 @@ percentiles(const double *v, size_t n, double out[4])
 	free(tmp);
 }
 
+/* Median of |pred - meas| / meas in %, over meas > 0; NaN with none. */
+static double
+median_ape(const double *p, const double *m, size_t n)
+{
+	double *v = err_malloc((n ? n : 1) * sizeof(*v)), med;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (m[i] > 0)
+			v[k++] = 100.0 * fabs(p[i] - m[i]) / m[i];
+	med = k ? stats_percentile(v, k, 50) : NAN;
+	free(v);
+	return med;
+}
+
 /* Predicted over every request; errors over those with measurements. */
 static void
 summarize(const struct series *s, struct summary *out)
@@ -506,6 +643,7 @@ summarize(const struct series *s, struct summary *out)
 	out->n = s->n;
 	out->n_measured = k;
 	out->mape = stats_mape(p, m, k);
+	out->median_ape = median_ape(p, m, k);
 	out->r = stats_pearson(p, m, k);
 	percentiles(s->pred, s->n, out->pred);
 	percentiles(m, k, out->meas);
@@ -517,6 +655,148 @@ static double
 rel_err(double pred, double meas)
 {
 	return meas > 0 ? 100.0 * (pred - meas) / meas : NAN;
+}
+
+/*
+ * BLIS's calibrate report (inference-sim, sim/workload/calibrate.go),
+ * field for field, over the requests with both a prediction and a
+ * measurement ("matched pairs"): BLIS's real is our measured, its sim our
+ * predicted.  As there, errors are sim - real, percent errors and MAPE
+ * are fractions, percentiles are linear between order statistics, r is 0
+ * below 3 pairs or when a side is constant, and the quality rating takes
+ * BLIS's thresholds.
+ */
+struct blis_cmp {
+	size_t	 n;
+	double	 real_mean, sim_mean, real_p[4], sim_p[4];
+	double	 mape, r;
+	const char *bias, *quality;
+};
+
+static const char *
+blis_quality(double mape, double r)
+{
+	if (mape < 0.10 && r > 0.95)
+		return "excellent";
+	if (mape < 0.20 && r > 0.85)
+		return "good";
+	if (mape < 0.35 && r > 0.70)
+		return "fair";
+	return "poor";
+}
+
+static void
+blis_compare(const struct series *s, struct blis_cmp *c)
+{
+	double *p = err_malloc((s->n ? s->n : 1) * sizeof(*p));
+	double *m = err_malloc((s->n ? s->n : 1) * sizeof(*m));
+	double ape = 0, bias = 0;
+	size_t i, k = 0, nape = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (isfinite(s->meas[i])) {
+			p[k] = s->pred[i];
+			m[k++] = s->meas[i];
+		}
+	memset(c, 0, sizeof(*c));
+	c->n = k;
+	c->real_mean = stats_mean(m, k);
+	c->sim_mean = stats_mean(p, k);
+	for (i = 0; i < k; i++) {
+		if (m[i] == 0)
+			continue;
+		ape += fabs(m[i] - p[i]) / m[i];
+		bias += p[i] - m[i];
+		nape++;
+	}
+	c->mape = nape ? ape / (double)nape : 0;
+	c->bias = !nape ? "" : bias > 0 ? "over-predict" : bias < 0 ?
+	    "under-predict" : "neutral";
+	c->r = k >= 3 ? stats_pearson(p, m, k) : 0;
+	if (!isfinite(c->r))
+		c->r = 0;
+	c->quality = blis_quality(c->mape, c->r);
+	percentiles(m, k, c->real_p);
+	percentiles(p, k, c->sim_p);
+	free(p);
+	free(m);
+}
+
+/* real_X, sim_X, X_error, X_percent_error */
+static void
+blis_agg(struct jw *w, const char *x, double real, double sim)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "real_%s", x);
+	jsonout_knum(w, key, real);
+	snprintf(key, sizeof(key), "sim_%s", x);
+	jsonout_knum(w, key, sim);
+	snprintf(key, sizeof(key), "%s_error", x);
+	jsonout_knum(w, key, sim - real);
+	snprintf(key, sizeof(key), "%s_percent_error", x);
+	jsonout_knum(w, key, real > 0 ? fabs(sim - real) / real : 0);
+}
+
+static void
+blis_metric(struct jw *w, const struct blis_cmp *c)
+{
+	static const char *const pn[4] = { "p50", "p90", "p95", "p99" };
+	int i;
+
+	jsonout_obj(w);
+	jsonout_key(w, "workload_level");
+	jsonout_obj(w);
+	blis_agg(w, "mean", c->real_mean, c->sim_mean);
+	blis_agg(w, "median", c->real_p[0], c->sim_p[0]);
+	for (i = 0; i < 4; i++)
+		blis_agg(w, pn[i], c->real_p[i], c->sim_p[i]);
+	jsonout_obj_end(w);
+	jsonout_key(w, "request_level");
+	jsonout_obj(w);
+	jsonout_knum(w, "mape", c->mape);
+	jsonout_knum(w, "pearson_r", c->r);
+	jsonout_kstr(w, "bias_direction", c->bias);
+	jsonout_kstr(w, "quality", c->quality);
+	jsonout_obj_end(w);
+	jsonout_kint(w, "count", (int64_t)c->n);
+	jsonout_obj_end(w);
+}
+
+/* "calibrate": BLIS's CalibrationReport, its trace_info and metrics. */
+static void
+report_calibrate(const struct run *r, struct jw *w)
+{
+	static const int order[] = { M_TTFT, M_E2E, M_ITL };
+	struct blis_cmp c[NMETRIC];
+	size_t i, matched = 0;
+	int64_t excluded = r->o->warm_up < r->requests ? r->o->warm_up :
+	    r->requests;
+
+	for (i = 0; i < NMETRIC; i++) {
+		blis_compare(&r->m[i], &c[i]);
+		if (i != M_ITL && c[i].n > matched)
+			matched = c[i].n;
+	}
+	jsonout_key(w, "calibrate");
+	jsonout_obj(w);
+	jsonout_key(w, "trace_info");
+	jsonout_obj(w);
+	jsonout_kint(w, "num_requests", r->requests);
+	jsonout_kint(w, "warm_up_excluded", excluded);
+	jsonout_kint(w, "matched_pairs", (int64_t)matched);
+	jsonout_kint(w, "token_mismatches", 0);
+	jsonout_obj_end(w);
+	jsonout_key(w, "metrics");
+	jsonout_obj(w);
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (c[order[i]].n == 0)
+			continue;
+		jsonout_key(w, metric_names[order[i]]);
+		blis_metric(w, &c[order[i]]);
+	}
+	jsonout_obj_end(w);
+	jsonout_obj_end(w);
 }
 
 static void
@@ -541,6 +821,7 @@ report_json(const struct run *r, FILE *fp)
 		jsonout_kint(&w, "n", (int64_t)sm.n);
 		jsonout_kint(&w, "n_measured", (int64_t)sm.n_measured);
 		jsonout_knum(&w, "mape_pct", sm.mape);
+		jsonout_knum(&w, "median_ape_pct", sm.median_ape);
 		jsonout_knum(&w, "pearson_r", sm.r);
 		for (i = 0; i < 4; i++) {
 			snprintf(key, sizeof(key), "p%g", pcts[i]);
@@ -554,6 +835,7 @@ report_json(const struct run *r, FILE *fp)
 		}
 		jsonout_obj_end(&w);
 	}
+	report_calibrate(r, &w);
 	jsonout_obj_end(&w);
 	jsonout_endline(&w);
 	jsonout_free(&w);
@@ -584,6 +866,10 @@ report_table(const struct run *r, FILE *fp)
 		fprintf(fp, "; %ld failed requests not replayed", r->failed);
 	if (r->skipped > 0)
 		fprintf(fp, "; %ld skipped", r->skipped);
+	if (r->o->warm_up > 0)
+		fprintf(fp, "; the first %lld left out of the report",
+		    (long long)(r->o->warm_up < r->requests ? r->o->warm_up :
+		    r->requests));
 	fprintf(fp, "\n\n%-5s %6s %8s %7s  %-4s %12s %12s %8s\n", "", "n",
 	    "MAPE %", "r", "pct", "predicted", "measured", "err %");
 	for (m = 0; m < NMETRIC; m++) {
@@ -629,6 +915,29 @@ plot_cdfs(const struct run *r, const char *dir)
 	}
 }
 
+/* --- --ttft-steps --------------------------------------------------- */
+
+static void
+ttft_open(struct run *r, const char *path)
+{
+	if ((r->ttft_fp = fopen(path, "w")) == NULL)
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	jsonout_init(&r->ttft_jw, r->ttft_fp);
+}
+
+static void
+ttft_close(struct run *r, const char *path)
+{
+	jsonout_free(&r->ttft_jw);
+	if (ferror(r->ttft_fp) | (fclose(r->ttft_fp) != 0))
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	err_warn("%s: %ld ttft-step%s, of %ld request%s with a measured TTFT "
+	    "prefilled whole in the first step after arrival (%ld left out: "
+	    "TTFT not longer than the predicted wait)", path,
+	    r->ttft_written, r->ttft_written == 1 ? "" : "s", r->ttft_timed,
+	    r->ttft_timed == 1 ? "" : "s", r->ttft_short);
+}
+
 /* --- options and main ---------------------------------------------- */
 
 static void
@@ -643,6 +952,14 @@ take(struct opts *o, int c, const char *arg)
 	case OPT_JSON:		o->json = 1; break;
 	case OPT_TOKENS:	o->tokens = 1; break;
 	case OPT_PLOT:		o->plotdir = arg; break;
+	case OPT_TTFT_STEPS:	o->ttft_steps = arg; break;
+	case OPT_WARM_UP:
+		o->warm_up = cli_opt_int("--warmup-requests", arg, 0,
+		    1LL << 53);
+		break;
+	case OPT_RTT:
+		o->rtt = cli_opt_int("--network-rtt-us", arg, 0, 1LL << 40);
+		break;
 	}
 }
 
@@ -658,6 +975,9 @@ parse_opts(struct opts *o, int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "tokens", no_argument, NULL, OPT_TOKENS },
 		{ "plot", required_argument, NULL, OPT_PLOT },
+		{ "ttft-steps", required_argument, NULL, OPT_TTFT_STEPS },
+		{ "warmup-requests", required_argument, NULL, OPT_WARM_UP },
+		{ "network-rtt-us", required_argument, NULL, OPT_RTT },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -708,11 +1028,17 @@ main(int argc, char **argv)
 	    (size_t)o.window);
 	src.strict = o.strict;
 	src.auto_mode = 1;
+	src.flags = REQ_MEASURED;
+	r.prev_start = -1;
+	if (o.ttft_steps != NULL)
+		ttft_open(&r, o.ttft_steps);
 	out = outfile_open(o.co.output);
 	r.out = out;
 	jsonout_init(&r.jw, out);
 	replay(&r, &src);
 	arrivals_report(&src);
+	if (o.ttft_steps != NULL)
+		ttft_close(&r, o.ttft_steps);
 	r.failed = src.failed;
 	r.skipped = src.in.skipped;
 	if (o.summary && o.json)
