@@ -131,12 +131,8 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 	return 0;
 }
 
-/*
- * The optional integers of a step: step >= 0, ts_us any, dur_us > 0 or
- * null, each below 2^53.
- */
-static int
-read_times(const cJSON *obj, struct jerr *e)
+int
+step_times_from_json(const cJSON *obj, struct jerr *e)
 {
 	const cJSON *v;
 	int64_t n;
@@ -169,7 +165,7 @@ step_from_json(const cJSON *obj, struct step *s, struct jerr *e)
 		return -1;
 	}
 	/* Duplicate keys, at any depth, were refused by jsonin. */
-	if (read_times(obj, e) < 0)
+	if (step_times_from_json(obj, e) < 0)
 		return -1;
 	if (read_list(obj, "prefill_requests", "num_new_prefill_tokens", s, 0,
 	    e) < 0)
