@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "io/jsonin.h"
+#include "io/numfmt.h"
 #include "records/eval.h"
 
 /* A non-negative finite time the model wrote. */
@@ -72,6 +73,10 @@ duration(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	    v->valuedouble <= 0) {
 		jsonin_describe(v, what, sizeof(what));
 		jsonin_err(e, "dur_us: must be a positive number, got %s", what);
+		return -1;
+	}
+	if (v->valuedouble >= (double)RT_INT_EXACT_MAX) {
+		jsonin_err(e, "dur_us: too large (limit 2^53)");
 		return -1;
 	}
 	r->has_dur = 1;
