@@ -390,3 +390,23 @@ EOF
 	assert_failure 1
 	assert_output "roofline-eval: $T/no\\x09\\xC3such: No such file or directory"
 }
+
+@test "batchify --mode expand checks an aggregate step's step, ts_us, dur_us" {
+	A='"n_prefill":0,"prefill_tokens":0,"n_decode":1,"decode_tokens":1'
+	run batchify --mode expand <<<"{\"step\":1,\"ts_us\":\"x\",$A,\"dur_us\":10}"
+	assert_failure 1
+	assert_output "batchify: -:1: ts_us: expected an integer, got a string"
+	run batchify --mode expand <<<"{\"step\":1,$A,\"dur_us\":9007199254740993}"
+	assert_failure 1
+	assert_output "batchify: -:1: dur_us: integer too large (limit 2^53)"
+	run batchify --mode expand <<<"{\"step\":-2,$A}"
+	assert_failure 1
+	assert_output "batchify: -:1: step: must not be negative, got -2"
+}
+
+@test "fit-penalty refuses a dur_us from 2^53" {
+	{ head -1 "$EVAL" | sed 's/"dur_us":[0-9.]*/"dur_us":1e300/'; cat "$EVAL"; } >"$T/e.ndjson"
+	run fit-penalty -g H100 "$T/e.ndjson"
+	assert_failure 1
+	assert_output "fit-penalty: $T/e.ndjson:1: dur_us: too large (limit 2^53)"
+}
