@@ -269,29 +269,15 @@ cmp_key(const void *a, const void *b)
 	    (*(const cJSON *const *)b)->string);
 }
 
-/*
- * The first key of obj that occurs twice, or NULL.  A record's objects
- * have a few keys each: compared pairwise, first byte then strcmp.  A
- * large object is sorted instead, so no input costs quadratic time.
- */
+/* The first key of a large object that occurs twice, or NULL: sorted. */
 static const char *
-dup_in(const cJSON *obj)
+dup_sorted(const cJSON *obj)
 {
-	const cJSON *a, *b, **v;
+	const cJSON *a, **v;
 	const char *dup = NULL;
 	size_t n = 0, i;
 
-	for (a = obj->child; a != NULL && n <= 32; a = a->next)
-		n++;
-	if (n <= 32) {
-		for (a = obj->child; a != NULL; a = a->next)
-			for (b = a->next; b != NULL; b = b->next)
-				if (a->string[0] == b->string[0] &&
-				    strcmp(a->string, b->string) == 0)
-					return a->string;
-		return NULL;
-	}
-	for (n = 0, a = obj->child; a != NULL; a = a->next)
+	for (a = obj->child; a != NULL; a = a->next)
 		n++;
 	v = err_malloc(n * sizeof(*v));
 	for (n = 0, a = obj->child; a != NULL; a = a->next)
@@ -304,14 +290,39 @@ dup_in(const cJSON *obj)
 	return dup;
 }
 
-/* The first object (depth first) holding a duplicate key, or NULL. */
+/*
+ * The first key of obj that occurs twice, or NULL.  A record's objects
+ * have a few keys each: each is compared with those before it, first
+ * byte then strcmp.  A large object is sorted instead, so no input costs
+ * quadratic time.
+ */
+static const char *
+dup_in(const cJSON *obj)
+{
+	const cJSON *a, *b;
+	size_t n = 0;
+
+	for (a = obj->child; a != NULL; a = a->next) {
+		if (++n > 32)
+			return dup_sorted(obj);
+		for (b = obj->child; b != a; b = b->next)
+			if (b->string[0] == a->string[0] &&
+			    strcmp(b->string, a->string) == 0)
+				return a->string;
+	}
+	return NULL;
+}
+
+/*
+ * The first object (depth first, an object before what it holds) with a
+ * duplicate key, or NULL; v has children.
+ */
 static const cJSON *
 find_dup(const cJSON *v, const char **key)
 {
 	const cJSON *c, *got;
 
-	if (cJSON_IsObject(v) && v->child != NULL &&
-	    (*key = dup_in(v)) != NULL)
+	if ((v->type & cJSON_Object) != 0 && (*key = dup_in(v)) != NULL)
 		return v;
 	for (c = v->child; c != NULL; c = c->next)
 		if ((c->type & (cJSON_Object | cJSON_Array)) != 0 &&
@@ -348,7 +359,7 @@ check_dups(const cJSON *root, struct jerr *e)
 	struct walk w;
 
 	if ((root->type & (cJSON_Object | cJSON_Array)) == 0 ||
-	    (obj = find_dup(root, &key)) == NULL)
+	    root->child == NULL || (obj = find_dup(root, &key)) == NULL)
 		return 0;
 	w.path[0] = '\0';
 	w.plen = 0;
