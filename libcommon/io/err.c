@@ -81,19 +81,23 @@ put_escaped(const char *s, size_t len)
 void
 err_vwarnat(const char *file, long line, const char *fmt, va_list ap)
 {
-	char buf[1024], *msg = buf;
+	char buf[1024], *big = NULL;
+	const char *msg = buf;
 	va_list aq;
+	size_t len;
 	int n;
 
 	va_copy(aq, ap);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n >= (int)sizeof(buf) && (msg = malloc((size_t)n + 1)) != NULL)
-		vsnprintf(msg, (size_t)n + 1, fmt, aq);
-	else if (msg == NULL)
-		msg = buf;
+	len = n < 0 ? 0 : (size_t)n;
+	if (len >= sizeof(buf)) {
+		if ((big = malloc(len + 1)) != NULL) {
+			vsnprintf(big, len + 1, fmt, aq);
+			msg = big;
+		} else
+			len = sizeof(buf) - 1;
+	}
 	va_end(aq);
-	if (n < 0)
-		n = 0;
 	fprintf(stderr, "%s: ", progname);
 	if (file != NULL) {
 		put_escaped(file, strlen(file));
@@ -101,11 +105,9 @@ err_vwarnat(const char *file, long line, const char *fmt, va_list ap)
 			fprintf(stderr, ":%ld", line);
 		fputs(": ", stderr);
 	}
-	put_escaped(msg, msg == buf && (size_t)n >= sizeof(buf) ?
-	    sizeof(buf) - 1 : (size_t)n);
+	put_escaped(msg, len);
 	fputc('\n', stderr);
-	if (msg != buf)
-		free(msg);
+	free(big);
 }
 
 void

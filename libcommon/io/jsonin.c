@@ -253,9 +253,8 @@ check_nul(const cJSON *v, const char *text, size_t len, struct jerr *e)
 		return 0;
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
+	memset(&w, 0, sizeof(w));
 	w.end = text + len;
-	w.path[0] = '\0';
-	w.plen = 0;
 	w.e = e;
 	return walk_value(&w, v, p) == NULL ? -1 : 0;
 }
@@ -361,8 +360,7 @@ check_dups(const cJSON *root, struct jerr *e)
 	if ((root->type & (cJSON_Object | cJSON_Array)) == 0 ||
 	    root->child == NULL || (obj = find_dup(root, &key)) == NULL)
 		return 0;
-	w.path[0] = '\0';
-	w.plen = 0;
+	memset(&w, 0, sizeof(w));
 	path_to(&w, root, obj);
 	path_push(&w, key, 0);
 	jsonin_err(e, "duplicate field \"%s\"", w.path);

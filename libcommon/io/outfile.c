@@ -110,16 +110,16 @@ resolve(const char *path, char *out)
 	char link[PATH_MAX], next[PATH_MAX];
 	const char *slash;
 	struct stat st;
-	ssize_t n;
 	int hops;
 
 	copy_path(out, path, path);
 	for (hops = 0; hops < 40; hops++) {
 		if (lstat(out, &st) < 0 || !S_ISLNK(st.st_mode))
 			return;
-		if ((n = readlink(out, link, sizeof(link) - 1)) < 0)
+		/* Zeroed first: readlink does not terminate the name. */
+		memset(link, 0, sizeof(link));
+		if (readlink(out, link, sizeof(link) - 1) < 0)
 			err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
-		link[n] = '\0';
 		slash = strrchr(out, '/');
 		if (link[0] == '/' || slash == NULL)
 			copy_path(next, link, path);
