@@ -144,11 +144,11 @@ struct walk {
 	struct jerr *e;
 };
 
+/* What cJSON skips between tokens: every byte up to the space. */
 static const char *
 skip_blanks(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
-	    *p == '\r'))
+	while (p < end && (unsigned char)*p <= ' ')
 		p++;
 	return p;
 }
@@ -213,7 +213,7 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 	}
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) {
 		while (p < w->end && *p != ',' && *p != ']' && *p != '}' &&
-		    *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+		    (unsigned char)*p > ' ')
 			p++;
 		return p;
 	}
