@@ -388,7 +388,7 @@ DECTAIL=',"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375
 
 @test "a record comes out as its own bytes, numbers, escapes and spacing kept" {
 	in1='{"step": 1, "x": 1.0, "y": 1e3, "z": -0, "w": 12345678901234567890, "prefill_requests": [], "decode_requests": [{"progress_index": 512, "num_new_decode_tokens": 1.0}]}'
-	in2='{"s":"\u00e9\/\b\f\u0000","t":"é€","prefill_requests":[],"decode_requests":[]}'
+	in2='{"s":"\u00e9\/\b\f\u0001","t":"é€","prefill_requests":[],"decode_requests":[]}'
 	in3='{"prefill_requests":[],"decode_requests":[],"big":1E400 }'
 	run roofline-eval -m "$M" -g H100 <<<"$in1"$'\n'"$in2"$'\n'"$in3"
 	assert_success

@@ -54,6 +54,319 @@ unterminated(const char *p, const char *end)
 	return in_str || depth > 0;
 }
 
+/*
+ * Did cJSON stop at its nesting limit?  It fails on the opening bracket
+ * one past CJSON_NESTING_LIMIT levels, so count the depth up to and
+ * including the byte it stopped at.
+ */
+static int
+too_deep(const char *p, const char *stop)
+{
+	long depth = 0;
+	int in_str = 0;
+
+	for (; p <= stop; p++) {
+		if (in_str) {
+			if (*p == '\\' && p < stop)
+				p++;
+			else if (*p == '"')
+				in_str = 0;
+		} else if (*p == '"')
+			in_str = 1;
+		else if (*p == '{' || *p == '[') {
+			if (++depth > CJSON_NESTING_LIMIT)
+				return 1;
+		} else if (*p == '}' || *p == ']')
+			depth--;
+	}
+	return 0;
+}
+
+/* --- out of memory --------------------------------------------------- */
+
+/*
+ * cJSON answers an allocation failure as it answers a syntax error: NULL.
+ * Every cJSON allocation goes through this hook (or the arena's, which
+ * exits the same way), so a record too large for memory is never called
+ * malformed, nor skipped as bad data.
+ */
+static void *
+oom_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		err_die(EXIT_DATA, "out of memory");
+	return p;
+}
+
+static cJSON_Hooks plain_hooks = { oom_malloc, free };
+static int plain_set;
+
+static void
+hooks_plain(void)
+{
+	if (!plain_set) {
+		cJSON_InitHooks(&plain_hooks);
+		plain_set = 1;
+	}
+}
+
+/* --- NUL in strings ---------------------------------------------------- */
+
+/*
+ * cJSON decodes "\u0000" (and copies a raw NUL byte) into its C string,
+ * which then ends there: "a\u0000x" would read as "a".  Such strings are
+ * refused.  The common case costs two memchr: no NUL byte, no backslash
+ * followed by u0000.  Otherwise the text is walked beside the tree, to
+ * name the field.
+ */
+static int
+may_hold_nul(const char *p, size_t len)
+{
+	const char *end = p + len, *q;
+
+	if (memchr(p, '\0', len) != NULL)
+		return 1;
+	for (q = p; (q = memchr(q, '\\', (size_t)(end - q))) != NULL; q += 2) {
+		if (end - q >= 6 && memcmp(q + 1, "u0000", 5) == 0)
+			return 1;
+		if (end - q < 2)
+			break;
+	}
+	return 0;
+}
+
+struct walk {
+	const char *end;
+	char	 path[192];
+	size_t	 plen;
+	struct jerr *e;
+};
+
+/* What cJSON skips between tokens: every byte up to the space. */
+static const char *
+skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (unsigned char)*p <= ' ')
+		p++;
+	return p;
+}
+
+/* Past the string token at p (its opening quote); *nul if it has one. */
+static const char *
+raw_string(const char *p, const char *end, int *nul)
+{
+	*nul = 0;
+	for (p++; p < end && *p != '"'; p++) {
+		if (*p == '\0')
+			*nul = 1;
+		else if (*p == '\\') {
+			if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+				*nul = 1;
+			p++;
+		}
+	}
+	return p + 1;
+}
+
+static size_t
+path_push(struct walk *w, const char *key, size_t index)
+{
+	size_t was = w->plen, room = sizeof(w->path) - w->plen;
+	int n;
+
+	if (key != NULL)
+		n = snprintf(w->path + w->plen, room, "%s%s",
+		    w->plen > 0 ? "." : "", key);
+	else
+		n = snprintf(w->path + w->plen, room, "[%zu]", index);
+	w->plen = n < 0 || (size_t)n >= room ? sizeof(w->path) - 1 :
+	    w->plen + (size_t)n;
+	return was;
+}
+
+static void
+path_pop(struct walk *w, size_t was)
+{
+	w->plen = was;
+	w->path[was] = '\0';
+}
+
+/* Past the value v whose text starts at p; NULL with e set on a NUL. */
+static const char *
+walk_value(struct walk *w, const cJSON *v, const char *p)
+{
+	const cJSON *c;
+	size_t was, i = 0;
+	int nul;
+
+	p = skip_blanks(p, w->end);
+	if (cJSON_IsString(v)) {
+		p = raw_string(p, w->end, &nul);
+		if (nul) {
+			jsonin_err(w->e, "%s: contains a NUL character",
+			    w->plen > 0 ? w->path : "string");
+			return NULL;
+		}
+		return p;
+	}
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) {
+		while (p < w->end && *p != ',' && *p != ']' && *p != '}' &&
+		    (unsigned char)*p > ' ')
+			p++;
+		return p;
+	}
+	p++;	/* the bracket */
+	for (c = v->child; c != NULL; c = c->next, i++) {
+		p = skip_blanks(p, w->end);
+		if (cJSON_IsObject(v)) {
+			p = raw_string(p, w->end, &nul);
+			if (nul) {
+				jsonin_err(w->e, "%s%sa field name contains "
+				    "a NUL character", w->path,
+				    w->plen > 0 ? ": " : "");
+				return NULL;
+			}
+			p = skip_blanks(p, w->end) + 1;	/* the colon */
+			was = path_push(w, c->string, 0);
+		} else
+			was = path_push(w, NULL, i);
+		if ((p = walk_value(w, c, p)) == NULL)
+			return NULL;
+		path_pop(w, was);
+		p = skip_blanks(p, w->end);
+		if (p < w->end && *p == ',')
+			p++;
+	}
+	p = skip_blanks(p, w->end);
+	return p + 1;	/* the closing bracket */
+}
+
+static int
+check_nul(const cJSON *v, const char *text, size_t len, struct jerr *e)
+{
+	struct walk w;
+	const char *p = text;
+
+	if (!may_hold_nul(text, len))
+		return 0;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	memset(&w, 0, sizeof(w));
+	w.end = text + len;
+	w.e = e;
+	return walk_value(&w, v, p) == NULL ? -1 : 0;
+}
+
+/* --- duplicate keys ---------------------------------------------------- */
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string,
+	    (*(const cJSON *const *)b)->string);
+}
+
+/* The first key of a large object that occurs twice, or NULL: sorted. */
+static const char *
+dup_sorted(const cJSON *obj)
+{
+	const cJSON *a, **v;
+	const char *dup = NULL;
+	size_t n = 0, i;
+
+	for (a = obj->child; a != NULL; a = a->next)
+		n++;
+	v = err_malloc(n * sizeof(*v));
+	for (n = 0, a = obj->child; a != NULL; a = a->next)
+		v[n++] = a;
+	qsort(v, n, sizeof(*v), cmp_key);
+	for (i = 1; i < n && dup == NULL; i++)
+		if (strcmp(v[i - 1]->string, v[i]->string) == 0)
+			dup = v[i]->string;
+	free(v);
+	return dup;
+}
+
+/*
+ * The first key of obj that occurs twice, or NULL.  A record's objects
+ * have a few keys each: each is compared with those before it, first
+ * byte then strcmp.  A large object is sorted instead, so no input costs
+ * quadratic time.
+ */
+static const char *
+dup_in(const cJSON *obj)
+{
+	const cJSON *a, *b;
+	size_t n = 0;
+
+	for (a = obj->child; a != NULL; a = a->next) {
+		if (++n > 32)
+			return dup_sorted(obj);
+		for (b = obj->child; b != a; b = b->next)
+			if (b->string[0] == a->string[0] &&
+			    strcmp(b->string, a->string) == 0)
+				return a->string;
+	}
+	return NULL;
+}
+
+/*
+ * The first object (depth first, an object before what it holds) with a
+ * duplicate key, or NULL; v has children.
+ */
+static const cJSON *
+find_dup(const cJSON *v, const char **key)
+{
+	const cJSON *c, *got;
+
+	if ((v->type & cJSON_Object) != 0 && (*key = dup_in(v)) != NULL)
+		return v;
+	for (c = v->child; c != NULL; c = c->next)
+		if ((c->type & (cJSON_Object | cJSON_Array)) != 0 &&
+		    c->child != NULL && (got = find_dup(c, key)) != NULL)
+			return got;
+	return NULL;
+}
+
+/* The path from v down to target into w; 1 when found. */
+static int
+path_to(struct walk *w, const cJSON *v, const cJSON *target)
+{
+	const cJSON *c;
+	size_t was, i = 0;
+
+	if (v == target)
+		return 1;
+	for (c = v->child; c != NULL; c = c->next, i++) {
+		if ((c->type & (cJSON_Object | cJSON_Array)) == 0)
+			continue;
+		was = path_push(w, cJSON_IsObject(v) ? c->string : NULL, i);
+		if (path_to(w, c, target))
+			return 1;
+		path_pop(w, was);
+	}
+	return 0;
+}
+
+static int
+check_dups(const cJSON *root, struct jerr *e)
+{
+	const cJSON *obj;
+	const char *key = NULL;
+	struct walk w;
+
+	if ((root->type & (cJSON_Object | cJSON_Array)) == 0 ||
+	    root->child == NULL || (obj = find_dup(root, &key)) == NULL)
+		return 0;
+	memset(&w, 0, sizeof(w));
+	path_to(&w, root, obj);
+	path_push(&w, key, 0);
+	jsonin_err(e, "duplicate field \"%s\"", w.path);
+	return -1;
+}
+
 /* *vend, when given, is set to just past the value on success. */
 static cJSON *
 parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
@@ -69,6 +382,9 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
 			end = text + len;
 		if (len == 0 || only_blanks(text, text + len))
 			jsonin_err(e, "empty %s", what);
+		else if (end < text + len && too_deep(text, end))
+			jsonin_err(e, "nested deeper than %d levels (the JSON "
+			    "library's limit)", CJSON_NESTING_LIMIT);
 		else if (unterminated(text, text + len))
 			jsonin_err(e, "truncated %s: unclosed string, object "
 			    "or array at end of input (column %zu)", what,
@@ -84,6 +400,11 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
 		cJSON_Delete(v);
 		return NULL;
 	}
+	if (check_nul(v, text, (size_t)(end - text), e) < 0 ||
+	    check_dups(v, e) < 0) {
+		cJSON_Delete(v);
+		return NULL;
+	}
 	if (vend != NULL)
 		*vend = end;
 	return v;
@@ -92,12 +413,14 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
 cJSON *
 jsonin_parse_line(const char *line, size_t len, struct jerr *e)
 {
+	hooks_plain();
 	return parse_bounded(line, len, e, "record", NULL);
 }
 
 cJSON *
 jsonin_parse_doc(const char *text, size_t len, struct jerr *e)
 {
+	hooks_plain();
 	return parse_bounded(text, len, e, "JSON", NULL);
 }
 
@@ -138,7 +461,8 @@ jsonin_parse(struct jsonin *j, const char *line, size_t len, struct jerr *e)
 	hook_arena = &j->arena;
 	cJSON_InitHooks(&hooks);
 	v = parse_bounded(line, len, e, "record", &end);
-	cJSON_InitHooks(NULL);
+	cJSON_InitHooks(&plain_hooks);
+	plain_set = 1;
 	hook_arena = NULL;
 	j->start = j->end = NULL;
 	if (v == NULL)
@@ -197,13 +521,7 @@ jsonin_field(const cJSON *obj, const char *key)
 const char *
 jsonin_dup_key(const cJSON *obj)
 {
-	const cJSON *a, *b;
-
-	for (a = obj->child; a != NULL; a = a->next)
-		for (b = a->next; b != NULL; b = b->next)
-			if (strcmp(a->string, b->string) == 0)
-				return a->string;
-	return NULL;
+	return cJSON_IsObject(obj) && obj->child != NULL ? dup_in(obj) : NULL;
 }
 
 void
@@ -248,7 +566,8 @@ jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
 	if (!cJSON_IsNumber(v))
 		return wrong(e, path, "an integer", v);
 	d = v->valuedouble;
-	if (!isfinite(d) || fabs(d) > (double)RT_INT_EXACT_MAX) {
+	/* 2^53 + 1 reads as 2^53: only what is below 2^53 is exact. */
+	if (!isfinite(d) || fabs(d) >= (double)RT_INT_EXACT_MAX) {
 		jsonin_err(e, "%s: integer too large (limit 2^53)", path);
 		return -1;
 	}

@@ -19,7 +19,12 @@ struct jerr {
 
 /*
  * Parse one JSON value occupying the whole of line[0..len) (blanks around
- * it allowed).  NULL on error, with a message giving the column.
+ * it allowed).  NULL on error, with a message giving the column.  Every
+ * parse here also refuses, naming the field by its path: a string or
+ * field name holding a NUL character (cJSON would cut it there), a key
+ * twice in one object at any depth, and nesting beyond cJSON's limit
+ * (CJSON_NESTING_LIMIT) as such, not as invalid JSON.  Out of memory
+ * exits 1 with "out of memory": never reported as bad data.
  */
 cJSON *jsonin_parse_line(const char *line, size_t len, struct jerr *e);
 /* Parse a whole document (a config file); same contract. */
@@ -64,6 +69,8 @@ void jsonin_describe(const cJSON *v, char *buf, size_t sz);
 /*
  * Typed getters.  path names the value in messages ("step",
  * "decode_requests[3].progress_index").  Return 0, or -1 with e set.
+ * jsonin_int refuses magnitudes of 2^53 and above: cJSON reads numbers
+ * as doubles, and 2^53 + 1 arrives as 2^53.
  */
 int jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
     int64_t *out, struct jerr *e);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/err.h"
 #include "io/linereader.h"
 
 int
@@ -35,9 +36,14 @@ linereader_next(struct linereader *lr, size_t *len)
 	ssize_t n;
 	char *s;
 
+	errno = 0;
 	n = getline(&lr->buf, &lr->cap, lr->fp);
-	if (n < 0)
+	if (n < 0) {
+		/* getline's ENOMEM sets neither EOF nor the error flag. */
+		if (errno == ENOMEM && !feof(lr->fp))
+			err_die(EXIT_DATA, "out of memory");
 		return NULL;
+	}
 	lr->lineno++;
 	s = lr->buf;
 	if (n > 0 && s[n - 1] == '\n')

@@ -39,7 +39,7 @@ hf_int(struct hf *h, const char *key)
 	if (!cJSON_IsNumber(v))
 		return 0;
 	if (!isfinite(v->valuedouble) ||
-	    fabs(v->valuedouble) > (double)RT_INT_EXACT_MAX) {
+	    fabs(v->valuedouble) >= (double)RT_INT_EXACT_MAX) {
 		if (!h->bad)
 			snprintf(h->msg, h->msgsz, "%s: %s: number too large",
 			    h->path, key);

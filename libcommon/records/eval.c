@@ -78,6 +78,10 @@ duration(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 		jsonin_err(e, "dur_us: must be a positive number, got %s", what);
 		return -1;
 	}
+	if (v->valuedouble >= (double)RT_INT_EXACT_MAX) {
+		jsonin_err(e, "dur_us: too large (limit 2^53)");
+		return -1;
+	}
 	r->has_dur = 1;
 	r->dur_us = v->valuedouble;
 	return 0;

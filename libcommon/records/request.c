@@ -70,7 +70,7 @@ read_us(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 		jsonin_err(e, "%s: must not be negative, got %.17g", path, d);
 		return -1;
 	}
-	if (d > (double)RT_INT_EXACT_MAX) {
+	if (d >= (double)RT_INT_EXACT_MAX) {
 		jsonin_err(e, "%s: too large (limit 2^53)", path);
 		return -1;
 	}

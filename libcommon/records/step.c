@@ -58,7 +58,7 @@ entry_int(const cJSON *it, const char *list, size_t i, const char *key,
 	char path[128];
 
 	if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
-	    v->valuedouble <= (double)RT_INT_EXACT_MAX &&
+	    v->valuedouble < (double)RT_INT_EXACT_MAX &&
 	    v->valuedouble == (double)(int64_t)v->valuedouble) {
 		*out = (int64_t)v->valuedouble;
 		return 0;
@@ -85,8 +85,14 @@ read_entry(const cJSON *it, const char *list, size_t i, const char *tokkey,
 	if (entry_int(it, list, i, "progress_index", &r->progress_index,
 	    e) < 0 || entry_int(it, list, i, tokkey, &r->tokens, e) < 0)
 		return -1;
-	v = jsonin_field(it, "request_id");
-	r->request_id = cJSON_IsString(v) ? v->valuestring : NULL;
+	r->request_id = NULL;
+	if ((v = jsonin_field(it, "request_id")) != NULL &&
+	    !cJSON_IsString(v)) {
+		snprintf(path, sizeof(path), "%s[%zu].request_id", list, i);
+		return jsonin_str(v, path, &r->request_id, e);
+	}
+	if (v != NULL)
+		r->request_id = v->valuestring;
 	return 0;
 }
 
@@ -126,19 +132,41 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 }
 
 int
+step_times_from_json(const cJSON *obj, struct jerr *e)
+{
+	const cJSON *v;
+	int64_t n;
+
+	if ((v = jsonin_field(obj, "step")) != NULL &&
+	    jsonin_int(v, "step", 0, RT_INT_EXACT_MAX, &n, e) < 0)
+		return -1;
+	if ((v = jsonin_field(obj, "ts_us")) != NULL &&
+	    jsonin_int(v, "ts_us", -RT_INT_EXACT_MAX, RT_INT_EXACT_MAX, &n,
+	    e) < 0)
+		return -1;
+	if ((v = jsonin_field(obj, "dur_us")) == NULL || cJSON_IsNull(v))
+		return 0;
+	if (jsonin_int(v, "dur_us", 0, RT_INT_EXACT_MAX, &n, e) < 0)
+		return -1;
+	if (n == 0) {
+		jsonin_err(e, "dur_us: must be positive (or null when "
+		    "unknown), got 0");
+		return -1;
+	}
+	return 0;
+}
+
+int
 step_from_json(const cJSON *obj, struct step *s, struct jerr *e)
 {
-	const char *dup;
-
 	step_clear(s);
 	if (!cJSON_IsObject(obj)) {
 		jsonin_err(e, "expected a JSON object (a step record)");
 		return -1;
 	}
-	if ((dup = jsonin_dup_key(obj)) != NULL) {
-		jsonin_err(e, "duplicate field \"%s\"", dup);
+	/* Duplicate keys, at any depth, were refused by jsonin. */
+	if (step_times_from_json(obj, e) < 0)
 		return -1;
-	}
 	if (read_list(obj, "prefill_requests", "num_new_prefill_tokens", s, 0,
 	    e) < 0)
 		return -1;

@@ -38,9 +38,17 @@ struct step_req *step_add_decode(struct step *s);
  * Fill s from a parsed record.  Both request lists are required; entries
  * need non-negative integer fields, and decodes exactly one new token (the
  * roofline counts one token per decode, so anything else would be silently
- * wrong).  request_id pointers point into obj.  0, or -1 with e set.
+ * wrong); request_id, when given, is a string.  The optional step (>= 0),
+ * ts_us and dur_us (> 0, or null) are checked when present; integers are
+ * below 2^53.  request_id pointers point into obj.  0, or -1 with e set.
  */
 int step_from_json(const cJSON *obj, struct step *s, struct jerr *e);
+
+/*
+ * Check a step record's optional integers, in either form: step >= 0,
+ * ts_us, dur_us > 0 or null, each below 2^53.  0, or -1 with e set.
+ */
+int step_times_from_json(const cJSON *obj, struct jerr *e);
 
 /* Sum of new prefill tokens; -1 if it would overflow 2^53. */
 int64_t step_prefill_tokens(const struct step *s);

@@ -360,7 +360,8 @@ expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 		jsonin_err(e, "duplicate field \"%s\"", dup);
 		return -1;
 	}
-	if (count(obj, "n_prefill", &a->n_prefill, e) < 0 ||
+	if (step_times_from_json(obj, e) < 0 ||
+	    count(obj, "n_prefill", &a->n_prefill, e) < 0 ||
 	    count(obj, "prefill_tokens", &a->prefill_tokens, e) < 0 ||
 	    count(obj, "n_decode", &a->n_decode, e) < 0 ||
 	    check_counts(obj, a, e) < 0)

@@ -446,6 +446,7 @@ main(int argc, char **argv)
 	    msg, sizeof(msg)) < 0)
 		err_die(EXIT_DATA, "%s", msg);
 
+	outfile_hold();	/* -o, --residuals, --hardware-config-out: all or none */
 	if (o.res_out != NULL)
 		report_residuals(o.res_out, &f);
 	if (o.plot_dir != NULL)
@@ -459,6 +460,7 @@ main(int argc, char **argv)
 		report_write(out, &o, &s, &f, &v, argc - optind,
 		    argv + optind);
 	outfile_close(out);
+	outfile_commit();
 
 	cJSON_Delete(hwdoc);
 	validate_free(&v);
