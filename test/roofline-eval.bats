@@ -476,7 +476,7 @@ FLOOR_MSG="timed steps are below the physical floor (peak FLOPs and peak bandwid
 @test "below_floor: true below the floor, false at or above it, absent without a number dur_us" {
 	printf '%s\n' "$(jq -c '.dur_us = 3000' <<<"$DEC")" "$(jq -c '.dur_us = 3100' <<<"$DEC")" \
 	    "$DEC" "$(jq -c '.dur_us = null' <<<"$DEC")" \
-	    '{"dur_us":0,"prefill_requests":[],"decode_requests":[]}' >"$BATS_TEST_TMPDIR/f"
+	    '{"dur_us":1,"prefill_requests":[],"decode_requests":[]}' >"$BATS_TEST_TMPDIR/f"
 	run --separate-stderr roofline-eval -m "$M" -g H100 "$BATS_TEST_TMPDIR/f"
 	assert_success
 	[ "${#lines[@]}" -eq 5 ]
@@ -484,7 +484,7 @@ FLOOR_MSG="timed steps are below the physical floor (peak FLOPs and peak bandwid
 	[ "${lines[1]}" = "$(jq -c '.dur_us = 3100' <<<"$DEC" | sed 's/}$//')${DECTAIL%\}},\"below_floor\":false}" ]
 	[ "${lines[2]}" = "${DEC%\}}$DECTAIL" ]
 	[ "${lines[3]}" = "$(jq -c '.dur_us = null' <<<"$DEC" | sed 's/}$//')$DECTAIL" ]
-	[ "${lines[4]}" = "{\"dur_us\":0,\"prefill_requests\":[],\"decode_requests\":[]${ZERO%\}},\"below_floor\":false}" ]
+	[ "${lines[4]}" = "{\"dur_us\":1,\"prefill_requests\":[],\"decode_requests\":[]${ZERO%\}},\"below_floor\":false}" ]
 	[ "$stderr" = "roofline-eval: 1 of 3 $FLOOR_MSG" ]
 }
 
