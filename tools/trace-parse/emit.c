@@ -5,12 +5,24 @@
 #include "io/err.h"
 #include "emit.h"
 
+enum { KIND_NONE, KIND_REQUEST, KIND_STEP };
+
+/* trace-parse's step columns. */
+static const char *const step_columns[] = {
+	"step", "engine", "ts_us", "dur_us", "n_prefill", "prefill_tokens",
+	"n_decode", "decode_tokens", "kv_usage", "dummy", "estimated", "model",
+	"hardware", "tp", NULL
+};
+
 void
 emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
     int keep_clock)
 {
 	memset(em, 0, sizeof(*em));
-	record_out_init(&em->out, fp, csv_mode);
+	jsonout_init(&em->jw, fp);
+	csvout_init(&em->csv, fp);
+	step_csv_init(&em->step_csv, &em->csv, step_columns);
+	em->csv_mode = csv_mode;
 	idset_init(&em->ids);
 	em->in = in;
 	em->keep_clock = keep_clock;
@@ -19,7 +31,7 @@ emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
 void
 emit_free(struct emit *em)
 {
-	record_out_free(&em->out);
+	jsonout_free(&em->jw);
 	idset_free(&em->ids);
 }
 
@@ -48,11 +60,25 @@ emit_rebase(struct emit *em, int64_t t)
 	return em->keep_clock ? t : t - em->origin;
 }
 
+/*
+ * The CSV header goes out with the first record, once its kind is known;
+ * CSV cannot mix the kinds under one header (NDJSON mixes them freely).
+ */
 static void
-mixed_csv(void)
+claim_kind(struct emit *em, int kind)
 {
-	err_die(EXIT_DATA, "--csv: cannot write request and step records into "
-	    "one CSV; run once per kind");
+	if (em->kind == kind)
+		return;
+	if (em->kind != KIND_NONE && em->csv_mode)
+		err_die(EXIT_DATA, "--csv: cannot write request and step "
+		    "records into one CSV; run once per kind");
+	if (em->kind == KIND_NONE && em->csv_mode) {
+		if (kind == KIND_REQUEST)
+			request_csv_header(&em->csv);
+		else
+			step_csv_header(&em->step_csv);
+	}
+	em->kind = kind;
 }
 
 void
@@ -76,7 +102,7 @@ id_text(char *buf, long n)
 }
 
 void
-emit_request(struct emit *em, long line, struct record_request *q)
+emit_request(struct emit *em, long line, struct request_out *q)
 {
 	char idbuf[32];
 	struct jerr e;
@@ -90,17 +116,23 @@ emit_request(struct emit *em, long line, struct record_request *q)
 		emit_bad(em, line, &e);
 		return;
 	}
-	if (record_out_request(&em->out, q) < 0)
-		mixed_csv();
+	claim_kind(em, KIND_REQUEST);
+	if (em->csv_mode)
+		request_write_csv(&em->csv, q);
+	else
+		request_write_json(&em->jw, q);
 	em->file_records++;
 	input_count(em->in, INPUT_OK);
 }
 
 void
-emit_step(struct emit *em, const struct record_step *st)
+emit_step(struct emit *em, const struct step_out *st)
 {
-	if (record_out_step(&em->out, st) < 0)
-		mixed_csv();
+	claim_kind(em, KIND_STEP);
+	if (em->csv_mode)
+		step_write_csv(&em->step_csv, st);
+	else
+		step_write_json(&em->jw, st);
 	em->file_records++;
 	input_count(em->in, INPUT_OK);
 }

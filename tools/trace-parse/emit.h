@@ -10,13 +10,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "io/csvout.h"
 #include "io/input.h"
 #include "io/jsonin.h"
+#include "io/jsonout.h"
+#include "records/request.h"
+#include "records/step.h"
 #include "idset.h"
-#include "record.h"
 
 struct emit {
-	struct record_out out;
+	/* The output: NDJSON, or CSV of one record kind (its header first). */
+	struct jw jw;
+	struct csvw csv;
+	struct step_csv step_csv;
+	int	 csv_mode;
+	int	 kind;		/* of the records written so far */
 	struct idset ids;	/* ids the traces carried themselves */
 	struct input *in;	/* the counts, and the file being read */
 	int	 keep_clock;	/* --keep-clock */
@@ -42,8 +50,8 @@ int64_t emit_rebase(struct emit *em, int64_t t);
  * has none, refuse an id seen before (a duplicate would double-count load
  * downstream) as a bad record.
  */
-void emit_request(struct emit *em, long line, struct record_request *q);
-void emit_step(struct emit *em, const struct record_step *st);
+void emit_request(struct emit *em, long line, struct request_out *q);
+void emit_step(struct emit *em, const struct step_out *st);
 /* A bad record at line: its message, then stop or (--skip-bad) count it. */
 void emit_bad(struct emit *em, long line, const struct jerr *e);
 

@@ -30,11 +30,11 @@ azure_row(struct emit *em, const struct csvrow *row, long lineno,
     struct jerr *e)
 {
 	struct azure_rec a;
-	struct record_request q;
+	struct request_out q;
 
 	if (azure_parse(row, &a, e) < 0)
 		return READER_BAD;
-	record_request_init(&q);
+	request_out_init(&q);
 	q.arrival_us = emit_rebase(em, a.ts_us);
 	q.input_tokens = a.input_tokens;
 	q.output_tokens = a.output_tokens;

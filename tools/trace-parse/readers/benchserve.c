@@ -154,10 +154,10 @@ static void
 benchserve_request(struct emit *em, const struct benchserve *b,
     const struct benchserve_req *bq)
 {
-	struct record_request q;
+	struct request_out q;
 	int64_t none = 0;
 
-	record_request_init(&q);
+	request_out_init(&q);
 	/* Without start_times the file does not say when requests came. */
 	q.arrival_us = bq->start_us >= 0 ? emit_rebase(em, bq->start_us) : 0;
 	q.input_tokens = bq->input_tokens;

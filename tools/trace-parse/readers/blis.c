@@ -354,7 +354,7 @@ push_gap(size_t n, int64_t gap)
  * first and last chunk times when the trace row did not record them.
  */
 static int
-join_itl(const struct blis_req *b, int64_t base, struct record_request *q,
+join_itl(const struct blis_req *b, int64_t base, struct request_out *q,
     struct jerr *e)
 {
 	struct itlmap_ent *ent;
@@ -375,10 +375,10 @@ join_itl(const struct blis_req *b, int64_t base, struct record_request *q,
 	}
 	q->itl_us = blis.gaps;
 	q->n_itl = ent->n > 0 ? ent->n - 1 : 0;
-	if (q->ttft_us == RECORD_ABSENT && ent->n > 0 &&
+	if (q->ttft_us == REQUEST_ABSENT && ent->n > 0 &&
 	    ent->chunk[0].ts_us >= base)
 		q->ttft_us = ent->chunk[0].ts_us - base;
-	if (q->e2e_us == RECORD_ABSENT && ent->n > 0 &&
+	if (q->e2e_us == REQUEST_ABSENT && ent->n > 0 &&
 	    ent->chunk[ent->n - 1].ts_us >= base)
 		q->e2e_us = ent->chunk[ent->n - 1].ts_us - base;
 	return 0;
@@ -389,12 +389,12 @@ join_itl(const struct blis_req *b, int64_t base, struct record_request *q,
  * arrival when no send time was recorded) to the first and last chunk.
  */
 static int
-blis_request(const struct blis_req *b, struct record_request *q,
+blis_request(const struct blis_req *b, struct request_out *q,
     struct jerr *e)
 {
 	int64_t base = b->send_us >= 0 ? b->send_us : b->arrival_us;
 
-	record_request_init(q);
+	request_out_init(q);
 	q->id = b->id;
 	q->input_tokens = b->input_tokens;
 	q->output_tokens = b->output_tokens;
@@ -419,7 +419,7 @@ blis_data_row(struct emit *em, const struct csvrow *row, long lineno,
     struct jerr *e)
 {
 	struct blis_req b;
-	struct record_request q;
+	struct request_out q;
 
 	if (blis_row(row, &blis.cols, &b, e) < 0 ||
 	    blis_request(&b, &q, e) < 0)

@@ -40,11 +40,11 @@ burstgpt_row(struct emit *em, const struct csvrow *row, long lineno,
     struct jerr *e)
 {
 	struct burstgpt_rec b;
-	struct record_request q;
+	struct request_out q;
 
 	if (burstgpt_parse(row, &b, e) < 0)
 		return READER_BAD;
-	record_request_init(&q);
+	request_out_init(&q);
 	q.arrival_us = emit_rebase(em, b.ts_us);
 	q.input_tokens = b.input_tokens;
 	q.output_tokens = b.output_tokens;

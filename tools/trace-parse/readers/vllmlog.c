@@ -274,7 +274,7 @@ vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
     struct jerr *e)
 {
 	struct vllmlog_iter it;
-	struct record_step st;
+	struct step_out st;
 	int64_t t;
 
 	(void)lineno;
@@ -285,7 +285,7 @@ vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
 	case VLLMLOG_BAD:
 		return READER_BAD;
 	}
-	record_step_init(&st);
+	step_out_init(&st);
 	st.step = it.iter;
 	if (it.engine >= 0)
 		st.engine = it.engine;
