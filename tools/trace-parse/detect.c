@@ -20,6 +20,8 @@ const struct tp_format_info tp_formats[TP_NFORMATS] = {
 	    "SplitwiseSim measured performance database CSV" },
 	{ "blis", "request",
 	    "BLIS trace v2: header YAML, request CSV (--itl joins ITL CSV)" },
+	{ "vllm-steps", "step",
+	    "vLLM fork step traces (--step-tracing-enabled), OTLP JSON" },
 };
 
 int
@@ -37,7 +39,7 @@ const char *
 tp_format_names(void)
 {
 	return "vllm-log, bench-serve, otel, azure, mooncake, burstgpt, "
-	    "splitwise, blis";
+	    "splitwise, blis, vllm-steps";
 }
 
 /* A header-looking line: commas and no blanks around them. */
@@ -66,6 +68,9 @@ tp_detect_line(const char *line)
 		return TP_BLIS;
 	if (*line == '{') {
 		/* One line of a stream, or the start of a document. */
+		if (strstr(line, "\"vllm.scheduler.step\"") != NULL ||
+		    strstr(line, "\"step.BATCH_SUMMARY\"") != NULL)
+			return TP_STEPTRACE;
 		if (strstr(line, "\"resourceSpans\"") != NULL)
 			return TP_OTEL;
 		if (strstr(line, "\"input_length\"") != NULL)

@@ -9,7 +9,7 @@
 
 enum tp_format {
 	TP_VLLM_LOG, TP_BENCH_SERVE, TP_OTEL, TP_AZURE, TP_MOONCAKE,
-	TP_BURSTGPT, TP_SPLITWISE, TP_BLIS, TP_NFORMATS,
+	TP_BURSTGPT, TP_SPLITWISE, TP_BLIS, TP_STEPTRACE, TP_NFORMATS,
 	TP_UNKNOWN = -1,	/* nothing we know */
 	TP_JSON_DOC = -2,	/* a JSON document: decide on its keys */
 	TP_BLIS_ITL = -3	/* a BLIS ITL CSV: it only joins a trace */

@@ -19,6 +19,7 @@
 #include "readers/mooncake.h"
 #include "readers/otel.h"
 #include "readers/splitwise.h"
+#include "readers/steptrace.h"
 #include "readers/vllmlog.h"
 #include "io/jsonin.h"
 #include "io/linereader.h"
@@ -48,6 +49,7 @@ struct run {
 	int64_t	*gaps;		/* a request's inter-chunk gaps */
 	size_t	 cap_gaps;
 	char	 blis_model[256];	/* server.model of the last header */
+	struct steptrace_stats steps;	/* vllm-steps, over all files */
 };
 
 /* One input file, and the first line detection already read. */
@@ -607,6 +609,79 @@ read_bench_doc(struct run *r, struct src *s, const cJSON *doc)
 	free(bq.itl_us);
 }
 
+/* vllm-steps: a step record out of the reader. */
+struct steptrace_ctx {
+	struct run *r;
+	struct src *s;
+};
+
+static void
+steptrace_emit(void *ctx, const struct steptrace_rec *rec)
+{
+	struct steptrace_ctx *c = ctx;
+	struct tp_step st;
+
+	if (!c->r->out.csv_mode) {
+		steptrace_json(&c->r->out.jw, rec);
+		c->r->records++;
+		c->s->records++;
+		return;
+	}
+	/* CSV has the step columns only: counts, no composition. */
+	tp_step_init(&st);
+	st.step = rec->step;
+	st.ts_us = rec->ts_us;
+	st.dur_us = rec->dur_us == STEPTRACE_NONE ? TP_ABSENT : rec->dur_us;
+	st.n_prefill = rec->n_prefill;
+	st.prefill_tokens = rec->prefill_tokens;
+	st.n_decode = rec->n_decode;
+	st.decode_tokens = rec->decode_tokens;
+	st.kv_usage = rec->kv_usage;
+	emit_step(c->r, c->s, &st);
+}
+
+static void
+steptrace_bad(void *ctx, long line, const char *msg)
+{
+	struct steptrace_ctx *c = ctx;
+
+	bad_record(c->r, c->s->lr.name, line, msg);
+}
+
+/*
+ * Step traces: one export a line (streamed), or one document.  A file is
+ * one stream: the cycle of its last step is unknown.
+ */
+static void
+read_steptrace(struct run *r, struct src *s, const cJSON *doc)
+{
+	struct steptrace_ctx c = { r, s };
+	struct steptrace t;
+	struct jerr e;
+	cJSON *d;
+	char *line;
+	size_t len;
+
+	steptrace_init(&t, STEPTRACE_WINDOW, r->keep_clock, steptrace_emit,
+	    steptrace_bad, &c);
+	if (doc != NULL)
+		steptrace_export(&t, doc, 0);
+	else
+		while ((line = src_next(s, &len)) != NULL) {
+			if (lr_blank(line, len))
+				continue;
+			if ((d = json_parse_line(line, len, &e)) == NULL) {
+				bad_record(r, s->lr.name, s->lr.lineno, e.msg);
+				continue;
+			}
+			steptrace_export(&t, d, s->lr.lineno);
+			cJSON_Delete(d);
+		}
+	steptrace_finish(&t);
+	steptrace_stats_add(&r->steps, &t.st);
+	steptrace_free(&t);
+}
+
 static void
 otel_export(struct run *r, struct src *s, long line, const cJSON *doc)
 {
@@ -700,10 +775,13 @@ read_json_doc(struct run *r, struct src *s, int from)
 		return;
 	}
 	if (from == TP_JSON_DOC)
-		from = jfield(doc, "resourceSpans") != NULL ? TP_OTEL :
+		from = steptrace_detect(doc) ? TP_STEPTRACE :
+		    jfield(doc, "resourceSpans") != NULL ? TP_OTEL :
 		    jfield(doc, "input_lens") != NULL ? TP_BENCH_SERVE :
 		    TP_UNKNOWN;
-	if (from == TP_OTEL)
+	if (from == TP_STEPTRACE)
+		read_steptrace(r, s, doc);
+	else if (from == TP_OTEL)
 		otel_export(r, s, 0, doc);
 	else if (from == TP_BENCH_SERVE)
 		read_bench_doc(r, s, doc);
@@ -730,6 +808,21 @@ read_otel(struct run *r, struct src *s)
 		read_json_doc(r, s, TP_OTEL);
 }
 
+/* Step traces, like OTLP: a stream when the first line is a whole object. */
+static void
+read_steptrace_file(struct run *r, struct src *s)
+{
+	struct jerr e;
+	cJSON *doc;
+
+	if (s->pending != NULL &&
+	    (doc = json_parse_line(s->pending, s->pending_len, &e)) != NULL) {
+		cJSON_Delete(doc);
+		read_steptrace(r, s, NULL);
+	} else
+		read_json_doc(r, s, TP_STEPTRACE);
+}
+
 static void
 read_format(struct run *r, struct src *s, int fmt)
 {
@@ -743,6 +836,7 @@ read_format(struct run *r, struct src *s, int fmt)
 	case TP_BENCH_SERVE:	read_json_doc(r, s, TP_BENCH_SERVE); break;
 	case TP_JSON_DOC:	read_json_doc(r, s, TP_JSON_DOC); break;
 	case TP_BLIS:		read_blis(r, s); break;
+	case TP_STEPTRACE:	read_steptrace_file(r, s); break;
 	case TP_BLIS_ITL:
 		die(EXIT_USAGE, "%s: a BLIS ITL CSV joins a trace: give it "
 		    "with --itl", s->lr.name);
@@ -800,6 +894,7 @@ report(const struct run *r)
 	if (r->other_spans > 0)
 		warnmsg("ignored %ld span%s without gen_ai.request.id",
 		    r->other_spans, r->other_spans == 1 ? "" : "s");
+	steptrace_report(&r->steps);
 	if (r->dummies > 0)
 		warnmsg("%ld dummy iteration%s kept, flagged \"dummy\": true",
 		    r->dummies, r->dummies == 1 ? "" : "s");
