@@ -471,7 +471,7 @@ trace-parse: skipped 1 bad record of 3"
 @test "an unknown --from value is a usage error naming --from and the formats" {
 	run trace-parse --from parquet "$TP/azure-2024.csv"
 	assert_failure 2
-	assert_output "trace-parse: --from: unknown format 'parquet' (one of: vllm-log, bench-serve, otel, azure, mooncake, burstgpt, splitwise, blis)
+	assert_output "trace-parse: --from: unknown format 'parquet' (one of: vllm-log, bench-serve, vllm-steps, otel, azure, mooncake, burstgpt, splitwise, blis)
 Try 'trace-parse --help' for more information."
 }
 
@@ -479,11 +479,11 @@ Try 'trace-parse --help' for more information."
 	printf 'a,b,c\n1,2,3\n' >"$T/u.csv"
 	run trace-parse "$T/u.csv"
 	assert_failure 1
-	assert_output "trace-parse: $T/u.csv:1: cannot tell the format from \"a,b,c\"; use --from (one of: vllm-log, bench-serve, otel, azure, mooncake, burstgpt, splitwise, blis)"
+	assert_output "trace-parse: $T/u.csv:1: cannot tell the format from \"a,b,c\"; use --from (one of: vllm-log, bench-serve, vllm-steps, otel, azure, mooncake, burstgpt, splitwise, blis)"
 	printf '[1, 2]\n' >"$T/a.json"
 	run trace-parse "$T/a.json"
 	assert_failure 1
-	assert_output "trace-parse: $T/a.json:1: cannot tell the format from \"[1, 2]\"; use --from (one of: vllm-log, bench-serve, otel, azure, mooncake, burstgpt, splitwise, blis)"
+	assert_output "trace-parse: $T/a.json:1: cannot tell the format from \"[1, 2]\"; use --from (one of: vllm-log, bench-serve, vllm-steps, otel, azure, mooncake, burstgpt, splitwise, blis)"
 	printf '{"x": 1}\n' >"$T/u.json"
 	run trace-parse "$T/u.json"
 	assert_failure 1
@@ -493,9 +493,9 @@ Try 'trace-parse --help' for more information."
 @test "--list-formats, --help, --version go to stdout and exit 0" {
 	run --separate-stderr trace-parse --list-formats
 	assert_success
-	assert_equal "${#lines[@]}" 8
+	assert_equal "${#lines[@]}" 9
 	assert_line -n 0 --regexp '^vllm-log +step +vLLM iteration log'
-	assert_equal "$(cut -d' ' -f1 <<<"$output" | paste -sd' ')" "vllm-log bench-serve otel azure mooncake burstgpt splitwise blis"
+	assert_equal "$(cut -d' ' -f1 <<<"$output" | paste -sd' ')" "vllm-log bench-serve vllm-steps otel azure mooncake burstgpt splitwise blis"
 	run trace-parse --help
 	assert_success
 	assert_line -n 0 "usage: trace-parse [options] [FILE...]"

@@ -158,18 +158,24 @@ doc_error_line(const char *text, size_t len)
 	return line;
 }
 
-/* A JSON document to its reader; a guessed one, to the one its keys name. */
-static void
+/*
+ * A JSON document to its reader (readers.h): the one that claims it, or,
+ * when guessed, the one its keys name.  Returns the reader that read it.
+ */
+static const struct reader *
 take_doc(struct run *r, const struct reader *rd, int guessed,
     const struct input *in)
 {
+	const struct reader *claimed;
 	struct jerr e;
 	cJSON *doc;
 
 	if ((doc = jsonin_parse_doc(r->doc, r->doc_len, &e)) == NULL)
 		err_die(EXIT_DATA, "%s:%ld: %s", in->lr.name,
 		    doc_error_line(r->doc, r->doc_len), e.msg);
-	if (guessed && (rd->doc_key == NULL ||
+	if (r->from == NULL && (claimed = readers_claim(doc)) != NULL)
+		rd = claimed;
+	else if (guessed && (rd->doc_key == NULL ||
 	    jsonin_field(doc, rd->doc_key) == NULL))
 		rd = readers_for_doc(doc);
 	if (rd == NULL)
@@ -178,6 +184,7 @@ take_doc(struct run *r, const struct reader *rd, int guessed,
 	else if (rd->doc(&r->em, doc, &e) == READER_FATAL)
 		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
 	cJSON_Delete(doc);
+	return rd;
 }
 
 /*
@@ -219,7 +226,7 @@ read_file(void *ctx, struct input *in)
 			take_line(r, rd, mode, in, line, len);
 	}
 	if (rd != NULL && mode == READ_DOC)
-		take_doc(r, rd, guessed, in);
+		rd = take_doc(r, rd, guessed, in);
 	if (rd != NULL && rd->end != NULL &&
 	    rd->end(&r->em, &e) == READER_FATAL)
 		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
