@@ -42,6 +42,7 @@ emit_file(struct emit *em)
 	em->origin = 0;
 	em->file_records = 0;
 	em->metadata = 0;
+	em->said_none = 0;
 }
 
 const char *

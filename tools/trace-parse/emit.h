@@ -34,6 +34,7 @@ struct emit {
 	int64_t	 origin;	/* its first record's time, its own clock */
 	long	 file_records;	/* records it gave so far */
 	int	 metadata;	/* it holds no records by design */
+	int	 said_none;	/* its reader said why it gave no records */
 };
 
 void emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,

@@ -231,7 +231,8 @@ read_file(void *ctx, struct input *in)
 	    rd->end(&r->em, &e) == READER_FATAL)
 		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
 	progress_done(&pg);
-	in->none_msg = r->em.metadata ? NULL : "no records";
+	in->none_msg = r->em.metadata || r->em.said_none ? NULL :
+	    "no records";
 	return 0;
 }
 

@@ -9,8 +9,8 @@ int
 azure_parse(const struct csvrow *row, struct azure_rec *r, struct jerr *e)
 {
 	if (datetime_us(row->field[0], &r->ts_us) < 0) {
-		jsonin_err(e, "TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS.fffffff\""
-		    ", got \"%.40s\"", row->field[0]);
+		jsonin_err(e, "TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS[.fffffff]"
+		    "[+HH:MM]\", got \"%.40s\"", row->field[0]);
 		return -1;
 	}
 	if (csvrow_uint(row, 1, azure_columns, &r->input_tokens, e) < 0 ||

@@ -235,6 +235,8 @@ static struct {
 	int	 have_itl;
 	int64_t	*gaps;
 	size_t	 cap_gaps;
+	/* The last header file read, until a data file follows it. */
+	char	*lone_header;
 } blis;
 
 /* --itl's rows: bad ones count with the run's, as any bad record. */
@@ -298,8 +300,11 @@ blis_open(const char *first, size_t len)
 {
 	(void)len;
 	blis.in_header = strncmp(first, "trace_version:", 14) == 0;
-	if (!blis.in_header)
+	if (!blis.in_header) {
+		free(blis.lone_header);
+		blis.lone_header = NULL;
 		return READ_CSV;
+	}
 	blis_header_init(&blis.h);
 	return READ_LINES;
 }
@@ -322,11 +327,12 @@ blis_yaml_line(struct emit *em, const char *line, size_t len, long lineno,
 static int
 blis_end(struct emit *em, struct jerr *e)
 {
-	(void)em;
 	if (!blis.in_header)
 		return READER_OK;
 	if (blis_header_end(&blis.h, e) < 0)
 		return READER_FATAL;
+	free(blis.lone_header);
+	blis.lone_header = err_strdup(emit_name(em));
 	memcpy(blis.model, blis.h.model, sizeof(blis.model));
 	return READER_OK;
 }
@@ -434,6 +440,10 @@ blis_finish(void)
 {
 	size_t n;
 
+	if (blis.lone_header != NULL)
+		err_warnat(blis.lone_header, 0, "a BLIS trace v2 header without "
+		    "its data file: give the request CSV after it");
+	free(blis.lone_header);
 	if (!blis.have_itl)
 		return;
 	if ((n = itlmap_unused(&blis.itl)) > 0)
