@@ -606,6 +606,33 @@ Try 'trace-parse --help' for more information."
 	assert_failure 2
 }
 
+# ---- shards ---------------------------------------------------------------
+
+@test "shards merge: --keep-clock gives one clock, --id-prefix unique ids" {
+	f="$TP/azure-2024.csv"
+	{ head -1 "$f"; sed -n 2,3p "$f"; } >"$T/s0.csv"
+	{ head -1 "$f"; sed -n 4,5p "$f"; } >"$T/s1.csv"
+	for i in 0 1; do
+		trace-parse -q --keep-clock --id-prefix "s$i:" "$T/s$i.csv" >"$T/o$i.ndjson"
+	done
+	cat "$T/o0.ndjson" "$T/o1.ndjson" >"$T/merged.ndjson"
+	assert_equal "$(jq -r .request_id "$T/merged.ndjson" | paste -sd' ')" "s0:0 s0:1 s1:0 s1:1"
+	assert_equal "$(jq -r .request_id "$T/merged.ndjson" | sort -u | wc -l)" 4
+	# One clock: the arrivals of one process over the whole file.
+	assert_equal "$(jq -r .arrival_us "$T/merged.ndjson" | paste -sd' ')" "$(trace-parse -q --keep-clock "$f" | jq -r .arrival_us | paste -sd' ')"
+	assert_equal "$(jq -r '[.input_tokens, .output_tokens] | @tsv' "$T/merged.ndjson" | md5sum)" "$(trace-parse -q "$f" | jq -r '[.input_tokens, .output_tokens] | @tsv' | md5sum)"
+	# Without them, each shard restarts its ids and its clock.
+	trace-parse -q "$T/s1.csv" >"$T/bare1.ndjson"
+	assert_equal "$(jq -r '"\(.request_id):\(.arrival_us)"' "$T/bare1.ndjson" | paste -sd' ')" "0:0 1:86398999999"
+	# The trace's own ids are prefixed too.
+	run --separate-stderr trace-parse --id-prefix host-a/ "$TP/otel.jsonl"
+	assert_success
+	assert_equal "$(jq -r .request_id <<<"$output" | grep -vc '^host-a/')" 0
+	run trace-parse --id-prefix "$(printf '%0129d' 0)" "$f"
+	assert_failure 2
+	assert_line -n 0 "trace-parse: --id-prefix: longer than 128 bytes"
+}
+
 @test "empty input warns no records, exits 0; a missing file exits 1" {
 	run trace-parse </dev/null
 	assert_success

@@ -16,7 +16,7 @@ static const char *const step_columns[] = {
 
 void
 emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
-    int keep_clock)
+    int keep_clock, const char *id_prefix)
 {
 	memset(em, 0, sizeof(*em));
 	jsonout_init(&em->jw, fp);
@@ -26,6 +26,8 @@ emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
 	idset_init(&em->ids);
 	em->in = in;
 	em->keep_clock = keep_clock;
+	em->id_prefix = id_prefix != NULL && *id_prefix != '\0' ? id_prefix :
+	    NULL;
 }
 
 void
@@ -105,8 +107,9 @@ id_text(char *buf, long n)
 void
 emit_request(struct emit *em, long line, struct request_out *q)
 {
-	char idbuf[32];
+	char idbuf[32], full[REQUEST_ID_MAX + 1];
 	struct jerr e;
+	size_t np, ni;
 	long first;
 
 	if (q->id == NULL) {
@@ -116,6 +119,19 @@ emit_request(struct emit *em, long line, struct request_out *q)
 		    "%ld)", q->id, first);
 		emit_bad(em, line, &e);
 		return;
+	}
+	if (em->id_prefix != NULL) {
+		np = strlen(em->id_prefix);
+		ni = strlen(q->id);
+		if (np + ni > REQUEST_ID_MAX) {
+			jsonin_err(&e, "request id \"%.40s\" with --id-prefix is "
+			    "longer than %d bytes", q->id, REQUEST_ID_MAX);
+			emit_bad(em, line, &e);
+			return;
+		}
+		memcpy(full, em->id_prefix, np);
+		memcpy(full + np, q->id, ni + 1);
+		q->id = full;
 	}
 	claim_kind(em, KIND_REQUEST);
 	if (em->csv_mode)

@@ -28,6 +28,7 @@ struct emit {
 	struct idset ids;	/* ids the traces carried themselves */
 	struct input *in;	/* the counts, and the file being read */
 	int	 keep_clock;	/* --keep-clock */
+	const char *id_prefix;	/* --id-prefix; NULL: none */
 	long	 next_id;	/* for traces without request ids */
 	/* The file being read. */
 	int	 have_origin;
@@ -38,7 +39,7 @@ struct emit {
 };
 
 void emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
-    int keep_clock);
+    int keep_clock, const char *id_prefix);
 void emit_free(struct emit *em);
 /* A new file begins. */
 void emit_file(struct emit *em);
@@ -49,7 +50,7 @@ int64_t emit_rebase(struct emit *em, int64_t t);
 /*
  * Write a request read at line (0: none): give it an id when the trace
  * has none, refuse an id seen before (a duplicate would double-count load
- * downstream) as a bad record.
+ * downstream) as a bad record; then put --id-prefix before it.
  */
 void emit_request(struct emit *em, long line, struct request_out *q);
 void emit_step(struct emit *em, const struct step_out *st);

@@ -21,7 +21,10 @@
 #include "csvrow.h"
 #include "emit.h"
 
-enum { OPT_CSV = 256, OPT_LIST, OPT_KEEP_CLOCK, OPT_ITL };
+enum { OPT_CSV = 256, OPT_LIST, OPT_KEEP_CLOCK, OPT_ITL, OPT_ID_PREFIX };
+
+/* Longest --id-prefix: room left for the trace's own ids. */
+enum { ID_PREFIX_MAX = 128 };
 
 struct run {
 	struct emit em;
@@ -41,6 +44,7 @@ usage(void)
 	    "      --list-formats  list the formats and exit\n"
 	    "      --keep-clock    times on the trace's own clock (default: "
 	    "first = 0)\n"
+	    "      --id-prefix STR put STR before every request id\n"
 	    "      --itl FILE      BLIS ITL CSV to join to a BLIS trace\n"
 	    "      --csv           write CSV instead of NDJSON\n"
 	    "  -o, --output FILE   write FILE atomically\n"
@@ -243,13 +247,14 @@ main(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "list-formats", no_argument, NULL, OPT_LIST },
 		{ "keep-clock", no_argument, NULL, OPT_KEEP_CLOCK },
+		{ "id-prefix", required_argument, NULL, OPT_ID_PREFIX },
 		{ "itl", required_argument, NULL, OPT_ITL },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct common_opts co = { 0 };
-	const char *itlpath = NULL;
+	const char *itlpath = NULL, *id_prefix = NULL;
 	struct input in;
 	struct run r;
 	FILE *out;
@@ -271,6 +276,12 @@ main(int argc, char **argv)
 		case OPT_LIST:	list_formats(); outfile_close(stdout); return 0;
 		case OPT_KEEP_CLOCK: keep_clock = 1; break;
 		case OPT_ITL:	itlpath = optarg; break;
+		case OPT_ID_PREFIX:
+			if (strlen(optarg) > ID_PREFIX_MAX)
+				err_usage("--id-prefix: longer than %d bytes",
+				    ID_PREFIX_MAX);
+			id_prefix = optarg;
+			break;
 		case OPT_CSV:	csv = 1; break;
 		default:	cli_bad_option(c, argv);
 		}
@@ -280,7 +291,7 @@ main(int argc, char **argv)
 	if (itlpath != NULL)
 		blis_load_itl(&in, itlpath);
 	out = outfile_open(co.output);
-	emit_init(&r.em, &in, out, csv, keep_clock);
+	emit_init(&r.em, &in, out, csv, keep_clock, id_prefix);
 	csvrow_init(&r.row);
 	input_files(&in, argv + optind, argc - optind, read_file, &r);
 	for (i = 0; i < readers_n; i++)
