@@ -25,8 +25,8 @@ jsum() {	# field file
 	run --separate-stderr trace-parse "$SHARED/fixtures/vllm-logs/vllm_pr31193_iteration_details.log"
 	assert_success
 	assert_equal "${#lines[@]}" 3
-	assert_line -n 0 '{"step":515,"engine":0,"ts_us":0,"dur_us":10990,"n_prefill":0,"prefill_tokens":0,"n_decode":20,"decode_tokens":20}'
-	assert_line -n 2 '{"step":517,"engine":0,"ts_us":0,"dur_us":10790,"n_prefill":0,"prefill_tokens":0,"n_decode":20,"decode_tokens":20}'
+	assert_line -n 0 '{"step":515,"engine":0,"ts_us":0,"dur_us":10990,"dur_source":"engine_wait","n_prefill":0,"prefill_tokens":0,"n_decode":20,"decode_tokens":20}'
+	assert_line -n 2 '{"step":517,"engine":0,"ts_us":0,"dur_us":10790,"dur_source":"engine_wait","n_prefill":0,"prefill_tokens":0,"n_decode":20,"decode_tokens":20}'
 	assert_equal "$stderr" ""
 }
 
@@ -44,10 +44,10 @@ jsum() {	# field file
 	run --separate-stderr trace-parse "$TP/vllm-iterations.log"
 	assert_success
 	assert_equal "${#lines[@]}" 4
-	assert_line -n 0 '{"step":1,"engine":0,"ts_us":0,"dur_us":35200,"n_prefill":1,"prefill_tokens":512,"n_decode":0,"decode_tokens":0}'
-	assert_line -n 1 '{"step":2,"engine":0,"ts_us":0,"dur_us":28125,"n_prefill":1,"prefill_tokens":300,"n_decode":1,"decode_tokens":1,"kv_usage":0.015}'
-	assert_line -n 2 '{"step":3,"engine":0,"ts_us":1000000,"dur_us":410,"n_prefill":0,"prefill_tokens":0,"n_decode":0,"decode_tokens":0,"kv_usage":0.015,"dummy":true}'
-	assert_line -n 3 '{"step":4,"engine":0,"ts_us":2000000,"dur_us":9001,"n_prefill":0,"prefill_tokens":0,"n_decode":2,"decode_tokens":2,"kv_usage":0.1225}'
+	assert_line -n 0 '{"step":1,"engine":0,"ts_us":0,"dur_us":35200,"dur_source":"engine_wait","n_prefill":1,"prefill_tokens":512,"n_decode":0,"decode_tokens":0}'
+	assert_line -n 1 '{"step":2,"engine":0,"ts_us":0,"dur_us":28125,"dur_source":"engine_wait","n_prefill":1,"prefill_tokens":300,"n_decode":1,"decode_tokens":1,"kv_usage":0.015}'
+	assert_line -n 2 '{"step":3,"engine":0,"ts_us":1000000,"dur_us":410,"dur_source":"engine_wait","n_prefill":0,"prefill_tokens":0,"n_decode":0,"decode_tokens":0,"kv_usage":0.015,"dummy":true}'
+	assert_line -n 3 '{"step":4,"engine":0,"ts_us":2000000,"dur_us":9001,"dur_source":"engine_wait","n_prefill":0,"prefill_tokens":0,"n_decode":2,"decode_tokens":2,"kv_usage":0.1225}'
 	assert_equal "$stderr" 'trace-parse: ignored 3 log lines without an iteration record
 trace-parse: 1 dummy iteration kept, flagged "dummy": true'
 }
@@ -99,12 +99,29 @@ trace-parse: 1 dummy iteration kept, flagged "dummy": true'
 	assert_output 'trace-parse: '"$T"'/e.log:1: GPU KV cache usage: expected a percentage from 0 to 100'
 }
 
-@test "vllm-log: a log with no iteration lines says so, and counts the others" {
-	printf 'INFO starting\nINFO ready\n' >"$T/none.log"
+@test "vllm-log: a log with no iteration lines counts them and names the flag" {
+	printf 'INFO starting\nINFO Avg prompt throughput: 0.0 tokens/s\n\nINFO ready\n' >"$T/none.log"
 	run trace-parse --from vllm-log "$T/none.log"
 	assert_success
-	assert_output "trace-parse: $T/none.log: no records
-trace-parse: ignored 2 log lines without an iteration record"
+	assert_output "trace-parse: $T/none.log: no iteration lines in 4 lines read; vLLM writes them with --enable-logging-iteration-details
+trace-parse: ignored 3 log lines without an iteration record"
+	# Detected, not forced: the same; a log with records says nothing.
+	run trace-parse "$T/none.log" "$TP/vllm-iterations.log"
+	assert_line -n 0 "trace-parse: $T/none.log: no iteration lines in 4 lines read; vLLM writes them with --enable-logging-iteration-details"
+	refute_output --partial "vllm-iterations.log: no"
+}
+
+@test "vllm-log: every step time is an engine wait (dur_source), async logs too" {
+	run --separate-stderr trace-parse "$TP/vllm-iterations.log"
+	assert_equal "$(jq -r .dur_source <<<"$output" | sort -u)" engine_wait
+	# Async scheduling: 0.02-0.04 ms logged for steps of tens of ms.
+	run --separate-stderr trace-parse "$TP/vllm-async.log"
+	assert_success
+	assert_equal "${#lines[@]}" 8
+	assert_line -n 0 '{"step":4100,"engine":0,"ts_us":0,"dur_us":30,"dur_source":"engine_wait","n_prefill":0,"prefill_tokens":0,"n_decode":48,"decode_tokens":48,"kv_usage":0.142}'
+	assert_line -n 4 '{"step":4104,"engine":0,"ts_us":0,"dur_us":40,"dur_source":"engine_wait","n_prefill":1,"prefill_tokens":2048,"n_decode":47,"decode_tokens":47,"kv_usage":0.171}'
+	assert_equal "$(jq -s 'map(select(.dur_source == "engine_wait" and .dur_us >= 20 and .dur_us <= 40)) | length' <<<"$output")" 8
+	assert_equal "$stderr" "trace-parse: ignored 2 log lines without an iteration record"
 }
 
 # ---- Azure ---------------------------------------------------------------
@@ -139,14 +156,38 @@ trace-parse: ignored 2 log lines without an iteration record"
 	assert_equal "$(trace-parse "$f" | jsum output_tokens -)" "$(awk -F, 'NR > 1 { s += $3 } END { print s }' "$f")"
 }
 
-@test "azure: 7-digit timestamps are exact; the 100 ns digit rounds half up" {
-	run trace-parse "$TP/azure-2024.csv"
+@test "azure 2023: 7-digit timestamps are exact; the 100 ns digit rounds half up" {
+	run trace-parse "$TP/azure-2023.csv"
 	assert_success
 	assert_equal "$(jq -r .arrival_us <<<"$output" | paste -sd,)" "0,1,2000000,86400000000"
+	run trace-parse --keep-clock "$TP/azure-2023.csv"
+	# 2023-11-16 is day 19677 since 1970; .0000004 rounds down.
+	assert_line -n 0 '{"request_id":"0","arrival_us":1700092800000000,"input_tokens":1024,"output_tokens":128}'
+	assert_equal "$(date -u -d '2023-11-16 23:59:59' +%s)000000" "$(($(jq -r .arrival_us <<<"${lines[3]}") - 1000000))"
+}
+
+@test "azure 2024: six digits and a UTC offset, rows without a fraction, exact" {
+	assert_equal "$(sed -n 2p "$TP/azure-2024.csv")" "2024-05-10 00:00:00.009930+00:00,1024,128"
+	run --separate-stderr trace-parse "$TP/azure-2024.csv"
+	assert_success
+	assert_equal "$(jq -r .arrival_us <<<"$output" | paste -sd,)" "0,7360,990070,86399990069"
+	assert_equal "$stderr" ""
 	run trace-parse --keep-clock "$TP/azure-2024.csv"
-	# 2024-05-10 is day 19853 since 1970; .0000004 rounds down.
-	assert_line -n 0 '{"request_id":"0","arrival_us":1715299200000000,"input_tokens":1024,"output_tokens":128}'
-	assert_equal "$(date -u -d '2024-05-10 23:59:59' +%s)000000" "$(($(jq -r .arrival_us <<<"${lines[3]}") - 1000000))"
+	# 2024-05-10 is day 19853 since 1970.
+	assert_line -n 0 '{"request_id":"0","arrival_us":1715299200009930,"input_tokens":1024,"output_tokens":128}'
+	assert_line -n 2 '{"request_id":"2","arrival_us":1715299201000000,"input_tokens":2048,"output_tokens":1}'
+	assert_equal "$(trace-parse "$TP/azure-2024.csv" | md5sum)" "$(trace-parse --from azure "$TP/azure-2024.csv" | md5sum)"
+}
+
+@test "azure 2024: the offset is applied; a bad offset is refused" {
+	printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n2024-05-10 02:00:00.000001+02:00,1,1\n2024-05-09 19:30:00-04:30,1,1\n2024-05-10 00:00:00.5Z,1,1\n' >"$T/o.csv"
+	run trace-parse --keep-clock "$T/o.csv"
+	assert_success
+	assert_equal "$(jq -r .arrival_us <<<"$output" | paste -sd,)" "1715299200000001,1715299200000000,1715299200500000"
+	printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n2024-05-10 00:00:00.009930+0000,1,1\n' >"$T/b.csv"
+	run trace-parse "$T/b.csv"
+	assert_failure 1
+	assert_output "trace-parse: $T/b.csv:2: TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS[.fffffff][+HH:MM]\", got \"2024-05-10 00:00:00.009930+0000\""
 }
 
 @test "azure: a row with too few fields names file, line and the count" {
@@ -175,7 +216,7 @@ trace-parse: ignored 2 log lines without an iteration record"
 	printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-02-29 18:17:03.97,5,10\n' >"$T/c.csv"
 	run trace-parse "$T/c.csv"
 	assert_failure 1
-	assert_output "trace-parse: $T/c.csv:2: TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS.fffffff\", got \"2023-02-29 18:17:03.97\""
+	assert_output "trace-parse: $T/c.csv:2: TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS[.fffffff][+HH:MM]\", got \"2023-02-29 18:17:03.97\""
 }
 
 @test "azure: a BOM, CRLF and no final newline are read as usual" {
@@ -199,7 +240,7 @@ trace-parse: ignored 2 log lines without an iteration record"
 	assert_success
 	assert_equal "${#lines[@]}" 2
 	assert_line -n 1 '{"request_id":"1","arrival_us":2000000,"input_tokens":2,"output_tokens":2}'
-	assert_equal "$stderr" "trace-parse: $T/a.csv:2: TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS.fffffff\", got \"x\"
+	assert_equal "$stderr" "trace-parse: $T/a.csv:2: TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS[.fffffff][+HH:MM]\", got \"x\"
 trace-parse: $T/a.csv:4: expected 3 fields, got 2
 trace-parse: skipped 2 bad records of 4"
 }
@@ -319,6 +360,39 @@ trace-parse: skipped 2 bad records of 4"
 	assert_line -n 2 '{"request_id":"2","arrival_us":113500000,"input_tokens":417,"output_tokens":147,"model":"ChatGPT"}'
 }
 
+@test "burstgpt 2.0: columns by name, decimal timestamps exact, session_id kept" {
+	assert_equal "$(head -1 "$TP/burstgpt-2.csv")" "Timestamp,Session ID,Elapsed time,Model,Request tokens,Response tokens,Total tokens,Log Type"
+	run --separate-stderr trace-parse "$TP/burstgpt-2.csv"
+	assert_success
+	assert_equal "${#lines[@]}" 4
+	assert_line -n 0 '{"request_id":"0","arrival_us":0,"input_tokens":472,"output_tokens":18,"model":"ChatGPT","session_id":"2391"}'
+	assert_line -n 1 '{"request_id":"1","arrival_us":1250000,"input_tokens":530,"output_tokens":95,"model":"ChatGPT","session_id":"2391"}'
+	assert_line -n 2 '{"request_id":"2","arrival_us":5125000,"input_tokens":1087,"output_tokens":0,"error":"failed (0 response tokens)","model":"GPT-4"}'
+	assert_line -n 3 '{"request_id":"3","arrival_us":10000001,"input_tokens":417,"output_tokens":276,"model":"GPT-4","session_id":"2405"}'
+	# Elapsed time has no documented unit: not a latency, and said so.
+	assert_equal "$stderr" 'trace-parse: BurstGPT "Elapsed time" not written: its unit is not documented'
+	run --separate-stderr trace-parse --keep-clock "$TP/burstgpt-2.csv"
+	assert_line -n 0 --partial '"arrival_us":19440110000000,'
+	assert_equal "$(trace-parse --from burstgpt "$TP/burstgpt-2.csv" 2>/dev/null | md5sum)" "$(trace-parse "$TP/burstgpt-2.csv" 2>/dev/null | md5sum)"
+	run schema_check "$ROOT/schemas/request.schema.json" <(trace-parse "$TP/burstgpt-2.csv" 2>/dev/null)
+	assert_success
+}
+
+@test "burstgpt: columns in any order; a missing one, a short row" {
+	printf 'Log Type,Total tokens,Response tokens,Request tokens,Model,Timestamp\nAPI log,490,18,472,ChatGPT,5.5\n' >"$T/r.csv"
+	run --separate-stderr trace-parse "$T/r.csv"
+	assert_success
+	assert_output '{"request_id":"0","arrival_us":0,"input_tokens":472,"output_tokens":18,"model":"ChatGPT"}'
+	printf 'Timestamp,Model,Request tokens,Response tokens,Log Type\n5,ChatGPT,472,18,API log\n' >"$T/m.csv"
+	run trace-parse --from burstgpt "$T/m.csv"
+	assert_failure 1
+	assert_output "trace-parse: $T/m.csv:1: expected a BurstGPT header with Timestamp, Model, Request tokens, Response tokens, Total tokens and Log Type; no \"Total tokens\""
+	printf 'Timestamp,Session ID,Elapsed time,Model,Request tokens,Response tokens,Total tokens,Log Type\n5,s,1,ChatGPT,472,18,490\n' >"$T/s.csv"
+	run --separate-stderr trace-parse "$T/s.csv"
+	assert_failure 1
+	assert_equal "$stderr" "trace-parse: $T/s.csv:2: expected 8 fields, got 7"
+}
+
 @test "burstgpt: Total tokens must add up" {
 	printf 'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n5,ChatGPT,472,18,491,Conversation log\n' >"$T/b.csv"
 	run trace-parse "$T/b.csv"
@@ -335,6 +409,20 @@ trace-parse: skipped 2 bad records of 4"
 	assert_line -n 0 '{"request_id":"0","arrival_us":0,"input_tokens":120,"output_tokens":4,"ttft_us":25100,"e2e_us":55300,"itl_us":[10200,9900,10100],"model":"meta-llama/Llama-3.1-8B-Instruct"}'
 	assert_line -n 1 '{"request_id":"1","arrival_us":250000,"input_tokens":64,"output_tokens":0,"error":"ClientResponseError: 500, Internal Server Error","model":"meta-llama/Llama-3.1-8B-Instruct"}'
 	assert_line -n 2 '{"request_id":"2","arrival_us":875000,"input_tokens":300,"output_tokens":2,"ttft_us":500000,"e2e_us":512000,"itl_us":[12000],"model":"meta-llama/Llama-3.1-8B-Instruct"}'
+}
+
+@test "bench-serve: a summary without per-request data names --save-detailed" {
+	# vllm bench serve --save-result without --save-detailed.
+	jq 'del(.input_lens, .output_lens, .ttfts, .itls, .generated_texts, .errors, .start_times) + {"request_throughput": 2.5, "mean_ttft_ms": 25.1}' "$TP/bench-serve.json" >"$T/sum.json"
+	assert_equal "$(jq 'has("completed") and has("request_throughput")' "$T/sum.json")" true
+	run --separate-stderr trace-parse "$T/sum.json"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "trace-parse: $T/sum.json: a vllm bench serve summary without per-request data (input_lens, ttfts, itls): save the run with --save-result --save-detailed"
+	jq -c . "$T/sum.json" >"$T/sum1.json"
+	run --separate-stderr trace-parse --skip-bad --from bench-serve "$T/sum1.json"
+	assert_failure 1
+	assert_equal "$stderr" "trace-parse: $T/sum1.json: a vllm bench serve summary without per-request data (input_lens, ttfts, itls): save the run with --save-result --save-detailed"
 }
 
 @test "bench-serve: without start_times every arrival is 0, and it says so" {
@@ -409,6 +497,18 @@ trace-parse: skipped 2 bad records of 4"
 	assert_equal "$stderr" "trace-parse: --itl: 1 request id not in any trace"
 }
 
+@test "blis: a header given alone warns that the data file is missing" {
+	run --separate-stderr trace-parse "$TP/blis-header.yaml"
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" "trace-parse: $TP/blis-header.yaml: a BLIS trace v2 header without its data file: give the request CSV after it"
+	# The header last, after a data file: still alone.
+	run --separate-stderr trace-parse "$TP/blis-header.yaml" "$TP/blis-trace.csv" "$TP/blis-header.yaml"
+	assert_equal "$stderr" "trace-parse: $TP/blis-header.yaml: a BLIS trace v2 header without its data file: give the request CSV after it"
+	run --separate-stderr trace-parse "$TP/blis-header.yaml" "$TP/blis-trace.csv"
+	assert_equal "$stderr" ""
+}
+
 @test "blis: a good header leaves --skip-bad in force for the data" {
 	sed '3s/,700,3,/,700,x,/' "$TP/blis-trace.csv" >"$T/t.csv"
 	run --separate-stderr trace-parse --skip-bad "$TP/blis-header.yaml" "$T/t.csv"
@@ -471,7 +571,7 @@ trace-parse: skipped 1 bad record of 3"
 @test "an unknown --from value is a usage error naming --from and the formats" {
 	run trace-parse --from parquet "$TP/azure-2024.csv"
 	assert_failure 2
-	assert_output "trace-parse: --from: unknown format 'parquet' (one of: vllm-log, bench-serve, otel, azure, mooncake, burstgpt, splitwise, blis)
+	assert_output "trace-parse: --from: unknown format 'parquet' (one of: vllm-log, bench-serve, vllm-steps, otel, azure, mooncake, burstgpt, splitwise, blis)
 Try 'trace-parse --help' for more information."
 }
 
@@ -479,11 +579,11 @@ Try 'trace-parse --help' for more information."
 	printf 'a,b,c\n1,2,3\n' >"$T/u.csv"
 	run trace-parse "$T/u.csv"
 	assert_failure 1
-	assert_output "trace-parse: $T/u.csv:1: cannot tell the format from \"a,b,c\"; use --from (one of: vllm-log, bench-serve, otel, azure, mooncake, burstgpt, splitwise, blis)"
+	assert_output "trace-parse: $T/u.csv:1: cannot tell the format from \"a,b,c\"; use --from (one of: vllm-log, bench-serve, vllm-steps, otel, azure, mooncake, burstgpt, splitwise, blis)"
 	printf '[1, 2]\n' >"$T/a.json"
 	run trace-parse "$T/a.json"
 	assert_failure 1
-	assert_output "trace-parse: $T/a.json:1: cannot tell the format from \"[1, 2]\"; use --from (one of: vllm-log, bench-serve, otel, azure, mooncake, burstgpt, splitwise, blis)"
+	assert_output "trace-parse: $T/a.json:1: cannot tell the format from \"[1, 2]\"; use --from (one of: vllm-log, bench-serve, vllm-steps, otel, azure, mooncake, burstgpt, splitwise, blis)"
 	printf '{"x": 1}\n' >"$T/u.json"
 	run trace-parse "$T/u.json"
 	assert_failure 1
@@ -493,9 +593,9 @@ Try 'trace-parse --help' for more information."
 @test "--list-formats, --help, --version go to stdout and exit 0" {
 	run --separate-stderr trace-parse --list-formats
 	assert_success
-	assert_equal "${#lines[@]}" 8
+	assert_equal "${#lines[@]}" 9
 	assert_line -n 0 --regexp '^vllm-log +step +vLLM iteration log'
-	assert_equal "$(cut -d' ' -f1 <<<"$output" | paste -sd' ')" "vllm-log bench-serve otel azure mooncake burstgpt splitwise blis"
+	assert_equal "$(cut -d' ' -f1 <<<"$output" | paste -sd' ')" "vllm-log bench-serve vllm-steps otel azure mooncake burstgpt splitwise blis"
 	run trace-parse --help
 	assert_success
 	assert_line -n 0 "usage: trace-parse [options] [FILE...]"
@@ -504,6 +604,33 @@ Try 'trace-parse --help' for more information."
 	assert_output --regexp '^trace-parse \(rooftrace\) [0-9]+\.[0-9]+\.[0-9]+$'
 	run trace-parse --bogus
 	assert_failure 2
+}
+
+# ---- shards ---------------------------------------------------------------
+
+@test "shards merge: --keep-clock gives one clock, --id-prefix unique ids" {
+	f="$TP/azure-2024.csv"
+	{ head -1 "$f"; sed -n 2,3p "$f"; } >"$T/s0.csv"
+	{ head -1 "$f"; sed -n 4,5p "$f"; } >"$T/s1.csv"
+	for i in 0 1; do
+		trace-parse -q --keep-clock --id-prefix "s$i:" "$T/s$i.csv" >"$T/o$i.ndjson"
+	done
+	cat "$T/o0.ndjson" "$T/o1.ndjson" >"$T/merged.ndjson"
+	assert_equal "$(jq -r .request_id "$T/merged.ndjson" | paste -sd' ')" "s0:0 s0:1 s1:0 s1:1"
+	assert_equal "$(jq -r .request_id "$T/merged.ndjson" | sort -u | wc -l)" 4
+	# One clock: the arrivals of one process over the whole file.
+	assert_equal "$(jq -r .arrival_us "$T/merged.ndjson" | paste -sd' ')" "$(trace-parse -q --keep-clock "$f" | jq -r .arrival_us | paste -sd' ')"
+	assert_equal "$(jq -r '[.input_tokens, .output_tokens] | @tsv' "$T/merged.ndjson" | md5sum)" "$(trace-parse -q "$f" | jq -r '[.input_tokens, .output_tokens] | @tsv' | md5sum)"
+	# Without them, each shard restarts its ids and its clock.
+	trace-parse -q "$T/s1.csv" >"$T/bare1.ndjson"
+	assert_equal "$(jq -r '"\(.request_id):\(.arrival_us)"' "$T/bare1.ndjson" | paste -sd' ')" "0:0 1:86398999999"
+	# The trace's own ids are prefixed too.
+	run --separate-stderr trace-parse --id-prefix host-a/ "$TP/otel.jsonl"
+	assert_success
+	assert_equal "$(jq -r .request_id <<<"$output" | grep -vc '^host-a/')" 0
+	run trace-parse --id-prefix "$(printf '%0129d' 0)" "$f"
+	assert_failure 2
+	assert_line -n 0 "trace-parse: --id-prefix: longer than 128 bytes"
 }
 
 @test "empty input warns no records, exits 0; a missing file exits 1" {

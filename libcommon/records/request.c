@@ -327,6 +327,8 @@ request_write_json(struct jw *w, const struct request_out *r)
 		jsonout_kstr(w, "error", r->error);
 	if (r->model != NULL)
 		jsonout_kstr(w, "model", r->model);
+	if (r->session_id != NULL)
+		jsonout_kstr(w, "session_id", r->session_id);
 	request_json_close(w);
 }
 

@@ -74,6 +74,7 @@ struct request_out {
 	size_t	 n_itl;
 	const char *error;		/* NULL: the request succeeded */
 	const char *model;		/* NULL: unknown */
+	const char *session_id;		/* the trace's conversation; NULL */
 };
 
 /* Every optional field absent. */
@@ -90,7 +91,10 @@ void request_write_json(struct jw *w, const struct request_out *r);
 void request_json_open(struct jw *w, const struct request_out *r);
 void request_json_close(struct jw *w);
 
-/* CSV: the header, and one row a record (unknown fields empty; no itl_us). */
+/*
+ * CSV: the header, and one row a record (unknown fields empty; no itl_us,
+ * no session_id).
+ */
 void request_csv_header(struct csvw *c);
 void request_write_csv(struct csvw *c, const struct request_out *r);
 

@@ -191,15 +191,17 @@ step_prefill_tokens(const struct step *s)
 /* --- writing -------------------------------------------------------- */
 
 enum col {
-	COL_STEP, COL_ENGINE, COL_TS, COL_DUR, COL_NPREFILL, COL_PTOKENS,
-	COL_NDECODE, COL_DTOKENS, COL_KV, COL_DUMMY, COL_HIDDEN,
-	COL_ESTIMATED, COL_MODEL, COL_HARDWARE, COL_TP, NCOL
+	COL_STEP, COL_ENGINE, COL_TS, COL_DUR, COL_DUR_SOURCE, COL_SCHED,
+	COL_NPREFILL, COL_PTOKENS, COL_NDECODE, COL_DTOKENS, COL_KV,
+	COL_KV_BLOCKS, COL_DUMMY, COL_HIDDEN, COL_ESTIMATED, COL_MODEL,
+	COL_HARDWARE, COL_TP, NCOL
 };
 
 static const char *const col_names[NCOL] = {
-	"step", "engine", "ts_us", "dur_us", "n_prefill", "prefill_tokens",
-	"n_decode", "decode_tokens", "kv_usage", "dummy", "hidden",
-	"estimated", "model", "hardware", "tp"
+	"step", "engine", "ts_us", "dur_us", "dur_source", "sched_us",
+	"n_prefill", "prefill_tokens", "n_decode", "decode_tokens",
+	"kv_usage", "kv_blocks_total", "dummy", "hidden", "estimated",
+	"model", "hardware", "tp"
 };
 
 void
@@ -209,6 +211,7 @@ step_out_init(struct step_out *s)
 	s->step = s->engine = s->ts_us = s->dur_us = s->tp = STEP_ABSENT;
 	s->n_prefill = s->prefill_tokens = STEP_ABSENT;
 	s->n_decode = s->decode_tokens = STEP_ABSENT;
+	s->sched_us = s->kv_blocks_total = STEP_ABSENT;
 	s->kv_usage = -1;
 }
 
@@ -232,11 +235,14 @@ is_set(const struct step_out *s, enum col k)
 	case COL_ENGINE:	return s->engine != STEP_ABSENT;
 	case COL_TS:		return s->ts_us != STEP_ABSENT;
 	case COL_DUR:		return s->dur_us != STEP_ABSENT;
+	case COL_DUR_SOURCE:	return s->dur_source != NULL;
+	case COL_SCHED:		return s->sched_us != STEP_ABSENT;
 	case COL_NPREFILL:	return s->n_prefill != STEP_ABSENT;
 	case COL_PTOKENS:	return s->prefill_tokens != STEP_ABSENT;
 	case COL_NDECODE:	return s->n_decode != STEP_ABSENT;
 	case COL_DTOKENS:	return s->decode_tokens != STEP_ABSENT;
 	case COL_KV:		return s->kv_usage >= 0;
+	case COL_KV_BLOCKS:	return s->kv_blocks_total != STEP_ABSENT;
 	case COL_DUMMY:		return s->dummy;
 	case COL_HIDDEN:	return s->hidden;
 	case COL_ESTIMATED:	return s->estimated;
@@ -317,12 +323,14 @@ step_write_json(struct jw *w, const struct step_out *s)
 	json_opt(w, "dur_us", s->dur_us);
 	if (s->dur_source != NULL)
 		jsonout_kstr(w, "dur_source", s->dur_source);
+	json_opt(w, "sched_us", s->sched_us);
 	json_opt(w, "n_prefill", s->n_prefill);
 	json_opt(w, "prefill_tokens", s->prefill_tokens);
 	json_opt(w, "n_decode", s->n_decode);
 	json_opt(w, "decode_tokens", s->decode_tokens);
 	if (s->kv_usage >= 0)
 		jsonout_knum(w, "kv_usage", s->kv_usage);
+	json_opt(w, "kv_blocks_total", s->kv_blocks_total);
 	json_flag(w, "dummy", s->dummy);
 	json_flag(w, "hidden", s->hidden);
 	json_flag(w, "estimated", s->estimated);
@@ -411,6 +419,8 @@ step_write_csv(const struct step_csv *sc, const struct step_out *s)
 		case COL_ENGINE:	csv_opt(c, s->engine); break;
 		case COL_TS:		csv_opt(c, s->ts_us); break;
 		case COL_DUR:		csv_opt(c, s->dur_us); break;
+		case COL_DUR_SOURCE:	csv_optstr(c, s->dur_source); break;
+		case COL_SCHED:		csv_opt(c, s->sched_us); break;
 		case COL_NPREFILL:
 			csv_count(c, s->n_prefill, s, COL_NPREFILL);
 			break;
@@ -429,6 +439,7 @@ step_write_csv(const struct step_csv *sc, const struct step_out *s)
 			else
 				csvout_empty(c);
 			break;
+		case COL_KV_BLOCKS:	csv_opt(c, s->kv_blocks_total); break;
 		case COL_DUMMY:		csvout_int(c, s->dummy); break;
 		case COL_HIDDEN:	csvout_int(c, s->hidden); break;
 		case COL_ESTIMATED:	csvout_int(c, s->estimated); break;

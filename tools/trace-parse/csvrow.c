@@ -47,23 +47,13 @@ row_end(int c, void *data)
 	((struct csvrow *)data)->ended = 1;
 }
 
-/*
- * libcommon/io/csvout.c defines a csv_init of its own, which takes the
- * place of libcsv's in any program that links both; so the parser is set
- * up here with libcsv's setters, as csv_init would (state 0: no row yet).
- */
 void
 csvrow_init(struct csvrow *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->p = err_malloc(sizeof(*r->p));
-	memset(r->p, 0, sizeof(*r->p));
-	csv_set_opts(r->p, OPTS);
-	csv_set_delim(r->p, CSV_COMMA);
-	csv_set_quote(r->p, CSV_QUOTE);
-	csv_set_realloc_func(r->p, realloc);
-	csv_set_free_func(r->p, free);
-	csv_set_blk_size(r->p, 128);
+	if (csv_init(r->p, OPTS) != 0)
+		err_die(EXIT_DATA, "csv_init: cannot set up the CSV parser");
 }
 
 void

@@ -14,10 +14,7 @@
 
 #include "io/jsonin.h"
 
-/*
- * libcsv's parser stays behind a pointer: <csv.h> declares a csv_init
- * that libcommon/io/csvout.h declares too, so no header includes both.
- */
+/* libcsv's parser stays behind a pointer: only csvrow.c needs <csv.h>. */
 struct csv_parser;
 
 enum { CSVROW_MAXFIELDS = 64 };

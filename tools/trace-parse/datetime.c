@@ -41,14 +41,34 @@ days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : mdays[m - 1];
 }
 
+/*
+ * A UTC offset at s, to the end: "", "Z", "+HH:MM" or "-HH:MM", as
+ * seconds east of UTC.  -1 when malformed.
+ */
+static int
+utc_offset(const char *s, int64_t *off)
+{
+	int h, m;
+
+	*off = 0;
+	if (*s == '\0' || (s[0] == 'Z' && s[1] == '\0'))
+		return 0;
+	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 6 || s[3] != ':' ||
+	    (h = fixed_digits(s + 1, 2)) < 0 ||
+	    (m = fixed_digits(s + 4, 2)) < 0 || h > 23 || m > 59)
+		return -1;
+	*off = (s[0] == '-' ? -1 : 1) * (int64_t)(h * 3600 + m * 60);
+	return 0;
+}
+
 int
 datetime_us(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, sec;
-	int64_t frac = 0, days;
-	size_t len = strlen(s);
+	int64_t frac = 0, days, off;
+	const char *p = s + 19;
 
-	if (len < 19 || s[4] != '-' || s[7] != '-' ||
+	if (strlen(s) < 19 || s[4] != '-' || s[7] != '-' ||
 	    (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
 		return -1;
 	if ((y = fixed_digits(s, 4)) < 0 || (mo = fixed_digits(s + 5, 2)) < 0 ||
@@ -60,28 +80,28 @@ datetime_us(const char *s, int64_t *out)
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
-	if (len > 19) {
-		/* ".fffffff" as microseconds, half up on the 7th digit. */
-		const char *f = s + 20;
-		size_t nf = len - 20, i;
+	if (*p == '.') {
+		/* ".ffffff[f...]" as microseconds, half up on the 7th digit. */
+		size_t i;
 		int up = 0;
 
-		if (s[19] != '.' || nf == 0 || nf > 37)
-			return -1;
-		for (i = 0; i < nf; i++) {
-			if (f[i] < '0' || f[i] > '9')
-				return -1;
+		for (i = 0, p++; p[i] >= '0' && p[i] <= '9'; i++) {
 			if (i < 6)
-				frac = frac * 10 + (f[i] - '0');
+				frac = frac * 10 + (p[i] - '0');
 			else if (i == 6)
-				up = f[i] >= '5';
+				up = p[i] >= '5';
 		}
+		if (i == 0 || i > 37)
+			return -1;
+		p += i;
 		for (; i < 6; i++)
 			frac *= 10;
 		frac += up;
 	}
+	if (utc_offset(p, &off) < 0)
+		return -1;
 	days = days_from_civil(y, mo, d);
-	*out = ((days * 24 + h) * 60 + mi) * 60 * INT64_C(1000000) +
-	    (int64_t)sec * 1000000 + frac;
+	*out = (((days * 24 + h) * 60 + mi) * 60 + sec - off) *
+	    INT64_C(1000000) + frac;
 	return 0;
 }

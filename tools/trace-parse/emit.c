@@ -5,21 +5,35 @@
 #include "io/err.h"
 #include "emit.h"
 
+enum { KIND_NONE, KIND_REQUEST, KIND_STEP };
+
+/* trace-parse's step columns. */
+static const char *const step_columns[] = {
+	"step", "engine", "ts_us", "dur_us", "n_prefill", "prefill_tokens",
+	"n_decode", "decode_tokens", "kv_usage", "dummy", "estimated", "model",
+	"hardware", "tp", NULL
+};
+
 void
 emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
-    int keep_clock)
+    int keep_clock, const char *id_prefix)
 {
 	memset(em, 0, sizeof(*em));
-	record_out_init(&em->out, fp, csv_mode);
+	jsonout_init(&em->jw, fp);
+	csvout_init(&em->csv, fp);
+	step_csv_init(&em->step_csv, &em->csv, step_columns);
+	em->csv_mode = csv_mode;
 	idset_init(&em->ids);
 	em->in = in;
 	em->keep_clock = keep_clock;
+	em->id_prefix = id_prefix != NULL && *id_prefix != '\0' ? id_prefix :
+	    NULL;
 }
 
 void
 emit_free(struct emit *em)
 {
-	record_out_free(&em->out);
+	jsonout_free(&em->jw);
 	idset_free(&em->ids);
 }
 
@@ -30,6 +44,7 @@ emit_file(struct emit *em)
 	em->origin = 0;
 	em->file_records = 0;
 	em->metadata = 0;
+	em->said_none = 0;
 }
 
 const char *
@@ -48,11 +63,25 @@ emit_rebase(struct emit *em, int64_t t)
 	return em->keep_clock ? t : t - em->origin;
 }
 
+/*
+ * The CSV header goes out with the first record, once its kind is known;
+ * CSV cannot mix the kinds under one header (NDJSON mixes them freely).
+ */
 static void
-mixed_csv(void)
+claim_kind(struct emit *em, int kind)
 {
-	err_die(EXIT_DATA, "--csv: cannot write request and step records into "
-	    "one CSV; run once per kind");
+	if (em->kind == kind)
+		return;
+	if (em->kind != KIND_NONE && em->csv_mode)
+		err_die(EXIT_DATA, "--csv: cannot write request and step "
+		    "records into one CSV; run once per kind");
+	if (em->kind == KIND_NONE && em->csv_mode) {
+		if (kind == KIND_REQUEST)
+			request_csv_header(&em->csv);
+		else
+			step_csv_header(&em->step_csv);
+	}
+	em->kind = kind;
 }
 
 void
@@ -76,10 +105,11 @@ id_text(char *buf, long n)
 }
 
 void
-emit_request(struct emit *em, long line, struct record_request *q)
+emit_request(struct emit *em, long line, struct request_out *q)
 {
-	char idbuf[32];
+	char idbuf[32], full[REQUEST_ID_MAX + 1];
 	struct jerr e;
+	size_t np, ni;
 	long first;
 
 	if (q->id == NULL) {
@@ -90,17 +120,36 @@ emit_request(struct emit *em, long line, struct record_request *q)
 		emit_bad(em, line, &e);
 		return;
 	}
-	if (record_out_request(&em->out, q) < 0)
-		mixed_csv();
+	if (em->id_prefix != NULL) {
+		np = strlen(em->id_prefix);
+		ni = strlen(q->id);
+		if (np + ni > REQUEST_ID_MAX) {
+			jsonin_err(&e, "request id \"%.40s\" with --id-prefix is "
+			    "longer than %d bytes", q->id, REQUEST_ID_MAX);
+			emit_bad(em, line, &e);
+			return;
+		}
+		memcpy(full, em->id_prefix, np);
+		memcpy(full + np, q->id, ni + 1);
+		q->id = full;
+	}
+	claim_kind(em, KIND_REQUEST);
+	if (em->csv_mode)
+		request_write_csv(&em->csv, q);
+	else
+		request_write_json(&em->jw, q);
 	em->file_records++;
 	input_count(em->in, INPUT_OK);
 }
 
 void
-emit_step(struct emit *em, const struct record_step *st)
+emit_step(struct emit *em, const struct step_out *st)
 {
-	if (record_out_step(&em->out, st) < 0)
-		mixed_csv();
+	claim_kind(em, KIND_STEP);
+	if (em->csv_mode)
+		step_write_csv(&em->step_csv, st);
+	else
+		step_write_json(&em->jw, st);
 	em->file_records++;
 	input_count(em->in, INPUT_OK);
 }

@@ -10,26 +10,36 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "io/csvout.h"
 #include "io/input.h"
 #include "io/jsonin.h"
+#include "io/jsonout.h"
+#include "records/request.h"
+#include "records/step.h"
 #include "idset.h"
-#include "record.h"
 
 struct emit {
-	struct record_out out;
+	/* The output: NDJSON, or CSV of one record kind (its header first). */
+	struct jw jw;
+	struct csvw csv;
+	struct step_csv step_csv;
+	int	 csv_mode;
+	int	 kind;		/* of the records written so far */
 	struct idset ids;	/* ids the traces carried themselves */
 	struct input *in;	/* the counts, and the file being read */
 	int	 keep_clock;	/* --keep-clock */
+	const char *id_prefix;	/* --id-prefix; NULL: none */
 	long	 next_id;	/* for traces without request ids */
 	/* The file being read. */
 	int	 have_origin;
 	int64_t	 origin;	/* its first record's time, its own clock */
 	long	 file_records;	/* records it gave so far */
 	int	 metadata;	/* it holds no records by design */
+	int	 said_none;	/* its reader said why it gave no records */
 };
 
 void emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
-    int keep_clock);
+    int keep_clock, const char *id_prefix);
 void emit_free(struct emit *em);
 /* A new file begins. */
 void emit_file(struct emit *em);
@@ -40,10 +50,10 @@ int64_t emit_rebase(struct emit *em, int64_t t);
 /*
  * Write a request read at line (0: none): give it an id when the trace
  * has none, refuse an id seen before (a duplicate would double-count load
- * downstream) as a bad record.
+ * downstream) as a bad record; then put --id-prefix before it.
  */
-void emit_request(struct emit *em, long line, struct record_request *q);
-void emit_step(struct emit *em, const struct record_step *st);
+void emit_request(struct emit *em, long line, struct request_out *q);
+void emit_step(struct emit *em, const struct step_out *st);
 /* A bad record at line: its message, then stop or (--skip-bad) count it. */
 void emit_bad(struct emit *em, long line, const struct jerr *e);
 

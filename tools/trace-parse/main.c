@@ -21,7 +21,10 @@
 #include "csvrow.h"
 #include "emit.h"
 
-enum { OPT_CSV = 256, OPT_LIST, OPT_KEEP_CLOCK, OPT_ITL };
+enum { OPT_CSV = 256, OPT_LIST, OPT_KEEP_CLOCK, OPT_ITL, OPT_ID_PREFIX };
+
+/* Longest --id-prefix: room left for the trace's own ids. */
+enum { ID_PREFIX_MAX = 128 };
 
 struct run {
 	struct emit em;
@@ -41,6 +44,7 @@ usage(void)
 	    "      --list-formats  list the formats and exit\n"
 	    "      --keep-clock    times on the trace's own clock (default: "
 	    "first = 0)\n"
+	    "      --id-prefix STR put STR before every request id\n"
 	    "      --itl FILE      BLIS ITL CSV to join to a BLIS trace\n"
 	    "      --csv           write CSV instead of NDJSON\n"
 	    "  -o, --output FILE   write FILE atomically\n"
@@ -158,18 +162,24 @@ doc_error_line(const char *text, size_t len)
 	return line;
 }
 
-/* A JSON document to its reader; a guessed one, to the one its keys name. */
-static void
+/*
+ * A JSON document to its reader (readers.h): the one that claims it, or,
+ * when guessed, the one its keys name.  Returns the reader that read it.
+ */
+static const struct reader *
 take_doc(struct run *r, const struct reader *rd, int guessed,
     const struct input *in)
 {
+	const struct reader *claimed;
 	struct jerr e;
 	cJSON *doc;
 
 	if ((doc = jsonin_parse_doc(r->doc, r->doc_len, &e)) == NULL)
 		err_die(EXIT_DATA, "%s:%ld: %s", in->lr.name,
 		    doc_error_line(r->doc, r->doc_len), e.msg);
-	if (guessed && (rd->doc_key == NULL ||
+	if (r->from == NULL && (claimed = readers_claim(doc)) != NULL)
+		rd = claimed;
+	else if (guessed && (rd->doc_key == NULL ||
 	    jsonin_field(doc, rd->doc_key) == NULL))
 		rd = readers_for_doc(doc);
 	if (rd == NULL)
@@ -178,6 +188,7 @@ take_doc(struct run *r, const struct reader *rd, int guessed,
 	else if (rd->doc(&r->em, doc, &e) == READER_FATAL)
 		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
 	cJSON_Delete(doc);
+	return rd;
 }
 
 /*
@@ -219,12 +230,13 @@ read_file(void *ctx, struct input *in)
 			take_line(r, rd, mode, in, line, len);
 	}
 	if (rd != NULL && mode == READ_DOC)
-		take_doc(r, rd, guessed, in);
+		rd = take_doc(r, rd, guessed, in);
 	if (rd != NULL && rd->end != NULL &&
 	    rd->end(&r->em, &e) == READER_FATAL)
 		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
 	progress_done(&pg);
-	in->none_msg = r->em.metadata ? NULL : "no records";
+	in->none_msg = r->em.metadata || r->em.said_none ? NULL :
+	    "no records";
 	return 0;
 }
 
@@ -235,13 +247,14 @@ main(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "list-formats", no_argument, NULL, OPT_LIST },
 		{ "keep-clock", no_argument, NULL, OPT_KEEP_CLOCK },
+		{ "id-prefix", required_argument, NULL, OPT_ID_PREFIX },
 		{ "itl", required_argument, NULL, OPT_ITL },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct common_opts co = { 0 };
-	const char *itlpath = NULL;
+	const char *itlpath = NULL, *id_prefix = NULL;
 	struct input in;
 	struct run r;
 	FILE *out;
@@ -263,6 +276,12 @@ main(int argc, char **argv)
 		case OPT_LIST:	list_formats(); outfile_close(stdout); return 0;
 		case OPT_KEEP_CLOCK: keep_clock = 1; break;
 		case OPT_ITL:	itlpath = optarg; break;
+		case OPT_ID_PREFIX:
+			if (strlen(optarg) > ID_PREFIX_MAX)
+				err_usage("--id-prefix: longer than %d bytes",
+				    ID_PREFIX_MAX);
+			id_prefix = optarg;
+			break;
 		case OPT_CSV:	csv = 1; break;
 		default:	cli_bad_option(c, argv);
 		}
@@ -272,7 +291,7 @@ main(int argc, char **argv)
 	if (itlpath != NULL)
 		blis_load_itl(&in, itlpath);
 	out = outfile_open(co.output);
-	emit_init(&r.em, &in, out, csv, keep_clock);
+	emit_init(&r.em, &in, out, csv, keep_clock, id_prefix);
 	csvrow_init(&r.row);
 	input_files(&in, argv + optind, argc - optind, read_file, &r);
 	for (i = 0; i < readers_n; i++)

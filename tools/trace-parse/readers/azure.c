@@ -9,8 +9,8 @@ int
 azure_parse(const struct csvrow *row, struct azure_rec *r, struct jerr *e)
 {
 	if (datetime_us(row->field[0], &r->ts_us) < 0) {
-		jsonin_err(e, "TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS.fffffff\""
-		    ", got \"%.40s\"", row->field[0]);
+		jsonin_err(e, "TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS[.fffffff]"
+		    "[+HH:MM]\", got \"%.40s\"", row->field[0]);
 		return -1;
 	}
 	if (csvrow_uint(row, 1, azure_columns, &r->input_tokens, e) < 0 ||
@@ -30,11 +30,11 @@ azure_row(struct emit *em, const struct csvrow *row, long lineno,
     struct jerr *e)
 {
 	struct azure_rec a;
-	struct record_request q;
+	struct request_out q;
 
 	if (azure_parse(row, &a, e) < 0)
 		return READER_BAD;
-	record_request_init(&q);
+	request_out_init(&q);
 	q.arrival_us = emit_rebase(em, a.ts_us);
 	q.input_tokens = a.input_tokens;
 	q.output_tokens = a.output_tokens;

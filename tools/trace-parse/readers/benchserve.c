@@ -154,10 +154,10 @@ static void
 benchserve_request(struct emit *em, const struct benchserve *b,
     const struct benchserve_req *bq)
 {
-	struct record_request q;
+	struct request_out q;
 	int64_t none = 0;
 
-	record_request_init(&q);
+	request_out_init(&q);
 	/* Without start_times the file does not say when requests came. */
 	q.arrival_us = bq->start_us >= 0 ? emit_rebase(em, bq->start_us) : 0;
 	q.input_tokens = bq->input_tokens;
@@ -176,6 +176,18 @@ benchserve_request(struct emit *em, const struct benchserve *b,
 	emit_request(em, 0, &q);
 }
 
+/*
+ * vllm bench serve --save-result without --save-detailed: the run's
+ * summary (completed, request_throughput, ...), no per-request arrays.
+ */
+static int
+benchserve_summary(const cJSON *doc)
+{
+	return jsonin_field(doc, "input_lens") == NULL &&
+	    jsonin_field(doc, "completed") != NULL &&
+	    jsonin_field(doc, "request_throughput") != NULL;
+}
+
 static int
 benchserve_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 {
@@ -184,6 +196,12 @@ benchserve_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 	size_t i;
 
 	/* No arrays, no records: fatal even with --skip-bad. */
+	if (benchserve_summary(doc)) {
+		jsonin_err(e, "a vllm bench serve summary without per-request "
+		    "data (input_lens, ttfts, itls): save the run with "
+		    "--save-result --save-detailed");
+		return READER_FATAL;
+	}
 	if (benchserve_open(doc, &b, e) < 0)
 		return READER_FATAL;
 	if (b.start_times == NULL && b.n > 0)
@@ -207,5 +225,6 @@ const struct reader benchserve_reader = {
 	.detect = benchserve_detect,
 	.mode = READ_DOC,
 	.doc_key = "input_lens",
+	.claim = benchserve_summary,
 	.doc = benchserve_doc,
 };

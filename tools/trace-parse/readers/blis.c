@@ -235,6 +235,8 @@ static struct {
 	int	 have_itl;
 	int64_t	*gaps;
 	size_t	 cap_gaps;
+	/* The last header file read, until a data file follows it. */
+	char	*lone_header;
 } blis;
 
 /* --itl's rows: bad ones count with the run's, as any bad record. */
@@ -298,8 +300,11 @@ blis_open(const char *first, size_t len)
 {
 	(void)len;
 	blis.in_header = strncmp(first, "trace_version:", 14) == 0;
-	if (!blis.in_header)
+	if (!blis.in_header) {
+		free(blis.lone_header);
+		blis.lone_header = NULL;
 		return READ_CSV;
+	}
 	blis_header_init(&blis.h);
 	return READ_LINES;
 }
@@ -322,11 +327,12 @@ blis_yaml_line(struct emit *em, const char *line, size_t len, long lineno,
 static int
 blis_end(struct emit *em, struct jerr *e)
 {
-	(void)em;
 	if (!blis.in_header)
 		return READER_OK;
 	if (blis_header_end(&blis.h, e) < 0)
 		return READER_FATAL;
+	free(blis.lone_header);
+	blis.lone_header = err_strdup(emit_name(em));
 	memcpy(blis.model, blis.h.model, sizeof(blis.model));
 	return READER_OK;
 }
@@ -354,7 +360,7 @@ push_gap(size_t n, int64_t gap)
  * first and last chunk times when the trace row did not record them.
  */
 static int
-join_itl(const struct blis_req *b, int64_t base, struct record_request *q,
+join_itl(const struct blis_req *b, int64_t base, struct request_out *q,
     struct jerr *e)
 {
 	struct itlmap_ent *ent;
@@ -375,10 +381,10 @@ join_itl(const struct blis_req *b, int64_t base, struct record_request *q,
 	}
 	q->itl_us = blis.gaps;
 	q->n_itl = ent->n > 0 ? ent->n - 1 : 0;
-	if (q->ttft_us == RECORD_ABSENT && ent->n > 0 &&
+	if (q->ttft_us == REQUEST_ABSENT && ent->n > 0 &&
 	    ent->chunk[0].ts_us >= base)
 		q->ttft_us = ent->chunk[0].ts_us - base;
-	if (q->e2e_us == RECORD_ABSENT && ent->n > 0 &&
+	if (q->e2e_us == REQUEST_ABSENT && ent->n > 0 &&
 	    ent->chunk[ent->n - 1].ts_us >= base)
 		q->e2e_us = ent->chunk[ent->n - 1].ts_us - base;
 	return 0;
@@ -389,12 +395,12 @@ join_itl(const struct blis_req *b, int64_t base, struct record_request *q,
  * arrival when no send time was recorded) to the first and last chunk.
  */
 static int
-blis_request(const struct blis_req *b, struct record_request *q,
+blis_request(const struct blis_req *b, struct request_out *q,
     struct jerr *e)
 {
 	int64_t base = b->send_us >= 0 ? b->send_us : b->arrival_us;
 
-	record_request_init(q);
+	request_out_init(q);
 	q->id = b->id;
 	q->input_tokens = b->input_tokens;
 	q->output_tokens = b->output_tokens;
@@ -419,7 +425,7 @@ blis_data_row(struct emit *em, const struct csvrow *row, long lineno,
     struct jerr *e)
 {
 	struct blis_req b;
-	struct record_request q;
+	struct request_out q;
 
 	if (blis_row(row, &blis.cols, &b, e) < 0 ||
 	    blis_request(&b, &q, e) < 0)
@@ -434,6 +440,10 @@ blis_finish(void)
 {
 	size_t n;
 
+	if (blis.lone_header != NULL)
+		err_warnat(blis.lone_header, 0, "a BLIS trace v2 header without "
+		    "its data file: give the request CSV after it");
+	free(blis.lone_header);
 	if (!blis.have_itl)
 		return;
 	if ((n = itlmap_unused(&blis.itl)) > 0)

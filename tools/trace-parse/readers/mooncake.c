@@ -61,11 +61,11 @@ mooncake_line(struct emit *em, const char *line, size_t len, long lineno,
     struct jerr *e)
 {
 	struct mooncake_rec m;
-	struct record_request q;
+	struct request_out q;
 
 	if (mooncake_parse(line, len, &m, e) < 0)
 		return READER_BAD;
-	record_request_init(&q);
+	request_out_init(&q);
 	q.arrival_us = emit_rebase(em, m.ts_us);
 	q.input_tokens = m.input_tokens;
 	q.output_tokens = m.output_tokens;

@@ -261,7 +261,7 @@ otel_export(struct emit *em, long line, const cJSON *doc)
 {
 	struct otel_iter it;
 	struct otel_span sp;
-	struct record_request q;
+	struct request_out q;
 	struct jerr e;
 	int rc;
 
@@ -271,17 +271,17 @@ otel_export(struct emit *em, long line, const cJSON *doc)
 			emit_bad(em, line, &e);
 			continue;
 		}
-		record_request_init(&q);
+		request_out_init(&q);
 		q.id = sp.id;
 		q.arrival_us = emit_rebase(em, sp.start_us);
 		q.input_tokens = sp.input_tokens;
 		q.output_tokens = sp.output_tokens;
-		q.ttft_us = sp.ttft_us < 0 ? RECORD_ABSENT : sp.ttft_us;
-		q.e2e_us = sp.e2e_us < 0 ? RECORD_ABSENT : sp.e2e_us;
-		q.queue_us = sp.queue_us < 0 ? RECORD_ABSENT : sp.queue_us;
-		q.prefill_us = sp.prefill_us < 0 ? RECORD_ABSENT :
+		q.ttft_us = sp.ttft_us < 0 ? REQUEST_ABSENT : sp.ttft_us;
+		q.e2e_us = sp.e2e_us < 0 ? REQUEST_ABSENT : sp.e2e_us;
+		q.queue_us = sp.queue_us < 0 ? REQUEST_ABSENT : sp.queue_us;
+		q.prefill_us = sp.prefill_us < 0 ? REQUEST_ABSENT :
 		    sp.prefill_us;
-		q.decode_us = sp.decode_us < 0 ? RECORD_ABSENT : sp.decode_us;
+		q.decode_us = sp.decode_us < 0 ? REQUEST_ABSENT : sp.decode_us;
 		q.error = sp.error;
 		q.model = sp.model;
 		emit_request(em, line, &q);

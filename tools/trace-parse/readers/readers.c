@@ -9,12 +9,14 @@
 #include "readers/otel.h"
 #include "readers/readers.h"
 #include "readers/splitwise.h"
+#include "readers/steptrace.h"
 #include "readers/vllmlog.h"
 
 /* --list-formats' order, and detection's (the first sure reader wins). */
 const struct reader *const readers[] = {
-	&vllmlog_reader, &benchserve_reader, &otel_reader, &azure_reader,
-	&mooncake_reader, &burstgpt_reader, &splitwise_reader, &blis_reader
+	&vllmlog_reader, &benchserve_reader, &steptrace_reader, &otel_reader,
+	&azure_reader, &mooncake_reader, &burstgpt_reader, &splitwise_reader,
+	&blis_reader
 };
 const size_t readers_n = sizeof(readers) / sizeof(readers[0]);
 
@@ -69,10 +71,24 @@ readers_detect(const char *line, enum reader_detect *how)
 }
 
 const struct reader *
-readers_for_doc(const cJSON *doc)
+readers_claim(const cJSON *doc)
 {
 	size_t i;
 
+	for (i = 0; i < readers_n; i++)
+		if (readers[i]->claim != NULL && readers[i]->claim(doc))
+			return readers[i];
+	return NULL;
+}
+
+const struct reader *
+readers_for_doc(const cJSON *doc)
+{
+	const struct reader *rd;
+	size_t i;
+
+	if ((rd = readers_claim(doc)) != NULL)
+		return rd;
 	for (i = 0; i < readers_n; i++)
 		if (readers[i]->doc_key != NULL &&
 		    jsonin_field(doc, readers[i]->doc_key) != NULL)

@@ -26,10 +26,11 @@
  *               libcsv (csvrow.h), checked against .columns' count when
  *               there are .columns, and goes to row();
  *   READ_DOC    the file from its first non-blank line is one JSON
- *               document, parsed by cJSON, for doc().  When the reader
- *               was only a DETECT_FALLBACK and the document lacks its
- *               .doc_key, the reader whose .doc_key the document has
- *               reads it instead.
+ *               document, parsed by cJSON, for doc().  Unless --from
+ *               named the reader, a reader whose claim() takes the
+ *               document reads it; else, when the reader was only a
+ *               DETECT_FALLBACK and the document lacks its .doc_key,
+ *               the reader whose .doc_key the document has reads it.
  *
  * After the last line, end() (when not NULL) closes the file; after the
  * last file, finish() (when not NULL) writes the reader's notes on
@@ -79,6 +80,8 @@ struct reader {
 	enum reader_mode mode;
 	int	 blank_lines;	/* READ_LINES: blank lines go to line() too */
 	const char *doc_key;	/* READ_DOC: a top-level key only it has */
+	/* READ_DOC: 1 when a document is its, whatever detection said. */
+	int	(*claim)(const cJSON *doc);
 	const char *const *columns;	/* READ_CSV: its header, or NULL */
 	int	(*header)(const struct csvrow *row, struct jerr *e);
 	int	(*line)(struct emit *em, const char *line, size_t len,
@@ -100,7 +103,9 @@ const char *readers_names(void);
 /* The first non-blank line's reader (see above), or NULL. */
 const struct reader *readers_detect(const char *line,
     enum reader_detect *how);
-/* The reader whose .doc_key doc has, or NULL. */
+/* The first reader whose claim() takes doc, or NULL. */
+const struct reader *readers_claim(const cJSON *doc);
+/* The reader that claims doc, or else whose .doc_key doc has, or NULL. */
 const struct reader *readers_for_doc(const cJSON *doc);
 /* "input_lens (bench-serve) nor resourceSpans (otel)": every .doc_key. */
 const char *readers_doc_keys(void);

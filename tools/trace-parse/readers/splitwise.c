@@ -63,26 +63,47 @@ splitwise_detect(const char *line)
  * prompt_size + k - 1 tokens in the cache; their mean is
  * prompt_size + (token_size - 2) / 2, rounded down.
  */
+/* n identical entries of tokens new tokens at progress: a phase's batch. */
+static void
+fill(struct step_req *(*add)(struct step *), struct step *s, int64_t n,
+    int64_t progress, int64_t tokens)
+{
+	struct step_req *q;
+	int64_t i;
+
+	for (i = 0; i < n; i++) {
+		q = add(s);
+		q->progress_index = progress;
+		q->tokens = tokens;
+		q->request_id = NULL;
+	}
+}
+
+/* The composition, reused from row to row. */
+static struct step comp;
+
 static int
 splitwise_row(struct emit *em, const struct csvrow *row, long lineno,
     struct jerr *e)
 {
 	struct splitwise_rec w;
-	struct record_step st;
+	struct step_out st;
 
 	(void)lineno;
 	if (splitwise_parse(row, &w, e) < 0)
 		return READER_BAD;
-	record_step_init(&st);
+	step_out_init(&st);
 	st.step = (int64_t)em->file_records;
 	st.dur_us = w.prompt_us;
 	st.n_prefill = w.batch_size;
 	st.prefill_tokens = w.batch_size * w.prompt_size;
+	st.n_decode = st.decode_tokens = 0;
 	st.model = w.model;
 	st.hardware = w.hardware;
 	st.tp = w.tp;
-	st.full = 1;
-	st.prefill_len = w.prompt_size;
+	step_clear(&comp);
+	fill(step_add_prefill, &comp, w.batch_size, 0, w.prompt_size);
+	st.comp = &comp;
 	emit_step(em, &st);
 	if (w.token_size < 2)
 		return READER_OK;	/* the prefill made the only token */
@@ -90,10 +111,18 @@ splitwise_row(struct emit *em, const struct csvrow *row, long lineno,
 	st.dur_us = w.token_us;
 	st.n_prefill = st.prefill_tokens = 0;
 	st.n_decode = st.decode_tokens = w.batch_size;
-	st.decode_progress = w.prompt_size + (w.token_size - 2) / 2;
+	step_clear(&comp);
+	fill(step_add_decode, &comp, w.batch_size,
+	    w.prompt_size + (w.token_size - 2) / 2, 1);
 	st.estimated = 1;
 	emit_step(em, &st);
 	return READER_OK;
+}
+
+static void
+splitwise_finish(void)
+{
+	step_free(&comp);
 }
 
 const struct reader splitwise_reader = {
@@ -104,4 +133,5 @@ const struct reader splitwise_reader = {
 	.mode = READ_CSV,
 	.columns = splitwise_columns,
 	.row = splitwise_row,
+	.finish = splitwise_finish,
 };

@@ -274,7 +274,7 @@ vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
     struct jerr *e)
 {
 	struct vllmlog_iter it;
-	struct record_step st;
+	struct step_out st;
 	int64_t t;
 
 	(void)lineno;
@@ -285,7 +285,7 @@ vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
 	case VLLMLOG_BAD:
 		return READER_BAD;
 	}
-	record_step_init(&st);
+	step_out_init(&st);
 	st.step = it.iter;
 	if (it.engine >= 0)
 		st.engine = it.engine;
@@ -296,6 +296,8 @@ vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
 		st.ts_us = t * 1000000;
 	}
 	st.dur_us = it.dur_us;
+	/* Only the wait for the batch's result: doc/steptrace.md. */
+	st.dur_source = "engine_wait";
 	st.n_prefill = it.ctx_reqs;
 	st.prefill_tokens = it.ctx_tokens;
 	st.n_decode = it.gen_reqs;
@@ -304,6 +306,22 @@ vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
 	st.dummy = it.dummy;
 	dummies += it.dummy;
 	emit_step(em, &st);
+	return READER_OK;
+}
+
+/* A log with no iteration line: how many lines, and what writes them. */
+static int
+vllmlog_end(struct emit *em, struct jerr *e)
+{
+	long n = em->in->lr.lineno;
+
+	(void)e;
+	if (em->in->records + em->in->skipped > em->in->file_start)
+		return READER_OK;
+	err_warnat(emit_name(em), 0, "no iteration lines in %ld line%s read; "
+	    "vLLM writes them with --enable-logging-iteration-details", n,
+	    n == 1 ? "" : "s");
+	em->said_none = 1;
 	return READER_OK;
 }
 
@@ -325,5 +343,6 @@ const struct reader vllmlog_reader = {
 	.detect = vllmlog_detect,
 	.mode = READ_LINES,
 	.line = vllmlog_line,
+	.end = vllmlog_end,
 	.finish = vllmlog_finish,
 };
