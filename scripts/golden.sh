@@ -22,10 +22,8 @@ run() {
 }
 
 m=llama-3.1-8b-instruct
-traces="fixtures/trace-parse/azure-2024.csv fixtures/trace-parse/bench-serve.json
-fixtures/trace-parse/burstgpt.csv fixtures/trace-parse/mooncake.jsonl
-fixtures/trace-parse/otel.json fixtures/trace-parse/otel.jsonl
-fixtures/trace-parse/splitwise.csv fixtures/trace-parse/vllm-iterations.log
+# Every trace fixture the project has, whatever its format.
+traces="$(ls fixtures/trace-parse/* | grep -v -e blis- -e '\.yaml$')
 fixtures/batchify/bench-serve.json fixtures/demo/bench-serve.json"
 for f in $shared/fixtures/azure/*.csv $shared/fixtures/mooncake/*.jsonl \
     $shared/fixtures/measured/*.csv $shared/fixtures/vllm-logs/*.log \
