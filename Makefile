@@ -39,8 +39,19 @@ LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB	 = $(BUILD)/libcommon.a
 TOOL_SRC = $(foreach p,$(PROGS),$(call room_src,$(p)))
 BINS	 = $(PROGS:%=$(BIN)/%)
+# Programs written in POSIX sh, one room each: tools/<prog>/<prog>.sh,
+# copied to $(BIN)/<prog> with the version filled in.
+SCRIPT_PROGS = rooftrace-calibrate
+SCRIPT_BINS  = $(SCRIPT_PROGS:%=$(BIN)/%)
 
-all: $(BINS)
+all: $(BINS) $(SCRIPT_BINS)
+
+define script_rule
+$(BIN)/$(1): tools/$(1)/$(1).sh Makefile
+	@mkdir -p $(BIN)
+	sed 's/@VERSION@/$(VERSION)/' $$< >$$@.tmp && chmod 755 $$@.tmp && mv $$@.tmp $$@
+endef
+$(foreach p,$(SCRIPT_PROGS),$(eval $(call script_rule,$(p))))
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -121,7 +132,7 @@ SHARE	 = $(DESTDIR)$(PREFIX)/share/rooftrace
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/models $(SHARE)/schemas \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BINS) $(SCRIPT_BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 share/hardware_config.json $(SHARE)/
 	for d in share/models/*/; do \
 	  n=$$(basename $$d); install -d $(SHARE)/models/$$n; \
@@ -129,13 +140,16 @@ install: all
 	install -m 644 schemas/*.json $(SHARE)/schemas/
 	install -m 644 share/man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	for p in $(PROGS); do install -m 644 share/bash-completion/rooftrace \
+	for p in $(PROGS) $(SCRIPT_PROGS); do install -m 644 share/bash-completion/rooftrace \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; done
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) \
 	  $(PROGS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1) \
-	  $(PROGS:%=$(DESTDIR)$(PREFIX)/share/bash-completion/completions/%)
+	  $(PROGS:%=$(DESTDIR)$(PREFIX)/share/bash-completion/completions/%) \
+	  $(SCRIPT_PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) \
+	  $(SCRIPT_PROGS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1) \
+	  $(SCRIPT_PROGS:%=$(DESTDIR)$(PREFIX)/share/bash-completion/completions/%)
 	rm -rf $(SHARE)
 
 clean:
