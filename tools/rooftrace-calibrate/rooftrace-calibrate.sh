@@ -34,6 +34,8 @@ roofline-eval | fit-penalty (b,o,mfu-prefill,mfu-decode,bandwidth).
       --block-size N
   -o, --output FILE                 write the fitted hardware_config.json
                                     to FILE (default standard output)
+      --list-models                 list shipped models
+      --list-hardware               list hardware entries
   -q, --quiet                       no progress display
   -h, --help                        show this help
   -V, --version                     show the version
@@ -49,6 +51,9 @@ die_usage() {
 need() {
 	[ "$n" -ge 2 ] || die_usage "option '$1' needs a value"
 }
+
+here=$(dirname "$0")
+[ -x "$here/fit-penalty" ] && PATH=$here:$PATH
 
 model='' hw='' tp='' hwcfg='' from='' requests='' loss=huber out='' quiet=''
 sched=''
@@ -77,6 +82,8 @@ while [ "$n" -gt 0 ]; do
 		sched="$sched $1 $2" ;;
 	-o|--output)	need "$1"; out=$2 ;;
 	-q|--quiet)	quiet=-q; shift; n=$((n - 1)); continue ;;
+	--list-models|--list-hardware)
+		exec roofline-eval "$1" ${hwcfg:+--hardware-config "$hwcfg"} ;;
 	-h|--help)	usage; exit 0 ;;
 	-V|--version)	echo "$me (rooftrace) $version"; exit 0 ;;
 	--)		shift; n=$((n - 1))
@@ -101,9 +108,6 @@ esac
 for a in "$@"; do
 	[ "$a" = - ] || [ -r "$a" ] || { echo "$me: $a: cannot read the trace" >&2; exit 1; }
 done
-
-here=$(dirname "$0")
-[ -x "$here/fit-penalty" ] && PATH=$here:$PATH
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/$me.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -144,10 +148,10 @@ cat "$tmp/summary" >&2
 # (characters JSON would need escaped become _).
 names=
 for a in "$@"; do names="$names${names:+, }$(basename -- "$a")"; done
-[ $# -gt 0 ] || names="standard input"
+[ $# -gt 0 ] && names="the traces $names" || names="standard input"
 # shellcheck disable=SC1003
 names=$(printf '%s' "$names" | tr '"\\' '__')
-awk -v from="$tmp/eval" -v to="the traces $names" '
+awk -v from="$tmp/eval" -v to="$names" '
 {
 	out = ""
 	while ((i = index($0, from)) > 0) {
