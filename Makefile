@@ -90,7 +90,8 @@ bench: deps
 	@BIN=$(CURDIR)/$(BIN) bench/run
 
 # variableScope is off: style(9) declares locals at the top of a function.
-# Then the layout's one-way rule (scripts/check-layout.sh), on the build.
+# Then the layout's one-way rule (scripts/check-layout.sh), on the build,
+# and the sh programs through shellcheck when it is installed.
 lint: $(BINS)
 	cppcheck --quiet --error-exitcode=1 --std=c11 \
 	  --enable=warning,style,performance,portability \
@@ -98,6 +99,9 @@ lint: $(BINS)
 	  --suppress=constParameter --inline-suppr \
 	  -D_POSIX_C_SOURCE=200809L -Ilibcommon $(foreach p,$(PROGS),-Itools/$(p)) libcommon tools fuzz
 	scripts/check-layout.sh $(BUILD)
+	@if command -v shellcheck >/dev/null; then \
+	  shellcheck -s sh $(foreach p,$(SCRIPT_PROGS),tools/$(p)/$(p).sh); \
+	else echo "lint: shellcheck not installed: $(SCRIPT_PROGS) not checked"; fi
 
 # libFuzzer harnesses: fuzz/<reader>.c, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 20
