@@ -73,13 +73,15 @@ done >"$build/layout.includes"
 # archive (the linker's own trace), then count the programs per object.
 # A program's objects are those of its room's sources (a stale object of
 # a deleted source does not count).
+# Rooms with no C source (programs in sh) link nothing and are skipped.
 objs() { find "tools/$1" -name '*.c' | sort | sed "s#^#$build/#; s#\.c\$#.o#"; }
-for p in $(ls tools); do
+crooms=$(for p in $(ls tools); do [ -n "$(objs "$p")" ] && echo "$p"; done)
+for p in $crooms; do
 	for o in $(objs "$p"); do
 		[ -f "$o" ] || { echo "check-layout: $o: not built (make all first)" >&2; exit 2; }
 	done
 done
-for p in $(ls tools); do
+for p in $crooms; do
 	cc -o /dev/null $(objs "$p") "$lib" -lcjson -lcsv -lgsl -lgslcblas -lm \
 	    -Wl,-t,-t 2>/dev/null |
 	    sed -n "s#^($lib)\(.*\)\.o\$#\1 $p#p"

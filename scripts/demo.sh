@@ -5,8 +5,10 @@
 #
 # fixtures/demo/bench-serve.json was made by fixtures/demo/make-demo-trace:
 # 600 requests on a simulated H100 whose steps follow BLIS's roofline for
-# llama-3.1-8b-instruct with mixed-batch penalty 0.3 and overlap penalty 0.2,
-# times 3 % lognormal noise a step.  The demo should find them again.
+# llama-3.1-8b-instruct with an entry of its own (effective bandwidth
+# 0.8 x BwPeakTBs, mfuPrefill 0.40, mfuDecode 0.25, mixed-batch penalty 0.3,
+# overlap penalty 0.2), times 3 % lognormal noise a step.  The demo fits
+# the whole entry against the stock one and should find all five again.
 set -eu
 cd "$(dirname "$0")/.."
 : "${BIN:=$PWD/bin}"
@@ -15,33 +17,31 @@ out=build/demo
 mkdir -p "$out"
 model=llama-3.1-8b-instruct hw=H100
 trace=fixtures/demo/bench-serve.json
+fit=b,o,mfu-prefill,mfu-decode,bandwidth
 
-echo "== 1. trace-parse | batchify | roofline-eval | fit-penalty"
+echo "== 1. trace-parse | batchify | roofline-eval | fit-penalty --fit $fit"
 echo "   $trace -> $out/hardware_config.json"
 trace-parse "$trace" >"$out/requests.ndjson"
 batchify "$out/requests.ndjson" >"$out/steps.ndjson"
 roofline-eval -m "$model" -g "$hw" "$out/steps.ndjson" >"$out/eval.ndjson"
-fit-penalty -g "$hw" --exact-only --hardware-config-out \
+fit-penalty -g "$hw" --fit "$fit" --hardware-config-out \
     "$out/hardware_config.json" "$out/eval.ndjson" >"$out/fit.json"
-echo "   $(wc -l <"$out/requests.ndjson") requests," \
-    "$(wc -l <"$out/steps.ndjson") steps"
+fit-penalty -g "$hw" --fit "$fit" --summary "$out/eval.ndjson" |
+    sed 's/^/   /; s/ *$//'
 echo
 jq -r '
-def f(x; d): if x == null then "-" else (x * pow(10; d) | round / pow(10; d) | tostring) end;
+def f(x): x * 10000 | round / 10000 | tostring;
+def pad(n): tostring | . + ([range(n - length)] | map(" ") | add // "");
 def row(name; p; truth):
-	"   \(name)  \(f(p.estimate; 3)) +- \(f(p.standard_error; 3))" +
-	"   95% [\(f(p.ci95[0]; 3)), \(f(p.ci95[1]; 3))]   truth \(truth)" +
-	"   (\(p.identifiability.status))";
-"   parameter              estimate         interval               used to make the trace",
-row("mixed-batch penalty"; .parameters.mixed_batch_penalty; 0.3),
-row("overlap penalty    "; .parameters.overlap_penalty; 0.2),
-"",
-"   step-time error      MAPE   median   P90    P99   Pearson r",
-"   before (no penalty)  \(f(.error.before.all.mape; 2))%  \(f(.error.before.all.median_ape; 2))%  \(f(.error.before.all.p90_ape; 2))%  \(f(.error.before.all.p99_ape; 2))%  \(f(.error.before.all.pearson_r; 4))",
-"   after the fit        \(f(.error.after.all.mape; 2))%  \(f(.error.after.all.median_ape; 2))%  \(f(.error.after.all.p90_ape; 2))%  \(f(.error.after.all.p99_ape; 2))%  \(f(.error.after.all.pearson_r; 4))",
-"",
-"   b is weakly determined by design: in chunked-prefill traffic most mixed",
-"   steps have a small minority fraction, so they say little about it."
+	"   " + (name | pad(20)) + (truth | pad(7)) + (f(p.estimate) | pad(10)) +
+	("[\(f(p.ci95[0])), \(f(p.ci95[1]))]" | pad(20)) +
+	(if p.ci95[0] <= truth and truth <= p.ci95[1] then "yes" else "NO" end);
+"   field               truth  estimate  95% interval        covers the truth",
+row("mixedBatchPenalty"; .parameters.mixed_batch_penalty; 0.3),
+row("overlapPenalty"; .parameters.overlap_penalty; 0.2),
+row("mfuPrefill"; .parameters.mfu_prefill; 0.4),
+row("mfuDecode"; .parameters.mfu_decode; 0.25),
+row("bandwidth (x peak)"; .parameters.bandwidth; 0.8)
 ' "$out/fit.json"
 echo
 echo "   fitted entry ($out/hardware_config.json):"

@@ -63,6 +63,16 @@ build_tree() {	# dir
 	assert_output ""
 }
 
+@test "a room with no C source (a program in sh) is no breach" {
+	fake_tree "$BATS_TEST_TMPDIR/t" one
+	mkdir -p "$BATS_TEST_TMPDIR/t/tools/c"
+	printf '#!/bin/sh\nexit 0\n' >"$BATS_TEST_TMPDIR/t/tools/c/c.sh"
+	build_tree "$BATS_TEST_TMPDIR/t"
+	run "$CHECK" -C "$BATS_TEST_TMPDIR/t"
+	assert_success
+	assert_output ""
+}
+
 @test "a libcommon file linked by one program fails, naming the program" {
 	fake_tree "$BATS_TEST_TMPDIR/t"
 	build_tree "$BATS_TEST_TMPDIR/t"

@@ -4,10 +4,10 @@
 
 setup() {
 	load helpers/common
-	# Every room under tools/ is a program; five at least, so that no
+	# Every room under tools/ is a program; six at least, so that no
 	# loop below can pass by looping over nothing.
 	PROGS=$(cd "$ROOT/tools" && ls -d */ | tr -d /)
-	[ "$(echo $PROGS | wc -w)" -ge 5 ] ||
+	[ "$(echo $PROGS | wc -w)" -ge 6 ] ||
 	    fail "found only '$PROGS' under tools/"
 }
 
@@ -73,6 +73,7 @@ setup() {
 		'$b/batchify' '$BATS_TEST_TMPDIR/req' >'$BATS_TEST_TMPDIR/steps' &&
 		'$b/roofline-eval' $m '$BATS_TEST_TMPDIR/steps' 2>/dev/null |
 		'$b/fit-penalty' -g H100 --exact-only \
+		    --fit b,o,mfu-prefill,mfu-decode,bandwidth \
 		    --hardware-config-out '$BATS_TEST_TMPDIR/hw.json' >'$BATS_TEST_TMPDIR/fit' &&
 		'$b/trace-replay' $m --hardware-config '$BATS_TEST_TMPDIR/hw.json' \
 		    --summary --json '$BATS_TEST_TMPDIR/req' | jq .requests"
@@ -80,6 +81,14 @@ setup() {
 	assert_output 600
 	run jq -r '.parameters.overlap_penalty.identifiability.status' "$BATS_TEST_TMPDIR/fit"
 	assert_output "well determined"
+	# The driver, installed, runs the installed programs beside it, with
+	# nothing of the build tree on PATH.
+	run env -u ROOFTRACE_SHARE PATH=/usr/bin:/bin "$b/rooftrace-calibrate" -q \
+	    -m llama-3.1-8b-instruct -g H100 -o "$BATS_TEST_TMPDIR/cal.json" \
+	    "$ROOT/fixtures/demo/bench-serve.json"
+	assert_success
+	run jq .H100.mfuPrefill "$BATS_TEST_TMPDIR/cal.json"
+	assert_output 0.4010571359653441
 	run make -C "$ROOT" -s uninstall DESTDIR="$d" PREFIX=/usr
 	assert_success
 	assert_file_not_exists "$d/usr/bin/roofline-eval"

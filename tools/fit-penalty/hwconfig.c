@@ -205,8 +205,8 @@ provenance(char *buf, size_t sz, const struct fit_opts *o,
 	if (o->nfiles == 0 && off < sz)
 		off += (size_t)snprintf(buf + off, sz - off, " standard input");
 	if (off < sz)
-		off += (size_t)snprintf(buf + off, sz - off, " (sha256 %.16s)."
-		    " Fitted:", s->digest);
+		off += (size_t)snprintf(buf + off, sz - off, " (eval records"
+		    " sha256 %.16s). Fitted:", s->digest);
 	for (first = 1, k = 0; k < FIT_NPAR && off < sz; k++)
 		if (field[k] != NULL && sol->on[k]) {
 			off += (size_t)snprintf(buf + off, sz - off, "%s %s",
@@ -215,13 +215,11 @@ provenance(char *buf, size_t sz, const struct fit_opts *o,
 		}
 	if (first && off < sz)
 		off += (size_t)snprintf(buf + off, sz - off, " nothing");
-	if (off < sz)
-		off += (size_t)snprintf(buf + off, sz - off, "; kept at the "
-		    "entry's value:");
 	for (first = 1, k = 0; k < FIT_NPAR && off < sz; k++)
 		if (field[k] != NULL && !sol->on[k]) {
 			off += (size_t)snprintf(buf + off, sz - off, "%s %s",
-			    first ? "" : ",", field[k]);
+			    first ? "; kept at the entry's value:" : ",",
+			    field[k]);
 			first = 0;
 		}
 	if (off < sz)
