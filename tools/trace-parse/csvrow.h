@@ -30,7 +30,7 @@ struct csvrow {
 	char	*buf;
 	size_t	 cap, used;
 	size_t	 nseen, text;		/* fields and bytes libcsv gave */
-	size_t	 off[CSVROW_MAXFIELDS];
+	size_t	 off[CSVROW_MAXFIELDS], len[CSVROW_MAXFIELDS];
 	int	 discard, ended;
 };
 
@@ -39,14 +39,16 @@ void csvrow_free(struct csvrow *r);
 
 /*
  * Split line[0..len).  0 on success; -1 on an unterminated quote, text
- * after a closing quote or more than CSVROW_MAXFIELDS fields, with the
- * message in e.  The fields stay valid until the next call.
+ * after a closing quote, more than CSVROW_MAXFIELDS fields or a field
+ * holding a NUL character, with the message in e.  libcsv out of memory
+ * exits 1 with "out of memory" (never bad data).  The fields stay valid until the next call.
  */
 int csvrow_split(struct csvrow *r, const char *line, size_t len,
     struct jerr *e);
 /*
  * Split line and check it has exactly as many fields as names (a
- * NULL-terminated header); the message gives both counts.
+ * NULL-terminated header); the message gives both counts, and a NUL
+ * character's message the column's name.
  */
 int csvrow_split_as(struct csvrow *r, const char *line, size_t len,
     const char *const *names, struct jerr *e);

@@ -19,13 +19,21 @@ emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
 void
 emit_free(struct emit *em)
 {
+	long i;
+
 	record_out_free(&em->out);
 	idset_free(&em->ids);
+	for (i = 0; i < em->nfiles; i++)
+		free(em->files[i]);
+	free(em->files);
 }
 
 void
 emit_file(struct emit *em)
 {
+	em->files = err_realloc(em->files, (size_t)(em->nfiles + 1) *
+	    sizeof(*em->files));
+	em->files[em->nfiles++] = err_strdup(emit_name(em));
 	em->have_origin = 0;
 	em->origin = 0;
 	em->file_records = 0;
@@ -80,13 +88,19 @@ emit_request(struct emit *em, long line, struct record_request *q)
 {
 	char idbuf[32];
 	struct jerr e;
-	long first;
+	long first, file = em->nfiles - 1, ffile = file;
 
 	if (q->id == NULL) {
 		q->id = id_text(idbuf, em->next_id++);
-	} else if ((first = idset_add(&em->ids, q->id, line)) != 0) {
-		jsonin_err(&e, "duplicate request id \"%.200s\" (first at line "
-		    "%ld)", q->id, first);
+	} else if ((first = idset_add(&em->ids, q->id, file, line,
+	    &ffile)) != 0) {
+		/* Another file's: name it, or the line says nothing. */
+		if (ffile == file || ffile < 0 || ffile >= em->nfiles)
+			jsonin_err(&e, "duplicate request id \"%.200s\" (first "
+			    "at line %ld)", q->id, first);
+		else
+			jsonin_err(&e, "duplicate request id \"%.200s\" (first "
+			    "at %.200s:%ld)", q->id, em->files[ffile], first);
 		emit_bad(em, line, &e);
 		return;
 	}
@@ -99,6 +113,15 @@ emit_request(struct emit *em, long line, struct record_request *q)
 void
 emit_step(struct emit *em, const struct record_step *st)
 {
+	struct jerr e;
+
+	/* No step takes no time: refused here whatever the reader. */
+	if (st->dur_us == 0) {
+		jsonin_err(&e, "dur_us: a step takes at least 1 microsecond, "
+		    "got 0");
+		emit_bad(em, em->in->lr.lineno, &e);
+		return;
+	}
 	if (record_out_step(&em->out, st) < 0)
 		mixed_csv();
 	em->file_records++;

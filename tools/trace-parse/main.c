@@ -92,7 +92,9 @@ take_header(struct run *r, const struct reader *rd, const struct input *in,
 	char want[300];
 	struct jerr e;
 
-	if (rd->columns != NULL) {
+	if (memchr(line, '\0', len) != NULL)
+		jsonin_err(&e, "the header contains a NUL character");
+	else if (rd->columns != NULL) {
 		if (csvrow_is_header(line, rd->columns))
 			return;
 		csvrow_header_text(rd->columns, want, sizeof(want));
@@ -192,7 +194,8 @@ read_file(void *ctx, struct input *in)
 	struct run *r = ctx;
 	struct progress pg;
 	struct jerr e;
-	int guessed = 0;
+	int guessed = 0, known = 0;
+	long seen;
 	char *line;
 	size_t len;
 
@@ -207,6 +210,7 @@ read_file(void *ctx, struct input *in)
 			rd = file_reader(r, in, line, &guessed);
 			mode = rd->open != NULL ? rd->open(line, len) :
 			    rd->mode;
+			known = mode != READ_LINES;
 			if (mode == READ_CSV) {
 				take_header(r, rd, in, line, len);
 				continue;
@@ -215,14 +219,25 @@ read_file(void *ctx, struct input *in)
 		if (mode == READ_DOC)
 			doc_append(r, line, len);
 		else if ((mode == READ_LINES && rd->blank_lines) ||
-		    !linereader_blank(line, len))
+		    !linereader_blank(line, len)) {
+			seen = r->em.file_records + (long)in->skipped;
 			take_line(r, rd, mode, in, line, len);
+			/* A line that gave nothing: is it of any format? */
+			if (!known)
+				known = seen != r->em.file_records +
+				    (long)in->skipped ||
+				    readers_known_line(line);
+		}
 	}
 	if (rd != NULL && mode == READ_DOC)
 		take_doc(r, rd, guessed, in);
 	if (rd != NULL && rd->end != NULL &&
 	    rd->end(&r->em, &e) == READER_FATAL)
 		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
+	/* Binary data read as a log, say: not a trace, and no success. */
+	if (rd != NULL && !known && !r->em.metadata)
+		err_dieat(EXIT_DATA, in->lr.name, 0, "nothing in it is a trace: "
+		    "no record and no line of any known format");
 	progress_done(&pg);
 	in->none_msg = r->em.metadata ? NULL : "no records";
 	return 0;
