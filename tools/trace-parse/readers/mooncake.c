@@ -31,8 +31,7 @@ mooncake_fields(const cJSON *obj, struct mooncake_rec *r, struct jerr *e)
 	if ((h = jsonin_field(obj, "hash_ids")) != NULL) {
 		if (jsonin_array(h, "hash_ids", e) < 0)
 			return -1;
-		if (r->n_hash_ids < 0)
-			r->n_hash_ids = cJSON_GetArraySize(h);
+		r->n_hash_ids = cJSON_GetArraySize(h);
 	}
 	return 0;
 }
@@ -162,13 +161,14 @@ find_hash_ids(const char *line, size_t len, const char **from,
 	return 0;
 }
 
-static int
-parse_text(const char *line, size_t len, struct mooncake_rec *r,
+int
+mooncake_parse_full(const char *line, size_t len, struct mooncake_rec *r,
     struct jerr *e)
 {
 	cJSON *obj;
 	int rc;
 
+	r->n_hash_ids = -1;
 	if ((obj = jsonin_parse_line(line, len, e)) == NULL)
 		return -1;
 	rc = mooncake_fields(obj, r, e);
@@ -182,22 +182,24 @@ mooncake_parse(const char *line, size_t len, struct mooncake_rec *r,
 {
 	const char *from, *to;
 	size_t head, tail;
+	int64_t n;
 	char *text;
 	int rc;
 
-	r->n_hash_ids = -1;
-	if (!find_hash_ids(line, len, &from, &to, &r->n_hash_ids))
-		return parse_text(line, len, r, e);
+	if (!find_hash_ids(line, len, &from, &to, &n))
+		return mooncake_parse_full(line, len, r, e);
 	head = (size_t)(from - line);
 	tail = len - (size_t)(to - line);
 	text = err_malloc(head + 2 + tail);
 	memcpy(text, line, head);
 	memcpy(text + head, "[]", 2);
 	memcpy(text + head + 2, to, tail);
-	rc = parse_text(text, head + 2 + tail, r, e);
+	rc = mooncake_parse_full(text, head + 2 + tail, r, e);
 	free(text);
-	if (rc == 0)
+	if (rc == 0) {
+		r->n_hash_ids = n;
 		return 0;
+	}
 	/*
 	 * A message's column must be the line's: the array blanked out in
 	 * place (the rare bad line costs a copy of its length).
@@ -205,8 +207,7 @@ mooncake_parse(const char *line, size_t len, struct mooncake_rec *r,
 	text = err_malloc(len);
 	memcpy(text, line, len);
 	memset(text + head + 1, ' ', (size_t)(to - from) - 2);
-	r->n_hash_ids = -1;
-	rc = parse_text(text, len, r, e);
+	rc = mooncake_parse_full(text, len, r, e);
 	free(text);
 	return rc;
 }
