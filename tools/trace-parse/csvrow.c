@@ -34,6 +34,7 @@ take_field(void *s, size_t len, void *data)
 		r->buf = err_realloc(r->buf, r->cap);
 	}
 	memcpy(r->buf + r->used, s, len);
+	r->len[r->n] = len;
 	r->off[r->n++] = r->used;
 	r->used += len;
 	r->buf[r->used++] = '\0';
@@ -56,9 +57,31 @@ csvrow_init(struct csvrow *r)
 		err_die(EXIT_DATA, "csv_init: cannot set up the CSV parser");
 }
 
+static void
+drop_names(struct csvrow *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	r->nnames = 0;
+}
+
+void
+csvrow_keep_names(struct csvrow *r)
+{
+	size_t i;
+
+	drop_names(r);
+	for (i = 0; i < r->n; i++)
+		r->names[i] = err_strdup(r->field[i]);
+	r->nnames = r->n;
+}
+
 void
 csvrow_free(struct csvrow *r)
 {
+	drop_names(r);
 	csv_free(r->p);
 	free(r->p);
 	free(r->buf);
@@ -72,6 +95,8 @@ finish(struct csvrow *r)
 {
 	int rc = csv_fini(r->p, take_field, NULL, r);
 
+	if (rc != 0 && csv_error(r->p) == CSV_ENOMEM)
+		err_die(EXIT_DATA, "out of memory");
 	if (rc != 0) {
 		/* An open quote: csv_fini keeps its state; drop it. */
 		r->discard = 1;
@@ -106,6 +131,9 @@ parse(struct csvrow *r, const char *line, size_t len, struct jerr *e)
 	r->discard = r->ended = 0;
 	while ((at += csv_parse(r->p, line + at, len - at, take_field,
 	    row_end, r)) < len) {
+		/* libcsv's field buffer could not grow: not bad data. */
+		if (csv_error(r->p) == CSV_ENOMEM)
+			err_die(EXIT_DATA, "out of memory");
 		/* A closing quote followed by more text: not RFC 4180. */
 		if (line[at] != '"')
 			return fail(r, e, "text after the closing quote");
@@ -120,6 +148,31 @@ parse(struct csvrow *r, const char *line, size_t len, struct jerr *e)
 }
 
 /*
+ * The fields are C strings, which a NUL would cut short (1, NUL, 2 read
+ * as 1): a field holding one is refused, named by its column.
+ */
+static int
+nul_check(const struct csvrow *r, const char *const *names, struct jerr *e)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (memchr(r->field[i], '\0', r->len[i]) == NULL)
+			continue;
+		if (names != NULL)
+			jsonin_err(e, "%s: contains a NUL character", names[i]);
+		else if (i < r->nnames)
+			jsonin_err(e, "%s: contains a NUL character",
+			    r->names[i]);
+		else
+			jsonin_err(e, "field %zu: contains a NUL character",
+			    i + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * libcsv's own tests of blanks and line ends are inline, ours (never())
  * are called through a pointer for every byte; so a line without quotes
  * is read with libcsv's first.  They give our fields unless libcsv
@@ -127,8 +180,8 @@ parse(struct csvrow *r, const char *line, size_t len, struct jerr *e)
  * and then the text it kept is short or its row callback ran: the line
  * is read again, our way.
  */
-int
-csvrow_split(struct csvrow *r, const char *line, size_t len, struct jerr *e)
+static int
+fields(struct csvrow *r, const char *line, size_t len, struct jerr *e)
 {
 	size_t i;
 	int ours = memchr(line, '"', len) != NULL;
@@ -154,6 +207,14 @@ csvrow_split(struct csvrow *r, const char *line, size_t len, struct jerr *e)
 	return 0;
 }
 
+int
+csvrow_split(struct csvrow *r, const char *line, size_t len, struct jerr *e)
+{
+	if (fields(r, line, len, e) < 0)
+		return -1;
+	return nul_check(r, NULL, e);
+}
+
 static size_t
 count_names(const char *const *names)
 {
@@ -170,13 +231,13 @@ csvrow_split_as(struct csvrow *r, const char *line, size_t len,
 {
 	size_t want = count_names(names);
 
-	if (csvrow_split(r, line, len, e) < 0)
+	if (fields(r, line, len, e) < 0)
 		return -1;
 	if (r->n != want) {
 		jsonin_err(e, "expected %zu fields, got %zu", want, r->n);
 		return -1;
 	}
-	return 0;
+	return nul_check(r, names, e);
 }
 
 /* Why text is not a non-negative number, for the message. */

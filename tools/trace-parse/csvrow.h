@@ -27,8 +27,11 @@ struct csvrow {
 	char	*buf;
 	size_t	 cap, used;
 	size_t	 nseen, text;		/* fields and bytes libcsv gave */
-	size_t	 off[CSVROW_MAXFIELDS];
+	size_t	 off[CSVROW_MAXFIELDS], len[CSVROW_MAXFIELDS];
 	int	 discard, ended;
+	/* A header-driven file's own column names (csvrow_keep_names). */
+	char	*names[CSVROW_MAXFIELDS];
+	size_t	 nnames;
 };
 
 void csvrow_init(struct csvrow *r);
@@ -36,14 +39,21 @@ void csvrow_free(struct csvrow *r);
 
 /*
  * Split line[0..len).  0 on success; -1 on an unterminated quote, text
- * after a closing quote or more than CSVROW_MAXFIELDS fields, with the
- * message in e.  The fields stay valid until the next call.
+ * after a closing quote, more than CSVROW_MAXFIELDS fields or a field
+ * holding a NUL character, with the message in e.  libcsv out of memory
+ * exits 1 with "out of memory" (never bad data).  The fields stay valid until the next call.
  */
 int csvrow_split(struct csvrow *r, const char *line, size_t len,
     struct jerr *e);
 /*
+ * Keep the row just split (a header) as the names of the columns that
+ * follow, so that csvrow_split's messages name them too.
+ */
+void csvrow_keep_names(struct csvrow *r);
+/*
  * Split line and check it has exactly as many fields as names (a
- * NULL-terminated header); the message gives both counts.
+ * NULL-terminated header); the message gives both counts, and a NUL
+ * character's message the column's name.
  */
 int csvrow_split_as(struct csvrow *r, const char *line, size_t len,
     const char *const *names, struct jerr *e);

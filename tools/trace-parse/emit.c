@@ -33,13 +33,21 @@ emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
 void
 emit_free(struct emit *em)
 {
+	long i;
+
 	jsonout_free(&em->jw);
 	idset_free(&em->ids);
+	for (i = 0; i < em->nfiles; i++)
+		free(em->files[i]);
+	free(em->files);
 }
 
 void
 emit_file(struct emit *em)
 {
+	em->files = err_realloc(em->files, (size_t)(em->nfiles + 1) *
+	    sizeof(*em->files));
+	em->files[em->nfiles++] = err_strdup(emit_name(em));
 	em->have_origin = 0;
 	em->origin = 0;
 	em->file_records = 0;
@@ -110,13 +118,19 @@ emit_request(struct emit *em, long line, struct request_out *q)
 	char idbuf[32], full[REQUEST_ID_MAX + 1];
 	struct jerr e;
 	size_t np, ni;
-	long first;
+	long first, file = em->nfiles - 1, ffile = file;
 
 	if (q->id == NULL) {
 		q->id = id_text(idbuf, em->next_id++);
-	} else if ((first = idset_add(&em->ids, q->id, line)) != 0) {
-		jsonin_err(&e, "duplicate request id \"%.200s\" (first at line "
-		    "%ld)", q->id, first);
+	} else if ((first = idset_add(&em->ids, q->id, file, line,
+	    &ffile)) != 0) {
+		/* Another file's: name it, or the line says nothing. */
+		if (ffile == file || ffile < 0 || ffile >= em->nfiles)
+			jsonin_err(&e, "duplicate request id \"%.200s\" (first "
+			    "at line %ld)", q->id, first);
+		else
+			jsonin_err(&e, "duplicate request id \"%.200s\" (first "
+			    "at %.200s:%ld)", q->id, em->files[ffile], first);
 		emit_bad(em, line, &e);
 		return;
 	}
@@ -145,6 +159,15 @@ emit_request(struct emit *em, long line, struct request_out *q)
 void
 emit_step(struct emit *em, const struct step_out *st)
 {
+	struct jerr e;
+
+	/* No step takes no time: refused here whatever the reader. */
+	if (st->dur_us == 0) {
+		jsonin_err(&e, "dur_us: a step takes at least 1 microsecond, "
+		    "got 0");
+		emit_bad(em, em->in->lr.lineno, &e);
+		return;
+	}
 	claim_kind(em, KIND_STEP);
 	if (em->csv_mode)
 		step_write_csv(&em->step_csv, st);

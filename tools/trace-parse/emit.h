@@ -26,6 +26,8 @@ struct emit {
 	int	 csv_mode;
 	int	 kind;		/* of the records written so far */
 	struct idset ids;	/* ids the traces carried themselves */
+	char	**files;	/* the files read so far, for idset's places */
+	long	 nfiles;
 	struct input *in;	/* the counts, and the file being read */
 	int	 keep_clock;	/* --keep-clock */
 	const char *id_prefix;	/* --id-prefix; NULL: none */
@@ -53,6 +55,10 @@ int64_t emit_rebase(struct emit *em, int64_t t);
  * downstream) as a bad record; then put --id-prefix before it.
  */
 void emit_request(struct emit *em, long line, struct request_out *q);
+/*
+ * Write a step; one whose dur_us is 0 is a bad record at the line being
+ * read (a step cannot take no time; fit-penalty would stop on it).
+ */
 void emit_step(struct emit *em, const struct step_out *st);
 /* A bad record at line: its message, then stop or (--skip-bad) count it. */
 void emit_bad(struct emit *em, long line, const struct jerr *e);

@@ -8,15 +8,18 @@
 #include "strmap.h"
 
 struct idset {
-	struct strmap m;	/* id -> the line it was first seen at */
+	struct strmap m;	/* id -> the file and line first seen at */
 };
 
 void idset_init(struct idset *s);
 void idset_free(struct idset *s);
 /*
- * Add id first seen at line.  Returns 0 when new; otherwise the line
- * where it was first seen (> 0), and the set is unchanged.
+ * Add id first seen at line of file (an index: the caller keeps the
+ * names).  Returns 0 when new; otherwise the line where it was first
+ * seen (> 0), with that file's index in *first_file, and the set is
+ * unchanged.
  */
-long idset_add(struct idset *s, const char *id, long line);
+long idset_add(struct idset *s, const char *id, long file, long line,
+    long *first_file);
 
 #endif

@@ -96,14 +96,18 @@ take_header(struct run *r, const struct reader *rd, const struct input *in,
 	char want[300];
 	struct jerr e;
 
-	if (rd->columns != NULL) {
+	if (memchr(line, '\0', len) != NULL)
+		jsonin_err(&e, "the header contains a NUL character");
+	else if (rd->columns != NULL) {
 		if (csvrow_is_header(line, rd->columns))
 			return;
 		csvrow_header_text(rd->columns, want, sizeof(want));
 		jsonin_err(&e, "expected the header \"%s\"", want);
 	} else if (csvrow_split(&r->row, line, len, &e) == 0 &&
-	    rd->header(&r->row, &e) == READER_OK)
+	    rd->header(&r->row, &e) == READER_OK) {
+		csvrow_keep_names(&r->row);
 		return;
+	}
 	/* Fatal even with --skip-bad. */
 	err_dieat(EXIT_DATA, in->lr.name, in->lr.lineno, "%s", e.msg);
 }
@@ -203,7 +207,8 @@ read_file(void *ctx, struct input *in)
 	struct run *r = ctx;
 	struct progress pg;
 	struct jerr e;
-	int guessed = 0;
+	int guessed = 0, known = 0;
+	long seen;
 	char *line;
 	size_t len;
 
@@ -218,6 +223,7 @@ read_file(void *ctx, struct input *in)
 			rd = file_reader(r, in, line, &guessed);
 			mode = rd->open != NULL ? rd->open(line, len) :
 			    rd->mode;
+			known = mode != READ_LINES;
 			if (mode == READ_CSV) {
 				take_header(r, rd, in, line, len);
 				continue;
@@ -226,11 +232,26 @@ read_file(void *ctx, struct input *in)
 		if (mode == READ_DOC)
 			doc_append(r, line, len);
 		else if ((mode == READ_LINES && rd->blank_lines) ||
-		    !linereader_blank(line, len))
+		    !linereader_blank(line, len)) {
+			seen = r->em.file_records + (long)in->skipped;
 			take_line(r, rd, mode, in, line, len);
+			/* A line that gave nothing: is it of any format? */
+			if (!known)
+				known = seen != r->em.file_records +
+				    (long)in->skipped ||
+				    readers_known_line(line);
+		}
 	}
 	if (rd != NULL && mode == READ_DOC)
 		rd = take_doc(r, rd, guessed, in);
+	/*
+	 * Binary data read as a log, say: not a trace, and no success; said
+	 * before the reader's own end-of-file notes, which would treat it
+	 * as a file of that format.
+	 */
+	if (rd != NULL && !known && !r->em.metadata)
+		err_dieat(EXIT_DATA, in->lr.name, 0, "nothing in it is a trace: "
+		    "no record and no line of any known format");
 	if (rd != NULL && rd->end != NULL &&
 	    rd->end(&r->em, &e) == READER_FATAL)
 		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);

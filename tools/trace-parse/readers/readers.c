@@ -118,3 +118,28 @@ readers_doc_keys(void)
 	}
 	return buf;
 }
+
+/* A logging level as a word, as Python's logging (vLLM's) writes it. */
+static int
+log_line(const char *line)
+{
+	static const char *const levels[] = { "DEBUG ", "INFO ", "WARNING ",
+	    "ERROR ", "CRITICAL " };
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		for (p = line; (p = strstr(p, levels[i])) != NULL; p++)
+			if (p == line || p[-1] == ' ' || p[-1] == ')')
+				return 1;
+	return 0;
+}
+
+int
+readers_known_line(const char *line)
+{
+	enum reader_detect how;
+
+	return log_line(line) || (readers_detect(line, &how) != NULL &&
+	    how != DETECT_FALLBACK);
+}

@@ -109,5 +109,11 @@ const struct reader *readers_claim(const cJSON *doc);
 const struct reader *readers_for_doc(const cJSON *doc);
 /* "input_lens (bench-serve) nor resourceSpans (otel)": every .doc_key. */
 const char *readers_doc_keys(void);
+/*
+ * Is line (NUL-terminated) of a known format: a line some reader is sure
+ * of, or a log line (a logging level as a word: "INFO ", "WARNING ")?
+ * A file that gives no record and no such line is no trace (main.c).
+ */
+int readers_known_line(const char *line);
 
 #endif

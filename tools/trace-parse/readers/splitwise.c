@@ -31,6 +31,18 @@ splitwise_parse(const struct csvrow *row, struct splitwise_rec *r,
 		    r->prompt_size == 0 ? "prompt_size" : "tensor_parallel");
 		return -1;
 	}
+	/*
+	 * A step takes time: 0 (or less than half a microsecond) would pass
+	 * here only to stop fit-penalty later.  token_time counts only when
+	 * there is a decode step (token_size 2 or more).
+	 */
+	if (r->prompt_us == 0 || (r->token_us == 0 && r->token_size >= 2)) {
+		jsonin_err(e, "%s: a step takes at least 0.001 ms (1 "
+		    "microsecond), got \"%.40s\"", r->prompt_us == 0 ?
+		    "prompt_time" : "token_time",
+		    row->field[r->prompt_us == 0 ? C_PTIME : C_TTIME]);
+		return -1;
+	}
 	if (r->batch_size > 65536) {
 		jsonin_err(e, "batch_size: %lld is more than 65536",
 		    (long long)r->batch_size);
