@@ -23,6 +23,7 @@ data_free(struct fit_data *d)
 	free(d->sched_us);
 	free(d->step);
 	free(d->kind);
+	free(d->w);
 	data_init(d);
 }
 

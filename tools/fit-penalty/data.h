@@ -18,6 +18,7 @@ struct fit_data {
 	double	*sched_us;	/* the scheduler's time; NaN if absent */
 	int64_t	*step;
 	uint8_t	*kind;		/* enum eval_kind */
+	double	*w;		/* --sample's weights (mean 1), else NULL */
 };
 
 void data_init(struct fit_data *d);
