@@ -6,7 +6,7 @@ set -eu
 
 build_pkgs="gcc make libcsv-dev libcjson-dev libgsl-dev pkg-config"
 test_pkgs="bats bats-support bats-assert bats-file parallel jq python3-jsonschema man-db gnuplot-nox"
-bench_pkgs="jq time miller"
+bench_pkgs="jq time miller parallel"
 
 case "${1:-all}" in
 build) want="$build_pkgs" ;;
