@@ -134,7 +134,7 @@ targets(const struct sampler *s, long t[SAMPLE_NSTRATA])
 			left -= add;
 			open[k] = t[k] < s->seen[k];
 		}
-		/* Rounding left a few: one each, largest strata first. */
+		/* Rounding left a few: one each, in stratum order. */
 		if (left > 0 && left < SAMPLE_NSTRATA)
 			for (k = 0; k < SAMPLE_NSTRATA && left > 0; k++)
 				if (open[k]) {
