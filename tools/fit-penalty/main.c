@@ -296,6 +296,7 @@ take_entry(struct fit_opts *o, const struct hw_calib *hw)
 struct reader {
 	const struct fit_opts *o;
 	struct fit_steps *s;
+	struct jsonin j;	/* records parsed into memory reused */
 };
 
 static enum fit_excl
@@ -337,7 +338,7 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	enum fit_excl x;
 	const char *miss;
 
-	if (eval_parse(line, len, &r, &e) < 0) {
+	if (eval_parse_with(&rd->j, line, len, &r, &e) < 0) {
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}
@@ -391,10 +392,16 @@ static void
 read_steps(const struct fit_opts *o, const struct common_opts *co,
     struct fit_steps *s, char *const *paths, int npaths)
 {
-	struct reader rd = { o, s };
+	struct reader rd;
 	struct input in;
 
-	data_init(&s->d);
+	rd.o = o;
+	rd.s = s;
+	jsonin_init(&rd.j);
+
+	/* The compute split only when the entry's MFUs may move. */
+	data_init(&s->d, o->want[FIT_MP] || o->want[FIT_MD] ||
+	    o->prior_set[FIT_MP] || o->prior_set[FIT_MD], o->res_out != NULL);
 	digest_init(&s->sha);
 	input_init(&in, co);
 	in.none_msg = "no eval records";
@@ -403,6 +410,7 @@ read_steps(const struct fit_opts *o, const struct common_opts *co,
 		sample_init(s->smp, (size_t)o->sample, o->seed);
 	}
 	input_files(&in, paths, npaths, read_file, &rd);
+	jsonin_free(&rd.j);
 	if (s->smp != NULL)
 		sample_finish(s->smp, &s->d);
 	digest_hex(&s->sha, s->digest);

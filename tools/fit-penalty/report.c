@@ -692,7 +692,7 @@ report_residuals(const char *path, const struct fit_out *f)
 		meas = pb->d->dur_us[i];
 		after = steptime_predict(&f->r.sol.est, &st);
 		jsonout_obj(&w);
-		if (pb->d->step[i] >= 0)
+		if (pb->d->step != NULL && pb->d->step[i] >= 0)
 			jsonout_kint(&w, "step", pb->d->step[i]);
 		else
 			jw_knull(&w, "step");
