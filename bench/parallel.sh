@@ -38,8 +38,11 @@ part() {
 one >"$scratch/one"
 pipe >"$scratch/pipe"
 part >"$scratch/part"
-cmp -s "$scratch/one" "$scratch/pipe" && cmp -s "$scratch/one" "$scratch/part" ||
-	{ echo "FAIL: sharded output differs from one process" >&2; exit 1; }
+if ! cmp -s "$scratch/one" "$scratch/pipe" ||
+    ! cmp -s "$scratch/one" "$scratch/part"; then
+	echo "FAIL: sharded output differs from one process" >&2
+	exit 1
+fi
 t1='' tp='' tq=''
 i=0
 while [ $i -lt "$reps" ]; do
