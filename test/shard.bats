@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
 # Sharding on GNU parallel: a pipeline split over 4 jobs gives, byte for
 # byte, what one process gives.  Requests are sharded by instance (one
-# request file an instance; batchify never across one), steps by blocks of
-# lines (roofline-eval is a per-line filter), and fit-penalty takes the
-# merged eval records.
+# request file an instance, its ids prefixed by trace-parse --id-prefix;
+# batchify never across one), steps by blocks of lines (roofline-eval is a
+# per-line filter), and fit-penalty takes the merged eval records.
 
 load helpers/common
 
@@ -30,11 +30,30 @@ setup() {
 # parallel's own notice off; its jobs find the programs on PATH.
 par() { parallel --will-cite "$@"; }
 
+# One instance's steps, its request ids prefixed by its file's name.
+inst() {	# file
+	trace-parse --id-prefix "$(basename "$1" .csv)-" "$1" | batchify "${M[@]}"
+}
+# The same as a command for parallel ({/.}: the file's name).
+INST="trace-parse --id-prefix {/.}- {} | batchify ${M[*]}"
+
+@test "--id-prefix keeps the merged request ids unique across instances" {
+	par -k -j4 'trace-parse --id-prefix {/.}- {}' ::: "$d"/req?.csv >"$d/req"
+	run sh -c "jq -r .request_id '$d/req' | sort | uniq -d | wc -l"
+	assert_output 0
+	run sh -c "jq -r .request_id '$d/req' | wc -l"
+	assert_output 480
+	# Without it, the four files' ids collide.
+	par -k -j4 'trace-parse {}' ::: "$d"/req?.csv >"$d/bare"
+	run sh -c "jq -r .request_id '$d/bare' | sort | uniq -d | wc -l"
+	assert_output 120
+}
+
 @test "per instance on 4 jobs: trace-parse | batchify, merged in order = one loop" {
 	for f in "$d"/req?.csv; do
-		trace-parse "$f" | batchify "${M[@]}"
+		inst "$f"
 	done >"$d/one"
-	par -k -j4 "trace-parse {} | batchify ${M[*]}" ::: "$d"/req?.csv >"$d/par"
+	par -k -j4 "$INST" ::: "$d"/req?.csv >"$d/par"
 	[ "$(wc -l <"$d/one")" -gt 400 ]
 	run cmp "$d/one" "$d/par"
 	assert_success
@@ -42,7 +61,7 @@ par() { parallel --will-cite "$@"; }
 
 @test "roofline-eval through parallel --pipe -k -j4 and --pipepart: byte-identical to one process" {
 	for f in "$d"/req?.csv; do
-		trace-parse "$f" | batchify "${M[@]}"
+		inst "$f"
 	done >"$d/steps"
 	roofline-eval "${M[@]}" "$d/steps" >"$d/one"
 	# The input really is split: more blocks than jobs.
@@ -59,11 +78,11 @@ par() { parallel --will-cite "$@"; }
 @test "sharded pipeline (trace-parse, batchify per instance; roofline-eval -j4; fit-penalty on the merge) = single process" {
 	one() {
 		for f in "$d"/req?.csv; do
-			trace-parse "$f" | batchify "${M[@]}"
+			inst "$f"
 		done | roofline-eval "${M[@]}"
 	}
 	sharded() {
-		par -k -j4 "trace-parse {} | batchify ${M[*]}" ::: "$d"/req?.csv |
+		par -k -j4 "$INST" ::: "$d"/req?.csv |
 		    par --pipe -k -j4 --block 200k roofline-eval "${M[@]}"
 	}
 	one | "$ROOT/test/helpers/fit-synth" --seed 7 | fit-penalty --pretty >"$d/one.json"
