@@ -744,3 +744,77 @@ END
 	run grep -c '"mfuDecode":   0.30,' "$hw"
 	assert_output 1
 }
+
+# --sample: 40 prefill compute-bound, 20 decode memory-bound, 6 mixed
+# (minority fraction 0.02) memory-bound, 10 mixed (0.3) compute-bound, and
+# 4 steps without dur_us (excluded before sampling).
+sample_small() {
+	awk 'function rec(np, nd, c, m, mf, dur) {
+		printf "{\"step\":%d,\"n_prefill\":%d,\"n_decode\":%d,\"compute_us\":%g,\"memory_us\":%g,\"minority_fraction\":%g%s}\n", s++, np, nd, c, m, mf, dur ? ",\"dur_us\":" dur : "" }
+	BEGIN {
+		for (i = 0; i < 40; i++) rec(1, 0, 3000 + 10 * i, 1000, 0, 3100 + 11 * i)
+		for (i = 0; i < 20; i++) rec(0, 8, 500, 2000 + 7 * i, 0, 2050 + 9 * i)
+		for (i = 0; i < 6; i++) rec(1, 49, 900, 2500 + 5 * i, 0.02, 2700 + 13 * i)
+		for (i = 0; i < 10; i++) rec(3, 7, 4000 + 20 * i, 1500, 0.3, 4500 + 31 * i)
+		for (i = 0; i < 4; i++) rec(0, 8, 500, 2000, 0, 0) }'
+}
+
+@test "--sample: read, kept and the strata, exact; deterministic for a seed" {
+	local d="$BATS_TEST_TMPDIR"
+	sample_small >"$d/s.ndjson"
+	fit-penalty --sample 20 "$d/s.ndjson" >"$d/fit.json"
+	# Budget 20 over 4 strata: 1 each, the other 16 by count x information
+	# (1 unmixed; mixed 2 + bin: 2 in bin 0, 5 in bin 3), floors, then the
+	# 2 left one each in stratum order.
+	run jq -c '(.steps | [.read, .used, .excluded.no_dur_us]), .steps.sample' "$d/fit.json"
+	assert_output - <<'OUT'
+[80,20,4]
+{"budget":20,"read":76,"kept":20,"strata":[{"kind":"prefill","mf_bin":0,"regime":"compute","read":40,"kept":7,"weight":5.714285714285714},{"kind":"decode","mf_bin":0,"regime":"memory","read":20,"kept":4,"weight":5},{"kind":"mixed","mf_bin":0,"regime":"memory","read":6,"kept":2,"weight":3},{"kind":"mixed","mf_bin":3,"regime":"compute","read":10,"kept":7,"weight":1.4285714285714286}]}
+OUT
+	run jq -r '.provenance.options.seed' "$d/fit.json"
+	assert_output 1
+	fit-penalty --sample 20 "$d/s.ndjson" >"$d/again.json"
+	run cmp <(jq -S 'del(.provenance.date)' "$d/fit.json") <(jq -S 'del(.provenance.date)' "$d/again.json")
+	assert_success
+	# Another seed keeps other steps of the same strata.
+	fit-penalty --sample 20 --seed 2 "$d/s.ndjson" >"$d/seed2.json"
+	run jq -c '[.steps.sample.strata[].kept]' "$d/seed2.json"
+	assert_output '[7,4,2,7]'
+	run cmp <(jq .parameters "$d/fit.json") <(jq .parameters "$d/seed2.json")
+	assert_failure
+	# The summary says it was sampled.
+	run fit-penalty --sample 20 --summary "$d/s.ndjson"
+	assert_line --index 0 'sampled: 20 of 76 usable steps kept in 4 strata, weighted (--sample 20)'
+	# A budget at least the usable count keeps every step, weight 1.
+	run sh -c "fit-penalty --sample 100 '$d/s.ndjson' | jq -c '[.steps.sample.kept, ([.steps.sample.strata[].weight] | unique)]'"
+	assert_output '[76,[1]]'
+}
+
+@test "--sample: a bad budget is a usage error" {
+	run fit-penalty --sample 1 /dev/null
+	assert_failure 2
+	run fit-penalty --sample x /dev/null
+	assert_failure 2
+}
+
+@test "--sample 20000 of 200000 steps: the sampled fit's 95 % intervals cover the full fit's estimates" {
+	local d="$BATS_TEST_TMPDIR"
+	"$ROOT/test/helpers/fit-synth" --generate 200000 --seed 11 \
+	    --mfu-prefill 0.35 --bandwidth 0.6 >"$d/g.ndjson"
+	set -- -q -g H100 --fit mfu-prefill,mfu-decode,bandwidth
+	fit-penalty "$@" "$d/g.ndjson" >"$d/full.json"
+	fit-penalty "$@" --sample 20000 "$d/g.ndjson" >"$d/samp.json"
+	run jq -r '.steps.sample | "\(.read) \(.kept) \(.strata | length)"' "$d/samp.json"
+	assert_output '200000 20000 12'
+	# The sample's interval is wider (10x fewer steps) and holds the full
+	# fit's estimate, for each field.
+	run jq -r --slurpfile f "$d/full.json" '.parameters as $s |
+	    ["mfu_prefill", "mfu_decode", "bandwidth"][] as $k |
+	    ($f[0].parameters[$k].estimate) as $e |
+	    "\($k) \($s[$k].ci95[0] <= $e and $e <= $s[$k].ci95[1]) \(($s[$k].ci95[1] - $s[$k].ci95[0]) > ($f[0].parameters[$k].ci95[1] - $f[0].parameters[$k].ci95[0]))"' "$d/samp.json"
+	assert_output - <<'OUT'
+mfu_prefill true true
+mfu_decode true true
+bandwidth true true
+OUT
+}

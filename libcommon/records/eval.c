@@ -187,6 +187,19 @@ eval_parse(const char *line, size_t len, struct eval_rec *r,
 	return rc;
 }
 
+int
+eval_parse_with(struct jsonin *j, const char *line, size_t len,
+    struct eval_rec *r, struct jerr *e)
+{
+	cJSON *rec;
+
+	memset(r, 0, sizeof(*r));
+	e->msg[0] = '\0';
+	if ((rec = jsonin_parse(j, line, len, e)) == NULL)
+		return -1;
+	return fields(rec, r, e);
+}
+
 /* The writer side: what roofline-eval appends to each step record. */
 
 const char *const eval_write_keys[] = {

@@ -6,9 +6,11 @@
 #include "data.h"
 
 void
-data_init(struct fit_data *d)
+data_init(struct fit_data *d, int keep_split, int keep_step)
 {
 	memset(d, 0, sizeof(*d));
+	d->keep_split = keep_split;
+	d->keep_step = keep_step;
 }
 
 void
@@ -20,10 +22,11 @@ data_free(struct fit_data *d)
 	free(d->dur_us);
 	free(d->cp);
 	free(d->cd);
-	free(d->sched_us);
+	free(d->sched_half);
 	free(d->step);
 	free(d->kind);
-	data_init(d);
+	free(d->w);
+	data_init(d, 0, 0);
 }
 
 static void
@@ -35,10 +38,14 @@ grow(struct fit_data *d)
 	d->memory_us = err_realloc(d->memory_us, cap * sizeof(double));
 	d->mf = err_realloc(d->mf, cap * sizeof(double));
 	d->dur_us = err_realloc(d->dur_us, cap * sizeof(double));
-	d->cp = err_realloc(d->cp, cap * sizeof(double));
-	d->cd = err_realloc(d->cd, cap * sizeof(double));
-	d->sched_us = err_realloc(d->sched_us, cap * sizeof(double));
-	d->step = err_realloc(d->step, cap * sizeof(int64_t));
+	if (d->keep_split) {
+		d->cp = err_realloc(d->cp, cap * sizeof(double));
+		d->cd = err_realloc(d->cd, cap * sizeof(double));
+	}
+	d->sched_half = err_realloc(d->sched_half, cap / 8);
+	memset(d->sched_half + d->cap / 8, 0, (cap - d->cap) / 8);
+	if (d->keep_step)
+		d->step = err_realloc(d->step, cap * sizeof(int64_t));
 	d->kind = err_realloc(d->kind, cap);
 	d->cap = cap;
 }
@@ -55,9 +62,13 @@ data_add(struct fit_data *d, const struct eval_rec *r)
 	d->memory_us[i] = r->memory_us;
 	d->mf[i] = r->minority_fraction;
 	d->dur_us[i] = r->dur_us;
-	d->cp[i] = r->compute_prefill_us;
-	d->cd[i] = r->compute_decode_us;
-	d->sched_us[i] = r->has_sched ? r->sched_us : NAN;
-	d->step[i] = r->step;
+	if (d->keep_split) {
+		d->cp[i] = r->compute_prefill_us;
+		d->cd[i] = r->compute_decode_us;
+	}
+	if (r->has_sched && r->sched_us >= 0.5 * r->dur_us)
+		d->sched_half[i / 8] |= (uint8_t)(1u << (i % 8));
+	if (d->keep_step)
+		d->step[i] = r->step;
 	d->kind[i] = (uint8_t)r->kind;
 }

@@ -1,6 +1,8 @@
 /*
- * The steps a fit uses, stored compactly (65 bytes a step, in columns) so
- * that a million steps fit in memory beside GSL's few vectors.
+ * The steps a fit uses, stored compactly in columns: what the fit reads,
+ * in doubles (33 bytes a step); the compute split only when the entry's
+ * MFUs may move, the step numbers only for --residuals, the scheduler's
+ * time as one bit (at least half the cycle) computed once.
  */
 #ifndef RT_FIT_DATA_H
 #define RT_FIT_DATA_H
@@ -14,13 +16,16 @@
 struct fit_data {
 	size_t	 n, cap;
 	double	*compute_us, *memory_us, *mf, *dur_us;
-	double	*cp, *cd;	/* prefill, decode tokens' compute; 0: absent */
-	double	*sched_us;	/* the scheduler's time; NaN if absent */
-	int64_t	*step;
+	double	*cp, *cd;	/* prefill, decode tokens' compute; or NULL */
+	uint8_t	*sched_half;	/* bit i: sched_us >= half of dur_us */
+	int64_t	*step;		/* or NULL */
 	uint8_t	*kind;		/* enum eval_kind */
+	double	*w;		/* --sample's weights (mean 1), else NULL */
+	int	 keep_split, keep_step;	/* store cp, cd; step */
 };
 
-void data_init(struct fit_data *d);
+/* Empty; keep_split and keep_step say which optional columns to store. */
+void data_init(struct fit_data *d, int keep_split, int keep_step);
 void data_free(struct fit_data *d);
 void data_add(struct fit_data *d, const struct eval_rec *r);
 
@@ -31,9 +36,16 @@ data_step(const struct fit_data *d, size_t i, struct fit_step *st)
 	st->compute_us = d->compute_us[i];
 	st->memory_us = d->memory_us[i];
 	st->mf = d->mf[i];
-	st->cp = d->cp[i];
-	st->cd = d->cd[i];
+	st->cp = d->cp != NULL ? d->cp[i] : 0;
+	st->cd = d->cd != NULL ? d->cd[i] : 0;
 	st->mixed = d->kind[i] == EVAL_MIXED;
+}
+
+/* Whether step i's scheduler took at least half its cycle. */
+static inline int
+data_sched_half(const struct fit_data *d, size_t i)
+{
+	return d->sched_half[i / 8] >> (i % 8) & 1;
 }
 
 #endif

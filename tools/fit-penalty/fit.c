@@ -68,7 +68,7 @@ sched_check(struct fit_out *f, double *tmp)
 	for (k = 0; k < pb->n; k++) {
 		i = problem_step(pb, k);
 		d = pb->d->dur_us[i];
-		if (!(pb->d->sched_us[i] >= 0.5 * d))
+		if (!data_sched_half(pb->d, i))
 			continue;
 		data_step(pb->d, i, &st);
 		pred = steptime_predict(&f->r.sol.est, &st);

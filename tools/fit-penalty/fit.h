@@ -39,6 +39,7 @@ struct fit_opts {
 	int	 keep_below_floor;
 	int	 has_entry;	/* -g: the entry's fields are known */
 	double	 bw_peak_tbs, bw_physical_tbs;	/* the entry's */
+	long	 sample;	/* --sample N; 0: every step */
 };
 
 struct fit_steps {
@@ -47,6 +48,7 @@ struct fit_steps {
 	long	 engine_wait, engine_wait_below;	/* vLLM log waits */
 	struct digest sha;	/* of every line read, blank ones too */
 	char	 digest[65];
+	struct sampler *smp;	/* --sample, else NULL */
 };
 
 struct fit_out {

@@ -23,13 +23,14 @@
 #include "hwconfig.h"
 #include "model/hardware.h"
 #include "report.h"
+#include "sample.h"
 #include "validate.h"
 
 enum {
 	OPT_FIT = 0x100, OPT_LOSS, OPT_RESID, OPT_PRIOR, OPT_EXACT,
 	OPT_HOLDOUT, OPT_SEED, OPT_KFOLD, OPT_HWOUT, OPT_HWCONFIG, OPT_RESOUT,
 	OPT_PLOT, OPT_PRETTY, OPT_KEEP_DUMMY, OPT_MAX_ITER, OPT_SUMMARY,
-	OPT_KEEP_BELOW
+	OPT_KEEP_BELOW, OPT_SAMPLE
 };
 
 /* ------------------------------------------------------------ options */
@@ -63,8 +64,11 @@ usage(void)
 	    "      --holdout FRACTION         hold out a random fraction for "
 	    "testing\n"
 	    "      --kfold K                  K-fold cross-validation\n"
-	    "      --seed N                   seed for --holdout/--kfold "
-	    "(default 1)\n"
+	    "      --sample N                 fit a stratified random sample of"
+	    "\n                                 at most N steps, weighted "
+	    "(memory\n                                 bounded by N)\n"
+	    "      --seed N                   seed for --holdout/--kfold/"
+	    "--sample\n                                 (default 1)\n"
 	    "  -g, --hardware NAME            the entry the eval records were "
 	    "made\n                                 with (for the entry's "
 	    "fields and\n                                 "
@@ -184,6 +188,7 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		{ "holdout", required_argument, NULL, OPT_HOLDOUT },
 		{ "kfold", required_argument, NULL, OPT_KFOLD },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "hardware", required_argument, NULL, 'g' },
 		{ "hardware-config", required_argument, NULL, OPT_HWCONFIG },
 		{ "hardware-config-out", required_argument, NULL, OPT_HWOUT },
@@ -243,6 +248,10 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 			o->seed = (unsigned long)cli_opt_int("--seed", optarg, 0,
 			    4294967295LL);
 			break;
+		case OPT_SAMPLE:
+			o->sample = (long)cli_opt_int("--sample", optarg, 2,
+			    100000000);
+			break;
 		case 'g':	o->hw_name = optarg; break;
 		case OPT_HWCONFIG: o->hw_config = optarg; break;
 		case OPT_HWOUT:	o->hw_out = optarg; break;
@@ -287,6 +296,7 @@ take_entry(struct fit_opts *o, const struct hw_calib *hw)
 struct reader {
 	const struct fit_opts *o;
 	struct fit_steps *s;
+	struct jsonin j;	/* records parsed into memory reused */
 };
 
 static enum fit_excl
@@ -328,7 +338,7 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	enum fit_excl x;
 	const char *miss;
 
-	if (eval_parse(line, len, &r, &e) < 0) {
+	if (eval_parse_with(&rd->j, line, len, &r, &e) < 0) {
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}
@@ -347,6 +357,8 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	}
 	if (x != EX_N)
 		rd->s->excl[x]++;
+	else if (rd->s->smp != NULL)
+		sample_add(rd->s->smp, &r);
 	else
 		data_add(&rd->s->d, &r);
 	return INPUT_OK;
@@ -380,14 +392,27 @@ static void
 read_steps(const struct fit_opts *o, const struct common_opts *co,
     struct fit_steps *s, char *const *paths, int npaths)
 {
-	struct reader rd = { o, s };
+	struct reader rd;
 	struct input in;
 
-	data_init(&s->d);
+	rd.o = o;
+	rd.s = s;
+	jsonin_init(&rd.j);
+
+	/* The compute split only when the entry's MFUs may move. */
+	data_init(&s->d, o->want[FIT_MP] || o->want[FIT_MD] ||
+	    o->prior_set[FIT_MP] || o->prior_set[FIT_MD], o->res_out != NULL);
 	digest_init(&s->sha);
 	input_init(&in, co);
 	in.none_msg = "no eval records";
+	if (o->sample > 0) {
+		s->smp = err_malloc(sizeof(*s->smp));
+		sample_init(s->smp, (size_t)o->sample, o->seed);
+	}
 	input_files(&in, paths, npaths, read_file, &rd);
+	jsonin_free(&rd.j);
+	if (s->smp != NULL)
+		sample_finish(s->smp, &s->d);
 	digest_hex(&s->sha, s->digest);
 	input_report(&in);
 	s->read = in.records;
@@ -466,5 +491,6 @@ main(int argc, char **argv)
 	validate_free(&v);
 	fit_free(&f);
 	data_free(&s.d);
+	free(s.smp);
 	return 0;
 }

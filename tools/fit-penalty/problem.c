@@ -39,6 +39,16 @@ problem_residual(const struct fit_problem *pb, size_t i,
 	t = steptime_smooth(p, &st, dres != NULL ? dt : NULL);
 	/* Noise is multiplicative, so the log is the natural residual. */
 	den = pb->resid == FIT_RESID_LOG ? t : d;
+	if (pb->d->w != NULL) {
+		/* --sample: weighted least squares, sqrt(w) on each row. */
+		double sw = sqrt(pb->d->w[i]);
+
+		if (dres != NULL)
+			for (k = 0; k < FIT_NPAR; k++)
+				dres[k] = sw * dt[k] / den;
+		return sw * (pb->resid == FIT_RESID_LOG ? log(t / d) :
+		    (t - d) / d);
+	}
 	if (dres != NULL)
 		for (k = 0; k < FIT_NPAR; k++)
 			dres[k] = dt[k] / den;

@@ -11,6 +11,7 @@
 #include "io/outfile.h"
 #include "io/plot.h"
 #include "report.h"
+#include "sample.h"
 
 static const char *const excl_names[EX_N] = {
 	"no_dur_us", "dummy", "estimated", "empty", "outlier", "below_floor"
@@ -211,6 +212,35 @@ write_optimizer(struct jw *w, const struct fit_out *f)
 	jsonout_obj_end(w);
 }
 
+/* --sample: the usable steps offered, kept, and each stratum's. */
+static void
+write_sample(struct jw *w, const struct sampler *smp)
+{
+	int k;
+
+	jsonout_key(w, "sample");
+	jsonout_obj(w);
+	jsonout_kint(w, "budget", (int64_t)smp->budget);
+	jsonout_kint(w, "read", smp->total_seen);
+	jsonout_kint(w, "kept", smp->total_kept);
+	jsonout_key(w, "strata");
+	jsonout_arr(w);
+	for (k = 0; k < SAMPLE_NSTRATA; k++) {
+		if (smp->seen[k] == 0)
+			continue;
+		jsonout_obj(w);
+		jsonout_kstr(w, "kind", sample_kind_name(k));
+		jsonout_kint(w, "mf_bin", sample_bin(k));
+		jsonout_kstr(w, "regime", sample_regime_name(k));
+		jsonout_kint(w, "read", smp->seen[k]);
+		jsonout_kint(w, "kept", smp->kept[k]);
+		jsonout_knum(w, "weight", smp->weight[k]);
+		jsonout_obj_end(w);
+	}
+	jsonout_arr_end(w);
+	jsonout_obj_end(w);
+}
+
 static void
 write_steps(struct jw *w, const struct fit_steps *in,
     const struct fit_out *f)
@@ -227,6 +257,8 @@ write_steps(struct jw *w, const struct fit_steps *in,
 	for (x = 0; x < EX_N; x++)
 		jsonout_kint(w, excl_names[x], in->excl[x]);
 	jsonout_obj_end(w);
+	if (in->smp != NULL)
+		write_sample(w, in->smp);
 	jsonout_obj_end(w);
 }
 
@@ -536,6 +568,13 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 	x = 0;
 	for (k = 0; k < EX_N; k++)
 		x += in->excl[k];
+	if (in->smp != NULL) {
+		for (k = 0, i = 0; k < SAMPLE_NSTRATA; k++)
+			i += in->smp->seen[k] > 0;
+		fprintf(fp, "sampled: %ld of %ld usable steps kept in %d "
+		    "strata, weighted (--sample %zu)\n", in->smp->total_kept,
+		    in->smp->total_seen, i, in->smp->budget);
+	}
 	fprintf(fp, "%zu steps fitted (%ld read, %ld excluded", f->pb.n,
 	    in->read, x);
 	for (k = 0, i = 0; k < EX_N; k++)
@@ -653,7 +692,7 @@ report_residuals(const char *path, const struct fit_out *f)
 		meas = pb->d->dur_us[i];
 		after = steptime_predict(&f->r.sol.est, &st);
 		jsonout_obj(&w);
-		if (pb->d->step[i] >= 0)
+		if (pb->d->step != NULL && pb->d->step[i] >= 0)
 			jsonout_kint(&w, "step", pb->d->step[i]);
 		else
 			jw_knull(&w, "step");
