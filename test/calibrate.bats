@@ -148,11 +148,17 @@ rooftrace-calibrate: fit-penalty failed (exit 1); stopped" ]]
 	run --separate-stderr rooftrace-calibrate -q $M "$FIXTURES/trace-parse/azure-2024.csv"
 	assert_failure 1
 	assert_equal "$stderr" "rooftrace-calibrate: the traces are request records without token times (itl_us): no step was measured, nothing to fit"
-	printf 'nothing here\n' >"$BATS_TEST_TMPDIR/empty.log"
+	printf 'nothing here\n' >"$BATS_TEST_TMPDIR/text.log"
+	run --separate-stderr rooftrace-calibrate -q $M --from vllm-log "$BATS_TEST_TMPDIR/text.log"
+	assert_failure 1
+	assert_equal "$stderr" "trace-parse: $BATS_TEST_TMPDIR/text.log: nothing in it is a trace: no record and no line of any known format
+rooftrace-calibrate: trace-parse failed (exit 1); stopped"
+	printf 'INFO 03-02 10:00:00 [api_server.py:1] Avg prompt throughput: 0 tokens/s\n' >"$BATS_TEST_TMPDIR/empty.log"
 	run --separate-stderr rooftrace-calibrate -q $M --from vllm-log "$BATS_TEST_TMPDIR/empty.log"
 	assert_failure 1
-	use_stderr
-	assert_line -n 2 "rooftrace-calibrate: the traces hold no records"
+	assert_equal "$stderr" "trace-parse: $BATS_TEST_TMPDIR/empty.log: no iteration lines in 1 line read; vLLM writes them with --enable-logging-iteration-details
+trace-parse: ignored 1 log line without an iteration record
+rooftrace-calibrate: the traces hold no records"
 	run --separate-stderr rooftrace-calibrate -q $M -o "$BATS_TEST_TMPDIR/no/dir/hw.json" "$DEMO"
 	assert_failure 1
 	[[ $stderr == *"rooftrace-calibrate: $BATS_TEST_TMPDIR/no/dir/hw.json: cannot write it" ]]
