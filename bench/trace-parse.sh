@@ -42,7 +42,7 @@ TP=$BIN/trace-parse
 [ -n "$dir" ] || dir=$scratch
 mkdir -p "$dir"
 export LC_ALL=C
-H100=${ROOFTRACE_SHARED:-$(dirname "$0")/../../shared}/fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json
+H100=${ROOFTRACE_SHARED:-../shared}/fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json
 
 # Azure 2023 shape: 7 fractional digits, CRLF, no final newline.
 gen_azure() {	# MB file
@@ -232,18 +232,19 @@ fi
 # measured on trace-parse alone (the generator runs beside it).
 echo "== vllm-steps from a stream: steps/s and peak RSS, ${small} MB and ${huge} MB"
 if [ -r "$H100" ]; then
+	rss_first=
 	for sz in "$small" "$huge"; do
-		st=$(gen_steps "$sz" | /usr/bin/time -f '%e %U %S %M' \
-		    -o "$scratch/st" "$TP" -q -f vllm-steps | wc -l)
-		read -r w u sy rss <"$scratch/st"
+		st=$(gen_steps "$sz" | /usr/bin/time -f '%U %S %M' \
+		    -o "$scratch/st" "$TP" -q -f vllm-steps |
+		    wc -l)
+		read -r u sy rss <"$scratch/st"
 		cpu=$(echo "$u $sy" | awk '{ printf "%.2f", $1 + $2 }')
 		printf '%-12s %6s MB  %8s steps  %7s s cpu  %9s steps/s  %6s MB/s  peak RSS %6s KB\n' \
 		    vllm-steps "$sz" "$st" "$cpu" "$(rate "$st" "$cpu" | cut -d. -f1)" \
 		    "$(rate "$sz" "$cpu")" "$rss"
-		eval "rss_$sz=$rss"
+		: "${rss_first:=$rss}"
 	done
-	eval "a=\$rss_$small b=\$rss_$huge"
-	echo "vllm-steps   peak RSS ratio ${huge} MB / ${small} MB: $(ratio "$b" "$a")"
+	echo "vllm-steps   peak RSS ratio ${huge} MB / ${small} MB: $(ratio "$rss" "$rss_first")"
 else
 	echo "vllm-steps   skipped: $H100 absent (needs ../shared)"
 fi
