@@ -21,8 +21,8 @@ peak_rss_kb() {
 }
 
 mb() { echo "$1" | awk '{ printf "%.1f", $1 / 1e6 }'; }
-rate() { echo "$1 $2" | awk '{ printf "%.1f", $2 > 0 ? $1 / $2 : 0 }'; }
-ratio() { echo "$1 $2" | awk '{ printf "%.2f", $2 > 0 ? $1 / $2 : 0 }'; }
+rate() { echo "$1 $2" | awk '{ printf "%.1f", ($2 > 0 ? $1 / $2 : 0) }'; }
+ratio() { echo "$1 $2" | awk '{ printf "%.2f", ($2 > 0 ? $1 / $2 : 0) }'; }
 
 # wall_cpu CMD...: run CMD (output discarded), print "WALL CPU" seconds, CPU
 # being user + system time: on a machine shared with other work, wall
