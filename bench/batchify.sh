@@ -2,15 +2,46 @@
 # batchify: replay throughput (steps/s, roofline clock) on a generated
 # trace of 1M requests; peak RSS at 1x and 10x trace length (it must not
 # grow: memory follows the requests in flight); timestamps-mode
-# throughput; and expand mode's error: iteration-log counts made from a
-# replay whose compositions are known, expanded, and both timed by the
-# roofline: median and P95 relative error of the estimated steps' time.
+# throughput; each mode's throughput as a ratio to the cJSON ceiling on
+# its own input, in the same run; and expand mode's error: iteration-log
+# counts made from a replay whose compositions are known, expanded, and
+# both timed by the roofline: median and P95 relative error of the
+# estimated steps' time.
 set -eu
 . "$(dirname "$0")/lib.sh"
 : "${BIN:=bin}"
 n=${BENCH_REQUESTS:-1000000}
 gen=fixtures/batchify/genrequests
 m="-m llama-3.1-8b-instruct -g H100"
+
+# Against the cJSON ceiling (lib.sh: vs_ceiling), on batchify's own
+# inputs: requests for the replay; aggregate steps for expand, whose
+# records pass through as read with the estimate appended.
+BENCH_REPEAT=${BENCH_REPEAT:-3}
+nc=${BENCH_CEILING_REQUESTS:-200000}
+"$gen" --count "$nc" --seed 1 --rate 30 >"$scratch/ceil"
+# shellcheck disable=SC2086
+vs_ceiling "replay (requests in)" "$scratch/ceil" batchify -q $m
+outsize() {	# FILE ARG...: batchify's output against its input
+	_in=$1
+	shift
+	_o=$("$BIN/batchify" "$@" "$_in" | wc -c)
+	echo "  (its output is $(mb "$_o") MB, $(ratio "$_o" \
+	    "$(wc -c <"$_in")")x its input: writing the steps' request lists," \
+	    "not reading, bounds it)"
+}
+# shellcheck disable=SC2086
+outsize "$scratch/ceil" -q $m
+awk -v n="$nc" 'BEGIN { srand(3); t = 0
+	for (i = 0; i < n; i++) {
+		p = rand() < 0.3; d = 1 + int(rand() * 256); dur = 5000 + int(rand() * 30000)
+		printf "{\"step\":%d,\"ts_us\":%d,\"dur_us\":%d,\"n_prefill\":%d,\"prefill_tokens\":%d,\"n_decode\":%d,\"kv_usage\":%.3f}\n",
+		    i, t, dur, p, p ? 1 + int(rand() * 2048) : 0, d, rand()
+		t += dur
+	} }' >"$scratch/aggc"
+vs_ceiling "expand (aggregate steps in)" "$scratch/aggc" batchify --mode expand -q
+outsize "$scratch/aggc" --mode expand -q
+echo
 
 "$gen" --count "$n" --seed 1 --rate 30 >"$scratch/big"
 "$gen" --count $((n / 10)) --seed 1 --rate 30 >"$scratch/small"

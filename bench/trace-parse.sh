@@ -2,39 +2,47 @@
 # Benchmark trace-parse on generated inputs, next to wc -l and miller on
 # the same files in the same run: throughput (MB/s) on an Azure-style CSV
 # and a vLLM iteration log, and peak RSS at a small and a large size (it
-# must stay flat: the readers stream).
+# must stay flat: the readers stream).  Its JSON formats (Mooncake JSONL,
+# OTel JSONL, the vLLM fork's step traces) as a ratio to the cJSON ceiling
+# on the same file in the same run (lib.sh: vs_ceiling); and the step-trace
+# reader's steps/s and peak RSS at ~10 MB and ~1 GB of step traces made by
+# a stream (renumbered copies of the h100-vllm run, piped in: never stored;
+# skipped, saying so, without ../shared).
 #
-# usage: bench/trace-parse.sh [--mb N] [--small-mb N] [--rss-mb N] [--keep DIR]
+# usage: bench/trace-parse.sh [--mb N] [--small-mb N] [--rss-mb N]
+#                             [--json-mb N] [--keep DIR]
 #   --mb N        size of the throughput inputs in MB (default 300: miller
 #                 beside it takes over a minute at that size)
 #   --small-mb N  size of the small inputs for the RSS check (default 10)
 #   --rss-mb N    size of the largest inputs for the RSS check (default
 #                 1000; trace-parse alone reads them, one at a time)
-#   --keep DIR    generate into DIR and keep the files (default: a
-#                 temporary directory, removed at exit)
-# BIN names the directory holding trace-parse (default: ./bin).
+#   --json-mb N   size of each JSON input against the ceiling (default 30)
+#   --keep DIR    generate into DIR and keep the files (default: the
+#                 bench's scratch directory, removed at exit)
+# BIN names the directory holding trace-parse (default: ./bin);
+# BENCH_BEFORE_BIN adds older binaries' lines against the ceiling.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
-big=300 small=10 huge=1000 dir=
+big=300 small=10 huge=1000 json=30 dir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--mb)       big=$2; shift 2 ;;
 	--small-mb) small=$2; shift 2 ;;
 	--rss-mb)   huge=$2; shift 2 ;;
+	--json-mb)  json=$2; shift 2 ;;
 	--keep)     dir=$2; shift 2 ;;
-	*) echo "usage: bench/trace-parse.sh [--mb N] [--small-mb N] [--rss-mb N] [--keep DIR]" >&2
+	*) echo "usage: bench/trace-parse.sh [--mb N] [--small-mb N] [--rss-mb N] [--json-mb N] [--keep DIR]" >&2
 	   exit 2 ;;
 	esac
 done
 BIN=${BIN:-$(cd "$(dirname "$0")/.." && pwd)/bin}
 TP=$BIN/trace-parse
 [ -x "$TP" ] || { echo "bench: $TP not built" >&2; exit 1; }
-if [ -z "$dir" ]; then
-	dir=$(mktemp -d)
-	trap 'rm -rf "$dir"' EXIT
-fi
+[ -n "$dir" ] || dir=$scratch
 mkdir -p "$dir"
 export LC_ALL=C
+H100=${ROOFTRACE_SHARED:-../shared}/fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json
 
 # Azure 2023 shape: 7 fractional digits, CRLF, no final newline.
 gen_azure() {	# MB file
@@ -72,6 +80,77 @@ gen_log() {	# MB file
 			print line; n += length(line) + 1; it++
 		}
 	}' >"$2"
+}
+
+# Mooncake JSONL: ms timestamps, prompt block hashes.
+gen_mooncake() {	# MB file
+	awk -v bytes=$(($1 * 1000000)) 'BEGIN {
+		srand(5); n = 0; t = 0; h = 0
+		while (n < bytes) {
+			t += int(rand() * 40)
+			in_ = 1 + int(rand() * 16000); k = int((in_ + 511) / 512)
+			ids = ""
+			for (i = 0; i < k; i++)
+				ids = ids (i ? ", " : "") (rand() < 0.5 ? i : h++)
+			line = sprintf("{\"timestamp\": %d, \"input_length\": %d, \"output_length\": %d, \"hash_ids\": [%s]}",
+			    t, in_, 1 + int(rand() * 700), ids)
+			print line; n += length(line) + 1
+		}
+	}' >"$2"
+}
+
+# OTel JSONL: an OTLP export a line, 50 llm_request spans each.
+gen_otel() {	# MB file
+	awk -v bytes=$(($1 * 1000000)) 'BEGIN {
+		srand(9); n = 0; t = 0; r = 0
+		while (n < bytes) {
+			line = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"vllm\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"vllm.llm_engine\"},\"spans\":["
+			for (i = 0; i < 50; i++) {
+				t += int(rand() * 50000000); e = t + 100000000 + int(rand() * 5e9)
+				ttft = 0.01 + rand() * 0.5; e2e = (e - t) / 1e9
+				line = line sprintf("%s{\"traceId\":\"%032d\",\"spanId\":\"%016d\",\"name\":\"llm_request\",\"startTimeUnixNano\":\"%d%09d\",\"endTimeUnixNano\":\"%d%09d\",\"status\":{},\"attributes\":[{\"key\":\"gen_ai.request.id\",\"value\":{\"stringValue\":\"cmpl-%d\"}},{\"key\":\"gen_ai.usage.prompt_tokens\",\"value\":{\"intValue\":\"%d\"}},{\"key\":\"gen_ai.usage.completion_tokens\",\"value\":{\"intValue\":\"%d\"}},{\"key\":\"gen_ai.latency.time_in_queue\",\"value\":{\"doubleValue\":%.4f}},{\"key\":\"gen_ai.latency.time_to_first_token\",\"value\":{\"doubleValue\":%.4f}},{\"key\":\"gen_ai.latency.e2e\",\"value\":{\"doubleValue\":%.4f}}]}",
+				    i ? "," : "", r, r, 1740823300 + int(t / 1e9), t % 1000000000,
+				    1740823300 + int(e / 1e9), e % 1000000000, r,
+				    1 + int(rand() * 8000), 1 + int(rand() * 700),
+				    rand() * 0.01, ttft, e2e)
+				r++
+			}
+			line = line "]}]}]}"
+			print line; n += length(line) + 1
+		}
+	}' >"$2"
+}
+
+# The vLLM fork's step traces: copies of the h100-vllm run (OTLP JSONL),
+# each with its step ids and every timestamp moved past the previous
+# copy's, so that both keep increasing; on standard output, never stored.
+gen_steps() {	# MB
+	perl -e '
+	my ($f, $bytes) = @ARGV;
+	open(my $h, "<", $f) or die "$f: $!\n";
+	my @l = <$h>;
+	close $h;
+	my ($maxid, $lo, $hi) = (0, undef, undef);
+	for (@l) {
+		while (/"step\.id","value":\{"intValue":"(\d+)"/g) {
+			$maxid = $1 if $1 > $maxid;
+		}
+		while (/"step\.ts_(?:start|end)_ns","value":\{"intValue":"(\d+)"/g) {
+			$lo = $1 if !defined $lo || $1 < $lo;
+			$hi = $1 if !defined $hi || $1 > $hi;
+		}
+	}
+	my ($did, $dns, $n) = ($maxid + 1, $hi - $lo + 1000000000, 0);
+	for (my $k = 0; $n < $bytes; $k++) {
+		my ($i, $t) = ($k * $did, $k * $dns);
+		for (@l) {
+			last if $n >= $bytes;
+			(my $s = $_) =~ s/("step\.id","value":\{"intValue":")(\d+)/$1 . ($2 + $i)/ge;
+			$s =~ s/("(?:step\.ts_(?:start|end)_ns","value":\{"intValue"|\w*[tT]imeUnixNano)":")(\d+)/$1 . ($2 + $t)/ge;
+			print $s;
+			$n += length $s;
+		}
+	}' "$H100" "$(($1 * 1000000))"
 }
 
 size_mb() {
@@ -132,3 +211,40 @@ for kind in azure:csv:gen_azure vllm:log:gen_log; do
 	    "$(size_mb "$dir/$k-big.$x")" "$h" "$(size_mb "$dir/$k-huge.$x")"
 	rm -f "$dir/$k-huge.$x"
 done
+
+echo "== JSON formats against the cJSON ceiling (same file, same run)"
+gen_mooncake "$json" "$dir/mooncake.jsonl"
+vs_ceiling "mooncake.jsonl" "$dir/mooncake.jsonl" trace-parse -q -f mooncake
+rm -f "$dir/mooncake.jsonl"
+gen_otel "$json" "$dir/otel.jsonl"
+vs_ceiling "otel.jsonl" "$dir/otel.jsonl" trace-parse -q -f otel
+rm -f "$dir/otel.jsonl"
+if [ -r "$H100" ]; then
+	gen_steps "$json" >"$dir/steps.jsonl"
+	vs_ceiling "vllm-steps (h100-vllm, renumbered)" "$dir/steps.jsonl" \
+	    trace-parse -q -f vllm-steps
+	rm -f "$dir/steps.jsonl"
+else
+	echo "vllm-steps   skipped: $H100 absent (needs ../shared)"
+fi
+
+# Issue 11: the step-trace reader on a stream, its CPU time and peak RSS
+# measured on trace-parse alone (the generator runs beside it).
+echo "== vllm-steps from a stream: steps/s and peak RSS, ${small} MB and ${huge} MB"
+if [ -r "$H100" ]; then
+	rss_first=
+	for sz in "$small" "$huge"; do
+		st=$(gen_steps "$sz" | /usr/bin/time -f '%U %S %M' \
+		    -o "$scratch/st" "$TP" -q -f vllm-steps |
+		    wc -l)
+		read -r u sy rss <"$scratch/st"
+		cpu=$(echo "$u $sy" | awk '{ printf "%.2f", $1 + $2 }')
+		printf '%-12s %6s MB  %8s steps  %7s s cpu  %9s steps/s  %6s MB/s  peak RSS %6s KB\n' \
+		    vllm-steps "$sz" "$st" "$cpu" "$(rate "$st" "$cpu" | cut -d. -f1)" \
+		    "$(rate "$sz" "$cpu")" "$rss"
+		: "${rss_first:=$rss}"
+	done
+	echo "vllm-steps   peak RSS ratio ${huge} MB / ${small} MB: $(ratio "$rss" "$rss_first")"
+else
+	echo "vllm-steps   skipped: $H100 absent (needs ../shared)"
+fi

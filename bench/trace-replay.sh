@@ -1,13 +1,22 @@
 #!/bin/sh
 # trace-replay speed on a 1M-request generated trace (requests/s, steps/s)
 # and peak RSS at 100k and 1M requests: memory follows the requests in
-# flight, not the trace length.
+# flight, not the trace length.  First its throughput as a ratio to the
+# cJSON ceiling on the same requests, in the same run.
 set -eu
 . "$(dirname "$0")/lib.sh"
 : "${BIN:=bin}"
 n=${BENCH_REQUESTS:-1000000}
 m="-m llama-3.1-8b-instruct -g H100 --mixed-batch-penalty 0.3 --overlap-penalty 0.2"
 gen=fixtures/batchify/genrequests
+
+# Against the cJSON ceiling on the same requests (lib.sh: vs_ceiling).
+BENCH_REPEAT=${BENCH_REPEAT:-3}
+nc=${BENCH_CEILING_REQUESTS:-200000}
+"$gen" --seed 1 --count "$nc" --rate 20 >"$scratch/ceil"
+# shellcheck disable=SC2086
+vs_ceiling "trace-replay (requests in)" "$scratch/ceil" trace-replay -q $m
+echo
 
 # 20 requests/s of up to 4k in, 512 out: a loaded but stable H100.
 "$gen" --seed 1 --count "$n" --rate 20 >"$scratch/req"

@@ -632,3 +632,28 @@ batchify: skipped 1 bad record of 2" ]
 	run sh -c "jq -c 'select(.dur_us != null) | .dur_source' '$T/a' | sort | uniq -c | awk '{print \$1, \$2}'"
 	assert_output '716 "cycle"'
 }
+
+# --- issue 13: records passed through as read -------------------------
+
+@test "expand: an aggregate step's own bytes come out as read, the estimate appended" {
+	printf '%s\n' '{"step": 7, "ts_us": 1000, "dur_us": 2.5e3, "n_prefill": 1, "prefill_tokens": 100, "n_decode": 2, "note": "caf\u00e9" }' >"$T/a"
+	run batchify --mode expand -q "$T/a"
+	assert_success
+	assert_output '{"step": 7, "ts_us": 1000, "dur_us": 2.5e3, "n_prefill": 1, "prefill_tokens": 100, "n_decode": 2, "note": "caf\u00e9","estimated":true,"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":100}],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1},{"progress_index":1024,"num_new_decode_tokens":1}]}'
+}
+
+@test "expand: an aggregate step that already says estimated is written with each key once" {
+	printf '%s\n' '{"step": 1, "n_prefill": 0, "prefill_tokens": 0, "n_decode": 1, "estimated": true}' >"$T/a"
+	run batchify --mode expand -q "$T/a"
+	assert_success
+	assert_output '{"step":1,"n_prefill":0,"prefill_tokens":0,"n_decode":1,"estimated":true,"prefill_requests":[],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1}]}'
+}
+
+@test "expand --requests: the steps' and the requests' parses do not disturb each other" {
+	batchify --step-us 1000 -q "$BF/small.ndjson" >"$T/true"
+	jq -c '{step, "n_prefill": (.prefill_requests | length), "prefill_tokens": ([.prefill_requests[].num_new_prefill_tokens] | add // 0), "n_decode": (.decode_requests | length)}' "$T/true" >"$T/agg"
+	run sh -c "batchify --mode expand --requests '$BF/small.ndjson' -q '$T/agg' | jq -c '[.step, [.prefill_requests[] | [.progress_index, .num_new_prefill_tokens]], [.decode_requests[].progress_index]]'"
+	assert_success
+	expected=$(jq -c '[.step, [.prefill_requests[] | [.progress_index, .num_new_prefill_tokens]], [.decode_requests[].progress_index]]' "$T/true")
+	assert_output "$expected"
+}

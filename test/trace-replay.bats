@@ -300,3 +300,16 @@ trace-replay: skipped 3 bad records of 5" ]
 	run sh -c "trace-replay ${H[*]} -q --hardware-config '$BATS_TEST_TMPDIR/hw.json' --prefix-cache blocks --network-rtt-us 22910 --summary --json --warmup-requests 4800 '$R' | jq -c '$score'"
 	assert_output '[76359,0.9,11.9,[57,73],"over-predict"]'
 }
+
+@test "requests held in the sort window keep their own ids and counts while later lines are parsed" {
+	T="$BATS_TEST_TMPDIR"
+	# Long ids, in reverse arrival order: the window holds all of them
+	# while the lines after are parsed into the same reused memory.
+	for i in 5 4 3 2 1 0; do
+		printf '{"request_id":"request-%s-%s","arrival_us":%d,"input_tokens":%d,"output_tokens":2}\n' \
+		    "$i" "$(printf '%0200d' "$i")" $((i * 1000)) $((10 + i))
+	done >"$T/r"
+	run sh -c "trace-replay $M -q '$T/r' 2>/dev/null | jq -r '[(.request_id | .[0:9]), (.request_id | length), .arrival_us, .input_tokens] | @tsv'"
+	assert_success
+	assert_output "$(printf 'request-0\t210\t0\t10\nrequest-1\t210\t1000\t11\nrequest-2\t210\t2000\t12\nrequest-3\t210\t3000\t13\nrequest-4\t210\t4000\t14\nrequest-5\t210\t5000\t15')"
+}

@@ -91,6 +91,16 @@ close_(struct jw *w, char c)
 
 void jsonout_obj(struct jw *w) { open_(w, '{'); }
 void jsonout_obj_end(struct jw *w) { close_(w, '}'); }
+
+void
+jsonout_obj_resume(struct jw *w, const char *head, size_t len, int members)
+{
+	sep(w);
+	put(w, head, len);
+	if (w->depth + 1 >= JW_MAXDEPTH)
+		err_die(EXIT_DATA, "JSON output nested too deeply");
+	w->first[++w->depth] = !members;
+}
 void jsonout_arr(struct jw *w) { open_(w, '['); }
 void jsonout_arr_end(struct jw *w) { close_(w, ']'); }
 

@@ -27,6 +27,14 @@ void jsonout_free(struct jw *w);
 
 void jsonout_obj(struct jw *w);
 void jsonout_obj_end(struct jw *w);
+/*
+ * Open an object with bytes already made: head[0..len) is an object as
+ * read, up to (not including) its closing brace (jsonin_object_head),
+ * with members if it has any.  The bytes go out unchanged, the fields
+ * written next follow them, and jsonout_obj_end closes it.
+ */
+void jsonout_obj_resume(struct jw *w, const char *head, size_t len,
+    int members);
 void jsonout_arr(struct jw *w);
 void jsonout_arr_end(struct jw *w);
 void jsonout_key(struct jw *w, const char *key);

@@ -266,6 +266,19 @@ writes(const struct step_out *s, const char *key)
 	return is_set(s, col_of(key));
 }
 
+/* Whether s writes any of pass's fields itself. */
+static int
+writes_any(const struct step_out *s)
+{
+	const cJSON *c;
+
+	for (c = s->pass != NULL ? s->pass->child : NULL; c != NULL;
+	    c = c->next)
+		if (writes(s, c->string))
+			return 1;
+	return 0;
+}
+
 static void
 json_opt(struct jw *w, const char *key, int64_t v)
 {
@@ -309,13 +322,18 @@ step_write_json(struct jw *w, const struct step_out *s)
 {
 	const cJSON *c;
 
-	jsonout_obj(w);
-	for (c = s->pass != NULL ? s->pass->child : NULL; c != NULL;
-	    c = c->next) {
-		if (writes(s, c->string))
-			continue;
-		jsonout_key(w, c->string);
-		jsonout_cjson(w, c);
+	if (s->pass_head != NULL && !writes_any(s))
+		jsonout_obj_resume(w, s->pass_head, s->pass_len,
+		    s->pass_members);
+	else {
+		jsonout_obj(w);
+		for (c = s->pass != NULL ? s->pass->child : NULL; c != NULL;
+		    c = c->next) {
+			if (writes(s, c->string))
+				continue;
+			jsonout_key(w, c->string);
+			jsonout_cjson(w, c);
+		}
 	}
 	json_opt(w, "step", s->step);
 	json_opt(w, "engine", s->engine);

@@ -66,6 +66,15 @@ int64_t step_prefill_tokens(const struct step *s);
  */
 struct step_out {
 	const cJSON *pass;		/* an input record passed through */
+	/*
+	 * pass's bytes as read, up to its closing brace
+	 * (jsonin_object_head); NULL: none.  When given and none of pass's
+	 * fields is one written after them, they go out unchanged instead
+	 * of pass re-serialised.
+	 */
+	const char *pass_head;
+	size_t	 pass_len;
+	int	 pass_members;
 	int64_t	 step, engine, ts_us, dur_us;	/* STEP_ABSENT, STEP_NULL */
 	const char *dur_source;		/* what dur_us measures; NULL: none */
 	int64_t	 sched_us;		/* the scheduler's own time; STEP_ABSENT */

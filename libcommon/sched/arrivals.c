@@ -16,6 +16,7 @@ arrivals_init(struct arrivals *a, const struct common_opts *o,
 	input_start(&a->in, paths, npaths);
 	a->window = window;
 	a->last_read = a->last_out = -1;
+	jsonin_init(&a->jin);
 }
 
 static int
@@ -133,7 +134,9 @@ parse(struct arrivals *a, const char *line, size_t len,
 	int rc;
 
 	e.msg[0] = '\0';
-	if ((obj = jsonin_parse_line(line, len, &e)) != NULL &&
+	/* obj lives in a->jin until the next line: request_from_json
+	 * copies what the window keeps. */
+	if ((obj = jsonin_parse(&a->jin, line, len, &e)) != NULL &&
 	    a->kind == ARRIVALS_UNKNOWN && cJSON_IsObject(obj)) {
 		set_kind(a, obj);
 		if (a->auto_mode && a->kind == ARRIVALS_AGGREGATE) {
@@ -141,13 +144,11 @@ parse(struct arrivals *a, const char *line, size_t len,
 			memcpy(a->pending, line, len);
 			a->pending[len] = '\0';
 			a->pending_len = len;
-			cJSON_Delete(obj);
 			return -1;
 		}
 	}
 	rc = obj != NULL ?
 	    request_from_json(obj, a->flags, &rec->r, &e) : -1;
-	cJSON_Delete(obj);
 	if (rc < 0) {
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		input_count(in, INPUT_BAD);
@@ -252,6 +253,7 @@ arrivals_close(struct arrivals *a)
 		request_free(&rec.r);
 	}
 	input_end(&a->in);
+	jsonin_free(&a->jin);
 	free(a->pending);
 	free(a->heap);
 	a->heap = NULL;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "io/input.h"
+#include "io/jsonin.h"
 #include "records/request.h"
 
 /* What the first record looks like, for batchify's --mode auto. */
@@ -29,6 +30,7 @@ struct arrivals_rec {
 
 struct arrivals {
 	struct input in;
+	struct jsonin jin;	/* each line parsed in memory reused */
 	int	 flags;		/* REQ_NEED_TIMES */
 	int	 auto_mode;	/* the first record decides flags, kind */
 	int	 strict, warned, eof;

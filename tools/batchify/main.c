@@ -270,7 +270,8 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
  * gets its place in the output, from 0; unknown times are empty).
  */
 static void
-write_expanded(struct out *o, const cJSON *rec, const struct step *st)
+write_expanded(struct out *o, const struct jsonin *jin, const cJSON *rec,
+    const struct step *st)
 {
 	struct step_out so;
 
@@ -292,6 +293,8 @@ write_expanded(struct out *o, const cJSON *rec, const struct step *st)
 		return;
 	}
 	so.pass = rec;
+	so.pass_head = jsonin_object_head(jin, &so.pass_len,
+	    &so.pass_members);
 	so.estimated = 1;
 	out_step(o, &so);
 	o->steps++;
@@ -311,7 +314,7 @@ is_exact(const cJSON *rec)
  */
 static enum input_status
 pass_exact(struct arrivals *src, struct expand *x, struct out *out,
-    const cJSON *rec, const char *line, size_t len)
+    const struct jsonin *jin, const cJSON *rec, const char *line, size_t len)
 {
 	struct step st;
 	struct jerr e;
@@ -325,7 +328,7 @@ pass_exact(struct arrivals *src, struct expand *x, struct out *out,
 	}
 	expand_observe(x, &st);
 	if (out->csv_mode)
-		write_expanded(out, rec, &st);
+		write_expanded(out, jin, rec, &st);
 	else {
 		fwrite(line, 1, len, out->jw.fp);
 		fputc('\n', out->jw.fp);
@@ -338,31 +341,27 @@ pass_exact(struct arrivals *src, struct expand *x, struct out *out,
 /* One aggregate step in, its composition out. */
 static enum input_status
 expand_one(struct arrivals *src, struct expand *x, struct out *out,
-    const char *line, size_t len)
+    struct jsonin *jin, const char *line, size_t len)
 {
 	struct expand_agg a;
 	struct step st;
 	struct jerr e;
 	cJSON *rec;
 
+	/* rec lives in jin until the next record's parse: the estimator's
+	 * --requests are parsed in arrivals' own. */
 	e.msg[0] = '\0';
-	if ((rec = jsonin_parse_line(line, len, &e)) != NULL &&
-	    cJSON_IsObject(rec) && is_exact(rec)) {
-		enum input_status rc = pass_exact(src, x, out, rec, line, len);
-
-		cJSON_Delete(rec);
-		return rc;
-	}
+	if ((rec = jsonin_parse(jin, line, len, &e)) != NULL &&
+	    cJSON_IsObject(rec) && is_exact(rec))
+		return pass_exact(src, x, out, jin, rec, line, len);
 	if (rec == NULL || expand_agg_from_json(rec, &a, &e) < 0) {
 		err_warnat(src->in.lr.name, src->in.lr.lineno, "%s", e.msg);
-		cJSON_Delete(rec);
 		return INPUT_BAD;
 	}
 	step_init(&st);
 	expand_step(x, &a, &st);
-	write_expanded(out, rec, &st);
+	write_expanded(out, jin, rec, &st);
 	step_free(&st);
-	cJSON_Delete(rec);
 	return INPUT_OK;
 }
 
@@ -388,6 +387,7 @@ run_expand(struct arrivals *src, const struct opts *o, struct out *out)
 	struct expand *x = expand_new(&o->sc, o->context);
 	struct common_opts rco = o->co;
 	struct arrivals rs;
+	struct jsonin jin;
 	size_t len;
 	char *line;
 
@@ -398,8 +398,11 @@ run_expand(struct arrivals *src, const struct opts *o, struct out *out)
 		rs.strict = o->strict;
 		expand_set_requests(x, next_request, &rs);
 	}
+	jsonin_init(&jin);
 	while ((line = arrivals_line(src, &len)) != NULL)
-		input_count(&src->in, expand_one(src, x, out, line, len));
+		input_count(&src->in, expand_one(src, x, out, &jin, line,
+		    len));
+	jsonin_free(&jin);
 	expand_free(x);
 	if (o->requests != NULL) {
 		arrivals_report(&rs);
