@@ -108,6 +108,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_SRC = $(wildcard fuzz/*.c)
 FUZZ_BIN = $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -ffp-contract=off \
+	-DROOFTRACE_VERSION='"$(VERSION)"' \
 	-Ilibcommon -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
 
