@@ -131,3 +131,13 @@ numfmt_parse_int64(const char *s, int64_t *out)
 	*out = v;
 	return 0;
 }
+
+const char *
+numfmt_cell(char *buf, size_t sz, const char *fmt, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, sz, fmt, v);
+	else
+		snprintf(buf, sz, "-");
+	return buf;
+}

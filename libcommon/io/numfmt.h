@@ -16,6 +16,8 @@ enum { NUMFMT_BUFSZ = 40 };
  */
 size_t numfmt_double(char *buf, double v);
 size_t numfmt_int(char *buf, int64_t v);
+/* A number for a table: v in fmt, or "-" where it is not finite. */
+const char *numfmt_cell(char *buf, size_t sz, const char *fmt, double v);
 
 /* Parse the whole string as a finite double / integer; 0 on success. */
 int numfmt_parse_double(const char *s, double *out);

@@ -8,6 +8,7 @@
 #include "io/cli.h"
 #include "io/err.h"
 #include "io/jsonout.h"
+#include "io/numfmt.h"
 #include "io/outfile.h"
 #include "io/plot.h"
 #include "report.h"
@@ -546,16 +547,6 @@ write_assessment(struct jw *w, const struct fit_opts *o,
 
 /* ------------------------------------------------------ --summary */
 
-static const char *
-cell(char *buf, size_t sz, const char *fmt, double v)
-{
-	if (isfinite(v))
-		snprintf(buf, sz, fmt, v);
-	else
-		snprintf(buf, sz, "-");
-	return buf;
-}
-
 void
 report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
     const struct fit_out *f, const struct fit_validation *v)
@@ -587,9 +578,11 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 		if (steptime_is_entry_field(k) && !o->has_entry)
 			continue;
 		fprintf(fp, "%-20s %12s %12s %12s  %s\n", steptime_par_names[k],
-		    cell(a, sizeof(a), "%.4g", s->est.v[k]),
-		    cell(b, sizeof(b), "%.4g", s->on[k] ? f->r.un.lo[k] : NAN),
-		    cell(c, sizeof(c), "%.4g", s->on[k] ? f->r.un.hi[k] : NAN),
+		    numfmt_cell(a, sizeof(a), "%.4g", s->est.v[k]),
+		    numfmt_cell(b, sizeof(b), "%.4g",
+		    s->on[k] ? f->r.un.lo[k] : NAN),
+		    numfmt_cell(c, sizeof(c), "%.4g",
+		    s->on[k] ? f->r.un.hi[k] : NAN),
 		    ident_names[f->r.id.status[k]]);
 		if (f->r.id.status[k] != FIT_ID_NOT_FITTED)
 			fprintf(fp, "%-20s %38s  %s\n", "", "", f->r.id.why[k]);
@@ -597,11 +590,11 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 	if (o->has_entry)
 		fprintf(fp, "%-20s %12s %12s %12s  TB/s (entry %.4g)\n",
 		    "  bandwidth, TB/s",
-		    cell(a, sizeof(a), "%.4g", s->est.v[FIT_BW] *
+		    numfmt_cell(a, sizeof(a), "%.4g", s->est.v[FIT_BW] *
 		    o->bw_peak_tbs),
-		    cell(b, sizeof(b), "%.4g", s->on[FIT_BW] ?
+		    numfmt_cell(b, sizeof(b), "%.4g", s->on[FIT_BW] ?
 		    f->r.un.lo[FIT_BW] * o->bw_peak_tbs : NAN),
-		    cell(c, sizeof(c), "%.4g", s->on[FIT_BW] ?
+		    numfmt_cell(c, sizeof(c), "%.4g", s->on[FIT_BW] ?
 		    f->r.un.hi[FIT_BW] * o->bw_peak_tbs : NAN), o->bw_peak_tbs);
 	fprintf(fp, "\n%-15s %32s %32s\n", "", "before the fit",
 	    "after the fit");
@@ -613,12 +606,12 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 
 		fprintf(fp, "%-8s %6zu %10s %10s %10s %10s %10s %10s\n",
 		    metrics_group_names[kind_groups[i]], am->n,
-		    cell(a, sizeof(a), "%.2f", bm->bias),
-		    cell(b, sizeof(b), "%.2f", bm->median),
-		    cell(c, sizeof(c), "%.2f", bm->p90),
-		    cell(d, sizeof(d), "%.2f", am->bias),
-		    cell(e, sizeof(e), "%.2f", am->median),
-		    cell(g, sizeof(g), "%.2f", am->p90));
+		    numfmt_cell(a, sizeof(a), "%.2f", bm->bias),
+		    numfmt_cell(b, sizeof(b), "%.2f", bm->median),
+		    numfmt_cell(c, sizeof(c), "%.2f", bm->p90),
+		    numfmt_cell(d, sizeof(d), "%.2f", am->bias),
+		    numfmt_cell(e, sizeof(e), "%.2f", am->median),
+		    numfmt_cell(g, sizeof(g), "%.2f", am->p90));
 	}
 	if (v->method != NULL) {
 		double sum = 0;

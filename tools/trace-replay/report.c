@@ -11,6 +11,7 @@
 
 #include "io/err.h"
 #include "io/jsonout.h"
+#include "io/numfmt.h"
 #include "io/plot.h"
 #include "stats/stats.h"
 
@@ -273,17 +274,6 @@ report_json(const struct run *r, FILE *fp)
 	jsonout_free(&w);
 }
 
-/* A number for the table, or "-" where there is none. */
-static const char *
-cell(char *buf, size_t sz, const char *fmt, double v)
-{
-	if (isfinite(v))
-		snprintf(buf, sz, fmt, v);
-	else
-		snprintf(buf, sz, "-");
-	return buf;
-}
-
 void
 report_table(const struct run *r, FILE *fp)
 {
@@ -310,14 +300,14 @@ report_table(const struct run *r, FILE *fp)
 		for (i = 0; i < 4; i++) {
 			if (i == 0)
 				fprintf(fp, "%-5s %6zu %8s %7s", metric_names[m],
-				    sm.n, cell(a, sizeof(a), "%.2f", sm.mape),
-				    cell(b, sizeof(b), "%.4f", sm.r));
+				    sm.n, numfmt_cell(a, sizeof(a), "%.2f", sm.mape),
+				    numfmt_cell(b, sizeof(b), "%.4f", sm.r));
 			else
 				fprintf(fp, "%-5s %6s %8s %7s", "", "", "",
 				    "");
 			fprintf(fp, "  P%-3g %12.0f %12s %8s\n", pcts[i],
-			    sm.pred[i], cell(c, sizeof(c), "%.0f", sm.meas[i]),
-			    cell(d, sizeof(d), "%.2f", rel_err(sm.pred[i],
+			    sm.pred[i], numfmt_cell(c, sizeof(c), "%.0f", sm.meas[i]),
+			    numfmt_cell(d, sizeof(d), "%.2f", rel_err(sm.pred[i],
 			    sm.meas[i])));
 		}
 	}

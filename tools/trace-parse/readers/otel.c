@@ -243,19 +243,6 @@ otel_detect(const char *line)
 	    DETECT_YES : DETECT_NO;
 }
 
-/* One export a line when the first line is a whole object. */
-static enum reader_mode
-otel_open(const char *first, size_t len)
-{
-	struct jerr e;
-	cJSON *doc;
-
-	if ((doc = jsonin_parse_line(first, len, &e)) == NULL)
-		return READ_DOC;
-	cJSON_Delete(doc);
-	return READ_LINES;
-}
-
 static void
 otel_export(struct emit *em, long line, const cJSON *doc)
 {
@@ -322,7 +309,7 @@ const struct reader otel_reader = {
 	.record = "request",
 	.what = "OpenTelemetry OTLP JSON export of vLLM spans",
 	.detect = otel_detect,
-	.open = otel_open,
+	.open = readers_jsonl_or_doc,
 	.doc_key = "resourceSpans",
 	.line = otel_line,
 	.doc = otel_doc,

@@ -143,3 +143,15 @@ readers_known_line(const char *line)
 	return log_line(line) || (readers_detect(line, &how) != NULL &&
 	    how != DETECT_FALLBACK);
 }
+
+enum reader_mode
+readers_jsonl_or_doc(const char *first, size_t len)
+{
+	struct jerr e;
+	cJSON *doc;
+
+	if ((doc = jsonin_parse_line(first, len, &e)) == NULL)
+		return READ_DOC;
+	cJSON_Delete(doc);
+	return READ_LINES;
+}

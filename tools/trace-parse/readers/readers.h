@@ -115,5 +115,10 @@ const char *readers_doc_keys(void);
  * A file that gives no record and no such line is no trace (main.c).
  */
 int readers_known_line(const char *line);
+/*
+ * An .open for JSON formats written either way: one document a line
+ * (JSONL) when the first line is a whole object, else one document.
+ */
+enum reader_mode readers_jsonl_or_doc(const char *first, size_t len);
 
 #endif

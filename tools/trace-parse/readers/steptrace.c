@@ -718,19 +718,6 @@ steptrace_detect_line(const char *line)
 	    DETECT_YES : DETECT_NO;
 }
 
-/* One export a line when the first line is a whole object. */
-static enum reader_mode
-steptrace_open(const char *first, size_t len)
-{
-	struct jerr e;
-	cJSON *doc;
-
-	if ((doc = jsonin_parse_line(first, len, &e)) == NULL)
-		return READ_DOC;
-	cJSON_Delete(doc);
-	return READ_LINES;
-}
-
 static int
 steptrace_line(struct emit *em, const char *line, size_t len, long lineno,
     struct jerr *e)
@@ -775,7 +762,7 @@ const struct reader steptrace_reader = {
 	.record = "step",
 	.what = "vLLM fork step traces (--step-tracing-enabled), OTLP JSON",
 	.detect = steptrace_detect_line,
-	.open = steptrace_open,
+	.open = readers_jsonl_or_doc,
 	.claim = steptrace_detect,
 	.line = steptrace_line,
 	.doc = steptrace_doc,
