@@ -44,18 +44,28 @@ eval_steps() {
 if [ "$speed" = 1 ]; then
 	base=$((steps < 100000 ? steps : 100000))
 	# shellcheck disable=SC2119
-	"$root/bench/gensteps" --seed 1 --count "$base" | eval_steps |
+	"$root/bench/gensteps" --seed 1 --count "$base" >"$scratch/base.steps"
+	eval_steps "$scratch/base.steps" |
 	    "$root/test/helpers/fit-synth" --seed 2 >"$scratch/base"
-	i=0
-	while [ "$i" -lt "$steps" ]; do
-		cat "$scratch/base"
-		i=$((i + base))
-	done | head -n "$steps" >"$scratch/syn"
-	rm -f "$scratch/base"
+	# The steps and their eval records, repeated to $steps alike.
+	for f in base.steps base; do
+		i=0
+		while [ "$i" -lt "$steps" ]; do
+			cat "$scratch/$f"
+			i=$((i + base))
+		done | head -n "$steps" >"$scratch/$f.all"
+		rm -f "$scratch/$f"
+	done
+	mv "$scratch/base.all" "$scratch/syn"
 	echo "input: $steps eval records ($base distinct), $(mb "$(wc -c <"$scratch/syn")") MB"
+	# The roofline-eval pass that made them: over the steps, as in a
+	# pipeline (a shell function cannot be timed by time(1)).
 	# shellcheck disable=SC2046
-	set -- $(wall_cpu eval_steps -q "$scratch/syn")
+	set -- $(wall_cpu "$BIN/roofline-eval" -q -m llama-3.1-8b-instruct \
+	    -g H100 --mixed-batch-penalty 0.3 --overlap-penalty 0.2 \
+	    "$scratch/base.steps.all")
 	w_re=$1 c_re=$2
+	rm -f "$scratch/base.steps.all"
 	# shellcheck disable=SC2046
 	set -- $(wall_cpu "$BIN/fit-penalty" -q -o "$scratch/fit.json" "$scratch/syn")
 	w_fp=$1 c_fp=$2
