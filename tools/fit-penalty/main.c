@@ -455,6 +455,9 @@ main(int argc, char **argv)
 		    "written with async scheduling, and its times are waits "
 		    "for the GPU, not step times", s.engine_wait_below,
 		    s.engine_wait);
+	/* Too little to fit: the entry read for writing goes unwritten. */
+	if (s.d.n <= (size_t)nwant)
+		cJSON_Delete(hwdoc);
 	if (s.d.n == 0 && s.excl[EX_BELOW_FLOOR] > 0)
 		err_die(EXIT_DATA, "no usable steps (of %ld read): %ld are below "
 		    "the physical floor (below_floor: true) and %ld have no "
