@@ -167,8 +167,6 @@ rooftrace-calibrate: the traces hold no records"
 
 @test "h100-vllm: the real run's sampled steps calibrate the bandwidth" {
 	require_shared fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json
-	trace-parse --list-formats | cut -d' ' -f1 | grep -qx vllm-steps ||
-	    skip "trace-parse cannot read vLLM step traces yet (no vllm-steps format)"
 	local d="$SHARED/fixtures/h100-vllm"
 	run --separate-stderr rooftrace-calibrate -q -m codellama-34b-instruct-hf \
 	    -g H100 -t 2 --max-num-seqs 128 --max-num-batched-tokens 2048 \

@@ -22,6 +22,19 @@ setup() {
 }
 
 # Print a jq expression of the fit of the given arguments.
+# The entry written to DIR/hw.json, read by roofline-eval over $STEPS,
+# predicts every step exactly as the fit's "after" (DIR/res.ndjson).
+assert_round_trip() {	# dir
+	local d=$1
+	roofline-eval -m llama-3.1-8b-instruct -g H100 \
+	    --hardware-config "$d/hw.json" <"$STEPS" |
+	    jq -r '"\(.step) \(.pred_us)"' >"$d/rt.txt"
+	jq -r '"\(.step) \(.pred_after_us)"' "$d/res.ndjson" >"$d/after.txt"
+	run cmp "$d/rt.txt" "$d/after.txt"
+	assert_success
+	[ "$(wc -l <"$d/rt.txt")" -eq 3000 ]
+}
+
 fitq() {	# jq-expr fit-penalty-args...
 	local q=$1
 	shift
@@ -160,13 +173,7 @@ within() {	# est truth tol
 	    .H100.overlapPenalty == $f[0].parameters.overlap_penalty.estimate] | @tsv' \
 	    --slurpfile f "$d/fit.json" "$d/hw.json"
 	assert_output "$(printf 'true\ttrue')"
-	roofline-eval -m llama-3.1-8b-instruct -g H100 \
-	    --hardware-config "$d/hw.json" <"$STEPS" |
-	    jq -r '"\(.step) \(.pred_us)"' >"$d/rt.txt"
-	jq -r '"\(.step) \(.pred_after_us)"' "$d/res.ndjson" >"$d/after.txt"
-	run cmp "$d/rt.txt" "$d/after.txt"
-	assert_success
-	[ "$(wc -l <"$d/rt.txt")" -eq 3000 ]
+	assert_round_trip "$d"
 }
 
 @test "--residuals: one line a step, residual = log(measured / after)" {
@@ -691,19 +698,11 @@ END
 	    .BwPhysicalTBs, .mixedBatchPenalty == $f[0].parameters.mixed_batch_penalty.estimate,
 	    (._comment | test("effective bandwidth"))] | @tsv' "$d/hw.json"
 	assert_output "$(printf 'true\t3.35\ttrue\ttrue')"
-	roofline-eval -m llama-3.1-8b-instruct -g H100 \
-	    --hardware-config "$d/hw.json" <"$STEPS" |
-	    jq -r '"\(.step) \(.pred_us)"' >"$d/rt.txt"
-	jq -r '"\(.step) \(.pred_after_us)"' "$d/res.ndjson" >"$d/after.txt"
-	run cmp "$d/rt.txt" "$d/after.txt"
-	assert_success
-	[ "$(wc -l <"$d/rt.txt")" -eq 3000 ]
+	assert_round_trip "$d"
 }
 
 @test "round trip: fitted MFUs and bandwidth, read by roofline-eval, give the after predictions" {
 	local d="$BATS_TEST_TMPDIR"
-	head -1 "$EVAL" | jq -e 'has("compute_prefill_us")' >/dev/null ||
-	    skip "roofline-eval does not write compute_prefill_us yet (issue 12, evalfields)"
 	"$ROOT/test/helpers/fit-synth" --seed 29 --scale 1.4 "$EVAL" >"$d/slow.ndjson"
 	fit-penalty -g H100 --fit b,o,mfu-prefill,mfu-decode,bandwidth \
 	    --hardware-config-out "$d/hw.json" --residuals "$d/res.ndjson" \
@@ -712,13 +711,7 @@ END
 	run jq -r '.parameters | [.mfu_prefill, .mfu_decode, .bandwidth] |
 	    map(.fitted and .estimate != null) | @tsv' "$d/fit.json"
 	assert_output "$(printf 'true\ttrue\ttrue')"
-	roofline-eval -m llama-3.1-8b-instruct -g H100 \
-	    --hardware-config "$d/hw.json" <"$STEPS" |
-	    jq -r '"\(.step) \(.pred_us)"' >"$d/rt.txt"
-	jq -r '"\(.step) \(.pred_after_us)"' "$d/res.ndjson" >"$d/after.txt"
-	run cmp "$d/rt.txt" "$d/after.txt"
-	assert_success
-	[ "$(wc -l <"$d/rt.txt")" -eq 3000 ]
+	assert_round_trip "$d"
 }
 
 @test "BLIS's own hardware_config.json edited in place: every other byte kept" {
