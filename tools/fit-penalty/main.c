@@ -444,6 +444,8 @@ main(int argc, char **argv)
 		take_entry(&o, &hw);
 	}
 
+	outfile_refuse_inputs(co.output, argv + optind, argc - optind);
+	outfile_refuse_inputs(o.res_out, argv + optind, argc - optind);
 	o.files = argv + optind;
 	o.nfiles = argc - optind;
 	read_steps(&o, &co, &s, argv + optind, argc - optind);

@@ -252,6 +252,7 @@ main(int argc, char **argv)
 		outfile_close(stdout);
 		return 0;
 	}
+	outfile_refuse_inputs(co.output, argv + optind, argc - optind);
 	rlopts_build(&ro, &r.rl);
 
 	out = outfile_open(co.output);

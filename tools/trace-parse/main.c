@@ -308,6 +308,7 @@ main(int argc, char **argv)
 		}
 	}
 
+	outfile_refuse_inputs(co.output, argv + optind, argc - optind);
 	input_init(&in, &co);
 	if (itlpath != NULL)
 		blis_load_itl(&in, itlpath);

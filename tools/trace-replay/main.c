@@ -637,6 +637,7 @@ main(int argc, char **argv)
 		err_usage("%s", why);
 	ptrmap_init(&r.lives);
 
+	outfile_refuse_inputs(o.co.output, argv + optind, argc - optind);
 	arrivals_init(&src, &o.co, argv + optind, argc - optind,
 	    (size_t)o.window);
 	src.strict = o.strict;
