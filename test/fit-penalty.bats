@@ -718,6 +718,7 @@ END
 	require_shared reference/blis/hardware_config.json
 	local d="$BATS_TEST_TMPDIR" hw="$BATS_TEST_TMPDIR/hardware_config.json"
 	cp "$SHARED/reference/blis/hardware_config.json" "$hw"
+	chmod u+w "$hw"	# ../shared is read-only, and so is a plain copy
 	"$ROOT/test/helpers/fit-synth" --generate 1000 --seed 30 --bandwidth 0.6 >"$d/g.ndjson"
 	fit-penalty -g H100 --hardware-config "$hw" --hardware-config-out "$hw" \
 	    --fit b,o,bandwidth "$d/g.ndjson" >"$d/fit.json"

@@ -297,6 +297,7 @@ struct reader {
 	const struct fit_opts *o;
 	struct fit_steps *s;
 	struct jsonin j;	/* records parsed into memory reused */
+	struct eval_buf lean;	/* a record less its request lists */
 };
 
 static enum fit_excl
@@ -338,7 +339,7 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	enum fit_excl x;
 	const char *miss;
 
-	if (eval_parse_with(&rd->j, line, len, &r, &e) < 0) {
+	if (eval_parse_lean(&rd->j, &rd->lean, line, len, &r, &e) < 0) {
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}
@@ -395,6 +396,7 @@ read_steps(const struct fit_opts *o, const struct common_opts *co,
 	struct reader rd;
 	struct input in;
 
+	memset(&rd, 0, sizeof(rd));
 	rd.o = o;
 	rd.s = s;
 	jsonin_init(&rd.j);
@@ -411,6 +413,7 @@ read_steps(const struct fit_opts *o, const struct common_opts *co,
 	}
 	input_files(&in, paths, npaths, read_file, &rd);
 	jsonin_free(&rd.j);
+	free(rd.lean.buf);
 	if (s->smp != NULL)
 		sample_finish(s->smp, &s->d);
 	digest_hex(&s->sha, s->digest);

@@ -26,7 +26,7 @@
 #include "records/eval.h"
 #include "records/step.h"
 
-#include "members.h"
+#include "io/members.h"
 
 enum { OPT_CSV = RL_OPT_NEXT };
 

@@ -1,4 +1,4 @@
-#include "members.h"
+#include "io/members.h"
 
 /* cJSON's notion of white space, which accepted the text. */
 static const char *
@@ -19,28 +19,44 @@ string_end(const char *p, const char *end)
 	return p < end ? p + 1 : end;
 }
 
+/* The bytes that can change a value's depth or end it. */
+static int
+structural(unsigned char c)
+{
+	return c == '"' || c == '[' || c == ']' || c == '{' || c == '}' ||
+	    c == ',' || c <= ' ';
+}
+
 /*
  * p at a value: the byte after it.  Strings are stepped over whole, so a
- * bracket or comma inside one is not structure.
+ * bracket or comma inside one is not structure.  Inside a list or an
+ * object only quotes and brackets matter; they are found with a table,
+ * since a step's request lists are most of its bytes.
  */
 static const char *
 value_end(const char *p, const char *end)
 {
+	static const unsigned char nested[256] = { ['"'] = 1, ['['] = 1,
+	    [']'] = 1, ['{'] = 1, ['}'] = 1 };
 	int depth = 0;
 
+	if (p < end && *p == '"')
+		return string_end(p, end);
+	if (p < end && *p != '[' && *p != '{') {
+		while (p < end && !structural((unsigned char)*p))
+			p++;
+		return p;
+	}
 	for (; p < end; p++) {
+		while (p < end && !nested[(unsigned char)*p])
+			p++;
+		if (p == end)
+			break;
 		if (*p == '"')
 			p = string_end(p, end) - 1;
-		else if (*p == '{' || *p == '[')
+		else if (*p == '[' || *p == '{')
 			depth++;
-		else if (*p == '}' || *p == ']') {
-			if (depth == 0)
-				break;
-			if (--depth == 0)
-				return p + 1;
-		} else if (depth == 0 && (*p == ',' || (unsigned char)*p <= ' '))
-			break;
-		if (depth == 0 && *p == '"')
+		else if (--depth == 0)
 			return p + 1;
 	}
 	return p;

@@ -1,7 +1,9 @@
 /*
- * The bytes of each member of a JSON object that cJSON has already parsed
- * (so the text is known to be valid JSON): a record re-evaluated keeps
- * its own fields exactly as written, numbers beyond a double included.
+ * The bytes of each member of a JSON object, walked without building a
+ * tree: roofline-eval keeps a re-evaluated record's fields as written
+ * (numbers beyond a double included), and the eval reader leaves the
+ * request lists it never reads out of cJSON's parse.  On text that is
+ * not valid JSON the walk ends early or yields spans cJSON then refuses.
  */
 #ifndef RT_MEMBERS_H
 #define RT_MEMBERS_H

@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for roofline-eval's member walker: on any text cJSON
+ * libFuzzer harness for the member walker (io/members.c): on any text cJSON
  * accepts as an object, it must find exactly cJSON's members, each a
  * span that cJSON parses back (wrapped in braces) to the same key.
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "members.h"
+#include "io/members.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
