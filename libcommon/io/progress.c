@@ -55,9 +55,10 @@ show(struct progress *p)
 	if (p->size > 0 && (at = ftello(p->fp)) >= 0)
 		fprintf(stderr, " %3d%%,", (int)(100.0 * (double)at /
 		    (double)p->size));
-	fprintf(stderr, " %ld lines read", p->lines);
+	fprintf(stderr, " %ld line%s read", p->lines, p->lines == 1 ? "" : "s");
 	if (p->records > 0 && p->records != p->lines)
-		fprintf(stderr, ", %ld records", p->records);
+		fprintf(stderr, ", %ld record%s", p->records,
+		    p->records == 1 ? "" : "s");
 	fputs(p->tty ? "\033[K" : "\n", stderr);
 	p->shown = 1;
 }
