@@ -51,3 +51,15 @@ readme_commands() {
 		esac
 	done
 }
+
+@test "every page the README or a man page cites is shipped, and make install installs it" {
+	local f cited
+	cited=$( { grep -o 'doc/[a-z-]*\.md' "$ROOT/README.md" | sed 's|doc/||'
+	    grep -ho '[a-z-]*\.md' "$ROOT"/share/man/man1/*.1; } | sort -u)
+	[ -n "$cited" ]
+	make -s -C "$ROOT" install DESTDIR="$T/d" PREFIX=/usr >/dev/null
+	for f in $cited; do
+		assert_file_exists "$ROOT/doc/$f"
+		assert_file_exists "$T/d/usr/share/doc/rooftrace/$f"
+	done
+}
