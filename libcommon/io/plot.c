@@ -15,7 +15,9 @@
 #include "io/plot.h"
 
 /* Points a series keeps: more add nothing at PLOT_W pixels. */
-enum { CDF_POINTS = 2000, SCATTER_POINTS = 20000, MAX_TICKS = 40 };
+#define CDF_POINTS	2000
+#define SCATTER_POINTS	20000
+#define MAX_TICKS	40
 
 /* Set when gnuplot could not run, so later plots are not tried. */
 static int missing;
@@ -378,11 +380,19 @@ gp_cdf_block(struct gp *g, const char *block, const double *v, size_t n,
 		axis_take(x, s[0]);
 		axis_take(x, s[k - 1]);
 	}
-	m = k < CDF_POINTS ? k : CDF_POINTS;
 	gp_printf(g, "$%s << EOD\n", block);
-	for (j = 0; j < m; j++) {
-		i = m > 1 ? j * (k - 1) / (m - 1) : 0;
-		gp_printf(g, "%.9g %.9g\n", s[i], (double)(i + 1) / (double)k);
+	if (k == 1)
+		gp_printf(g, "%.9g 1\n", s[0]);
+	else if (k > 1) {
+		/* Ranks 0 and k - 1 always among them. */
+		m = k > CDF_POINTS ? CDF_POINTS : k;
+		/* cppcheck loses k's count through s[k++] above. */
+		/* cppcheck-suppress knownConditionTrueFalse */
+		for (j = 0; j < m; j++) {
+			i = j * (k - 1) / (m - 1);
+			gp_printf(g, "%.9g %.9g\n", s[i],
+			    (double)(i + 1) / (double)k);
+		}
 	}
 	gp_printf(g, "EOD\n");
 	free(s);
