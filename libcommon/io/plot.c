@@ -237,19 +237,21 @@ nice_step(double span)
 	return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
 }
 
+/*
+ * A log axis over a decade or more: 1, 2, 5 times powers of ten (only
+ * the powers when those are too many).  Anything narrower, log or not:
+ * evenly spaced round values, which stay apart on a short log axis too.
+ */
 static int
 axis_ticks(const struct axis *a, double *t)
 {
-	static const int m125[] = { 1, 2, 5 }, m1_9[] = { 1, 2, 3, 4, 5, 6,
-	    7, 8, 9 }, m1[] = { 1 };
+	static const int m125[] = { 1, 2, 5 }, m1[] = { 1 };
 	double step, v;
 	int n;
 
-	if (a->log) {
+	if (a->log && a->hi >= 10 * a->lo) {
 		n = log_ticks(a, m125, 3, t);
-		if (n < 4)
-			n = log_ticks(a, m1_9, 9, t);
-		else if (n > 12)
+		if (n > 12)
 			n = log_ticks(a, m1, 1, t);
 		return n;
 	}
