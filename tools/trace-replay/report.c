@@ -328,6 +328,8 @@ plot_subtitle(const struct run *r, char *buf, size_t sz)
 	    o->ro.hwconfig != NULL ? o->ro.hwconfig : "shipped");
 	if (off < sz && o->sc.prefix_cache == SCHED_PREFIX_NONE)
 		off += (size_t)snprintf(buf + off, sz - off, "none");
+	else if (off < sz && o->sc.prefix_fraction == 1)
+		off += (size_t)snprintf(buf + off, sz - off, "blocks");
 	else if (off < sz)
 		off += (size_t)snprintf(buf + off, sz - off, "%g of a prompt",
 		    o->sc.prefix_fraction);
