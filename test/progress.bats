@@ -6,10 +6,10 @@ setup() {
 	load helpers/common
 	T="$BATS_TEST_TMPDIR"
 	trace-parse "$FIXTURES/demo/bench-serve.json" >"$T/req.ndjson"
-	# 300 requests, a pause of 1.3 s, the other 300: the pause is
+	# 300 requests, a pause of 1.05 s, the other 300: the pause is
 	# time the program waits, so an update after it is due.
 	cat >"$T/slow" <<-SH
-	{ head -n 300 "$T/req.ndjson"; sleep 1.3; tail -n +301 "$T/req.ndjson"; } |
+	{ head -n 300 "$T/req.ndjson"; sleep 1.05; tail -n +301 "$T/req.ndjson"; } |
 	    batchify "\$@" >/dev/null
 	SH
 }
@@ -22,15 +22,16 @@ setup() {
 }
 
 @test "off when standard error is not a terminal; ROOFTRACE_PROGRESS=1 turns it on, a line an update" {
-	run --separate-stderr sh "$T/slow"
-	assert_success
-	assert_equal "$stderr" ""
+	# The three side by side: each waits out its own pause.
+	sh "$T/slow" 2>"$T/plain" &
 	ROOFTRACE_PROGRESS=1 ROOFTRACE_PROGRESS_LABEL=requests \
-	    run --separate-stderr sh "$T/slow"
-	assert_success
-	[[ $stderr =~ ^(batchify:\ requests:\ [0-9]+\ lines\ read$'\n'?)+$ ]] ||
-	    fail "stderr: $stderr"
+	    sh "$T/slow" 2>"$T/forced" &
 	# --quiet wins over the variable.
-	ROOFTRACE_PROGRESS=1 run --separate-stderr sh "$T/slow" -q
-	assert_equal "$stderr" ""
+	ROOFTRACE_PROGRESS=1 sh "$T/slow" -q 2>"$T/quiet" &
+	wait
+	assert_equal "$(cat "$T/plain")" ""
+	assert_equal "$(cat "$T/quiet")" ""
+	run cat "$T/forced"
+	[[ $output =~ ^(batchify:\ requests:\ [0-9]+\ lines\ read$'\n'?)+$ ]] ||
+	    fail "stderr: $output"
 }
