@@ -82,17 +82,6 @@ numfmt_double(char *buf, double v)
 
 /* Digits by hand: records are mostly integers, and snprintf is slow. */
 size_t
-numfmt_stat(char *buf, double v)
-{
-	char g[NUMFMT_BUFSZ];
-
-	if (!isfinite(v))
-		return numfmt_double(buf, v);
-	snprintf(g, sizeof(g), "%.12g", v);
-	return numfmt_double(buf, strtod(g, NULL));
-}
-
-size_t
 numfmt_int(char *buf, int64_t v)
 {
 	char tmp[24];

@@ -15,12 +15,6 @@ enum { NUMFMT_BUFSZ = 40 };
  * value; integral values within 2^53 print as integers.  Returns length.
  */
 size_t numfmt_double(char *buf, double v);
-/*
- * A computed statistic (a mean, an interpolated percentile, a ratio):
- * rounded to 12 significant digits first, so arithmetic's last-bit noise
- * (72969.46000000004) is not printed as if it were measured.
- */
-size_t numfmt_stat(char *buf, double v);
 size_t numfmt_int(char *buf, int64_t v);
 /* A number for a table: v in fmt, or "-" where it is not finite. */
 const char *numfmt_cell(char *buf, size_t sz, const char *fmt, double v);
