@@ -80,6 +80,7 @@ gp_printf(struct gp *g, const char *fmt, ...)
 static FILE *
 gp_spawn(const char *dir, pid_t *pid)
 {
+	FILE *fp;
 	int fd[2], null;
 
 	if (pipe(fd) < 0)
@@ -103,7 +104,12 @@ gp_spawn(const char *dir, pid_t *pid)
 	}
 	close(fd[0]);
 	fcntl(fd[1], F_SETFD, FD_CLOEXEC);
-	return fdopen(fd[1], "w");
+	if ((fp = fdopen(fd[1], "w")) == NULL) {
+		close(fd[1]);	/* gnuplot reads the end and exits */
+		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	return fp;
 }
 
 /*
@@ -126,8 +132,9 @@ gp_open(struct gp *g, const char *dir, const char *name)
 	if (keep != NULL && strcmp(keep, "1") == 0) {
 		path = err_malloc(strlen(dir) + strlen(name) + 5);
 		sprintf(path, "%s/%s.gp", dir, name);
+		/* A plot is never worth the run: say so, draw it anyway. */
 		if ((g->keep = fopen(path, "w")) == NULL)
-			err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+			err_warn("%s: %s", path, strerror(errno));
 		free(path);
 	}
 	if (!missing) {
@@ -509,6 +516,9 @@ plot_scatter(const char *dir, const char *name, const struct plot_axes *ax,
 	if (ax->diag && off < sizeof(plot))
 		snprintf(plot + off, sizeof(plot) - off, "%s x with lines "
 		    "lc rgb 'black' dt 2 lw 1.5 title 'y = x'", any ? "," : "");
+	else if (!ax->logy && b.lo < 0 && b.hi > 0 && any && off < sizeof(plot))
+		snprintf(plot + off, sizeof(plot) - off, ", 0 with lines "
+		    "lc rgb 'black' dt 2 lw 1.5 notitle");	/* no error */
 	if (!any && !ax->diag)
 		snprintf(plot, sizeof(plot), "plot NaN notitle");
 	gp_terminals(&g, name, plot);
