@@ -345,7 +345,7 @@ within() {	# est truth tol
 	echo '{"compute_us":1,"memory_us":2,"minority_fraction":0.7,"prefill_requests":[],"decode_requests":[]}' >"$f"
 	run fit-penalty "$f"
 	assert_failure 1
-	assert_output "fit-penalty: $f:1: minority_fraction: must be at most 0.5, got 0.69999999999999996"
+	assert_output "fit-penalty: $f:1: minority_fraction: must be at most 0.5, got 0.7"
 }
 
 @test "too few steps with dur_us: exit 1 with a message" {

@@ -144,30 +144,40 @@ struct walk {
 	struct jerr *e;
 };
 
-/* What cJSON skips between tokens: every byte up to the space. */
-static const char *
-skip_blanks(const char *p, const char *end)
+const char *
+jsonin_skip_blanks(const char *p, const char *end)
 {
 	while (p < end && (unsigned char)*p <= ' ')
 		p++;
 	return p;
 }
 
-/* Past the string token at p (its opening quote); *nul if it has one. */
-static const char *
-raw_string(const char *p, const char *end, int *nul)
+const char *
+jsonin_skip_string(const char *p, const char *end, int *nul)
 {
-	*nul = 0;
+	int has = 0;
+
 	for (p++; p < end && *p != '"'; p++) {
 		if (*p == '\0')
-			*nul = 1;
+			has = 1;
 		else if (*p == '\\') {
 			if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
-				*nul = 1;
+				has = 1;
 			p++;
 		}
 	}
-	return p + 1;
+	if (nul != NULL)
+		*nul = has;
+	return p < end ? p + 1 : NULL;
+}
+
+/* Past the string token at p, which cJSON has read whole. */
+static const char *
+raw_string(const char *p, const char *end, int *nul)
+{
+	const char *q = jsonin_skip_string(p, end, nul);
+
+	return q != NULL ? q : end;
 }
 
 static size_t
@@ -201,7 +211,7 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 	size_t was, i = 0;
 	int nul;
 
-	p = skip_blanks(p, w->end);
+	p = jsonin_skip_blanks(p, w->end);
 	if (cJSON_IsString(v)) {
 		p = raw_string(p, w->end, &nul);
 		if (nul) {
@@ -219,7 +229,7 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 	}
 	p++;	/* the bracket */
 	for (c = v->child; c != NULL; c = c->next, i++) {
-		p = skip_blanks(p, w->end);
+		p = jsonin_skip_blanks(p, w->end);
 		if (cJSON_IsObject(v)) {
 			p = raw_string(p, w->end, &nul);
 			if (nul) {
@@ -228,18 +238,18 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 				    w->plen > 0 ? ": " : "");
 				return NULL;
 			}
-			p = skip_blanks(p, w->end) + 1;	/* the colon */
+			p = jsonin_skip_blanks(p, w->end) + 1;	/* the colon */
 			was = path_push(w, c->string, 0);
 		} else
 			was = path_push(w, NULL, i);
 		if ((p = walk_value(w, c, p)) == NULL)
 			return NULL;
 		path_pop(w, was);
-		p = skip_blanks(p, w->end);
+		p = jsonin_skip_blanks(p, w->end);
 		if (p < w->end && *p == ',')
 			p++;
 	}
-	p = skip_blanks(p, w->end);
+	p = jsonin_skip_blanks(p, w->end);
 	return p + 1;	/* the closing bracket */
 }
 

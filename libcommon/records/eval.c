@@ -15,12 +15,14 @@
 static int
 model_time(const cJSON *rec, const char *key, double *out, struct jerr *e)
 {
+	char got[NUMFMT_BUFSZ];
 	const cJSON *v;
 
 	if ((v = jsonin_need(rec, key, e)) == NULL || jsonin_num(v, key, out, e) < 0)
 		return -1;
 	if (*out < 0) {
-		jsonin_err(e, "%s: must not be negative, got %.17g", key, *out);
+		numfmt_double(got, *out);
+		jsonin_err(e, "%s: must not be negative, got %s", key, got);
 		return -1;
 	}
 	return 0;
@@ -136,6 +138,7 @@ kind(int64_t np, int64_t nd)
 static int
 fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 {
+	char got[NUMFMT_BUFSZ];
 	const cJSON *v;
 	int64_t np, nd;
 
@@ -161,8 +164,9 @@ fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	    engine_wait(rec, &r->engine_wait, e) < 0)
 		return -1;
 	if (r->minority_fraction > 0.5) {
-		jsonin_err(e, "minority_fraction: must be at most 0.5, got %.17g",
-		    r->minority_fraction);
+		numfmt_double(got, r->minority_fraction);
+		jsonin_err(e, "minority_fraction: must be at most 0.5, got %s",
+		    got);
 		return -1;
 	}
 	r->kind = kind(np, nd);

@@ -62,12 +62,14 @@ read_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 static int
 read_us(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 {
+	char num[NUMFMT_BUFSZ];
 	double d;
 
 	if (jsonin_num(v, path, &d, e) < 0)
 		return -1;
 	if (d < 0) {
-		jsonin_err(e, "%s: must not be negative, got %.17g", path, d);
+		numfmt_double(num, d);
+		jsonin_err(e, "%s: must not be negative, got %s", path, num);
 		return -1;
 	}
 	if (d >= (double)RT_INT_EXACT_MAX) {
@@ -341,15 +343,6 @@ csv_opt(struct csvw *c, int64_t v)
 		csvout_empty(c);
 }
 
-static void
-csv_optstr(struct csvw *c, const char *s)
-{
-	if (s != NULL)
-		csvout_str(c, s);
-	else
-		csvout_empty(c);
-}
-
 void
 request_csv_header(struct csvw *c)
 {
@@ -368,7 +361,7 @@ request_write_csv(struct csvw *c, const struct request_out *r)
 	csv_opt(c, r->queue_us);
 	csv_opt(c, r->prefill_us);
 	csv_opt(c, r->decode_us);
-	csv_optstr(c, r->error);
-	csv_optstr(c, r->model);
+	csvout_optstr(c, r->error);
+	csvout_optstr(c, r->model);
 	csvout_endrow(c);
 }

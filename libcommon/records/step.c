@@ -400,15 +400,6 @@ csv_opt(struct csvw *c, int64_t v)
 		csvout_int(c, v);
 }
 
-static void
-csv_optstr(struct csvw *c, const char *s)
-{
-	if (s != NULL)
-		csvout_str(c, s);
-	else
-		csvout_empty(c);
-}
-
 /* A count as given, else from the composition, else empty. */
 static void
 csv_count(struct csvw *c, int64_t v, const struct step_out *s,
@@ -437,7 +428,7 @@ step_write_csv(const struct step_csv *sc, const struct step_out *s)
 		case COL_ENGINE:	csv_opt(c, s->engine); break;
 		case COL_TS:		csv_opt(c, s->ts_us); break;
 		case COL_DUR:		csv_opt(c, s->dur_us); break;
-		case COL_DUR_SOURCE:	csv_optstr(c, s->dur_source); break;
+		case COL_DUR_SOURCE:	csvout_optstr(c, s->dur_source); break;
 		case COL_SCHED:		csv_opt(c, s->sched_us); break;
 		case COL_NPREFILL:
 			csv_count(c, s->n_prefill, s, COL_NPREFILL);
@@ -461,8 +452,8 @@ step_write_csv(const struct step_csv *sc, const struct step_out *s)
 		case COL_DUMMY:		csvout_int(c, s->dummy); break;
 		case COL_HIDDEN:	csvout_int(c, s->hidden); break;
 		case COL_ESTIMATED:	csvout_int(c, s->estimated); break;
-		case COL_MODEL:		csv_optstr(c, s->model); break;
-		case COL_HARDWARE:	csv_optstr(c, s->hardware); break;
+		case COL_MODEL:		csvout_optstr(c, s->model); break;
+		case COL_HARDWARE:	csvout_optstr(c, s->hardware); break;
 		case COL_TP:		csv_opt(c, s->tp); break;
 		case NCOL:		break;
 		}

@@ -483,7 +483,7 @@ main(int argc, char **argv)
 	if (o.res_out != NULL)
 		report_residuals(o.res_out, &f);
 	if (o.plot_dir != NULL)
-		report_plots(o.plot_dir, &f);
+		report_plots(o.plot_dir, &f, &o);
 	if (o.hw_out != NULL)
 		hwconfig_write(hwpath, o.hw_name, o.hw_out, &o, &s, &f);
 	out = outfile_open(co.output);

@@ -704,13 +704,33 @@ report_residuals(const char *path, const struct fit_out *f)
 	outfile_close(fp);
 }
 
-void
-report_plots(const char *dir, const struct fit_out *f)
+/* The plots' second title line: what the steps were fitted with. */
+static void
+plot_subtitle(char *buf, size_t sz, const struct fit_opts *o, size_t n)
 {
-	static const char *const kinds[] = { "pure prefill", "pure decode",
-	    "mixed" };
+	size_t off;
+	int k, first = 1;
+
+	off = (size_t)snprintf(buf, sz, "%s%s%s%s; fitted", o->hw_name ?
+	    "GPU " : "", o->hw_name ? o->hw_name : "", o->hw_name ? ", entry " :
+	    "", o->hw_name ? (o->hw_config ? o->hw_config : "shipped") : "");
+	for (k = 0; k < FIT_NPAR && off < sz; k++)
+		if (o->want[k])
+			off += (size_t)snprintf(buf + off, sz - off, "%s %s",
+			    first-- > 0 ? "" : ",", fit_par_short[k]);
+	if (off < sz)
+		snprintf(buf + off, sz - off, "; loss %s; %zu steps",
+		    loss_name(o->loss), n);
+}
+
+void
+report_plots(const char *dir, const struct fit_out *f,
+    const struct fit_opts *o)
+{
 	const struct fit_problem *pb = &f->pb;
 	struct fit_step st;
+	struct plot_axes ax;
+	char sub[512], title[640];
 	double *pred = err_malloc((pb->n ? pb->n : 1) * sizeof(double));
 	double *meas = err_malloc((pb->n ? pb->n : 1) * sizeof(double));
 	double *mf = err_malloc((pb->n ? pb->n : 1) * sizeof(double));
@@ -724,23 +744,38 @@ report_plots(const char *dir, const struct fit_out *f)
 		data_step(pb->d, i, &st);
 		pred[k] = steptime_predict(&f->r.sol.est, &st);
 		meas[k] = pb->d->dur_us[i];
-		grp[k] = pb->d->kind[i] == EVAL_PREFILL ? 0 :
-		    pb->d->kind[i] == EVAL_DECODE ? 1 : 2;
-		if (grp[k] == 2) {
+		grp[k] = pb->d->kind[i] == EVAL_PREFILL ? PLOT_PREFILL :
+		    pb->d->kind[i] == EVAL_DECODE ? PLOT_DECODE : PLOT_MIXED;
+		if (grp[k] == PLOT_MIXED) {
 			mf[nmixed] = st.mf;
 			res[nmixed++] = log(meas[k] / pred[k]);
 		}
 	}
 	mixed_grp = err_malloc((nmixed ? nmixed : 1) * sizeof(int));
-	memset(mixed_grp, 0, (nmixed ? nmixed : 1) * sizeof(int));
-	if (plot_scatter(dir, "measured-vs-predicted", "step time after the fit",
-	    "predicted (us)", "measured (us)", pred, meas, grp, kinds, 3, pb->n,
-	    1, 1) < 0 || plot_scatter(dir, "residual-vs-minority",
-	    "mixed steps: log(measured / predicted)", "minority fraction",
-	    "residual", mf, res, mixed_grp, kinds + 2, 1, nmixed, 0, 0) < 0) {
-		if (plot_unavailable())
-			err_warn("no plots: gnuplot is not installed or failed");
+	for (k = 0; k < nmixed; k++)
+		mixed_grp[k] = PLOT_MIXED;
+	plot_subtitle(sub, sizeof(sub), o, pb->n);
+	memset(&ax, 0, sizeof(ax));
+	snprintf(title, sizeof(title), "Step time, measured against predicted "
+	    "after the fit\n%s", sub);
+	ax.title = title;
+	ax.xlabel = "predicted step time";
+	ax.ylabel = "measured step time";
+	ax.xus = ax.yus = ax.logx = ax.logy = ax.diag = 1;
+	if (plot_scatter(dir, "measured-vs-predicted", &ax, pred, meas, grp,
+	    pb->n) == 0) {
+		memset(&ax, 0, sizeof(ax));
+		snprintf(title, sizeof(title), "Mixed steps: log(measured / "
+		    "predicted) after the fit, by minority fraction\n%s", sub);
+		ax.title = title;
+		ax.xlabel = "minority fraction (the smaller of the prefill and "
+		    "decode shares of the step's tokens)";
+		ax.ylabel = "log(measured / predicted)";
+		plot_scatter(dir, "residual-vs-minority", &ax, mf, res,
+		    mixed_grp, nmixed);
 	}
+	if (plot_unavailable())
+		err_warn("no plots: gnuplot is not installed or failed");
 	free(pred);
 	free(meas);
 	free(mf);
