@@ -1,22 +1,13 @@
+#include "io/jsonin.h"
 #include "io/members.h"
-
-/* cJSON's notion of white space, which accepted the text. */
-static const char *
-blanks(const char *p, const char *end)
-{
-	while (p < end && (unsigned char)*p <= ' ')
-		p++;
-	return p;
-}
 
 /* p at a string's opening quote: the byte after its closing one. */
 static const char *
 string_end(const char *p, const char *end)
 {
-	for (p++; p < end && *p != '"'; p++)
-		if (*p == '\\')
-			p++;
-	return p < end ? p + 1 : end;
+	const char *q = jsonin_skip_string(p, end, NULL);
+
+	return q != NULL ? q : end;
 }
 
 /* The bytes that can change a value's depth or end it. */
@@ -66,7 +57,7 @@ void
 members_init(struct members *m, const char *obj, size_t len)
 {
 	m->end = obj + len;
-	m->p = blanks(obj, m->end);
+	m->p = jsonin_skip_blanks(obj, m->end);
 	if (m->p < m->end && *m->p == '{')
 		m->p++;
 }
@@ -74,16 +65,16 @@ members_init(struct members *m, const char *obj, size_t len)
 int
 members_next(struct members *m, const char **at, size_t *len)
 {
-	const char *p = blanks(m->p, m->end);
+	const char *p = jsonin_skip_blanks(m->p, m->end);
 
 	if (p < m->end && *p == ',')
-		p = blanks(p + 1, m->end);
+		p = jsonin_skip_blanks(p + 1, m->end);
 	if (p >= m->end || *p != '"')
 		return 0;
 	*at = p;
-	p = blanks(string_end(p, m->end), m->end);
+	p = jsonin_skip_blanks(string_end(p, m->end), m->end);
 	if (p < m->end && *p == ':')
-		p = blanks(p + 1, m->end);
+		p = jsonin_skip_blanks(p + 1, m->end);
 	p = value_end(p, m->end);
 	*len = (size_t)(p - *at);
 	m->p = p;
