@@ -45,7 +45,9 @@ overhead_check(struct fit_out *f, double *tmp)
 	}
 	f->short_resid = ns ? sum_s / (double)ns : NAN;
 	f->long_resid = nl ? sum_l / (double)nl : NAN;
+	/* Tenths of too few steps say nothing. */
 	f->overhead_suspected = !f->r.sol.on[FIT_H] &&
+	    pb->n >= FIT_VERDICT_MIN_STEPS &&
 	    f->short_resid - f->long_resid > 0.05;
 }
 
@@ -111,8 +113,32 @@ fit_run(struct fit_out *f, const struct fit_opts *o, struct fit_steps *s)
 }
 
 void
+fit_heldout(struct fit_out *f, const struct fit_opts *o,
+    const struct fit_validation *v)
+{
+	struct fit_problem q;
+	char msg[256];
+
+	f->heldout = NULL;
+	if (f->pb.n < FIT_VERDICT_MIN_STEPS)
+		return;
+	if (v->method != NULL) {
+		f->heldout = v;
+		return;
+	}
+	/* Each fold starts from the whole fit: one start, not three. */
+	q = f->pb;
+	q.warm = &f->r.sol.est;
+	if (validate_run(&q, f->r.sol.on, 0, FIT_VERDICT_FOLDS, o->seed,
+	    &f->own, msg, sizeof(msg)) < 0)
+		err_die(EXIT_DATA, "%s", msg);
+	f->heldout = &f->own;
+}
+
+void
 fit_free(struct fit_out *f)
 {
+	validate_free(&f->own);
 	free(f->idx);
 	f->idx = NULL;
 	ident_result_free(&f->r);

@@ -16,6 +16,13 @@ const char *const ident_names[] = {
 	"not identifiable", "not informed", "at bound, absorbing misfit"
 };
 
+/* Whether parameter k acts on step st (has anything to scale there). */
+static int
+has_part(int k, const struct fit_step *st)
+{
+	return param_table[k].part == NULL || param_table[k].part(st) > 0;
+}
+
 /* Spread of the minority fraction over the mixed steps of the fit. */
 static void
 mf_quantiles(const struct fit_problem *pb, struct fit_ident *id)
@@ -46,10 +53,13 @@ informative(const struct fit_problem *pb, struct fit_ident *id)
 	const struct fit_data *d = pb->d;
 	struct fit_step st;
 	size_t k, i;
+	int j;
 
 	for (k = 0; k < pb->n; k++) {
 		i = problem_step(pb, k);
 		data_step(d, i, &st);
+		for (j = 0; j < FIT_NPAR; j++)
+			id->informs[j] += has_part(j, &st);
 		if (d->kind[i] == EVAL_MIXED) {
 			id->mixed++;
 			id->mixed_informative += d->mf[i] > 0;
@@ -92,13 +102,6 @@ not_informed(struct fit_ident *id, int on[FIT_NPAR], int k,
 	va_start(ap, fmt);
 	vsnprintf(id->why[k], sizeof(id->why[k]), fmt, ap);
 	va_end(ap);
-}
-
-/* Whether parameter k acts on step st (has anything to scale there). */
-static int
-has_part(int k, const struct fit_step *st)
-{
-	return param_table[k].part == NULL || param_table[k].part(st) > 0;
 }
 
 /*
@@ -219,7 +222,8 @@ bound_check(const struct fit_problem *pb, struct fit_result *r)
 	int k, any = 0;
 
 	for (k = 0; k < FIT_NPAR; k++) {
-		r->id.bound_z[k] = r->id.misfit_pct[k] = NAN;
+		if (r->id.held_bound[k] == 0)
+			r->id.bound_z[k] = r->id.misfit_pct[k] = NAN;
 		any |= sol->on[k] && sol->bound[k] != 0;
 	}
 	if (!any)
@@ -275,12 +279,108 @@ precheck(const struct fit_problem *pb, struct fit_ident *id,
 		if (param_is(k, PARAM_ENTRY) && on[k] && id->has[k] == 0)
 			not_informed(id, on, k, "not informed: no step %s: "
 			    "the entry's value kept", param_table[k].has);
+	for (k = 0; k < FIT_NPAR; k++) {
+		const struct param_row *row = &param_table[k];
+
+		if (!on[k] || row->part == NULL || param_is(k, PARAM_AUTO) ||
+		    id->informs[k] == 0 || id->informs[k] >= IDENT_MIN_STEPS)
+			continue;
+		not_informed(id, on, k, "not informed: only %zu step%s %s "
+		    "(minimum %d): %s kept", id->informs[k],
+		    id->informs[k] == 1 ? "" : "s", row->has,
+		    IDENT_MIN_STEPS, param_is(k, PARAM_ENTRY) ?
+		    "the entry's value" : "its prior");
+	}
 	if (on[FIT_B] && id->mixed_informative == 0)
 		not_identifiable(id, on, FIT_B, "no informative steps: %zu of "
 		    "%zu steps mix prefill and decode", id->mixed, pb->n);
 	if (on[FIT_O] && id->overlap_informative == 0)
 		not_identifiable(id, on, FIT_O, "no informative steps: every "
 		    "step has zero compute or zero memory time");
+}
+
+/* What a field of the entry keeps when it is not informed, in words. */
+static void
+kept_words(const struct fit_problem *pb, int k, char *buf, size_t sz)
+{
+	if (param_table[k].side == PARAM_SIDE_MEMORY)
+		snprintf(buf, sz, "the entry's value");
+	else
+		snprintf(buf, sz, "the entry's %.4g", pb->prior.v[k]);
+}
+
+/* Row k, fitted at a bound, held: said so, with the misfit if any. */
+static void
+hold_at_bound(const struct fit_problem *pb, struct fit_result *r,
+    int on[FIT_NPAR], int k)
+{
+	struct fit_ident *id = &r->id;
+	char kept[64], push[200] = "";
+	double lo, hi;
+	int b = r->sol.bound[k];
+
+	param_bounds(k, &lo, &hi);
+	kept_words(pb, k, kept, sizeof(kept));
+	if (id->bound_z[k] > IDENT_Z_MISFIT)
+		snprintf(push, sizeof(push), ", and the data push it past it "
+		    "(score z = %.1f; the steps it acts on are %.1f %% off, "
+		    "median): the model is short of explaining them",
+		    id->bound_z[k], id->misfit_pct[k]);
+	id->held_bound[k] = b;
+	not_informed(id, on, k, "not informed: the fit puts it at its %s "
+	    "bound %g%s; %s kept", b < 0 ? "lower" : "upper", b < 0 ? lo : hi,
+	    push, kept);
+}
+
+/*
+ * A field of the entry the steps cannot vouch for keeps the entry's
+ * value: one the fit puts at a bound, one that acts on fewer than
+ * IDENT_MIN_STEPS steps at the estimate, else the one whose interval
+ * spans the most of its range beyond IDENT_SPAN_MAX.  1 when one was
+ * held (the rest is fitted again).
+ */
+static int
+hold_unearned(const struct fit_problem *pb, struct fit_result *r,
+    int on[FIT_NPAR])
+{
+	struct fit_ident *id = &r->id;
+	const struct param_row *row;
+	double span, worst = IDENT_SPAN_MAX;
+	char kept[64];
+	int k, held = 0, wide = -1;
+
+	count_acts(pb, &r->sol.est, id);
+	bound_check(pb, r);
+	for (k = 0; k < FIT_NPAR; k++) {
+		row = &param_table[k];
+		if (!param_is(k, PARAM_ENTRY) || !on[k])
+			continue;
+		kept_words(pb, k, kept, sizeof(kept));
+		if (r->sol.bound[k] != 0) {
+			hold_at_bound(pb, r, on, k);
+			held = 1;
+		} else if (id->acts[k] < IDENT_MIN_STEPS) {
+			not_informed(id, on, k, "not informed: it acts on %zu "
+			    "%s at the estimate (minimum %d); %s kept",
+			    id->acts[k], row->acts_on, IDENT_MIN_STEPS, kept);
+			held = 1;
+		} else {
+			span = (r->un.hi[k] - r->un.lo[k]) / (row->hi - row->lo);
+			if (span > worst) {
+				worst = span;
+				wide = k;
+			}
+		}
+	}
+	if (held || wide < 0)
+		return held;
+	row = &param_table[wide];
+	kept_words(pb, wide, kept, sizeof(kept));
+	not_informed(id, on, wide, "not informed: its 95 %% interval [%.4g, "
+	    "%.4g] spans %.0f %% of [%g, %g] (more than %.0f %%); %s kept",
+	    r->un.lo[wide], r->un.hi[wide], 100 * worst, row->lo, row->hi,
+	    100 * IDENT_SPAN_MAX, kept);
+	return 1;
 }
 
 /* Words for a fitted parameter, from the width of its interval. */
@@ -396,6 +496,8 @@ ident_fit(const struct fit_problem *pb, struct fit_result *r,
 				again = 1;
 			}
 		}
+		if (!again && hold_unearned(pb, r, on))
+			again = 1;
 	} while (again);
 	for (k = 0; k < FIT_NPAR; k++)
 		if (on[k])

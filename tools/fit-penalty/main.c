@@ -304,6 +304,38 @@ struct reader {
 	struct jsonin j;	/* records parsed into memory reused */
 };
 
+/*
+ * A time below FIT_FLOOR_NOISE of the physical floor is not noise around
+ * a step time (a timer's noise is a few %: 20 % below is 7 standard
+ * deviations at 3 %): it is another quantity.  One at or above it is
+ * noise around a step that runs at the floor, and is kept: leaving such
+ * steps out keeps the slow half of the noise and biases every estimate.
+ * Records without floor_us (older roofline-eval) go by below_floor.
+ */
+static int
+far_below(const struct eval_rec *r)
+{
+	return r->below_floor && (!r->has_floor ||
+	    r->dur_us < FIT_FLOOR_NOISE * r->floor_us);
+}
+
+/* What a record's dur_source says its time is. */
+static enum fit_src
+source_class(const struct eval_rec *r)
+{
+	static const char *const model[] = { "roofline", "step_us", NULL };
+	static const char *const client[] = { "client_ttft", "ttft", NULL };
+	int i;
+
+	for (i = 0; model[i] != NULL; i++)
+		if (strcmp(r->dur_source, model[i]) == 0)
+			return SRC_MODEL;
+	for (i = 0; client[i] != NULL; i++)
+		if (strcmp(r->dur_source, client[i]) == 0)
+			return SRC_CLIENT;
+	return SRC_STEP;
+}
+
 static enum fit_excl
 exclusion(const struct fit_opts *o, const struct eval_rec *r)
 {
@@ -316,7 +348,7 @@ exclusion(const struct fit_opts *o, const struct eval_rec *r)
 	/* A step with nothing in it has no model time to compare. */
 	if (r->kind == EVAL_EMPTY || (r->compute_us == 0 && r->memory_us == 0))
 		return EX_EMPTY;
-	if (r->below_floor && !o->keep_below_floor)
+	if (far_below(r) && !o->keep_below_floor)
 		return EX_BELOW_FLOOR;
 	return EX_N;
 }
@@ -351,16 +383,30 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	struct eval_rec r;
 	struct jerr e;
 	enum fit_excl x;
+	enum fit_src src = SRC_STEP;
 	const char *miss;
 
 	if (eval_parse_with(&rd->j, line, len, &r, &e) < 0) {
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}
+	if (r.has_dur && (src = source_class(&r)) == SRC_MODEL &&
+	    !(r.dummy && !rd->o->keep_dummy)) {
+		err_warnat(in->lr.name, in->lr.lineno, "dur_source \"%s\": the "
+		    "time is the model's own (a replay's clock), not a "
+		    "measurement; fitting it would fit the model to itself "
+		    "(measured times come from batchify --mode timestamps or "
+		    "expand)", r.dur_source);
+		return INPUT_BAD;
+	}
 	if (r.engine_wait && r.has_dur) {
 		rd->s->engine_wait++;
 		rd->s->engine_wait_below += r.below_floor;
 	}
+	if (r.has_dur)
+		rd->s->timed++;
+	if (r.has_dur && r.below_floor && !far_below(&r))
+		rd->s->near_floor++;
 	if ((x = exclusion(rd->o, &r)) == EX_N &&
 	    (miss = missing_split(rd->o, &r)) != NULL) {
 		err_warnat(in->lr.name, in->lr.lineno, "missing field \"%s\" "
@@ -373,9 +419,9 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	if (x != EX_N)
 		rd->s->excl[x]++;
 	else if (rd->s->smp != NULL)
-		sample_add(rd->s->smp, &r);
+		sample_add(rd->s->smp, &r, src == SRC_CLIENT);
 	else
-		data_add(&rd->s->d, &r);
+		data_add(&rd->s->d, &r, src == SRC_CLIENT);
 	return INPUT_OK;
 }
 
@@ -434,6 +480,44 @@ read_steps(const struct fit_opts *o, const struct common_opts *co,
 	s->bad = in.skipped;
 }
 
+/*
+ * The rows fitted whenever a used step informs them (the client offset,
+ * when steps are timed by a client's TTFT), unless --prior holds them.
+ */
+static void
+auto_rows(struct fit_opts *o, const struct fit_data *d)
+{
+	struct fit_step st;
+	size_t i;
+	int k;
+
+	for (k = 0; k < FIT_NPAR; k++) {
+		if (!param_is(k, PARAM_AUTO) || o->prior_set[k] || o->want[k])
+			continue;
+		for (i = 0; i < d->n && !o->want[k]; i++) {
+			data_step(d, i, &st);
+			o->want[k] = param_table[k].part(&st) > 0;
+		}
+	}
+}
+
+/*
+ * Times far below the physical floor for most timed steps: the source
+ * does not time steps.  Refused, unless --keep-below-floor.
+ */
+static void
+floor_check(const struct fit_opts *o, const struct fit_steps *s)
+{
+	long far = s->excl[EX_BELOW_FLOOR];
+
+	if (o->keep_below_floor || far == 0 || 2 * far <= s->timed)
+		return;
+	err_die(EXIT_DATA, "%ld of %ld timed steps are far below the physical "
+	    "floor (under %g of it, beyond any timer's noise): their times "
+	    "are not step times, and the fit stops; --keep-below-floor fits "
+	    "them anyway", far, s->timed, FIT_FLOOR_NOISE);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -470,6 +554,8 @@ main(int argc, char **argv)
 		    "written with async scheduling, and its times are waits "
 		    "for the GPU, not step times", s.engine_wait_below,
 		    s.engine_wait);
+	floor_check(&o, &s);
+	auto_rows(&o, &s.d);
 	/* Too little to fit: the entry read for writing goes unwritten. */
 	if (s.d.n <= (size_t)nwant)
 		cJSON_Delete(hwdoc);
@@ -478,6 +564,9 @@ main(int argc, char **argv)
 		    "the physical floor (below_floor: true) and %ld have no "
 		    "dur_us; --keep-below-floor fits them anyway",
 		    s.read, s.excl[EX_BELOW_FLOOR], s.excl[EX_NO_DUR]);
+	if (s.d.n == 0)
+		err_die(EXIT_DATA, "no steps to fit (%ld records read; %ld "
+		    "without dur_us)", s.read, s.excl[EX_NO_DUR]);
 	if (s.d.n <= (size_t)nwant)
 		err_die(EXIT_DATA, "%zu usable step%s (of %ld read; %ld without "
 		    "dur_us): too few to fit %d parameter%s", s.d.n,
@@ -488,6 +577,7 @@ main(int argc, char **argv)
 	if (validate_run(&f.pb, f.r.sol.on, o.holdout, o.kfold, o.seed, &v,
 	    msg, sizeof(msg)) < 0)
 		err_die(EXIT_DATA, "%s", msg);
+	fit_heldout(&f, &o, &v);
 
 	outfile_hold();	/* -o, --residuals, --hardware-config-out: all or none */
 	if (o.res_out != NULL)

@@ -37,6 +37,13 @@ part_memory(const struct fit_step *st)
 	return st->memory_us;
 }
 
+/* A step timed by a client's TTFT: what the client offset adds to. */
+static double
+part_client(const struct fit_step *st)
+{
+	return st->client;
+}
+
 const struct param_row param_table[FIT_NPAR] = {
 	[FIT_B] = {
 		"mixed_batch_penalty", "b", "mixedBatchPenalty", 0, 1, 0,
@@ -90,6 +97,15 @@ const struct param_row param_table[FIT_NPAR] = {
 		PARAM_ENTRY | PARAM_OF_PEAK_BW, part_memory, "bandwidth",
 		"memory-bound steps",
 		"with memory traffic", "m = memory_us / bandwidth"
+	},
+	[FIT_C] = {
+		"client_offset_us", "client-offset", NULL, 0, INFINITY, 0,
+		-INFINITY, INFINITY, PARAM_OBS_STEPS, PARAM_VAR_STEP,
+		PARAM_W_STEP, PARAM_SIDE_NONE, PARAM_START_STEP,
+		PARAM_AUTO | PARAM_CLIENT, part_client, "client offset",
+		"steps timed by a client TTFT", "timed by a client TTFT",
+		"+ c (us) on steps timed by a client's TTFT (dur_source "
+		"client_ttft or ttft)"
 	},
 };
 

@@ -17,7 +17,8 @@
 #include <stddef.h>
 
 /* The rows, in this order everywhere (vectors, matrices, output). */
-enum { FIT_B, FIT_O, FIT_H, FIT_S, FIT_MP, FIT_MD, FIT_BW, FIT_NPAR };
+enum { FIT_B, FIT_O, FIT_H, FIT_S, FIT_MP, FIT_MD, FIT_BW, FIT_C,
+	FIT_NPAR };
 
 struct fit_par {
 	double	 v[FIT_NPAR];
@@ -64,6 +65,16 @@ enum param_start { PARAM_START_PRIOR, PARAM_START_GRID, PARAM_START_STEP,
 #define PARAM_OF_PEAK_BW 0x10u
 /* Fitted unless --fit names others. */
 #define PARAM_DEFAULT	0x20u
+/*
+ * Fitted whenever a step it acts on is used, whatever --fit says, unless
+ * --prior holds it: a term without which those steps would bias the rest.
+ */
+#define PARAM_AUTO	0x40u
+/*
+ * Not of the step: what a client adds to the times it takes.  No field
+ * of the entry holds it, and it needs none.
+ */
+#define PARAM_CLIENT	0x80u
 
 struct param_row {
 	const char *name;	/* the report's key */

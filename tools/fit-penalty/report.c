@@ -30,10 +30,10 @@ write_metrics(struct jw *w, const struct fit_metrics *m)
 {
 	jsonout_obj(w);
 	jsonout_kint(w, "n", (int64_t)m->n);
-	jsonout_knum(w, "mape", m->mape);
-	jsonout_knum(w, "median_ape", m->median);
-	jsonout_knum(w, "p90_ape", m->p90);
-	jsonout_knum(w, "p99_ape", m->p99);
+	jsonout_knum(w, "mape_pct", m->mape);
+	jsonout_knum(w, "median_ape_pct", m->median);
+	jsonout_knum(w, "p90_ape_pct", m->p90);
+	jsonout_knum(w, "p99_ape_pct", m->p99);
 	jsonout_knum(w, "bias_pct", m->bias);
 	jsonout_knum(w, "pearson_r", m->r);
 	jsonout_obj_end(w);
@@ -253,6 +253,7 @@ write_steps(struct jw *w, const struct fit_steps *in,
 	jsonout_kint(w, "read", in->read);
 	jsonout_kint(w, "used", (int64_t)f->pb.n);
 	jsonout_kint(w, "bad_skipped", in->bad);
+	jsonout_kint(w, "below_floor_kept", in->near_floor);
 	jsonout_key(w, "excluded");
 	jsonout_obj(w);
 	for (x = 0; x < EX_N; x++)
@@ -317,14 +318,14 @@ write_validation(struct jw *w, const struct fit_validation *v)
 		sum += v->folds[i].test[FIT_G_ALL].mape;
 	}
 	jsonout_arr_end(w);
-	jsonout_knum(w, "mean_test_mape", sum / (double)v->k);
+	jsonout_knum(w, "mean_test_mape_pct", sum / (double)v->k);
 	jsonout_obj_end(w);
 }
 
 static void
 write_options(struct jw *w, const struct fit_opts *o)
 {
-	char spec[32];
+	char spec[256];
 	int k;
 
 	jsonout_key(w, "options");
@@ -418,9 +419,19 @@ needs_no_field(const struct fit_par *e)
 
 	for (k = 0; k < FIT_NPAR; k++)
 		if (param_table[k].hw_field == NULL &&
+		    !param_is(k, PARAM_CLIENT) &&
 		    e->v[k] != param_table[k].prior)
 			return 1;
 	return 0;
+}
+
+/* Whether row k absorbs a misfit (fitted at a bound, or held there). */
+static int
+absorbs(const struct fit_out *f, int k)
+{
+	return f->r.id.status[k] == FIT_ID_MISFIT ||
+	    (f->r.id.held_bound[k] != 0 &&
+	    f->r.id.bound_z[k] > IDENT_Z_MISFIT);
 }
 
 /* Names of the parameters absorbing a misfit, joined; their count. */
@@ -432,7 +443,7 @@ misfits(const struct fit_out *f, char *buf, size_t sz)
 
 	buf[0] = '\0';
 	for (k = 0; k < FIT_NPAR; k++)
-		if (f->r.id.status[k] == FIT_ID_MISFIT && off < sz) {
+		if (absorbs(f, k) && off < sz) {
 			off += (size_t)snprintf(buf + off, sz - off, "%s%s",
 			    n ? ", " : "", param_table[k].name);
 			n++;
@@ -440,24 +451,83 @@ misfits(const struct fit_out *f, char *buf, size_t sz)
 	return n;
 }
 
-/* One sentence: can the fitted model be trusted for simulation? */
+/*
+ * The fields of the entry asked for that the steps do not inform (not
+ * informed, not identifiable), their entry names joined; their count.
+ */
 static int
-verdict(const struct fit_out *f, char *buf, size_t sz)
+uninformed(const struct fit_opts *o, const struct fit_out *f, char *buf,
+    size_t sz)
 {
-	const struct fit_metrics *a = &f->after[FIT_G_ALL];
+	size_t off = 0;
+	enum fit_id st;
+	int k, n = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < FIT_NPAR; k++) {
+		st = f->r.id.status[k];
+		if (!o->want[k] || param_table[k].hw_field == NULL ||
+		    (st != FIT_ID_NOT_INFORMED && st != FIT_ID_NONE) ||
+		    off >= sz)
+			continue;
+		off += (size_t)snprintf(buf + off, sz - off, "%s%s",
+		    n ? ", " : "", param_table[k].hw_field);
+		n++;
+	}
+	return n;
+}
+
+/* The verdict's classes; their words are the report's status. */
+enum verdict_kind { V_TRUST, V_STEPS_LIKE, V_NOT, V_NO_DATA };
+
+static const char *const verdict_words[] = {
+	"trustworthy", "trustworthy for steps like these",
+	"not trustworthy", "not enough data"
+};
+
+/* How the held-out steps were chosen, in words. */
+static void
+heldout_how(const struct fit_validation *v, char *buf, size_t sz)
+{
+	if (v->k == 1)
+		snprintf(buf, sz, "a random holdout of %zu steps", v->n_test);
+	else
+		snprintf(buf, sz, "%ld-fold cross-validation", v->k);
+}
+
+/*
+ * One sentence: can the fitted entry be trusted for simulation?  Earned
+ * on steps the fit did not see; never for a field the steps do not
+ * inform.
+ */
+static enum verdict_kind
+verdict(const struct fit_opts *o, const struct fit_out *f, char *buf,
+    size_t sz)
+{
+	const struct fit_validation *h = f->heldout;
 	const struct fit_par *e = &f->r.sol.est;
-	char names[200], why[600];
+	char names[200], un[200], how[80], why[600];
 	size_t off = 0;
 	int nm = misfits(f, names, sizeof(names));
+	int nu = uninformed(o, f, un, sizeof(un));
 
+	if (h == NULL) {
+		snprintf(buf, sz, "not enough data: %zu steps used (a verdict "
+		    "needs at least %d, some held out): nothing is known of "
+		    "how the entry predicts other steps", f->pb.n,
+		    FIT_VERDICT_MIN_STEPS);
+		return V_NO_DATA;
+	}
+	heldout_how(h, how, sizeof(how));
 	why[0] = '\0';
-	if (a->median > VERDICT_MEDIAN)
-		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sthe "
-		    "median step error after the fit is %.1f %% (limit %g %%)",
-		    off ? "; " : "", a->median, VERDICT_MEDIAN);
-	if (a->p90 > VERDICT_P90 && off < sizeof(why))
-		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sits "
-		    "P90 is %.1f %% (limit %g %%)", off ? "; " : "", a->p90,
+	if (h->median_ape > VERDICT_MEDIAN)
+		off += (size_t)snprintf(why + off, sizeof(why) - off, "on steps "
+		    "the fit did not see (%s) the median step error is %.1f %% "
+		    "(limit %g %%)", how, h->median_ape, VERDICT_MEDIAN);
+	if (h->p90_ape > VERDICT_P90 && off < sizeof(why))
+		off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s "
+		    "P90 is %.1f %% (limit %g %%)", off ? "; " : "", off ?
+		    "its" : "on steps the fit did not see the", h->p90_ape,
 		    VERDICT_P90);
 	if (nm > 0 && off < sizeof(why))
 		off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s "
@@ -467,15 +537,24 @@ verdict(const struct fit_out *f, char *buf, size_t sz)
 		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sthe "
 		    "fit needs an overhead or a scale, which a hardware entry "
 		    "cannot carry", off ? "; " : "");
-	if (off == 0) {
-		snprintf(buf, sz, "trustworthy for simulation: after the fit "
-		    "the median step error is %.1f %% and the P90 %.1f %% "
-		    "(limits %g %% and %g %%), and no parameter absorbs a "
-		    "misfit", a->median, a->p90, VERDICT_MEDIAN, VERDICT_P90);
-		return 1;
+	if (off > 0) {
+		snprintf(buf, sz, "not trustworthy for simulation: %s", why);
+		return V_NOT;
 	}
-	snprintf(buf, sz, "not trustworthy for simulation: %s", why);
-	return 0;
+	off = (size_t)snprintf(buf, sz, "%s: on steps the fit did not see "
+	    "(%s) the median step error is %.1f %% and the P90 %.1f %% "
+	    "(limits %g %% and %g %%), and no parameter absorbs a misfit",
+	    nu > 0 ? "trustworthy for steps like these only" :
+	    "trustworthy for simulation", how, h->median_ape, h->p90_ape,
+	    VERDICT_MEDIAN, VERDICT_P90);
+	if (nu == 0)
+		return V_TRUST;
+	if (off < sz)
+		snprintf(buf + off, sz - off, "; %s %s not informed by these "
+		    "steps (the entry's value%s kept, untested): not for steps "
+		    "where %s", un, nu == 1 ? "is" : "are", nu == 1 ? "" : "s",
+		    nu == 1 ? "it acts" : "they act");
+	return V_STEPS_LIKE;
 }
 
 /*
@@ -515,7 +594,7 @@ lack_of_fit(const struct fit_out *f, char out[5][400])
 		    "roofline lacks" : "so the scheduler's CPU time is hidden "
 		    "there (async scheduling)");
 	for (k = 0; k < FIT_NPAR && n < 5; k++)
-		if (f->r.id.status[k] == FIT_ID_MISFIT) {
+		if (absorbs(f, k)) {
 			snprintf(out[n++], 400, "%s is held at its bound while "
 			    "the steps it acts on are still %.1f %% off "
 			    "(median): the model is short of explaining them",
@@ -529,16 +608,39 @@ static void
 write_assessment(struct jw *w, const struct fit_opts *o,
     const struct fit_out *f)
 {
+	const struct fit_validation *h = f->heldout;
 	char v[900], lof[5][400];
-	int i, n, ok;
+	enum verdict_kind vk;
+	int i, n, k;
 
-	(void)o;
-	ok = verdict(f, v, sizeof(v));
+	vk = verdict(o, f, v, sizeof(v));
 	jsonout_key(w, "assessment");
 	jsonout_obj(w);
 	jsonout_kstr(w, "verdict", v);
+	jsonout_kstr(w, "status", verdict_words[vk]);
 	jsonout_key(w, "trustworthy");
-	jsonout_bool(w, ok);
+	jsonout_bool(w, vk == V_TRUST);
+	jsonout_key(w, "held_out");
+	if (h == NULL)
+		jsonout_null(w);
+	else {
+		jsonout_obj(w);
+		jsonout_kstr(w, "method", h->method);
+		jsonout_kint(w, "folds", h->k);
+		jsonout_kint(w, "steps", (int64_t)h->n_test);
+		jsonout_knum(w, "bias_pct", h->bias);
+		jsonout_knum(w, "median_ape_pct", h->median_ape);
+		jsonout_knum(w, "p90_ape_pct", h->p90_ape);
+		jsonout_obj_end(w);
+	}
+	jsonout_key(w, "not_informed");
+	jsonout_arr(w);
+	for (k = 0; k < FIT_NPAR; k++)
+		if (o->want[k] && param_table[k].hw_field != NULL &&
+		    (f->r.id.status[k] == FIT_ID_NOT_INFORMED ||
+		    f->r.id.status[k] == FIT_ID_NONE))
+			jsonout_str(w, param_table[k].name);
+	jsonout_arr_end(w);
 	jsonout_key(w, "after_fit");
 	jsonout_obj(w);
 	for (i = 0; i < 4; i++) {
@@ -548,8 +650,8 @@ write_assessment(struct jw *w, const struct fit_opts *o,
 		jsonout_obj(w);
 		jsonout_kint(w, "n", (int64_t)m->n);
 		jsonout_knum(w, "bias_pct", m->bias);
-		jsonout_knum(w, "median_ape", m->median);
-		jsonout_knum(w, "p90_ape", m->p90);
+		jsonout_knum(w, "median_ape_pct", m->median);
+		jsonout_knum(w, "p90_ape_pct", m->p90);
 		jsonout_obj_end(w);
 	}
 	jsonout_obj_end(w);
@@ -609,7 +711,8 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 	fprintf(fp, ")\n\n%-20s %12s %12s %12s  %s\n", "parameter",
 	    "estimate", "ci95 low", "ci95 high", "status");
 	for (k = 0; k < FIT_NPAR; k++) {
-		if (param_is(k, PARAM_ENTRY) && !o->has_entry)
+		if ((param_is(k, PARAM_ENTRY) && !o->has_entry) ||
+		    (param_is(k, PARAM_AUTO) && !o->want[k]))
 			continue;
 		fprintf(fp, "%-20s %12s %12s %12s  %s\n", param_table[k].name,
 		    numfmt_cell(a, sizeof(a), "%.4g", s->est.v[k]),
@@ -655,7 +758,7 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 		fprintf(fp, "\nlack of fit (no field of the entry):\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "  - %s\n", lof[i]);
-	verdict(f, vd, sizeof(vd));
+	verdict(o, f, vd, sizeof(vd));
 	fprintf(fp, "\nverdict: %s\n", vd);
 }
 

@@ -568,6 +568,10 @@ multistart(const struct fit_problem *pb, const double *w,
 	starts(pb, on, st);
 	/* Without a grid row to fit (a penalty), one start settles it. */
 	nstart = any_start(on, PARAM_START_GRID) ? FIT_STARTS : 1;
+	if (pb->warm != NULL) {
+		st[0] = *pb->warm;
+		nstart = 1;
+	}
 	for (i = 0; i < nstart; i++) {
 		if (run_box(pb, w, on, &st[i], &end[i], bound,
 		    &sol->iterations, msg, msgsz) < 0)

@@ -95,7 +95,10 @@ steptime_smooth(const struct fit_par *p, const struct fit_step *st,
 		    (p->v[FIT_MD] * p->v[FIT_MD] * den);
 		grad[FIT_BW] = -s * dg_dm * st->memory_us /
 		    (p->v[FIT_BW] * p->v[FIT_BW]);
+		grad[FIT_C] = st->client;
 	}
+	if (st->client)
+		return s * (hi + o * lo) + p->v[FIT_H] + p->v[FIT_C];
 	return s * (hi + o * lo) + p->v[FIT_H];
 }
 
@@ -123,7 +126,7 @@ double
 steptime_predict(const struct fit_par *p, const struct fit_step *st)
 {
 	if (p->v[FIT_H] == 0 && p->v[FIT_S] == 1)
-		return (double)blis_us(p, st);
+		return (double)blis_us(p, st) + (st->client ? p->v[FIT_C] : 0);
 	return steptime_smooth(p, st, NULL);
 }
 

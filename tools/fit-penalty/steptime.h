@@ -25,6 +25,7 @@ struct fit_step {
 	double	 compute_us, memory_us, mf;
 	double	 cp, cd;	/* compute of prefill, decode tokens (us) */
 	int	 mixed;		/* has both prefill and decode */
+	int	 client;	/* timed by a client's TTFT */
 };
 
 /*
