@@ -39,24 +39,35 @@ enum {
 static void
 usage(void)
 {
+	char known[200], entry[200];
+
+	param_names(known, sizeof(known), PARAM_ENTRY, 0);
+	param_names(entry, sizeof(entry), PARAM_ENTRY, 1);
 	printf("usage: fit-penalty [options] [FILE...]\n"
-	    "Fit BLIS's mixed-batch and overlap penalties to measured step "
-	    "times.\nInput: eval records (roofline-eval output) with dur_us.\n\n"
-	    "      --fit LIST                 parameters to fit: b,o (default),"
-	    "\n                                 any of b,o,overhead,scale,\n"
-	    "                                 mfu-prefill,mfu-decode,bandwidth"
-	    "\n                                 (these three need -g)\n"
+	    "Fit BLIS's roofline entry (mfuPrefill, mfuDecode, an effective "
+	    "BwPeakTBs) and\nPR #951's mixed-batch and overlap penalties to "
+	    "measured step times; write\nonly the fields the steps inform.\n"
+	    "Input: eval records (roofline-eval output) with dur_us.\n\n"
+	    "      --fit LIST                 parameters to fit, from %s\n"
+	    "                                 and, with -g, %s\n"
+	    "                                 (without --fit: b,o, the "
+	    "penalties, which BLIS\n                                 main "
+	    "ignores; an entry BLIS main reads: -g GPU\n"
+	    "                                 --fit b,o,mfu-prefill,mfu-decode,"
+	    "bandwidth);\n                                 client-offset is "
+	    "fitted whenever steps are\n                                 "
+	    "timed by a client's TTFT\n"
 	    "      --prior NAME=X             value of a parameter not fitted "
-	    "or not\n                                 identifiable (default b=0,"
-	    "o=0,\n                                 overhead=0,scale=1, the "
-	    "entry's\n                                 MFUs, bandwidth=1)\n"
-	    "      --loss ls|huber|cauchy     loss (default ls; huber and "
-	    "cauchy\n                                 by iterative "
-	    "reweighting)\n"
-	    "      --residual log|relative    residual form (default log)\n"
+	    "or not\n                                 informed (default: "
+	    "penalties and overhead 0,\n                                 "
+	    "scale 1, the entry's own fields)\n"
+	    "      --loss ls|huber|cauchy     loss (default ls; huber, which "
+	    "rooftrace-\n                                 calibrate uses, "
+	    "resists outliers)\n", known, entry);
+	printf("      --residual log|relative    residual form (default log)\n"
 	    "      --exact-only               exclude steps marked estimated\n"
 	    "      --keep-dummy               fit dummy steps too\n"
-	    "      --keep-below-floor         fit steps below the physical "
+	    "      --keep-below-floor         fit steps far below the physical "
 	    "floor too\n"
 	    "      --max-iter N               solver iterations a start "
 	    "(default 200)\n"
@@ -64,7 +75,8 @@ usage(void)
 	    "scales, refit\n"
 	    "      --holdout FRACTION         hold out a random fraction for "
 	    "testing\n"
-	    "      --kfold K                  K-fold cross-validation\n"
+	    "      --kfold K                  K-fold cross-validation (default "
+	    "for the\n                                 verdict: 5-fold)\n"
 	    "      --sample N                 fit a stratified random sample of"
 	    "\n                                 at most N steps, weighted "
 	    "(memory\n                                 bounded by N)\n"
@@ -76,8 +88,8 @@ usage(void)
 	    "--hardware-config-out)\n"
 	    "      --hardware-config FILE     hardware_config.json to start "
 	    "from\n"
-	    "      --hardware-config-out FILE write it with the fitted "
-	    "penalties\n"
+	    "      --hardware-config-out FILE write it with the informed "
+	    "fields\n"
 	    "      --plot DIR                 plots of the fit (needs gnuplot)\n"
 	    "      --residuals FILE           write per-step residuals "
 	    "(NDJSON)\n"
@@ -510,7 +522,9 @@ floor_check(const struct fit_opts *o, const struct fit_steps *s)
 {
 	long far = s->excl[EX_BELOW_FLOOR];
 
-	if (o->keep_below_floor || far == 0 || 2 * far <= s->timed)
+	/* None left: the message below says so. */
+	if (o->keep_below_floor || far == 0 || 2 * far <= s->timed ||
+	    s->d.n == 0)
 		return;
 	err_die(EXIT_DATA, "%ld of %ld timed steps are far below the physical "
 	    "floor (under %g of it, beyond any timer's noise): their times "
