@@ -15,7 +15,7 @@ setup() {
 	# 8 sets of 300 steps each, made by BLIS's roofline (roofline-eval)
 	# with 3 % noise; at the peak a fifth of the steps fall below the
 	# floor.  Censoring them gave b = 0.14 [0.08, 0.20] for a true 0.27.
-	run "$ROOT/scripts/fit-coverage.sh" -n 300 -r 8
+	run "$ROOT/scripts/fit-coverage.sh" -B "$BIN" -n 300 -r 8
 	assert_success
 	# set, parameter, truth, fitted, mean estimate, intervals covering.
 	assert_equal "$(printf '%s\n' "${lines[@]}" | awk -F '\t' '$2 != "status"' | wc -l)" 10

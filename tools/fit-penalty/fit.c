@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,9 +118,9 @@ fit_heldout(struct fit_out *f, const struct fit_opts *o,
     const struct fit_validation *v)
 {
 	struct fit_problem q;
-	char msg[256];
 
 	f->heldout = NULL;
+	f->heldout_err[0] = '\0';
 	if (f->pb.n < FIT_VERDICT_MIN_STEPS)
 		return;
 	if (v->method != NULL) {
@@ -130,9 +131,10 @@ fit_heldout(struct fit_out *f, const struct fit_opts *o,
 	q = f->pb;
 	q.warm = &f->r.sol.est;
 	if (validate_run(&q, f->r.sol.on, 0, FIT_VERDICT_FOLDS, o->seed,
-	    &f->own, msg, sizeof(msg)) < 0)
-		err_die(EXIT_DATA, "%s", msg);
-	f->heldout = &f->own;
+	    &f->own, f->heldout_err, sizeof(f->heldout_err)) == 0)
+		f->heldout = &f->own;
+	else if (f->heldout_err[0] == '\0')
+		snprintf(f->heldout_err, sizeof(f->heldout_err), "a fold failed");
 }
 
 void

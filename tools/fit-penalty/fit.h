@@ -85,6 +85,7 @@ struct fit_out {
 	 */
 	const struct fit_validation *heldout;
 	struct fit_validation own;
+	char	 heldout_err[256];	/* why the own folds failed, or "" */
 };
 
 /*
@@ -97,8 +98,8 @@ void fit_run(struct fit_out *f, const struct fit_opts *o,
 
 /*
  * The out-of-sample error of the verdict: v when it was asked for, else
- * the fit's own folds; none with too few steps.  Exits 1 with the
- * message when a fold cannot be fitted.
+ * the fit's own folds; none with too few steps, or when a fold of its
+ * own cannot be fitted (heldout_err says why).
  */
 void fit_heldout(struct fit_out *f, const struct fit_opts *o,
     const struct fit_validation *v);

@@ -511,6 +511,12 @@ verdict(const struct fit_opts *o, const struct fit_out *f, char *buf,
 	int nm = misfits(f, names, sizeof(names));
 	int nu = uninformed(o, f, un, sizeof(un));
 
+	if (h == NULL && f->heldout_err[0] != '\0') {
+		snprintf(buf, sz, "not trustworthy for simulation: the fit "
+		    "could not be repeated on part of the steps (%s)",
+		    f->heldout_err);
+		return V_NOT;
+	}
 	if (h == NULL) {
 		snprintf(buf, sz, "not enough data: %zu steps used (a verdict "
 		    "needs at least %d, some held out): nothing is known of "
