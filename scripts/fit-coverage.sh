@@ -44,11 +44,14 @@ for set in "$@"; do
 	jq --argjson f "$bw" '.H100.BwPhysicalTBs = .H100.BwPeakTBs |
 	    .H100.BwPeakTBs *= $f' "$root/share/hardware_config.json" \
 	    >"$tmp/truth.json"
-	"$root/bench/gensteps" --seed 11 --count $((n * r)) |
+	rm -f "$tmp"/rep.* "$tmp"/fit.*
+	# Decode-only: the steps without their prefills, and those with
+	# decodes (twice as many drawn, the first n x r kept).
+	"$root/bench/gensteps" --seed 11 --count $((n * r * 2)) |
 	    if [ "$set" = decode ]; then
 		sed 's/"prefill_requests":\[[^]]*\]/"prefill_requests":[]/' |
 		    grep -v '"decode_requests":\[\]'
-	    else cat; fi |
+	    else cat; fi | head -n $((n * r)) |
 	    "$BIN/roofline-eval" -m $m -g H100 --hardware-config "$tmp/truth.json" \
 		--mixed-batch-penalty $b --overlap-penalty $o |
 	    "$root/test/helpers/fit-synth" --seed 12 --sigma 0.03 |
