@@ -612,7 +612,7 @@ est_se() {	# param fit-penalty-args...
 	run jq -r '.parameters.overlap_penalty.identifiability.reason' "$BATS_TEST_TMPDIR/fit.json"
 	assert_output --regexp "^at bound: absorbs a misfit of [0-9]+\.[0-9] % \(the median error left on the 2000 steps it acts on; the data push it past its upper bound, score z = [0-9.]+\): the model is short of explaining these steps$"
 	run jq -r '.assessment | [.trustworthy, .verdict] | @tsv' "$BATS_TEST_TMPDIR/fit.json"
-	assert_output --regexp "^false	not trustworthy for simulation: on steps the fit did not see \(5-fold cross-validation\) the median step error is [0-9.]+ % \(limit 5 %\); .*overlap_penalty are at a bound, absorbing a misfit$"
+	assert_output --regexp "^false	not trustworthy for simulation: on steps the fit did not see \(a random holdout of [0-9]+ steps\) the median step error is [0-9.]+ % \(limit 5 %\); .*overlap_penalty are at a bound, absorbing a misfit$"
 	# The report leads with the assessment.
 	run jq -r 'keys_unsorted[0]' "$BATS_TEST_TMPDIR/fit.json"
 	assert_output assessment

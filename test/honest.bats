@@ -124,7 +124,7 @@ client_steps() {	# file
 	assert_output "$(printf '0.45\t0.3\t3.35\ttrue')"
 }
 
-@test "the verdict is earned on held-out steps: --kfold's when asked, else 5-fold" {
+@test "the verdict is earned on held-out steps: --holdout's when asked, else 5-fold, or a 20 % holdout from 1000 steps" {
 	local f="$FIXTURES/fit-penalty/entry-fields.eval.ndjson"
 	run sh -c "fit-penalty -g H100 --fit $ALL '$f' | jq -r '.assessment.held_out |
 	    [.method, .folds, .steps, .median_ape_pct < 5] | @tsv'"
@@ -132,6 +132,9 @@ client_steps() {	# file
 	run sh -c "fit-penalty -g H100 --fit $ALL --holdout 0.3 '$f' | jq -r '.assessment |
 	    [.held_out.method, .held_out.steps == .held_out.steps, (.verdict | test(\"random holdout of [0-9]+ steps\"))] | @tsv'"
 	assert_output "$(printf 'holdout\ttrue\ttrue')"
+	run sh -c "fit-penalty '$FIXTURES/fit-penalty/synthetic-h100.ndjson' | jq -r '.assessment.held_out |
+	    [.method, .folds, .steps > 150 and .steps < 250] | @tsv'"
+	assert_output "$(printf 'holdout\t1\ttrue')"
 }
 
 @test "--help: fits the entry, and does not recommend --fit b,o or --loss ls" {

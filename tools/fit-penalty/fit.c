@@ -130,8 +130,9 @@ fit_heldout(struct fit_out *f, const struct fit_opts *o,
 	/* Each fold starts from the whole fit: one start, not three. */
 	q = f->pb;
 	q.warm = &f->r.sol.est;
-	if (validate_run(&q, f->r.sol.on, 0, FIT_VERDICT_FOLDS, o->seed,
-	    &f->own, f->heldout_err, sizeof(f->heldout_err)) == 0)
+	if (validate_run(&q, f->r.sol.on, q.n < FIT_VERDICT_KFOLD_MAX ? 0 :
+	    FIT_VERDICT_HOLDOUT, FIT_VERDICT_FOLDS, o->seed, &f->own,
+	    f->heldout_err, sizeof(f->heldout_err)) == 0)
 		f->heldout = &f->own;
 	else if (f->heldout_err[0] == '\0')
 		snprintf(f->heldout_err, sizeof(f->heldout_err), "a fold failed");

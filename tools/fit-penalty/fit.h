@@ -26,10 +26,14 @@ enum fit_src { SRC_STEP, SRC_CLIENT, SRC_MODEL };
  * Fewer steps than this earn no verdict ("not enough data"), and no
  * diagnosis of the shortest and longest tenths.  The verdict is earned
  * on steps the fit did not see: --holdout's or --kfold's, else
- * FIT_VERDICT_FOLDS-fold cross-validation.
+ * FIT_VERDICT_FOLDS-fold cross-validation below FIT_VERDICT_KFOLD_MAX
+ * steps, and a random FIT_VERDICT_HOLDOUT of them from there (one more
+ * fit, not five: the held-out steps are many enough).
  */
 #define FIT_VERDICT_MIN_STEPS 30
 #define FIT_VERDICT_FOLDS 5
+#define FIT_VERDICT_KFOLD_MAX 1000
+#define FIT_VERDICT_HOLDOUT 0.2
 
 /*
  * Below this fraction of the physical floor a time is not noise around a
