@@ -12,17 +12,18 @@ setup() {
 }
 
 @test "floor: intervals cover the truth at the peak, 0.9x and 0.5x bandwidth and on decode-only steps" {
-	# 8 sets of 300 steps each, made by BLIS's roofline (roofline-eval)
+	# 6 sets of 250 steps each, made by BLIS's roofline (roofline-eval)
 	# with 3 % noise; at the peak a fifth of the steps fall below the
-	# floor.  Censoring them gave b = 0.14 [0.08, 0.20] for a true 0.27.
-	run "$ROOT/scripts/fit-coverage.sh" -B "$BIN" -n 300 -r 8
+	# floor.  Censoring them covered b in 3 of 6, o on decode-only steps
+	# in none (doc/fit-coverage.md: the study at 50 x 1000).
+	run "$ROOT/scripts/fit-coverage.sh" -B "$BIN" -n 250 -r 6
 	assert_success
 	# set, parameter, truth, fitted, mean estimate, intervals covering.
 	assert_equal "$(printf '%s\n' "${lines[@]}" | awk -F '\t' '$2 != "status"' | wc -l)" 10
-	# Every parameter fitted in all 8 sets but b where it acts on no step;
-	# at least 7 of 8 of its intervals cover the truth (nominal 95 %).
+	# Every parameter fitted in all 6 sets but b where it acts on no step;
+	# at least 5 of 6 of its intervals cover the truth (nominal 95 %).
 	run awk -F '\t' '$2 != "status" && !($1 == "decode" && $2 == "mixed_batch_penalty") &&
-	    ($4 != 8 || $6 < 7) { print "short: " $0 }' <<<"$output"
+	    ($4 != 6 || $6 < 5) { print "short: " $0 }' <<<"$output"
 	assert_output ""
 }
 
