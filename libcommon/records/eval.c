@@ -106,14 +106,18 @@ opt_time(const cJSON *rec, const char *key, double *out, int *has,
 	return model_time(rec, key, out, e);
 }
 
-/* dur_source "engine_wait": a vLLM iteration log's wait for the GPU. */
+/*
+ * dur_source, kept; "engine_wait": a vLLM iteration log's wait for the
+ * GPU.
+ */
 static int
-engine_wait(const cJSON *rec, int *out, struct jerr *e)
+dur_source(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 {
 	const cJSON *v = jsonin_field(rec, "dur_source");
 	char what[64];
 
-	*out = 0;
+	r->engine_wait = 0;
+	r->dur_source[0] = '\0';
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsString(v)) {
@@ -121,7 +125,8 @@ engine_wait(const cJSON *rec, int *out, struct jerr *e)
 		jsonin_err(e, "dur_source: must be a string, got %s", what);
 		return -1;
 	}
-	*out = strcmp(v->valuestring, "engine_wait") == 0;
+	r->engine_wait = strcmp(v->valuestring, "engine_wait") == 0;
+	snprintf(r->dur_source, sizeof(r->dur_source), "%s", v->valuestring);
 	return 0;
 }
 
@@ -161,7 +166,8 @@ fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	    &r->has_compute_decode, e) < 0 ||
 	    opt_time(rec, "sched_us", &r->sched_us, &r->has_sched, e) < 0 ||
 	    flag(rec, "below_floor", &r->below_floor, e) < 0 ||
-	    engine_wait(rec, &r->engine_wait, e) < 0)
+	    opt_time(rec, "floor_us", &r->floor_us, &r->has_floor, e) < 0 ||
+	    dur_source(rec, r, e) < 0)
 		return -1;
 	if (r->minority_fraction > 0.5) {
 		numfmt_double(got, r->minority_fraction);

@@ -36,6 +36,13 @@ struct eval_rec {
 	double	 sched_us;	/* the scheduler's time (step traces) */
 	int	 has_sched;
 	int	 below_floor, engine_wait;
+	/*
+	 * The physical floor roofline-eval wrote (floor_us), and what dur_us
+	 * measures (dur_source; "" when absent, cut to fit).
+	 */
+	double	 floor_us;
+	int	 has_floor;
+	char	 dur_source[32];
 };
 
 /*

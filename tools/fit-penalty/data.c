@@ -23,6 +23,7 @@ data_free(struct fit_data *d)
 	free(d->cp);
 	free(d->cd);
 	free(d->sched_half);
+	free(d->client);
 	free(d->step);
 	free(d->kind);
 	free(d->w);
@@ -44,6 +45,8 @@ grow(struct fit_data *d)
 	}
 	d->sched_half = err_realloc(d->sched_half, cap / 8);
 	memset(d->sched_half + d->cap / 8, 0, (cap - d->cap) / 8);
+	d->client = err_realloc(d->client, cap / 8);
+	memset(d->client + d->cap / 8, 0, (cap - d->cap) / 8);
 	if (d->keep_step)
 		d->step = err_realloc(d->step, cap * sizeof(int64_t));
 	d->kind = err_realloc(d->kind, cap);
@@ -51,7 +54,7 @@ grow(struct fit_data *d)
 }
 
 void
-data_add(struct fit_data *d, const struct eval_rec *r)
+data_add(struct fit_data *d, const struct eval_rec *r, int client)
 {
 	size_t i;
 
@@ -68,6 +71,8 @@ data_add(struct fit_data *d, const struct eval_rec *r)
 	}
 	if (r->has_sched && r->sched_us >= 0.5 * r->dur_us)
 		d->sched_half[i / 8] |= (uint8_t)(1u << (i % 8));
+	if (client)
+		d->client[i / 8] |= (uint8_t)(1u << (i % 8));
 	if (d->keep_step)
 		d->step[i] = r->step;
 	d->kind[i] = (uint8_t)r->kind;
