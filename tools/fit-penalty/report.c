@@ -854,7 +854,7 @@ plot_subtitle(char *buf, size_t sz, const struct fit_opts *o, size_t n)
 	for (k = 0; k < FIT_NPAR && off < sz; k++)
 		if (o->want[k])
 			off += (size_t)snprintf(buf + off, sz - off, "%s %s",
-			    first-- > 0 ? "" : ",", fit_par_short[k]);
+			    first-- > 0 ? "" : ",", param_table[k].short_name);
 	if (off < sz)
 		snprintf(buf + off, sz - off, "; loss %s; %zu steps",
 		    loss_name(o->loss), n);
