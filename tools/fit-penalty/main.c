@@ -23,6 +23,7 @@
 #include "hwconfig.h"
 #include "model/hardware.h"
 #include "report.h"
+#include "reqmain.h"
 #include "sample.h"
 #include "validate.h"
 
@@ -436,6 +437,8 @@ main(int argc, char **argv)
 	int k, nwant = 0;
 
 	err_setprog(argv[0]);
+	if (reqmain_wanted(argc, argv))
+		return reqmain(argc, argv);
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o, &co);
 	if (o.hw_name != NULL) {

@@ -1,0 +1,170 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "io/err.h"
+#include "io/jsonin.h"
+#include "records/request.h"
+#include "reqdata.h"
+
+struct rq_reader {
+	struct rq_data *d;
+	struct jsonin j;
+};
+
+/* A span field: its value in us, or RQ_NONE when absent or null. */
+static int
+span(const cJSON *obj, const char *key, double *out, struct jerr *e)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = RQ_NONE;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (jsonin_num(v, key, out, e) < 0)
+		return -1;
+	if (!(*out >= 0)) {
+		jsonin_err(e, "%s: must be at least 0", key);
+		return -1;
+	}
+	return 0;
+}
+
+/* output_tokens 0: an aborted request, a prefill that produced nothing. */
+static int
+zero_output(const cJSON *obj)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "output_tokens");
+
+	return cJSON_IsNumber(v) && v->valuedouble == 0 &&
+	    cJSON_GetObjectItemCaseSensitive(obj, "error") == NULL;
+}
+
+static void
+take(struct rq_data *d, const struct request *q, const cJSON *obj,
+    int no_output, struct rq_rec *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->arrival_us = q->arrival_us;
+	x->input_tokens = q->input_tokens;
+	x->output_tokens = q->output_tokens;
+	x->no_output = no_output;
+	x->cached = q->cached_tokens == REQUEST_ABSENT ? -1 : q->cached_tokens;
+	d->has_cached += x->cached >= 0;
+	x->ttft = q->ttft_us != REQUEST_ABSENT ? (double)q->ttft_us : RQ_NONE;
+	x->e2e = q->e2e_us != REQUEST_ABSENT ? (double)q->e2e_us : RQ_NONE;
+	x->itl = RQ_NONE;
+	if (q->token_us != NULL) {
+		x->ttft = (double)(q->token_us[0] - q->arrival_us);
+		x->e2e = (double)(q->token_us[q->output_tokens - 1] -
+		    q->arrival_us);
+		if (q->output_tokens > 1)
+			x->itl = (double)(q->token_us[q->output_tokens - 1] -
+			    q->token_us[0]) / (double)(q->output_tokens - 1);
+	}
+	(void)obj;
+}
+
+static enum input_status
+read_line(void *ctx, struct input *in, const char *line, size_t len)
+{
+	struct rq_reader *rd = ctx;
+	struct rq_data *d = rd->d;
+	struct request q;
+	struct jerr e;
+	struct rq_rec x;
+	cJSON *obj, *copy = NULL;
+	int zero;
+
+	if ((obj = jsonin_parse(&rd->j, line, len, &e)) == NULL)
+		goto bad;
+	zero = zero_output(obj);
+	if (zero) {
+		/* Read as one token; never scored. */
+		copy = cJSON_Duplicate(obj, 1);
+		if (copy == NULL)
+			err_die(EXIT_DATA, "out of memory");
+		cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(copy,
+		    "output_tokens"), 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "itl_us");
+	}
+	if (request_from_json(zero ? copy : obj, REQ_MEASURED, &q, &e) < 0)
+		goto bad;
+	if (q.failed) {
+		d->failed++;
+		request_free(&q);
+		cJSON_Delete(copy);
+		return INPUT_OK;
+	}
+	take(d, &q, obj, zero, &x);
+	request_free(&q);
+	cJSON_Delete(copy);
+	copy = NULL;
+	if (span(obj, "queue_us", &x.queue, &e) < 0 ||
+	    span(obj, "prefill_us", &x.prefill, &e) < 0 ||
+	    span(obj, "decode_us", &x.decode, &e) < 0)
+		goto bad;
+	if (zero) {
+		x.ttft = x.e2e = x.itl = x.decode = RQ_NONE;
+		d->no_output++;
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 1024;
+		d->r = err_realloc(d->r, d->cap * sizeof(*d->r));
+	}
+	x.seq = (long)d->n;
+	d->r[d->n++] = x;
+	return INPUT_OK;
+bad:
+	cJSON_Delete(copy);
+	err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
+	return INPUT_BAD;
+}
+
+static int
+by_arrival(const void *a, const void *b)
+{
+	const struct rq_rec *x = a, *y = b;
+
+	if (x->arrival_us != y->arrival_us)
+		return x->arrival_us > y->arrival_us ? 1 : -1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void
+rqdata_read(struct rq_data *d, const struct common_opts *co,
+    char *const *paths, int npaths)
+{
+	struct rq_reader rd;
+	struct input in;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	rd.d = d;
+	jsonin_init(&rd.j);
+	input_init(&in, co);
+	in.none_msg = "no request records";
+	in.noun = "request";
+	input_lines(&in, paths, npaths, read_line, &rd);
+	jsonin_free(&rd.j);
+	input_report(&in);
+	d->read = in.records;
+	d->bad = in.skipped;
+	qsort(d->r, d->n, sizeof(*d->r), by_arrival);
+	for (i = 0; i < d->n; i++) {
+		d->has[0] += d->r[i].ttft > 0;
+		d->has[1] += d->r[i].e2e > 0;
+		d->has[2] += d->r[i].itl > 0;
+		d->has[3] += d->r[i].queue >= 0;
+		d->has[4] += d->r[i].prefill > 0;
+		d->has[5] += d->r[i].decode > 0;
+	}
+}
+
+void
+rqdata_free(struct rq_data *d)
+{
+	free(d->r);
+	memset(d, 0, sizeof(*d));
+}
