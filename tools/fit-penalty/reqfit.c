@@ -444,7 +444,7 @@ solve(struct rprob *pb, struct rq_par *p, char *msg, size_t msgsz)
 		gsl_vector_set(u, (size_t)j, to_u(pb->idx[j],
 		    rp_get(p, pb->idx[j])));
 	gsl_multifit_nlinear_init(u, &fdf, w);
-	st = gsl_multifit_nlinear_driver(60, 1e-7, 1e-7, 1e-9, NULL, NULL,
+	st = gsl_multifit_nlinear_driver(25, 1e-6, 1e-6, 1e-8, NULL, NULL,
 	    &info, w);
 	if (st != GSL_SUCCESS && st != GSL_EMAXITER) {
 		snprintf(msg, msgsz, "the request fit's solver failed: %s",
@@ -454,6 +454,9 @@ solve(struct rprob *pb, struct rq_par *p, char *msg, size_t msgsz)
 		return -1;
 	}
 	params_of(pb, gsl_multifit_nlinear_position(w), p, dxdu);
+	if (getenv("RQDEBUG"))
+		fprintf(stderr, "solve: %zu iterations, nf %zu, njev %zu, info %d\n",
+		    gsl_multifit_nlinear_niter(w), fdf.nevalf, fdf.nevaldf, info);
 	gsl_vector_free(u);
 	gsl_multifit_nlinear_free(w);
 	return 0;
@@ -551,7 +554,7 @@ now_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -598,6 +601,8 @@ uncertainty(struct rprob *pb, const struct rq_par *p, struct rqfit_out *out,
 				    d[pb->idx[a]] * d[pb->idx[b]];
 	}
 	out->sigma = pb->n > np ? sqrt(ssr / (double)(pb->n - np)) : NAN;
+	for (a = 0; a < RP_N; a++)
+		out->se[a] = out->lo[a] = out->hi[a] = NAN;
 	for (a = 0; a < np; a++)
 		if (!(gsl_matrix_get(A, a, a) > 0)) {
 			/* No row moves with it at all. */
@@ -757,6 +762,71 @@ hold_uninformed(const struct rqfit_in *in, const struct rq_sched *s,
 	}
 }
 
+static void
+hold(struct rqfit_out *out, struct rq_par *p, const struct rq_par *prior,
+    int k, enum rp_status st, const char *what)
+{
+	char was[160];
+
+	snprintf(was, sizeof(was), "%s", out->why[k]);
+	out->on[k] = 0;
+	out->status[k] = st;
+	if (st == RS_NONE)
+		snprintf(out->why[k], sizeof(out->why[k]), "%s (condition "
+		    "number %.3g): held at %.4g", what, out->cond,
+		    rp_get(prior, k));
+	else
+		snprintf(out->why[k], sizeof(out->why[k]), "%s: %.110s: the "
+		    "entry's %.4g kept", what, was, rp_get(prior, k));
+	rp_set(p, k, rp_get(prior, k));
+}
+
+/* An MFU or the bandwidth at a bound: it absorbs what the model lacks. */
+static int
+at_bound(int k, double x)
+{
+	const struct rp_row *t = &rp_table[k];
+
+	return x - t->lo < 1e-3 * (t->hi - t->lo) ||
+	    t->hi - x < 1e-3 * (t->hi - t->lo);
+}
+
+/*
+ * The entry's field the requests know least, when its interval is wider
+ * than a fifth of the estimate (b, o: of [0, 1]): a weak field is not
+ * written, and it would steer the replay where the data never went.
+ * -1 when every fitted field is well determined.
+ */
+static int
+weak_field(const struct rqfit_in *in, struct rqfit_out *out,
+    const struct rq_par *p)
+{
+	double share, worst = 0.2;
+	int k, w = -1;
+
+	out->est = *p;
+	for (k = RP_B; k <= RP_BW; k++) {
+		if (!out->on[k])
+			continue;
+		describe(in, out, k);
+		if (k >= RP_MP && at_bound(k, rp_get(p, k))) {
+			snprintf(out->why[k], sizeof(out->why[k]), "at its %s "
+			    "bound %g, where the requests push it",
+			    rp_get(p, k) > 0.5 ? "upper" : "lower",
+			    rp_get(p, k) > 0.5 ? rp_table[k].hi :
+			    rp_table[k].lo);
+			return k;
+		}
+		share = (out->hi[k] - out->lo[k]) / (k <= RP_O ? 1 :
+		    rp_get(p, k));
+		if (share > worst) {
+			worst = share;
+			w = k;
+		}
+	}
+	return w;
+}
+
 int
 rqfit_run(const struct rqfit_in *in, struct rqfit_out *out, char *msg,
     size_t msgsz)
@@ -779,46 +849,41 @@ rqfit_run(const struct rqfit_in *in, struct rqfit_out *out, char *msg,
 	pb.s = &s;
 	pb.qscale = fmax(judge_unit(in, RP_A0, 0), 1);
 	p = in->prior;
-	for (;;) {
-		for (rep = 0; rep < in->max_replays; rep++) {
-			replay(in, &s, &p, out);
-			if (out->replays == 1)
-				hold_uninformed(in, &s, &p, out);
-			pb.P = err_realloc(pb.P, (s.nsteps + 1) * sizeof(double));
-			pb.G = err_realloc(pb.G, (s.nsteps + 1) * RP_N *
-			    sizeof(double));
-			old = p;
-			if (fit_schedule(&pb, out->on, &p, out, msg, msgsz) < 0)
-				goto fail;
-			mv = damp(&old, &p, out->on);
-			pm = pred_move(&pb, &old, &p);
-			if (!in->quiet)
-				fprintf(stderr, "fit-penalty: replay %d: %zu "
-				    "steps, largest move %.3g, latencies moved "
-				    "%.3g %%\n", out->replays, s.nsteps, mv,
-				    100 * pm);
-			if (mv < 2e-3 || pm < 1e-3) {
-				out->converged = 1;
-				break;
-			}
-		}
-		/* The fit's statistics on the schedule of its estimate. */
-		replay(in, &s, &p, out);
+	replay(in, &s, &p, out);
+	hold_uninformed(in, &s, &p, out);
+	for (rep = 0;;) {
 		pb.P = err_realloc(pb.P, (s.nsteps + 1) * sizeof(double));
 		pb.G = err_realloc(pb.G, (s.nsteps + 1) * RP_N *
 		    sizeof(double));
-		build_rows(&pb);
-		set_fitted(&pb, out->on, &p);
+		old = p;
+		if (fit_schedule(&pb, out->on, &p, out, msg, msgsz) < 0)
+			goto fail;
+		mv = damp(&old, &p, out->on);
+		pm = pred_move(&pb, &old, &p);
+		if (!in->quiet)
+			fprintf(stderr, "fit-penalty: replay %d: %zu steps, "
+			    "largest move %.3g, latencies moved %.3g %%\n",
+			    out->replays, s.nsteps, mv, 100 * pm);
+		out->converged = mv < 2e-3 || pm < 1e-3;
+		if (!out->converged && ++rep < in->max_replays) {
+			replay(in, &s, &p, out);
+			continue;
+		}
+		/*
+		 * The schedule no longer moves the latencies: the statistics
+		 * on it.  A parameter the requests cannot see is held, and the
+		 * rest fitted again.
+		 */
 		reweight(&pb, &p, out, in->huber);
-		if (uncertainty(&pb, &p, out, &blind) == 0 || blind < 0)
+		if (uncertainty(&pb, &p, out, &blind) < 0 && blind >= 0)
+			hold(out, &p, &in->prior, blind, RS_NONE, "the requests "
+			    "cannot tell it from the other parameters");
+		else if ((blind = weak_field(in, out, &p)) >= 0)
+			hold(out, &p, &in->prior, blind, RS_NOT_INFORMED,
+			    "not informed");
+		else
 			break;
-		out->on[blind] = 0;
-		out->status[blind] = RS_NONE;
-		snprintf(out->why[blind], sizeof(out->why[blind]), "the "
-		    "requests cannot tell it from the other parameters "
-		    "(condition number %.3g): held at %.4g", out->cond,
-		    rp_get(&in->prior, blind));
-		rp_set(&p, blind, rp_get(&in->prior, blind));
+		rep = 0;
 	}
 	out->est = p;
 	for (k = 0; k < RP_N; k++)
