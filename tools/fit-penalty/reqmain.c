@@ -28,7 +28,8 @@
 
 enum {
 	RO_REQUESTS = SCHED_OPT_NEXT, RO_FIT, RO_LAG, RO_HIT, RO_HOLDOUT,
-	RO_MAX_REPLAYS, RO_HWOUT, RO_SUMMARY, RO_PRETTY, RO_LOSS
+	RO_MAX_REPLAYS, RO_HWOUT, RO_SUMMARY, RO_PRETTY, RO_LOSS, RO_PRIOR,
+	RO_SIMULATE, RO_SEED
 };
 
 static void
@@ -53,6 +54,11 @@ usage(void)
 	    "      --max-replays N            replays before the fit stops "
 	    "(default 12)\n"
 	    "      --loss huber|ls            requests' loss (default huber)\n"
+	    "      --prior NAME=X             start, and value when not fitted\n"
+	    "      --simulate SIGMA           write the requests as this "
+	    "model measures\n                                 them (lognormal "
+	    "noise SIGMA), no fit\n"
+	    "      --seed N                   --simulate's seed (default 1)\n"
 	    "      --hardware-config-out FILE write the entry with the fit and "
 	    "its\n                                 \"rooftrace\" object\n"
 	    "      --summary                  the report as a table\n"
@@ -117,6 +123,26 @@ opt_fit(struct rq_opts *o, const char *arg)
 }
 
 static void
+opt_prior(struct rq_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	int k = eq != NULL ? par_by_name(arg, (size_t)(eq - arg)) : -1;
+	double v;
+
+	if (k < 0)
+		err_usage("--prior: expected NAME=VALUE with NAME one of b, o, "
+		    "mfu-prefill, mfu-decode, bandwidth, alpha0, alpha1, "
+		    "alpha2, post-decode, hit, got '%s'", arg);
+	v = cli_opt_double("--prior", eq + 1);
+	if (!(v >= rp_table[k].lo && v <= rp_table[k].hi))
+		err_usage("--prior: %s must be in [%g, %g], got '%s'",
+		    rp_table[k].shortname, rp_table[k].lo, rp_table[k].hi,
+		    eq + 1);
+	o->prior[k] = v;
+	o->prior_set[k] = 1;
+}
+
+static void
 take(struct rq_opts *o, int c, const char *arg)
 {
 	switch (c) {
@@ -144,6 +170,17 @@ take(struct rq_opts *o, int c, const char *arg)
 	case RO_HWOUT:		o->hw_out = arg; break;
 	case RO_SUMMARY:	o->summary = 1; break;
 	case RO_PRETTY:		break;
+	case RO_PRIOR:		opt_prior(o, arg); break;
+	case RO_SIMULATE:
+		o->simulate = cli_opt_double("--simulate", arg);
+		if (!(o->simulate >= 0))
+			err_usage("--simulate: must be at least 0, got '%s'", arg);
+		o->simulating = 1;
+		break;
+	case RO_SEED:
+		o->seed = (unsigned long)cli_opt_int("--seed", arg, 0,
+		    4294967295LL);
+		break;
 	case RO_LOSS:
 		if (strcmp(arg, "huber") != 0 && strcmp(arg, "ls") != 0)
 			err_usage("--loss: the request fit takes huber or ls, "
@@ -170,6 +207,9 @@ parse(struct rq_opts *o, int argc, char **argv)
 		{ "summary", no_argument, NULL, RO_SUMMARY },
 		{ "pretty", no_argument, NULL, RO_PRETTY },
 		{ "loss", required_argument, NULL, RO_LOSS },
+		{ "prior", required_argument, NULL, RO_PRIOR },
+		{ "simulate", required_argument, NULL, RO_SIMULATE },
+		{ "seed", required_argument, NULL, RO_SEED },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -180,6 +220,7 @@ parse(struct rq_opts *o, int argc, char **argv)
 	sched_config_default(&o->sc);
 	o->lag = 1;
 	o->max_replays = 12;
+	o->seed = 1;
 	for (k = 0; k < RP_N; k++)
 		o->want[k] = 1;
 	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS COMMON_SHORTOPTS,
@@ -302,6 +343,8 @@ set_on(struct rq_opts *o, const struct rq_data *d, struct rqfit_in *in)
 static void
 set_prior(struct rq_opts *o, const struct hw_calib *hw, struct rq_par *p)
 {
+	int k;
+
 	memset(p, 0, sizeof(*p));
 	steptime_set_reference(hw->mfu_prefill, hw->mfu_decode);
 	steptime_par_zero(&p->f);
@@ -309,6 +352,9 @@ set_prior(struct rq_opts *o, const struct hw_calib *hw, struct rq_par *p)
 	p->f.v[FIT_O] = hw->overlap_penalty;
 	p->v[RQ_HIT] = o->hit_given ? o->hit : 0;
 	p->lag = o->lag;
+	for (k = 0; k < RP_N; k++)
+		if (o->prior_set[k])
+			rp_set(p, k, o->prior[k]);
 }
 
 int
@@ -338,6 +384,16 @@ reqmain(int argc, char **argv)
 	if (d.n == 0)
 		err_die(EXIT_DATA, "%s: no usable request records", o.requests);
 
+	if (o.simulating) {
+		struct rq_par p;
+
+		set_prior(&o, &hw, &p);
+		rqsim_write(&o, &d, &rl, &p);
+		cJSON_Delete(doc);
+		rqdata_free(&d);
+		data_free(&st.d);
+		return 0;
+	}
 	memset(&in, 0, sizeof(in));
 	in.r = d.r;
 	in.nfit = fitted_count(&d, o.holdout);

@@ -4,8 +4,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
 #include "io/err.h"
+#include "io/jsonout.h"
 #include "io/outfile.h"
+#include "records/request.h"
 #include "stats/stats.h"
 #include "reqreport.h"
 #include "reqreplay.h"
@@ -457,4 +462,49 @@ rqreport_run(const struct rq_opts *o, const struct rq_data *d,
 	}
 	outfile_close(fp);
 	outfile_commit();
+}
+
+/* --- --simulate ------------------------------------------------------- */
+
+void
+rqsim_write(const struct rq_opts *o, const struct rq_data *d,
+    const struct roofline *rl, const struct rq_par *p)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	struct request_out ro;
+	struct rq_sched s;
+	struct rq_lat l;
+	struct jw w;
+	char id[32];
+	FILE *fp;
+	size_t i;
+
+	if (rng == NULL)
+		err_die(EXIT_DATA, "out of memory");
+	gsl_rng_set(rng, o->seed);
+	rqreplay_run(&s, d->r, d->n, rl, &o->sc, p);
+	fp = outfile_open(o->co.output);
+	jsonout_init(&w, fp);
+	for (i = 0; i < d->n; i++) {
+		rqreplay_latency(&s, d->r, i, p, &l);
+		request_out_init(&ro);
+		snprintf(id, sizeof(id), "s%zu", i);
+		ro.id = id;
+		ro.arrival_us = d->r[i].arrival_us;
+		ro.input_tokens = d->r[i].input_tokens;
+		ro.output_tokens = d->r[i].output_tokens;
+		if (d->r[i].cached >= 0)
+			ro.cached_tokens = d->r[i].cached;
+		ro.ttft_us = llround(l.ttft * exp(gsl_ran_gaussian(rng,
+		    o->simulate)));
+		ro.e2e_us = llround(l.e2e * exp(gsl_ran_gaussian(rng,
+		    o->simulate)));
+		if (ro.e2e_us < ro.ttft_us)
+			ro.e2e_us = ro.ttft_us;
+		request_write_json(&w, &ro);
+	}
+	jsonout_free(&w);
+	outfile_close(fp);
+	rqreplay_free(&s);
+	gsl_rng_free(rng);
 }

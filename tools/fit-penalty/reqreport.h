@@ -26,6 +26,11 @@ struct rq_opts {
 	int	 want[RP_N];
 	int	 lag, hit_given, max_replays, summary, ls;
 	int	 fit_given, twins_held;
+	double	 prior[RP_N];
+	int	 prior_set[RP_N];
+	double	 simulate;	/* --simulate's noise */
+	int	 simulating;
+	unsigned long seed;
 	double	 hit, holdout;
 	char	*const *files;
 	int	 nfiles;
@@ -40,5 +45,12 @@ void rqreport_run(const struct rq_opts *o, const struct rq_data *d,
     const struct rq_steps *st, const struct rqfit_in *in,
     const struct rqfit_out *out, const struct hw_calib *hw,
     const cJSON *doc, const char *hwpath);
+
+/*
+ * --simulate: every request replayed with p, written as a request record
+ * whose ttft_us and e2e_us are the replay's times lognormal noise.
+ */
+void rqsim_write(const struct rq_opts *o, const struct rq_data *d,
+    const struct roofline *rl, const struct rq_par *p);
 
 #endif
