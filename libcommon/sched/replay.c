@@ -104,12 +104,17 @@ fail(struct replay *R, const char *fmt, ...)
 	return -1;
 }
 
+/* Times beyond 2^53 us are refused by every reader of the output. */
+#define CLOCK_MAX (INT64_C(1) << 53)
+
 static int
 add_us(struct replay *R, int64_t a, int64_t b, int64_t *out)
 {
-	if (__builtin_add_overflow(a, b, out))
-		return fail(R, "the replay's clock passes 2^63 us (a request's "
-		    "times or a step's duration are out of range)");
+	if (__builtin_add_overflow(a, b, out) || *out > CLOCK_MAX)
+		return fail(R, "%lld us after %lld us passes the replay's "
+		    "clock limit of 2^53 us (285 years): a request's times, "
+		    "token counts or a step's duration are out of range",
+		    (long long)b, (long long)a);
 	return 0;
 }
 

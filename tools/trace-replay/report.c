@@ -152,7 +152,7 @@ check_runaway(struct run *r)
 	    "prompt tokens each step computes; mfuPrefill, "
 	    "--max-num-batched-tokens) or a prefix cache the replay does "
 	    "not see (cached_tokens, --prefix-hit-fraction, "
-	    "--measure-prefix-hits).  The errors below measure that, not "
+	    "--measure-prefix-hits).  This replay's errors measure that, not "
 	    "the calibration", WATCH, dur_text(a, sizeof(a), lp),
 	    dur_text(b, sizeof(b), lm), WATCH, dur_text(c, sizeof(c), fp));
 }
