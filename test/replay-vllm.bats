@@ -231,3 +231,25 @@ trace-replay: skipped 1 bad record of 2" ]
 	run jq .queue_runs_away <<<"$output"
 	assert_output false
 }
+
+@test "the h100-vllm run, fitted on the first half, scored on the second: the hit fraction measured and the lag on" {
+	require_shared fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json
+	H="$SHARED/fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json"
+	R="$SHARED/fixtures/h100-vllm/codellama-34b-tp2-general.requests.ndjson"
+	X=(-m codellama-34b-instruct-hf -g H100 -t 2)
+	S=(--max-num-seqs 128 --max-num-batched-tokens 2048 --block-size 16 --kv-blocks 26602)
+	head -n 37 "$H" >"$T/first.json"
+	rooftrace-calibrate -q "${X[@]}" -o "$T/hw.json" "$T/first.json" 2>/dev/null
+	trace-parse -q "$T/first.json" >"$T/first.steps" 2>/dev/null
+	run --separate-stderr trace-replay --measure-prefix-hits "$T/first.steps" "$R"
+	assert_output 0.9704
+	[ "$stderr" = "trace-replay: prefix hits: 3700 step records standing for 37820 steps over 556.97 s computed 135 prompt tokens a second; the 4439 requests arriving then brought 4577 a second (17.0 computed a request): hit fraction 0.9704" ]
+	score='[.steps, (.e2e.median_ape_pct * 10 | round / 10), (.ttft.median_ape_pct * 10 | round / 10), (.calibrate.metrics.ttft.workload_level | [.sim_p99, .real_p99] | map(. / 1000 | round)), .queue_runs_away]'
+	run sh -c "trace-replay ${X[*]} ${S[*]} --hardware-config '$T/hw.json' --prefix-hit-fraction 0.9704 -q --summary --json --warmup-requests 4800 '$R' | jq -c '$score'"
+	assert_output '[76771,0.6,21,[51,73],false]'
+	# The first half's median TTFT residual (8,448 us) as alpha0.
+	run sh -c "trace-replay ${X[*]} ${S[*]} --hardware-config '$T/hw.json' --prefix-hit-fraction 0.9704 -q '$R' | jq -s '[.[] | select(.arrival_us < 602964904.5) | .measured_ttft_us - .ttft_us] | sort | .[length / 2 | floor]'"
+	assert_output 8448
+	run sh -c "trace-replay ${X[*]} ${S[*]} --hardware-config '$T/hw.json' --prefix-hit-fraction 0.9704 --alpha-coeffs 8448,0,0 -q --summary --json --warmup-requests 4800 '$R' | jq -c '$score'"
+	assert_output '[76771,0.7,10.5,[60,73],false]'
+}
