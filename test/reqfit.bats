@@ -10,12 +10,12 @@ setup_file() {
 	# 300 requests at 8/s on llama-3.1-8b, H100: bandwidth 0.6 of the
 	# entry's, alpha0 5 ms, alpha1 10 us a prompt token, 70 % of each
 	# prompt cached, output lag 1, 2 % noise.
-	"$ROOT/test/helpers/reqfit-synth" --n 300 --seed 7 -- \
+	"$ROOT/test/helpers/reqfit-synth" --n 300 --seed 3 -- \
 	    -m llama-3.1-8b-instruct -g H100 --prior bandwidth=0.6 \
 	    --prior alpha0=5000 --prior alpha1=10 --prior hit=0.7 \
 	    >"$d/req.ndjson"
 	# Steps timed by the same bandwidth.
-	"$ROOT/test/helpers/fit-synth" --generate 200 --seed 7 --bandwidth 0.6 \
+	"$ROOT/test/helpers/fit-synth" --generate 200 --seed 3 --bandwidth 0.6 \
 	    --memory-bound >"$d/steps.ndjson"
 	export REQ="$d/req.ndjson" STEPS="$d/steps.ndjson"
 }
@@ -136,4 +136,18 @@ hit: given: given (--prefix-hit-fraction or --prefix-cache)"
 	run fit-penalty -q "${M[@]}" --requests "$BATS_TEST_TMPDIR/bad.ndjson"
 	assert_failure 1
 	assert_line --index 0 --regexp "^fit-penalty: $BATS_TEST_TMPDIR/bad.ndjson:1: input_tokens"
+}
+
+@test "the fit's replay is trace-replay's: the entry alone reproduces the report's errors" {
+	local d=$BATS_TEST_TMPDIR
+	fit-penalty -q "${M[@]}" --requests "$REQ" \
+	    --fit bandwidth,alpha0,alpha1,hit --hardware-config-out "$d/hw.json" \
+	    -o "$d/r.json"
+	trace-replay -q "${M[@]}" --hardware-config "$d/hw.json" --summary \
+	    --json "$REQ" >"$d/t.json"
+	run jq -r --slurpfile t "$d/t.json" '[.fitted.ttft_median_ape_pct ==
+	    $t[0].ttft.median_ape_pct, .fitted.e2e_median_ape_pct ==
+	    $t[0].e2e.median_ape_pct, .fitted.ttft_p99_pred_us ==
+	    $t[0].ttft.p99.predicted_us] | @tsv' "$d/r.json"
+	assert_output "$(printf 'true\ttrue\ttrue')"
 }

@@ -16,6 +16,7 @@ struct rq_run {
 	const struct rq_par *p;
 	int	 assumed_any;
 	uint8_t	*assumed;	/* request i's cached count was assumed */
+	struct sched_config cfg_mod;	/* at the hit fraction less hd */
 	struct step mod;
 };
 
@@ -78,7 +79,9 @@ hit_variant(struct rq_run *x, const struct step *st)
 		if (!x->assumed[k] || e->progress_index != s->p[k].cached)
 			continue;
 		in = x->r[k].input_tokens;
-		d = (int64_t)llround(s->hd * (double)(in - 1));
+		/* The scheduler's own rounding, at the nearby fraction. */
+		d = s->p[k].cached - sched_assume_cached(&x->cfg_mod,
+		    s->p[k].seq, in);
 		if (d > e->progress_index)
 			d = e->progress_index;
 		if (d < 0 && e->tokens + d < 1)
@@ -142,7 +145,8 @@ after(struct rq_run *x, struct sched *sc, long j)
 static int64_t
 entry_time(const struct rq_rec *r, const struct rq_par *p)
 {
-	return r->arrival_us + (int64_t)llround(p->v[RQ_A0] +
+	/* Truncated to whole us, as BLIS (and the library replay) does. */
+	return r->arrival_us + (int64_t)(p->v[RQ_A0] +
 	    p->v[RQ_A1] * (double)r->input_tokens);
 }
 
@@ -194,14 +198,17 @@ admit(struct rq_run *x, struct sched *sc, const struct sched_config *cfg,
 		if (pl->cached >= r->input_tokens)
 			pl->cached = r->input_tokens - 1;
 		x->assumed[o[next].i] = r->cached < 0;
+		pl->seq = (int64_t)next;
 		if (sched_too_big(sc, r->input_tokens, r->output_tokens) > 0)
 			err_die(EXIT_DATA, "a request of %lld input and %lld "
 			    "output tokens can never fit the KV cache "
 			    "(--kv-blocks)", (long long)r->input_tokens,
 			    (long long)r->output_tokens);
 		snprintf(id, sizeof(id), "%zu", o[next].i);
-		sched_submit_cached(sc, id, r->arrival_us, r->input_tokens,
-		    r->output_tokens, pl->cached);
+		if (sched_submit_cached(sc, id, r->arrival_us, r->input_tokens,
+		    r->output_tokens, pl->cached) == NULL)
+			err_die(EXIT_DATA, "internal error: a request the "
+			    "scheduler refused");
 		if (prev >= 0 && o[next].q <= s->start[prev] + s->dur[prev] &&
 		    o[next].q > s->start[prev]) {
 			pl->a = prev;
@@ -302,6 +309,10 @@ rqreplay_run(struct rq_sched *out, const struct rq_rec *r, size_t n,
 	x.assumed = err_malloc(n ? n : 1);
 	for (i = 0; i < n; i++)
 		x.assumed_any |= r[i].cached < 0;
+	x.cfg_mod = cfg;
+	x.cfg_mod.prefix_fraction = p->v[RQ_HIT] - out->hd;
+	x.cfg_mod.prefix_cache = x.cfg_mod.prefix_fraction > 0 ?
+	    SCHED_PREFIX_FRACTION : SCHED_PREFIX_NONE;
 	step_init(&x.mod);
 	o = order(r, n, p);
 	loop(&x, s, &cfg, o, n);

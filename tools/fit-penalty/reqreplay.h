@@ -42,6 +42,7 @@ struct rq_place {
 	double	 rho;	/* the share of step a left then */
 	long	 s, f, l;	/* first step run, first token's, last */
 	int64_t	 cached;	/* prompt tokens it found cached */
+	int64_t	 seq;		/* order of entry into the queue */
 };
 
 struct rq_sched {
