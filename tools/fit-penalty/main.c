@@ -441,6 +441,7 @@ main(int argc, char **argv)
 		return reqmain(argc, argv);
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o, &co);
+	hwconfig_check_outputs(co.output, o.res_out, o.hw_out, o.hw_config);
 	if (o.hw_name != NULL) {
 		hwdoc = hwconfig_load(o.hw_config, o.hw_name, hwpath,
 		    sizeof(hwpath), &hw, &o.bw_physical_tbs);
