@@ -9,9 +9,6 @@
 #include "cuts.h"
 #include "fit.h"
 
-const char *const fit_par_short[FIT_NPAR] = { "b", "o", "overhead",
-	"scale", "mfu-prefill", "mfu-decode", "bandwidth" };
-
 /*
  * A constant per-step overhead shows as short steps running slower than
  * the model relative to long ones: compare the mean residual of the

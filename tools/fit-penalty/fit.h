@@ -18,9 +18,6 @@
 enum fit_excl { EX_NO_DUR, EX_DUMMY, EX_ESTIMATED, EX_EMPTY, EX_OUTLIER,
 	EX_BELOW_FLOOR, EX_N };
 
-/* Short names --fit and --prior take, in parameter order. */
-extern const char *const fit_par_short[FIT_NPAR];
-
 struct fit_opts {
 	int	 want[FIT_NPAR];
 	int	 prior_set[FIT_NPAR];	/* given by --prior */

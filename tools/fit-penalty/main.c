@@ -7,6 +7,7 @@
  * tell, the error before and after, and where the numbers came from.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,24 +92,11 @@ usage(void)
 	    "  -V, --version                  show the version\n");
 }
 
-static int
-par_index(const char *name, size_t len)
-{
-	int k;
-
-	for (k = 0; k < FIT_NPAR; k++)
-		if ((strlen(fit_par_short[k]) == len &&
-		    strncmp(name, fit_par_short[k], len) == 0) ||
-		    (strlen(steptime_par_names[k]) == len &&
-		    strncmp(name, steptime_par_names[k], len) == 0))
-			return k;
-	return -1;
-}
-
 static void
 opt_fit(struct fit_opts *o, const char *arg)
 {
 	const char *p = arg, *comma;
+	char known[200], entry[200];
 	size_t len;
 	int k;
 
@@ -116,13 +104,15 @@ opt_fit(struct fit_opts *o, const char *arg)
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		if ((k = par_index(p, len)) >= 0)
+		if ((k = param_index(p, len)) >= 0)
 			o->want[k] = 1;
 		else {
-			err_warn("--fit: unknown parameter '%.*s' (known: b, o, "
-			    "overhead, scale)", (int)len, p);
-			err_usage("--fit: and, given -g, the entry's fields "
-			    "mfu-prefill, mfu-decode, bandwidth");
+			param_names(known, sizeof(known), PARAM_ENTRY, 0);
+			param_names(entry, sizeof(entry), PARAM_ENTRY, 1);
+			err_warn("--fit: unknown parameter '%.*s' (known: %s)",
+			    (int)len, p, known);
+			err_usage("--fit: and, given -g, the entry's fields %s",
+			    entry);
 		}
 		if (comma == NULL)
 			break;
@@ -130,34 +120,46 @@ opt_fit(struct fit_opts *o, const char *arg)
 	}
 }
 
+/* The words for row k's bounds in a --prior message. */
+static void
+prior_range(int k, char *buf, size_t sz)
+{
+	double lo, hi;
+
+	param_bounds(k, &lo, &hi);
+	if (isinf(hi))
+		snprintf(buf, sz, param_is(k, PARAM_POSITIVE) ? "positive" :
+		    "at least %g", lo);
+	else
+		snprintf(buf, sz, "in [%g, %g]", lo, hi);
+}
+
 static void
 opt_prior(struct fit_opts *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
-	double v;
-	int k = eq != NULL ? par_index(arg, (size_t)(eq - arg)) : -1;
+	char known[200], entry[200], range[64];
+	double v, lo, hi;
+	int k = eq != NULL ? param_index(arg, (size_t)(eq - arg)) : -1;
 
 	if (k < 0) {
-		err_warn("--prior: expected NAME=VALUE with NAME one of b, o, "
-		    "overhead, scale, got '%s'", arg);
-		err_usage("--prior: or, given -g, one of the entry's fields "
-		    "mfu-prefill, mfu-decode, bandwidth");
+		param_names(known, sizeof(known), PARAM_ENTRY, 0);
+		param_names(entry, sizeof(entry), PARAM_ENTRY, 1);
+		err_warn("--prior: expected NAME=VALUE with NAME one of %s, "
+		    "got '%s'", known, arg);
+		err_usage("--prior: or, given -g, one of the entry's fields %s",
+		    entry);
 		return;		/* not reached; for checkers */
 	}
-	if (k == FIT_B || k == FIT_O)
+	if (param_is(k, PARAM_PENALTY))
 		v = cli_opt_penalty("--prior", eq + 1);
 	else
 		v = cli_opt_double("--prior", eq + 1);
-	if ((k == FIT_H && v < 0) || (k == FIT_S && v <= 0))
-		err_usage("--prior: %s must be %s, got '%s'", fit_par_short[k],
-		    k == FIT_H ? "at least 0" : "positive", eq + 1);
-	if (steptime_is_entry_field(k)) {
-		double lo, hi;
-
-		steptime_bounds(k, &lo, &hi);
-		if (!(v >= lo && v <= hi))
-			err_usage("--prior: %s must be in [%g, %g], got '%s'",
-			    fit_par_short[k], lo, hi, eq + 1);
+	param_bounds(k, &lo, &hi);
+	if (!(param_is(k, PARAM_POSITIVE) ? v > lo : v >= lo) || !(v <= hi)) {
+		prior_range(k, range, sizeof(range));
+		err_usage("--prior: %s must be %s, got '%s'",
+		    param_table[k].short_name, range, eq + 1);
 	}
 	o->prior.v[k] = v;
 	o->prior_set[k] = 1;
@@ -206,7 +208,8 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->want[FIT_B] = o->want[FIT_O] = 1;
+	for (c = 0; c < FIT_NPAR; c++)
+		o->want[c] = param_is(c, PARAM_DEFAULT);
 	steptime_par_zero(&o->prior);
 	o->seed = 1;
 	while ((c = getopt_long(argc, argv, ":g:" COMMON_SHORTOPTS, longopts,
@@ -268,12 +271,13 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		err_usage("--holdout and --kfold: choose one");
 	if (o->hw_out != NULL && o->hw_name == NULL)
 		err_usage("--hardware-config-out needs --hardware NAME");
-	for (c = FIT_MP; c <= FIT_BW; c++)
-		if ((o->want[c] || o->prior_set[c]) && o->hw_name == NULL)
+	for (c = 0; c < FIT_NPAR; c++)
+		if (param_is(c, PARAM_ENTRY) && (o->want[c] ||
+		    o->prior_set[c]) && o->hw_name == NULL)
 			err_usage("%s %s needs the hardware entry the eval "
 			    "records were made with: give -g GPU "
 			    "[--hardware-config FILE]", o->want[c] ? "--fit" :
-			    "--prior", fit_par_short[c]);
+			    "--prior", param_table[c].short_name);
 }
 
 /*
@@ -283,13 +287,14 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 static void
 take_entry(struct fit_opts *o, const struct hw_calib *hw)
 {
+	int k;
+
 	o->has_entry = 1;
 	o->bw_peak_tbs = hw->bw_peak_tbs;
 	steptime_set_reference(hw->mfu_prefill, hw->mfu_decode);
-	if (!o->prior_set[FIT_MP])
-		o->prior.v[FIT_MP] = hw->mfu_prefill;
-	if (!o->prior_set[FIT_MD])
-		o->prior.v[FIT_MD] = hw->mfu_decode;
+	for (k = 0; k < FIT_NPAR; k++)
+		if (param_is(k, PARAM_ENTRY) && !o->prior_set[k])
+			o->prior.v[k] = steptime_reference(k);
 }
 
 /* --------------------------------------------------------------- read */
@@ -317,17 +322,27 @@ exclusion(const struct fit_opts *o, const struct eval_rec *r)
 	return EX_N;
 }
 
+/* The first row of want[] that needs the compute split, or -1. */
+static int
+split_wanted(const int want[FIT_NPAR])
+{
+	int k;
+
+	for (k = 0; k < FIT_NPAR; k++)
+		if (want[k] && param_is(k, PARAM_SPLIT))
+			return k;
+	return -1;
+}
+
 /* The field the fit asked for that the record lacks, or NULL. */
 static const char *
 missing_split(const struct fit_opts *o, const struct eval_rec *r)
 {
-	if (o->want[FIT_MP] && !r->has_compute_prefill)
+	if (split_wanted(o->want) < 0)
+		return NULL;
+	if (!r->has_compute_prefill)
 		return "compute_prefill_us";
-	if ((o->want[FIT_MP] || o->want[FIT_MD]) && !r->has_compute_decode)
-		return "compute_decode_us";
-	if (o->want[FIT_MD] && !r->has_compute_prefill)
-		return "compute_prefill_us";
-	return NULL;
+	return r->has_compute_decode ? NULL : "compute_decode_us";
 }
 
 static enum input_status
@@ -352,8 +367,8 @@ read_record(struct reader *rd, struct input *in, const char *line,
 		err_warnat(in->lr.name, in->lr.lineno, "missing field \"%s\" "
 		    "(--fit %s needs the compute time of the prefill and of "
 		    "the decode tokens apart: re-run roofline-eval, which "
-		    "writes them)", miss, rd->o->want[FIT_MP] ? "mfu-prefill" :
-		    "mfu-decode");
+		    "writes them)", miss,
+		    param_table[split_wanted(rd->o->want)].short_name);
 		return INPUT_BAD;
 	}
 	if (x != EX_N)
@@ -401,8 +416,8 @@ read_steps(const struct fit_opts *o, const struct common_opts *co,
 	jsonin_init(&rd.j);
 
 	/* The compute split only when the entry's MFUs may move. */
-	data_init(&s->d, o->want[FIT_MP] || o->want[FIT_MD] ||
-	    o->prior_set[FIT_MP] || o->prior_set[FIT_MD], o->res_out != NULL);
+	data_init(&s->d, split_wanted(o->want) >= 0 ||
+	    split_wanted(o->prior_set) >= 0, o->res_out != NULL);
 	digest_init(&s->sha);
 	input_init(&in, co);
 	in.none_msg = "no eval records";

@@ -96,7 +96,7 @@ write_ident(struct jw *w, const struct fit_out *f, int k)
 	} else if (k == FIT_O)
 		jsonout_kint(w, "informative_steps",
 		    (int64_t)id->overlap_informative);
-	else if (steptime_is_entry_field(k) &&
+	else if (param_is(k, PARAM_ENTRY) &&
 	    (f->r.sol.on[k] || id->status[k] == FIT_ID_NOT_INFORMED)) {
 		jsonout_kint(w, "steps_with_it", (int64_t)id->has[k]);
 		jsonout_kint(w, "steps_it_acts_on", (int64_t)id->acts[k]);
@@ -114,15 +114,15 @@ write_param(struct jw *w, const struct fit_opts *o, const struct fit_out *f,
 {
 	const struct fit_solution *s = &f->r.sol;
 
-	jsonout_key(w, steptime_par_names[k]);
+	jsonout_key(w, param_table[k].name);
 	jsonout_obj(w);
 	jsonout_key(w, "fitted");
 	jsonout_bool(w, s->on[k]);
-	if (steptime_is_entry_field(k) && !o->has_entry)
+	if (param_is(k, PARAM_ENTRY) && !o->has_entry)
 		jw_knull(w, "estimate");
 	else
 		jsonout_knum(w, "estimate", s->est.v[k]);
-	if (k == FIT_BW && o->has_entry) {
+	if (param_is(k, PARAM_OF_PEAK_BW) && o->has_entry) {
 		jsonout_knum(w, "tbs", s->est.v[k] * o->bw_peak_tbs);
 		jsonout_knum(w, "entry_tbs", o->bw_peak_tbs);
 	}
@@ -157,7 +157,7 @@ write_correlation(struct jw *w, const struct fit_out *f)
 	jsonout_arr(w);
 	for (i = 0; i < FIT_NPAR; i++)
 		if (f->r.sol.on[i])
-			jsonout_str(w, steptime_par_names[i]);
+			jsonout_str(w, param_table[i].name);
 	jsonout_arr_end(w);
 	jsonout_key(w, "matrix");
 	jsonout_arr(w);
@@ -309,7 +309,7 @@ write_validation(struct jw *w, const struct fit_validation *v)
 		jsonout_key(w, "estimate");
 		jsonout_obj(w);
 		for (k = 0; k < FIT_NPAR; k++)
-			jsonout_knum(w, steptime_par_names[k], v->folds[i].est.v[k]);
+			jsonout_knum(w, param_table[k].name, v->folds[i].est.v[k]);
 		jsonout_obj_end(w);
 		jsonout_key(w, "test_error");
 		write_groups(w, v->folds[i].test);
@@ -334,14 +334,15 @@ write_options(struct jw *w, const struct fit_opts *o)
 	for (k = 0; k < FIT_NPAR; k++)
 		if (o->want[k])
 			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec),
-			    "%s%s", spec[0] ? "," : "", fit_par_short[k]);
+			    "%s%s", spec[0] ? "," : "",
+			    param_table[k].short_name);
 	jsonout_kstr(w, "fit", spec);
 	jsonout_kstr(w, "loss", loss_name(o->loss));
 	jsonout_kstr(w, "residual", resid_name(o->resid));
 	jsonout_key(w, "prior");
 	jsonout_obj(w);
 	for (k = 0; k < FIT_NPAR; k++)
-		jsonout_knum(w, steptime_par_names[k], o->prior.v[k]);
+		jsonout_knum(w, param_table[k].name, o->prior.v[k]);
 	jsonout_obj_end(w);
 	jsonout_key(w, "exact_only");
 	jsonout_bool(w, o->exact_only);
@@ -406,6 +407,22 @@ write_provenance(struct jw *w, const struct fit_opts *o,
 static const int kind_groups[4] = { FIT_G_ALL, FIT_G_PREFILL, FIT_G_DECODE,
 	FIT_G_MIXED };
 
+/*
+ * Whether a fitted parameter that no field of the entry holds moved from
+ * its row's default (an overhead, a scale).
+ */
+static int
+needs_no_field(const struct fit_par *e)
+{
+	int k;
+
+	for (k = 0; k < FIT_NPAR; k++)
+		if (param_table[k].hw_field == NULL &&
+		    e->v[k] != param_table[k].prior)
+			return 1;
+	return 0;
+}
+
 /* Names of the parameters absorbing a misfit, joined; their count. */
 static int
 misfits(const struct fit_out *f, char *buf, size_t sz)
@@ -417,7 +434,7 @@ misfits(const struct fit_out *f, char *buf, size_t sz)
 	for (k = 0; k < FIT_NPAR; k++)
 		if (f->r.id.status[k] == FIT_ID_MISFIT && off < sz) {
 			off += (size_t)snprintf(buf + off, sz - off, "%s%s",
-			    n ? ", " : "", steptime_par_names[k]);
+			    n ? ", " : "", param_table[k].name);
 			n++;
 		}
 	return n;
@@ -446,7 +463,7 @@ verdict(const struct fit_out *f, char *buf, size_t sz)
 		off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s "
 		    "%s at a bound, absorbing a misfit", off ? "; " : "", names,
 		    nm == 1 ? "is" : "are");
-	if ((e->v[FIT_H] != 0 || e->v[FIT_S] != 1) && off < sizeof(why))
+	if (needs_no_field(e) && off < sizeof(why))
 		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sthe "
 		    "fit needs an overhead or a scale, which a hardware entry "
 		    "cannot carry", off ? "; " : "");
@@ -485,7 +502,7 @@ lack_of_fit(const struct fit_out *f, char out[5][400])
 		    "overhead (kernel launches, TP communication) that the "
 		    "roofline lacks", 100 * expm1(f->short_resid -
 		    f->long_resid));
-	if (e->v[FIT_H] != 0 || e->v[FIT_S] != 1)
+	if (needs_no_field(e))
 		snprintf(out[n++], 400, "the fitted overhead (%.4g us) and "
 		    "scale (%.4g) stand for what the roofline lacks (per-step "
 		    "overhead, TP communication, scheduler CPU): no field of "
@@ -502,7 +519,7 @@ lack_of_fit(const struct fit_out *f, char out[5][400])
 			snprintf(out[n++], 400, "%s is held at its bound while "
 			    "the steps it acts on are still %.1f %% off "
 			    "(median): the model is short of explaining them",
-			    steptime_par_names[k], f->r.id.misfit_pct[k]);
+			    param_table[k].name, f->r.id.misfit_pct[k]);
 			break;
 		}
 	return n;
@@ -547,6 +564,23 @@ write_assessment(struct jw *w, const struct fit_opts *o,
 
 /* ------------------------------------------------------ --summary */
 
+/* A fraction of the entry's bandwidth, and its interval, in TB/s. */
+static void
+summary_tbs(FILE *fp, const struct fit_opts *o, const struct fit_out *f,
+    int k)
+{
+	const struct fit_solution *s = &f->r.sol;
+	char a[32], b[32], c[32], label[40];
+
+	snprintf(label, sizeof(label), "  %s, TB/s", param_table[k].name);
+	fprintf(fp, "%-20s %12s %12s %12s  TB/s (entry %.4g)\n", label,
+	    numfmt_cell(a, sizeof(a), "%.4g", s->est.v[k] * o->bw_peak_tbs),
+	    numfmt_cell(b, sizeof(b), "%.4g", s->on[k] ?
+	    f->r.un.lo[k] * o->bw_peak_tbs : NAN),
+	    numfmt_cell(c, sizeof(c), "%.4g", s->on[k] ?
+	    f->r.un.hi[k] * o->bw_peak_tbs : NAN), o->bw_peak_tbs);
+}
+
 void
 report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
     const struct fit_out *f, const struct fit_validation *v)
@@ -575,9 +609,9 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 	fprintf(fp, ")\n\n%-20s %12s %12s %12s  %s\n", "parameter",
 	    "estimate", "ci95 low", "ci95 high", "status");
 	for (k = 0; k < FIT_NPAR; k++) {
-		if (steptime_is_entry_field(k) && !o->has_entry)
+		if (param_is(k, PARAM_ENTRY) && !o->has_entry)
 			continue;
-		fprintf(fp, "%-20s %12s %12s %12s  %s\n", steptime_par_names[k],
+		fprintf(fp, "%-20s %12s %12s %12s  %s\n", param_table[k].name,
 		    numfmt_cell(a, sizeof(a), "%.4g", s->est.v[k]),
 		    numfmt_cell(b, sizeof(b), "%.4g",
 		    s->on[k] ? f->r.un.lo[k] : NAN),
@@ -587,15 +621,9 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 		if (f->r.id.status[k] != FIT_ID_NOT_FITTED)
 			fprintf(fp, "%-20s %38s  %s\n", "", "", f->r.id.why[k]);
 	}
-	if (o->has_entry)
-		fprintf(fp, "%-20s %12s %12s %12s  TB/s (entry %.4g)\n",
-		    "  bandwidth, TB/s",
-		    numfmt_cell(a, sizeof(a), "%.4g", s->est.v[FIT_BW] *
-		    o->bw_peak_tbs),
-		    numfmt_cell(b, sizeof(b), "%.4g", s->on[FIT_BW] ?
-		    f->r.un.lo[FIT_BW] * o->bw_peak_tbs : NAN),
-		    numfmt_cell(c, sizeof(c), "%.4g", s->on[FIT_BW] ?
-		    f->r.un.hi[FIT_BW] * o->bw_peak_tbs : NAN), o->bw_peak_tbs);
+	for (k = 0; k < FIT_NPAR && o->has_entry; k++)
+		if (param_is(k, PARAM_OF_PEAK_BW))
+			summary_tbs(fp, o, f, k);
 	fprintf(fp, "\n%-15s %32s %32s\n", "", "before the fit",
 	    "after the fit");
 	fprintf(fp, "%-8s %6s %10s %10s %10s %10s %10s %10s\n", "kind", "n",
