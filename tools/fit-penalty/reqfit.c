@@ -15,30 +15,51 @@
 #include "stats/stats.h"
 #include "reqfit.h"
 
-const struct rp_row rp_table[RP_N] = {
-	{ "mixed_batch_penalty", "b", "mixedBatchPenalty", 0, 1, 1,
-	    "compute-bound mixed steps", "compute / (1 - b mf)" },
-	{ "overlap_penalty", "o", "overlapPenalty", 0, 1, 1,
-	    "steps with both sides", "max(c, m) + o min(c, m)" },
-	{ "mfu_prefill", "mfu-prefill", "mfuPrefill", 0.02, 1, 1,
-	    "compute-bound steps with prefill (TTFTs)", "prefill compute" },
-	{ "mfu_decode", "mfu-decode", "mfuDecode", 0.02, 1, 1,
-	    "compute-bound steps with decode", "decode compute" },
-	{ "bandwidth", "bandwidth", "BwPeakTBs", 0.05, 1, 1,
-	    "memory-bound steps (E2Es)", "memory / bandwidth" },
-	{ "alpha0_us", "alpha0", "rooftrace.alpha0_us", 0, INFINITY, 1000,
-	    "TTFT, E2E (queue spans)", "queue entry after arrival" },
-	{ "alpha1_us_per_token", "alpha1", "rooftrace.alpha1_us_per_token",
-	    0, INFINITY, 1, "TTFT against prompt length",
-	    "queue entry, a prompt token" },
-	{ "alpha2_us", "alpha2", "rooftrace.alpha2_us", 0, INFINITY, 100,
-	    "TTFT, E2E against output length", "TTFT and every gap" },
-	{ "post_decode_us", "post-decode", "rooftrace.post_decode_us", 0,
-	    INFINITY, 1000, "E2E less TTFT", "E2E, once" },
-	{ "prefix_hit_fraction", "hit", "rooftrace.prefix_hit_fraction", 0, 1,
-	    1, "prefill work: TTFTs, step times, the queue",
-	    "prompt share cached, whole blocks" },
+/*
+ * The request fit's own rows, in the step fit's table format: informed by
+ * request records, written to the entry's "rooftrace" object.
+ */
+const struct param_row req_param_table[RQ_NREQ] = {
+	[RQ_A0] = {
+		"alpha0_us", "alpha0", "rooftrace.alpha0_us", 0, INFINITY, 0,
+		0, INFINITY, PARAM_OBS_REQUESTS, PARAM_VAR_LINEAR,
+		PARAM_W_ESTIMATE, PARAM_SIDE_NONE, PARAM_START_PRIOR, 0, NULL,
+		"alpha0", "TTFT, E2E (queue spans)", "",
+		"the request enters the queue alpha0 + alpha1 I after arrival"
+	},
+	[RQ_A1] = {
+		"alpha1_us_per_token", "alpha1", "rooftrace.alpha1_us_per_token",
+		0, INFINITY, 0, 0, INFINITY, PARAM_OBS_REQUESTS,
+		PARAM_VAR_LINEAR, PARAM_W_ESTIMATE, PARAM_SIDE_NONE,
+		PARAM_START_PRIOR, 0, NULL, "alpha1",
+		"TTFT against prompt length", "",
+		"queue entry: alpha1 a prompt token"
+	},
+	[RQ_A2] = {
+		"alpha2_us", "alpha2", "rooftrace.alpha2_us", 0, INFINITY, 0,
+		0, INFINITY, PARAM_OBS_REQUESTS, PARAM_VAR_LINEAR,
+		PARAM_W_ESTIMATE, PARAM_SIDE_NONE, PARAM_START_PRIOR, 0, NULL,
+		"alpha2", "token times (ITL), decode spans", "",
+		"on the TTFT and every inter-token gap"
+	},
+	[RQ_POST] = {
+		"post_decode_us", "post-decode", "rooftrace.post_decode_us", 0,
+		INFINITY, 0, 0, INFINITY, PARAM_OBS_REQUESTS, PARAM_VAR_LINEAR,
+		PARAM_W_ESTIMATE, PARAM_SIDE_NONE, PARAM_START_PRIOR, 0, NULL,
+		"post-decode", "E2E less the last token (decode spans)", "",
+		"once on the E2E"
+	},
+	[RQ_HIT] = {
+		"prefix_hit_fraction", "hit", "rooftrace.prefix_hit_fraction",
+		0, 1, 0, 0, 1, PARAM_OBS_REQUESTS, PARAM_VAR_LINEAR,
+		PARAM_W_RANGE, PARAM_SIDE_COMPUTE, PARAM_START_PRIOR, 0, NULL,
+		"hit", "prefill work: TTFTs, step times, the queue", "",
+		"the prompt share cached, in whole blocks: less prefill"
+	},
 };
+
+/* Scale of the solver's variable x = unit u^2 of an unbounded row. */
+static const double rq_unit[RQ_NREQ] = { 1000, 1, 100, 1000, 1 };
 
 const char *const rg_names[RG_N] = { "step", "ttft", "e2e", "itl", "queue",
 	"prefill", "decode" };
@@ -48,6 +69,13 @@ const char *const rs_names[] = { "not fitted", "well determined",
 
 static const int fit_index[RP_N] = { FIT_B, FIT_O, FIT_MP, FIT_MD, FIT_BW,
 	-1, -1, -1, -1, -1 };
+
+const struct param_row *
+rp_row(int k)
+{
+	return k < RP_A0 ? &param_table[fit_index[k]] :
+	    &req_param_table[k - RP_A0];
+}
 
 double
 rp_get(const struct rq_par *p, int k)
@@ -141,21 +169,21 @@ build_rows(struct rprob *pb)
 static double
 to_x(int k, double u, double *dxdu)
 {
-	const struct rp_row *t = &rp_table[k];
+	const struct param_row *t = rp_row(k);
 	double s = sin(u), c = cos(u);
 
 	if (isfinite(t->hi)) {
 		*dxdu = (t->hi - t->lo) * 2 * s * c;
 		return t->lo + (t->hi - t->lo) * s * s;
 	}
-	*dxdu = 2 * t->unit * u;
-	return t->unit * u * u;
+	*dxdu = 2 * rq_unit[k - RP_A0] * u;
+	return rq_unit[k - RP_A0] * u * u;
 }
 
 static double
 to_u(int k, double x)
 {
-	const struct rp_row *t = &rp_table[k];
+	const struct param_row *t = rp_row(k);
 	double f;
 
 	if (isfinite(t->hi)) {
@@ -163,7 +191,7 @@ to_u(int k, double x)
 		f = fmin(fmax(f, 1e-3), 1 - 1e-3);
 		return asin(sqrt(f));
 	}
-	return sqrt(fmax(x, 0.01 * t->unit) / t->unit);
+	return sqrt(fmax(x, 0.01 * rq_unit[k - RP_A0]) / rq_unit[k - RP_A0]);
 }
 
 static void
@@ -523,12 +551,12 @@ pred_move(struct rprob *pb, const struct rq_par *old, const struct rq_par *p)
 static double
 move_scale(int k, double x)
 {
-	const struct rp_row *t = &rp_table[k];
+	const struct param_row *t = rp_row(k);
 
 	if (isfinite(t->hi))
 		return k == RP_MP || k == RP_MD || k == RP_BW ? fmax(x, 0.02) :
 		    1;
-	return fmax(fabs(x), t->unit);
+	return fmax(fabs(x), rq_unit[k - RP_A0]);
 }
 
 /* Largest relative move, and the hit fraction's step held to 0.25. */
@@ -643,7 +671,7 @@ uncertainty(struct rprob *pb, const struct rq_par *p, struct rqfit_out *out,
 		out->corr_max = 0;
 		for (a = 0; a < np; a++) {
 			int k = pb->idx[a];
-			const struct rp_row *t = &rp_table[k];
+			const struct param_row *t = rp_row(k);
 			double x = rp_get(p, k);
 
 			out->se[k] = out->sigma * sqrt(gsl_matrix_get(inv, a, a));
@@ -785,7 +813,7 @@ hold(struct rqfit_out *out, struct rq_par *p, const struct rq_par *prior,
 static int
 at_bound(int k, double x)
 {
-	const struct rp_row *t = &rp_table[k];
+	const struct param_row *t = rp_row(k);
 
 	return x - t->lo < 1e-3 * (t->hi - t->lo) ||
 	    t->hi - x < 1e-3 * (t->hi - t->lo);
@@ -813,8 +841,8 @@ weak_field(const struct rqfit_in *in, struct rqfit_out *out,
 			snprintf(out->why[k], sizeof(out->why[k]), "at its %s "
 			    "bound %g, where the requests push it",
 			    rp_get(p, k) > 0.5 ? "upper" : "lower",
-			    rp_get(p, k) > 0.5 ? rp_table[k].hi :
-			    rp_table[k].lo);
+			    rp_get(p, k) > 0.5 ? rp_row(k)->hi :
+			    rp_row(k)->lo);
 			return k;
 		}
 		share = (out->hi[k] - out->lo[k]) / (k <= RP_O ? 1 :

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "data.h"
+#include "params.h"
 #include "model/roofline.h"
 #include "reqdata.h"
 #include "reqreplay.h"
@@ -33,14 +34,12 @@ enum { RP_B, RP_O, RP_MP, RP_MD, RP_BW, RP_A0, RP_A1, RP_A2, RP_POST,
 enum { RG_STEP, RG_TTFT, RG_E2E, RG_ITL, RG_QUEUE, RG_PREFILL, RG_DECODE,
 	RG_N };
 
-/* One row of the parameter table. */
-struct rp_row {
-	const char *name, *shortname, *field;
-	double	 lo, hi;
-	double	 unit;		/* the transform's scale */
-	const char *informed, *enters;
-};
-extern const struct rp_row rp_table[RP_N];
+/*
+ * Every parameter's row: the step fit's (params.h) for the entry's, the
+ * request fit's own for the overheads and the hit fraction.
+ */
+extern const struct param_row req_param_table[RQ_NREQ];
+const struct param_row *rp_row(int k);
 extern const char *const rg_names[RG_N];
 
 enum rp_status { RS_NOT_FITTED, RS_WELL, RS_WEAK, RS_NONE, RS_NOT_INFORMED,

@@ -91,10 +91,10 @@ par_by_name(const char *name, size_t len)
 	int k;
 
 	for (k = 0; k < RP_N; k++)
-		if ((strlen(rp_table[k].shortname) == len &&
-		    strncmp(name, rp_table[k].shortname, len) == 0) ||
-		    (strlen(rp_table[k].name) == len &&
-		    strncmp(name, rp_table[k].name, len) == 0))
+		if ((strlen(rp_row(k)->short_name) == len &&
+		    strncmp(name, rp_row(k)->short_name, len) == 0) ||
+		    (strlen(rp_row(k)->name) == len &&
+		    strncmp(name, rp_row(k)->name, len) == 0))
 			return k;
 	return -1;
 }
@@ -134,9 +134,9 @@ opt_prior(struct rq_opts *o, const char *arg)
 		    "mfu-prefill, mfu-decode, bandwidth, alpha0, alpha1, "
 		    "alpha2, post-decode, hit, got '%s'", arg);
 	v = cli_opt_double("--prior", eq + 1);
-	if (!(v >= rp_table[k].lo && v <= rp_table[k].hi))
+	if (!(v >= rp_row(k)->lo && v <= rp_row(k)->hi))
 		err_usage("--prior: %s must be in [%g, %g], got '%s'",
-		    rp_table[k].shortname, rp_table[k].lo, rp_table[k].hi,
+		    rp_row(k)->short_name, rp_row(k)->lo, rp_row(k)->hi,
 		    eq + 1);
 	o->prior[k] = v;
 	o->prior_set[k] = 1;
@@ -336,7 +336,7 @@ set_on(struct rq_opts *o, const struct rq_data *d, struct rqfit_in *in)
 	if (o->hit_given || d->has_cached == (long)d->n)
 		in->on[RP_HIT] = 0;
 	for (k = 0; k < RP_N; k++)
-		if (in->on[k] && rp_table[k].lo == rp_table[k].hi)
+		if (in->on[k] && rp_row(k)->lo == rp_row(k)->hi)
 			in->on[k] = 0;
 }
 
@@ -375,6 +375,7 @@ reqmain(int argc, char **argv)
 
 	gsl_set_error_handler_off();
 	parse(&o, argc, argv);
+	hwconfig_check_outputs(o.co.output, NULL, o.hw_out, o.ro.hwconfig);
 	rlopts_build(&o.ro, &rl);
 	doc = hwconfig_load(o.ro.hwconfig, o.ro.hardware, hwpath,
 	    sizeof(hwpath), &hw, &bw_phys);
@@ -422,7 +423,7 @@ reqmain(int argc, char **argv)
 			snprintf(out.why[k], sizeof(out.why[k]), "not fitted: "
 			    "no token times or decode spans to tell it from "
 			    "the step time (--fit names it to fit it anyway)");
-	rqreport_run(&o, &d, &st, &in, &out, &hw, doc, hwpath);
+	rqreport_run(&o, &d, &st, &in, &out, &hw, doc, hwpath, bw_phys);
 	cJSON_Delete(doc);
 	rqdata_free(&d);
 	data_free(&st.d);

@@ -12,6 +12,7 @@
 #include "io/outfile.h"
 #include "records/request.h"
 #include "stats/stats.h"
+#include "hwconfig.h"
 #include "reqreport.h"
 #include "reqreplay.h"
 
@@ -240,9 +241,9 @@ params_json(const struct rqfit_out *out, const struct hw_calib *hw)
 
 	for (k = 0; k < RP_N; k++) {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "name", rp_table[k].name);
-		cJSON_AddStringToObject(o, "short", rp_table[k].shortname);
-		cJSON_AddStringToObject(o, "field", rp_table[k].field);
+		cJSON_AddStringToObject(o, "name", rp_row(k)->name);
+		cJSON_AddStringToObject(o, "short", rp_row(k)->short_name);
+		cJSON_AddStringToObject(o, "field", rp_row(k)->hw_field);
 		num(o, "estimate", rp_get(&out->est, k));
 		num(o, "field_value", field_value(out, hw, k));
 		ci = cJSON_CreateArray();
@@ -255,8 +256,8 @@ params_json(const struct rqfit_out *out, const struct hw_calib *hw)
 		cJSON_AddStringToObject(o, "status", rs_names[out->status[k]]);
 		if (out->why[k][0] != '\0')
 			cJSON_AddStringToObject(o, "why", out->why[k]);
-		cJSON_AddStringToObject(o, "informed_by", rp_table[k].informed);
-		cJSON_AddStringToObject(o, "enters", rp_table[k].enters);
+		cJSON_AddStringToObject(o, "informed_by", rp_row(k)->acts_on);
+		cJSON_AddStringToObject(o, "enters", rp_row(k)->enters);
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -338,7 +339,7 @@ report_table(FILE *fp, const struct rq_data *d, const struct rq_steps *st,
 	fprintf(fp, "%-22s %12s %12s %12s  %s\n", "parameter", "estimate",
 	    "ci95 low", "ci95 high", "status");
 	for (k = 0; k < RP_N; k++) {
-		fprintf(fp, "%-22s %12.4g ", rp_table[k].name,
+		fprintf(fp, "%-22s %12.4g ", rp_row(k)->name,
 		    rp_get(&out->est, k));
 		if (isfinite(out->lo[k]))
 			fprintf(fp, "%12.4g %12.4g", out->lo[k], out->hi[k]);
@@ -370,75 +371,60 @@ report_table(FILE *fp, const struct rq_data *d, const struct rq_steps *st,
 
 /* --- the entry -------------------------------------------------------- */
 
-static void
-set_num(cJSON *o, const char *k, double v)
-{
-	cJSON_DeleteItemFromObjectCaseSensitive(o, k);
-	cJSON_AddNumberToObject(o, k, v);
-}
-
 /*
- * The entry with the fitted fields and the "rooftrace" object.  One
- * function, so that the shared entry editor can replace it.
+ * The entry edited by the shared entry editor: the entry's fields the
+ * requests determined well, and the "rooftrace" object with the
+ * overheads, the lag and the hit fraction, with provenance.
  */
 static void
-write_entry(const struct rq_opts *o, const cJSON *doc,
-    const struct rqfit_out *out, const struct hw_calib *hw,
-    const struct rq_data *d, const struct rq_steps *st)
+write_entry(const struct rq_opts *o, const struct rqfit_out *out,
+    const struct hw_calib *hw, const struct rq_data *d,
+    const struct rq_steps *st, const char *hwpath, double bw_phys)
 {
-	static const char *const entry_field[RP_A0] = { "mixedBatchPenalty",
-		"overlapPenalty", "mfuPrefill", "mfuDecode", "BwPeakTBs" };
-	cJSON *copy = cJSON_Duplicate(doc, 1), *ent, *rt;
-	char prov[512];
-	char *text;
-	FILE *fp;
+	struct hwconfig_edits ed;
+	struct hw_extras *x;
 	int k;
 
-	ent = copy ? cJSON_GetObjectItemCaseSensitive(copy, o->ro.hardware) :
-	    NULL;
-	if (ent == NULL)
-		err_die(EXIT_DATA, "out of memory");
+	hwconfig_edits_init(&ed);
 	for (k = 0; k < RP_A0; k++)
 		if (out->on[k] && out->status[k] == RS_WELL)
-			set_num(ent, entry_field[k], field_value(out, hw, k));
-	if (out->on[RP_BW] && out->status[RP_BW] == RS_WELL &&
-	    cJSON_GetObjectItemCaseSensitive(ent, "BwPhysicalTBs") == NULL)
-		set_num(ent, "BwPhysicalTBs", hw->bw_peak_tbs);
-	cJSON_DeleteItemFromObjectCaseSensitive(ent, "rooftrace");
-	rt = cJSON_AddObjectToObject(ent, "rooftrace");
-	cJSON_AddNumberToObject(rt, "alpha0_us", out->est.v[RQ_A0]);
-	cJSON_AddNumberToObject(rt, "alpha1_us_per_token", out->est.v[RQ_A1]);
-	cJSON_AddNumberToObject(rt, "alpha2_us", out->est.v[RQ_A2]);
-	cJSON_AddNumberToObject(rt, "post_decode_us", out->est.v[RQ_POST]);
-	cJSON_AddNumberToObject(rt, "output_lag_steps", out->est.lag);
-	cJSON_AddNumberToObject(rt, "prefix_hit_fraction", out->est.v[RQ_HIT]);
-	snprintf(prov, sizeof(prov), "fit-penalty --requests: %zu requests "
-	    "of %s and %zu measured steps; the hit fraction %s",
-	    d->n, o->requests, st->d.n, out->on[RP_HIT] ? "fitted" :
-	    o->hit_given ? "given" : "from the records' cached_tokens");
-	cJSON_AddStringToObject(rt, "provenance", prov);
-	if ((text = cJSON_Print(copy)) == NULL)
-		err_die(EXIT_DATA, "out of memory");
-	fp = outfile_open(o->hw_out);
-	fputs(text, fp);
-	fputc('\n', fp);
-	outfile_close(fp);
-	free(text);
-	cJSON_Delete(copy);
+			hwconfig_edit_num(&ed, rp_row(k)->hw_field,
+			    field_value(out, hw, k));
+	if (out->on[RP_BW] && out->status[RP_BW] == RS_WELL)
+		hwconfig_edit_num(&ed, "BwPhysicalTBs", bw_phys);
+	x = err_malloc(sizeof(*x));
+	memset(x, 0, sizeof(*x));
+	x->alpha0_us = out->est.v[RQ_A0];
+	x->alpha1_us_per_token = out->est.v[RQ_A1];
+	x->alpha2_us = out->est.v[RQ_A2];
+	x->post_decode_us = out->est.v[RQ_POST];
+	x->output_lag_steps = out->est.lag;
+	x->prefix_hit_fraction = out->est.v[RQ_HIT];
+	snprintf(x->provenance, sizeof(x->provenance), "fit-penalty "
+	    "--requests: %zu requests of %s and %zu measured steps; the hit "
+	    "fraction %s", d->n, o->requests, st->d.n, out->on[RP_HIT] ?
+	    "fitted" : o->hit_given ? "given" :
+	    "from the records' cached_tokens");
+	x->have = HWX_ALPHA0 | HWX_ALPHA1 | HWX_ALPHA2 | HWX_POST_DECODE |
+	    HWX_OUTPUT_LAG | HWX_PREFIX_HIT | HWX_PROVENANCE;
+	hwconfig_edit_extras(&ed, x);
+	hwconfig_apply(hwpath, o->ro.hardware, o->hw_out, &ed);
+	hwconfig_edits_free(&ed);
+	free(x);
 }
 
 void
 rqreport_run(const struct rq_opts *o, const struct rq_data *d,
     const struct rq_steps *st, const struct rqfit_in *in,
     const struct rqfit_out *out, const struct hw_calib *hw,
-    const cJSON *doc, const char *hwpath)
+    const cJSON *doc, const char *hwpath, double bw_phys)
 {
 	struct rq_scores sc;
 	char vd[512], *text;
 	cJSON *root;
 	FILE *fp;
 
-	(void)hwpath;
+	(void)doc;
 	score(d, st, in, out, &sc);
 	runaway(judged(&sc), out);
 	verdict(&sc, vd, sizeof(vd));
@@ -447,7 +433,7 @@ rqreport_run(const struct rq_opts *o, const struct rq_data *d,
 		    "(limit %.0f %%)", sc.step_ape, LIM_STEP);
 	outfile_hold();
 	if (o->hw_out != NULL)
-		write_entry(o, doc, out, hw, d, st);
+		write_entry(o, out, hw, d, st, hwpath, bw_phys);
 	fp = outfile_open(o->co.output);
 	if (o->summary)
 		report_table(fp, d, st, in, out, &sc, vd);

@@ -44,7 +44,7 @@ struct rq_steps {
 void rqreport_run(const struct rq_opts *o, const struct rq_data *d,
     const struct rq_steps *st, const struct rqfit_in *in,
     const struct rqfit_out *out, const struct hw_calib *hw,
-    const cJSON *doc, const char *hwpath);
+    const cJSON *doc, const char *hwpath, double bw_phys);
 
 /*
  * --simulate: every request replayed with p, written as a request record
