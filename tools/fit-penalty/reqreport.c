@@ -317,12 +317,27 @@ report_json(const struct rq_data *d, const struct rq_steps *st,
 
 /* --- table ------------------------------------------------------------ */
 
+/* A number of the table, or "-" when not measured. */
+static void
+cell(FILE *fp, int width, int prec, double v)
+{
+	if (isfinite(v))
+		fprintf(fp, " %*.*f", width, prec, v);
+	else
+		fprintf(fp, " %*s", width, "-");
+}
+
 static void
 metrics_row(FILE *fp, const char *name, const struct rq_metrics *m)
 {
-	fprintf(fp, "%-9s %6zu %9.2f %9.2f %9.2f %9.0f %9.0f %6.2f\n", name,
-	    m->n, m->ttft_ape, m->e2e_ape, m->itl_ape, m->ttft_p99_pred,
-	    m->ttft_p99_meas, m->ttft_p99_pred / m->ttft_p99_meas);
+	fprintf(fp, "%-9s %6zu", name, m->n);
+	cell(fp, 9, 2, m->ttft_ape);
+	cell(fp, 9, 2, m->e2e_ape);
+	cell(fp, 9, 2, m->itl_ape);
+	cell(fp, 9, 0, m->ttft_p99_pred);
+	cell(fp, 9, 0, m->ttft_p99_meas);
+	cell(fp, 6, 2, m->ttft_p99_pred / m->ttft_p99_meas);
+	fputc('\n', fp);
 }
 
 static void
