@@ -151,3 +151,21 @@ hit: given: given (--prefix-hit-fraction or --prefix-cache)"
 	    $t[0].ttft.p99.predicted_us] | @tsv' "$d/r.json"
 	assert_output "$(printf 'true\ttrue\ttrue')"
 }
+
+@test "the driver's contract: the step fit's options, given overheads, steps on standard input" {
+	local d=$BATS_TEST_TMPDIR
+	run fit-penalty --help
+	assert_line --regexp '^usage: fit-penalty -m MODEL -g GPU \[-t TP\] \[scheduler options\] --requests FILE$'
+	fit-penalty -q -g H100 --fit b,o,mfu-prefill,mfu-decode,bandwidth \
+	    --loss huber --hardware-config-out "$d/hw.json" --max-iter 50 \
+	    --source-name run.json -m llama-3.1-8b-instruct -t 1 \
+	    --requests "$REQ" --alpha-coeffs 5000,10,0 --max-num-seqs 256 \
+	    --output-lag 1 --max-replays 3 - <"$STEPS" >"$d/r.json"
+	run jq -r '[.mode, .steps.fitted, (.parameters[] |
+	    select(.short == "alpha0" or .short == "hit") | .status)] | @tsv' \
+	    "$d/r.json"
+	assert_output "$(printf 'steps+requests\t200\tgiven\twell determined')"
+	run jq -r '.H100.rooftrace | [.alpha0_us, .alpha1_us_per_token,
+	    (.provenance | startswith("fit-penalty --requests: 300 requests of run.json and 200 measured steps"))] | @tsv' "$d/hw.json"
+	assert_output "$(printf '5000\t10\ttrue')"
+}

@@ -90,6 +90,7 @@ usage(void)
 	    "  -q, --quiet                    no progress display\n"
 	    "  -h, --help                     show this help\n"
 	    "  -V, --version                  show the version\n");
+	reqmain_usage();
 }
 
 static void

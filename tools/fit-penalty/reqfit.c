@@ -472,7 +472,8 @@ solve(struct rprob *pb, struct rq_par *p, char *msg, size_t msgsz)
 		gsl_vector_set(u, (size_t)j, to_u(pb->idx[j],
 		    rp_get(p, pb->idx[j])));
 	gsl_multifit_nlinear_init(u, &fdf, w);
-	st = gsl_multifit_nlinear_driver(25, 1e-6, 1e-6, 1e-8, NULL, NULL,
+	st = gsl_multifit_nlinear_driver(pb->in->max_iter > 0 ?
+	    (size_t)pb->in->max_iter : 25, 1e-6, 1e-6, 1e-8, NULL, NULL,
 	    &info, w);
 	if (st != GSL_SUCCESS && st != GSL_EMAXITER) {
 		snprintf(msg, msgsz, "the request fit's solver failed: %s",

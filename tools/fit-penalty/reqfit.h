@@ -58,6 +58,7 @@ struct rqfit_in {
 	int	 max_replays;
 	int	 quiet;
 	int	 huber;	/* Huber weights after the first round */
+	int	 max_iter;	/* solver iterations a round; 0: 25 */
 };
 
 struct rqfit_out {

@@ -29,45 +29,52 @@
 enum {
 	RO_REQUESTS = SCHED_OPT_NEXT, RO_FIT, RO_LAG, RO_HIT, RO_HOLDOUT,
 	RO_MAX_REPLAYS, RO_HWOUT, RO_SUMMARY, RO_PRETTY, RO_LOSS, RO_PRIOR,
-	RO_SIMULATE, RO_SEED
+	RO_SIMULATE, RO_SEED, RO_ALPHAS, RO_POST, RO_MAX_ITER, RO_SOURCE
 };
 
-static void
-usage(void)
+void
+reqmain_usage(void)
 {
-	printf("usage: fit-penalty -m MODEL -g GPU [-t TP] [scheduler options]"
-	    " --requests FILE [STEP-FILE...]\n"
+	printf("\nusage: fit-penalty -m MODEL -g GPU [-t TP] [scheduler options]"
+	    " --requests FILE\n                   [STEP-FILE...]\n"
 	    "Fit the entry, BLIS's request overheads and the prefix-cache hit "
 	    "fraction\nto the requests' measured latencies (and the steps' "
 	    "times, when eval\nrecords are named; - is standard input).\n\n"
 	    "      --requests FILE            request records (NDJSON)\n"
-	    "      --fit LIST                 of b,o,mfu-prefill,mfu-decode,"
-	    "bandwidth,\n"
-	    "                                 alpha0,alpha1,alpha2,post-decode,"
-	    "hit\n                                 (default all)\n"
-	    "      --output-lag N             async scheduling's lag in steps, "
-	    "0 or 1\n                                 (default 1, vLLM V1)\n"
-	    "      --prefix-hit-fraction F    the hit fraction, given: not "
-	    "fitted\n"
+	    "  -m, --model NAME, -t, --tp N   the model, as roofline-eval\n"
+	    "      --max-num-seqs N, --max-num-batched-tokens N,\n"
+	    "      --long-prefill-token-threshold N, --kv-blocks N,\n"
+	    "      --block-size N, --prefix-cache none|blocks|F,\n"
+	    "      --prefix-cache-cold N      the scheduler, as trace-replay\n"
+	    "      --fit LIST                 the entry's fields to fit (b,o,"
+	    "mfu-prefill,\n                                 mfu-decode,"
+	    "bandwidth); alpha0,alpha1,hit\n"
+	    "                                 (alpha2,post-decode with token "
+	    "times or\n                                 decode spans) too "
+	    "unless it names one\n"
+	    "      --output-lag N             async scheduling's lag in steps "
+	    "(default 1)\n"
+	    "      --alpha-coeffs A0,A1,A2    the overheads, given: not fitted\n"
+	    "      --post-decode-us X         the post-decode overhead, given\n"
+	    "      --prefix-hit-fraction F    the hit fraction, given\n"
 	    "      --request-holdout F        score, not fit, the requests of "
 	    "the last\n                                 F of the run's time\n"
 	    "      --max-replays N            replays before the fit stops "
 	    "(default 12)\n"
-	    "      --loss huber|ls            requests' loss (default huber)\n"
 	    "      --prior NAME=X             start, and value when not fitted\n"
-	    "      --simulate SIGMA           write the requests as this "
-	    "model measures\n                                 them (lognormal "
-	    "noise SIGMA), no fit\n"
-	    "      --seed N                   --simulate's seed (default 1)\n"
-	    "      --hardware-config-out FILE write the entry with the fit and "
-	    "its\n                                 \"rooftrace\" object\n"
-	    "      --summary                  the report as a table\n"
-	    "  -m, -g, -t, --hardware-config  as roofline-eval\n"
-	    "      --max-num-seqs N ...       scheduler options, as "
-	    "trace-replay\n"
-	    "  -o, --output FILE              write the report to FILE\n"
-	    "  -q, --quiet                    no progress display\n"
-	    "  -h, --help                     show this help\n");
+	    "      --simulate SIGMA           write the requests as the priors "
+	    "measure\n                                 them (lognormal noise), "
+	    "no fit\n"
+	    "      --source-name TEXT         the requests' name in the "
+	    "provenance\n"
+	    "  --loss, --max-iter, --summary, --hardware-config(-out), -o, -q:"
+	    " as above\n");
+}
+
+static void
+usage(void)
+{
+	reqmain_usage();
 }
 
 int
@@ -142,6 +149,30 @@ opt_prior(struct rq_opts *o, const char *arg)
 	o->prior_set[k] = 1;
 }
 
+/* --alpha-coeffs A0,A1,A2: BLIS's roofline semantics, given. */
+static void
+opt_alphas(struct rq_opts *o, const char *arg)
+{
+	double v[3];
+	char *end;
+	const char *p = arg;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		v[i] = strtod(p, &end);
+		if (end == p || !(v[i] >= 0) || !isfinite(v[i]) ||
+		    (i < 2 ? *end != ',' : *end != '\0'))
+			err_usage("--alpha-coeffs: expected A0,A1,A2 (us, us a "
+			    "prompt token, us a token; each at least 0), got "
+			    "'%s'", arg);
+		p = end + 1;
+	}
+	for (i = 0; i < 3; i++) {
+		o->prior[RP_A0 + i] = v[i];
+		o->prior_set[RP_A0 + i] = o->given[RP_A0 + i] = 1;
+	}
+}
+
 static void
 take(struct rq_opts *o, int c, const char *arg)
 {
@@ -182,11 +213,25 @@ take(struct rq_opts *o, int c, const char *arg)
 		    4294967295LL);
 		break;
 	case RO_LOSS:
-		if (strcmp(arg, "huber") != 0 && strcmp(arg, "ls") != 0)
-			err_usage("--loss: the request fit takes huber or ls, "
-			    "got '%s'", arg);
+		/* cauchy: the request fit's robust loss is Huber's */
+		if (strcmp(arg, "huber") != 0 && strcmp(arg, "ls") != 0 &&
+		    strcmp(arg, "cauchy") != 0)
+			err_usage("--loss: unknown loss '%s' (one of: ls, huber, "
+			    "cauchy)", arg);
 		o->ls = strcmp(arg, "ls") == 0;
 		break;
+	case RO_ALPHAS:		opt_alphas(o, arg); break;
+	case RO_POST:
+		o->prior[RP_POST] = cli_opt_double("--post-decode-us", arg);
+		if (!(o->prior[RP_POST] >= 0))
+			err_usage("--post-decode-us: must be at least 0, got "
+			    "'%s'", arg);
+		o->prior_set[RP_POST] = o->given[RP_POST] = 1;
+		break;
+	case RO_MAX_ITER:
+		o->max_iter = (int)cli_opt_int("--max-iter", arg, 1, 100000);
+		break;
+	case RO_SOURCE:		o->source_name = arg; break;
 	default:		cli_bad_option(c, NULL);
 	}
 }
@@ -210,6 +255,10 @@ parse(struct rq_opts *o, int argc, char **argv)
 		{ "prior", required_argument, NULL, RO_PRIOR },
 		{ "simulate", required_argument, NULL, RO_SIMULATE },
 		{ "seed", required_argument, NULL, RO_SEED },
+		{ "alpha-coeffs", required_argument, NULL, RO_ALPHAS },
+		{ "post-decode-us", required_argument, NULL, RO_POST },
+		{ "max-iter", required_argument, NULL, RO_MAX_ITER },
+		{ "source-name", required_argument, NULL, RO_SOURCE },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -326,12 +375,22 @@ fitted_count(const struct rq_data *d, double holdout)
 static void
 set_on(struct rq_opts *o, const struct rq_data *d, struct rqfit_in *in)
 {
-	int k;
+	int k, named;
 
 	memcpy(in->on, o->want, sizeof(in->on));
-	if (!o->fit_given && 10 * (d->has[2] + d->has[5]) < (long)d->n) {
+	/* --fit naming only the entry's fields: the requests' rows too. */
+	for (named = 0, k = RP_A0; k < RP_N; k++)
+		named |= o->want[k];
+	if (o->fit_given && !named)
+		for (k = RP_A0; k < RP_N; k++)
+			in->on[k] = 1;
+	for (k = 0; k < RP_N; k++)
+		if (o->given[k])
+			in->on[k] = 0;
+	if ((!o->fit_given || !named) && 10 * (d->has[2] + d->has[5]) <
+	    (long)d->n) {
+		o->twins_held = in->on[RP_A2] || in->on[RP_POST];
 		in->on[RP_A2] = in->on[RP_POST] = 0;
-		o->twins_held = 1;
 	}
 	if (o->hit_given || d->has_cached == (long)d->n)
 		in->on[RP_HIT] = 0;
@@ -405,6 +464,7 @@ reqmain(int argc, char **argv)
 	in.max_replays = o.max_replays;
 	in.quiet = o.co.quiet;
 	in.huber = !o.ls;
+	in.max_iter = o.max_iter;
 	set_on(&o, &d, &in);
 	set_prior(&o, &hw, &in.prior);
 	if (in.nfit < 10)
@@ -418,8 +478,15 @@ reqmain(int argc, char **argv)
 		    o.hit_given ? "given (--prefix-hit-fraction or "
 		    "--prefix-cache)" : "every record gives cached_tokens");
 	}
+	for (k = RP_A0; k < RP_N; k++)
+		if (o.given[k]) {
+			out.status[k] = RS_GIVEN;
+			snprintf(out.why[k], sizeof(out.why[k]), "given (%s)",
+			    k == RP_POST ? "--post-decode-us" : "--alpha-coeffs");
+		}
 	if (o.twins_held)
 		for (k = RP_A2; k <= RP_POST; k++)
+			if (!o.given[k])
 			snprintf(out.why[k], sizeof(out.why[k]), "not fitted: "
 			    "no token times or decode spans to tell it from "
 			    "the step time (--fit names it to fit it anyway)");

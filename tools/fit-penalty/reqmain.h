@@ -8,5 +8,7 @@
 /* Whether argv asks for the request-level fit. */
 int reqmain_wanted(int argc, char **argv);
 int reqmain(int argc, char **argv);
+/* The request-level fit's options, after the step fit's usage. */
+void reqmain_usage(void);
 
 #endif

@@ -417,7 +417,8 @@ write_entry(const struct rq_opts *o, const struct rqfit_out *out,
 	x->prefix_hit_fraction = out->est.v[RQ_HIT];
 	snprintf(x->provenance, sizeof(x->provenance), "fit-penalty "
 	    "--requests: %zu requests of %s and %zu measured steps; the hit "
-	    "fraction %s", d->n, o->requests, st->d.n, out->on[RP_HIT] ?
+	    "fraction %s", d->n, o->source_name != NULL ? o->source_name :
+	    o->requests, st->d.n, out->on[RP_HIT] ?
 	    "fitted" : o->hit_given ? "given" :
 	    "from the records' cached_tokens");
 	x->have = HWX_ALPHA0 | HWX_ALPHA1 | HWX_ALPHA2 | HWX_POST_DECODE |

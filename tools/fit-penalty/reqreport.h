@@ -28,6 +28,9 @@ struct rq_opts {
 	int	 fit_given, twins_held;
 	double	 prior[RP_N];
 	int	 prior_set[RP_N];
+	int	 given[RP_N];	/* --alpha-coeffs, --post-decode-us */
+	int	 max_iter;	/* solver iterations a round; 0: 25 */
+	const char *source_name;	/* the requests' name, for provenance */
 	double	 simulate;	/* --simulate's noise */
 	int	 simulating;
 	unsigned long seed;
