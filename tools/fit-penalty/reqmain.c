@@ -118,10 +118,12 @@ opt_fit(struct rq_opts *o, const char *arg)
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		if ((k = par_by_name(p, len)) < 0)
+		if ((k = par_by_name(p, len)) < 0) {
 			err_usage("--fit: unknown parameter '%.*s' (known: b, o, "
 			    "mfu-prefill, mfu-decode, bandwidth, alpha0, alpha1, "
 			    "alpha2, post-decode, hit)", (int)len, p);
+			return;		/* not reached; for checkers */
+		}
 		o->want[k] = 1;
 		if (comma == NULL)
 			break;
@@ -136,10 +138,12 @@ opt_prior(struct rq_opts *o, const char *arg)
 	int k = eq != NULL ? par_by_name(arg, (size_t)(eq - arg)) : -1;
 	double v;
 
-	if (k < 0)
+	if (k < 0) {
 		err_usage("--prior: expected NAME=VALUE with NAME one of b, o, "
 		    "mfu-prefill, mfu-decode, bandwidth, alpha0, alpha1, "
 		    "alpha2, post-decode, hit, got '%s'", arg);
+		return;		/* not reached; for checkers */
+	}
 	v = cli_opt_double("--prior", eq + 1);
 	if (!(v >= rp_row(k)->lo && v <= rp_row(k)->hi))
 		err_usage("--prior: %s must be in [%g, %g], got '%s'",
@@ -232,7 +236,7 @@ take(struct rq_opts *o, int c, const char *arg)
 		o->max_iter = (int)cli_opt_int("--max-iter", arg, 1, 100000);
 		break;
 	case RO_SOURCE:		o->source_name = arg; break;
-	default:		cli_bad_option(c, NULL);
+	default:		break;	/* parse() took the rest */
 	}
 }
 

@@ -174,6 +174,12 @@ verdict(const struct rq_scores *sc, char *buf, size_t sz)
 	    "(limit %.1fx)", req ? "trustworthy" : "not trustworthy", m->n,
 	    on, m->e2e_ape, LIM_E2E, m->ttft_ape, LIM_TTFT,
 	    m->ttft_p99_pred / m->ttft_p99_meas, LIM_P99);
+	if (sc->steps > 0)
+		snprintf(buf + strlen(buf), sz - strlen(buf), "; %s for step "
+		    "times in-sample: the %zu steps' median |err| is %.1f %% "
+		    "(limit %.0f %%; hold steps out to earn it)",
+		    sc->step_ape <= LIM_STEP ? "consistent" : "not trustworthy",
+		    sc->steps, sc->step_ape, LIM_STEP);
 }
 
 static void
@@ -455,8 +461,10 @@ rqreport_run(const struct rq_opts *o, const struct rq_data *d,
 		report_table(fp, d, st, in, out, &sc, vd);
 	else {
 		root = report_json(d, st, in, out, hw, &sc, vd);
-		if ((text = cJSON_PrintUnformatted(root)) == NULL)
+		if ((text = cJSON_PrintUnformatted(root)) == NULL) {
 			err_die(EXIT_DATA, "out of memory");
+			return;		/* not reached; for checkers */
+		}
 		fputs(text, fp);
 		fputc('\n', fp);
 		free(text);
