@@ -42,8 +42,7 @@ zero_output(const cJSON *obj)
 }
 
 static void
-take(struct rq_data *d, const struct request *q, const cJSON *obj,
-    int no_output, struct rq_rec *x)
+take(const struct request *q, int no_output, struct rq_rec *x)
 {
 	memset(x, 0, sizeof(*x));
 	x->arrival_us = q->arrival_us;
@@ -51,7 +50,6 @@ take(struct rq_data *d, const struct request *q, const cJSON *obj,
 	x->output_tokens = q->output_tokens;
 	x->no_output = no_output;
 	x->cached = q->cached_tokens == REQUEST_ABSENT ? -1 : q->cached_tokens;
-	d->has_cached += x->cached >= 0;
 	x->ttft = q->ttft_us != REQUEST_ABSENT ? (double)q->ttft_us : RQ_NONE;
 	x->e2e = q->e2e_us != REQUEST_ABSENT ? (double)q->e2e_us : RQ_NONE;
 	x->itl = RQ_NONE;
@@ -63,7 +61,47 @@ take(struct rq_data *d, const struct request *q, const cJSON *obj,
 			x->itl = (double)(q->token_us[q->output_tokens - 1] -
 			    q->token_us[0]) / (double)(q->output_tokens - 1);
 	}
-	(void)obj;
+}
+
+int
+rqdata_parse(struct jsonin *j, const char *line, size_t len,
+    struct rq_rec *x, int *failed, struct jerr *e)
+{
+	struct request q;
+	cJSON *obj, *copy = NULL;
+	int zero;
+
+	*failed = 0;
+	if ((obj = jsonin_parse(j, line, len, e)) == NULL)
+		return -1;
+	if ((zero = zero_output(obj))) {
+		/* Read as one token; never scored. */
+		if ((copy = cJSON_Duplicate(obj, 1)) == NULL)
+			err_die(EXIT_DATA, "out of memory");
+		cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(copy,
+		    "output_tokens"), 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "itl_us");
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "ttft_us");
+	}
+	if (request_from_json(zero ? copy : obj, REQ_MEASURED, &q, e) < 0) {
+		cJSON_Delete(copy);
+		return -1;
+	}
+	cJSON_Delete(copy);
+	if (q.failed) {
+		*failed = 1;
+		request_free(&q);
+		return 0;
+	}
+	take(&q, zero, x);
+	request_free(&q);
+	if (span(obj, "queue_us", &x->queue, e) < 0 ||
+	    span(obj, "prefill_us", &x->prefill, e) < 0 ||
+	    span(obj, "decode_us", &x->decode, e) < 0)
+		return -1;
+	if (zero)
+		x->ttft = x->e2e = x->itl = x->decode = RQ_NONE;
+	return 0;
 }
 
 static enum input_status
@@ -71,44 +109,20 @@ read_line(void *ctx, struct input *in, const char *line, size_t len)
 {
 	struct rq_reader *rd = ctx;
 	struct rq_data *d = rd->d;
-	struct request q;
-	struct jerr e;
 	struct rq_rec x;
-	cJSON *obj, *copy = NULL;
-	int zero;
+	struct jerr e;
+	int failed;
 
-	if ((obj = jsonin_parse(&rd->j, line, len, &e)) == NULL)
-		goto bad;
-	zero = zero_output(obj);
-	if (zero) {
-		/* Read as one token; never scored. */
-		copy = cJSON_Duplicate(obj, 1);
-		if (copy == NULL)
-			err_die(EXIT_DATA, "out of memory");
-		cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(copy,
-		    "output_tokens"), 1);
-		cJSON_DeleteItemFromObjectCaseSensitive(copy, "itl_us");
+	if (rqdata_parse(&rd->j, line, len, &x, &failed, &e) < 0) {
+		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
+		return INPUT_BAD;
 	}
-	if (request_from_json(zero ? copy : obj, REQ_MEASURED, &q, &e) < 0)
-		goto bad;
-	if (q.failed) {
+	if (failed) {
 		d->failed++;
-		request_free(&q);
-		cJSON_Delete(copy);
 		return INPUT_OK;
 	}
-	take(d, &q, obj, zero, &x);
-	request_free(&q);
-	cJSON_Delete(copy);
-	copy = NULL;
-	if (span(obj, "queue_us", &x.queue, &e) < 0 ||
-	    span(obj, "prefill_us", &x.prefill, &e) < 0 ||
-	    span(obj, "decode_us", &x.decode, &e) < 0)
-		goto bad;
-	if (zero) {
-		x.ttft = x.e2e = x.itl = x.decode = RQ_NONE;
-		d->no_output++;
-	}
+	d->has_cached += x.cached >= 0;
+	d->no_output += x.no_output;
 	if (d->n == d->cap) {
 		d->cap = d->cap ? 2 * d->cap : 1024;
 		d->r = err_realloc(d->r, d->cap * sizeof(*d->r));
@@ -116,10 +130,6 @@ read_line(void *ctx, struct input *in, const char *line, size_t len)
 	x.seq = (long)d->n;
 	d->r[d->n++] = x;
 	return INPUT_OK;
-bad:
-	cJSON_Delete(copy);
-	err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
-	return INPUT_BAD;
 }
 
 static int

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "io/input.h"
+#include "io/jsonin.h"
 
 /* A measured latency that is not known. */
 #define RQ_NONE (-1.0)
@@ -31,6 +32,13 @@ struct rq_data {
 	long	 has_cached;	/* records that gave cached_tokens */
 	long	 has[6];	/* ttft, e2e, itl, queue, prefill, decode */
 };
+
+/*
+ * One record of line[0..len) into x: 0 (*failed when the record is
+ * marked with "error": x unset), or -1 with e set.
+ */
+int rqdata_parse(struct jsonin *j, const char *line, size_t len,
+    struct rq_rec *x, int *failed, struct jerr *e);
 
 /* Read request records (NDJSON) from paths, sorted by arrival. */
 void rqdata_read(struct rq_data *d, const struct common_opts *co,
