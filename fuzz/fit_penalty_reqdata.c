@@ -31,7 +31,8 @@ one(char *line, size_t len)
 	}
 	if (failed)
 		return;
-	if (x.input_tokens < 1 || x.output_tokens < 1 ||
+	if (x.input_tokens < 1 || x.output_tokens < 0 ||
+	    (x.output_tokens == 0) != x.no_output ||
 	    x.cached >= x.input_tokens)
 		abort();
 	/* A latency is measured (not negative) or absent, never NaN. */

@@ -13,32 +13,10 @@ struct rq_reader {
 	struct jsonin j;
 };
 
-/* A span field: its value in us, or RQ_NONE when absent or null. */
-static int
-span(const cJSON *obj, const char *key, double *out, struct jerr *e)
+static double
+span(int64_t v)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	*out = RQ_NONE;
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (jsonin_num(v, key, out, e) < 0)
-		return -1;
-	if (!(*out >= 0)) {
-		jsonin_err(e, "%s: must be at least 0", key);
-		return -1;
-	}
-	return 0;
-}
-
-/* output_tokens 0: an aborted request, a prefill that produced nothing. */
-static int
-zero_output(const cJSON *obj)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "output_tokens");
-
-	return cJSON_IsNumber(v) && v->valuedouble == 0 &&
-	    cJSON_GetObjectItemCaseSensitive(obj, "error") == NULL;
+	return v != REQUEST_ABSENT ? (double)v : RQ_NONE;
 }
 
 static void
@@ -50,9 +28,12 @@ take(const struct request *q, int no_output, struct rq_rec *x)
 	x->output_tokens = q->output_tokens;
 	x->no_output = no_output;
 	x->cached = q->cached_tokens == REQUEST_ABSENT ? -1 : q->cached_tokens;
-	x->ttft = q->ttft_us != REQUEST_ABSENT ? (double)q->ttft_us : RQ_NONE;
-	x->e2e = q->e2e_us != REQUEST_ABSENT ? (double)q->e2e_us : RQ_NONE;
+	x->ttft = span(q->ttft_us);
+	x->e2e = span(q->e2e_us);
 	x->itl = RQ_NONE;
+	x->queue = span(q->queue_us);
+	x->prefill = span(q->prefill_us);
+	x->decode = span(q->decode_us);
 	if (q->token_us != NULL) {
 		x->ttft = (double)(q->token_us[0] - q->arrival_us);
 		x->e2e = (double)(q->token_us[q->output_tokens - 1] -
@@ -68,38 +49,21 @@ rqdata_parse(struct jsonin *j, const char *line, size_t len,
     struct rq_rec *x, int *failed, struct jerr *e)
 {
 	struct request q;
-	cJSON *obj, *copy = NULL;
-	int zero;
+	cJSON *obj;
 
 	*failed = 0;
-	if ((obj = jsonin_parse(j, line, len, e)) == NULL)
+	if ((obj = jsonin_parse(j, line, len, e)) == NULL ||
+	    request_from_json(obj, REQ_MEASURED | REQ_ZERO_OUTPUT, &q, e) < 0)
 		return -1;
-	if ((zero = zero_output(obj))) {
-		/* Read as one token; never scored. */
-		if ((copy = cJSON_Duplicate(obj, 1)) == NULL)
-			err_die(EXIT_DATA, "out of memory");
-		cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(copy,
-		    "output_tokens"), 1);
-		cJSON_DeleteItemFromObjectCaseSensitive(copy, "itl_us");
-		cJSON_DeleteItemFromObjectCaseSensitive(copy, "ttft_us");
-	}
-	if (request_from_json(zero ? copy : obj, REQ_MEASURED, &q, e) < 0) {
-		cJSON_Delete(copy);
-		return -1;
-	}
-	cJSON_Delete(copy);
 	if (q.failed) {
 		*failed = 1;
 		request_free(&q);
 		return 0;
 	}
-	take(&q, zero, x);
+	/* output_tokens 0: a prefill that produced nothing, never scored. */
+	take(&q, q.output_tokens == 0, x);
 	request_free(&q);
-	if (span(obj, "queue_us", &x->queue, e) < 0 ||
-	    span(obj, "prefill_us", &x->prefill, e) < 0 ||
-	    span(obj, "decode_us", &x->decode, e) < 0)
-		return -1;
-	if (zero)
+	if (x->no_output)
 		x->ttft = x->e2e = x->itl = x->decode = RQ_NONE;
 	return 0;
 }

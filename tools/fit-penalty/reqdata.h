@@ -21,7 +21,7 @@ struct rq_rec {
 	int64_t	 cached;	/* prompt tokens from the prefix cache, or -1 */
 	double	 ttft, e2e, itl;	/* us, or RQ_NONE */
 	double	 queue, prefill, decode;	/* a server's spans, or RQ_NONE */
-	int	 no_output;	/* output_tokens 0: replayed as 1, not scored */
+	int	 no_output;	/* output_tokens 0: a prefill alone, not scored */
 	long	 seq;		/* reading order: ties keep it */
 };
 
