@@ -248,10 +248,9 @@ pull_one(struct replay *R)
 	R->pulled = 1;
 	R->last_arrival = rq.arrival_us;
 	t = track_new(R, &rq);
-	if (add_us(R, rq.arrival_us, t->rr.delay_us, &t->enqueue_us) < 0) {
-		track_free(R, t);
+	/* On error the track is freed, and its user dropped, with all. */
+	if (add_us(R, rq.arrival_us, t->rr.delay_us, &t->enqueue_us) < 0)
 		return -1;
-	}
 	heap_push(R, t);
 	R->st->requests++;
 	return 1;
@@ -284,14 +283,11 @@ queue_ready(struct replay *R)
 		sr = sched_submit_cached(R->s, t->id, t->rr.arrival_us,
 		    t->rr.input_tokens, t->rr.output_tokens,
 		    t->rr.cached_tokens);
-		if (sr == NULL) {
-			fail(R, "request \"%s\": %lld cached tokens of a "
+		if (sr == NULL)
+			return fail(R, "request \"%s\": %lld cached tokens of a "
 			    "%lld-token prompt", t->id,
 			    (long long)t->rr.cached_tokens,
 			    (long long)t->rr.input_tokens);
-			track_free(R, t);
-			return -1;
-		}
 		sr->user = t;
 		t->rr.cached_tokens = sr->cached;
 	}
@@ -538,8 +534,11 @@ loop(struct replay *R)
 static void
 drop_all(struct replay *R)
 {
-	while (R->live != NULL)
+	while (R->live != NULL) {
+		if (R->h->drop != NULL)
+			R->h->drop(R->h->ctx, R->live->rr.user);
 		track_free(R, R->live);
+	}
 }
 
 int
@@ -649,7 +648,7 @@ replay_requests(const struct sched_config *c, const struct replay_model *m,
 	struct array_src a = { reqs, NULL, n, 0, out, step_time, ctx };
 	const struct replay_source src = { &a, array_next, NULL };
 	const struct replay_hooks h = { &a, array_step_time, NULL, NULL,
-	    array_done };
+	    array_done, NULL };
 	struct sched *s;
 	struct ord *o;
 	size_t i;

@@ -115,6 +115,8 @@ struct replay_hooks {
 		    int64_t k, int64_t t);
 	/* The request is over: its last token reached the client. */
 	void	(*done)(void *ctx, const struct replay_result *rr);
+	/* A request left unfinished by an error: its user (may be NULL). */
+	void	(*drop)(void *ctx, void *user);
 };
 
 /* What the replay ran. */

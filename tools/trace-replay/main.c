@@ -264,13 +264,20 @@ token(void *ctx, const struct replay_result *rr, int64_t k, int64_t t)
 }
 
 static void
+drop(void *ctx, void *user)
+{
+	(void)ctx;
+	life_free(user);
+}
+
+static void
 replay(struct run *r, struct arrivals *a)
 {
 	struct trace_src ts = { .a = a, .r = r };
 	const struct replay_source src = { &ts, trace_next,
 	    trace_never_fits };
 	const struct replay_hooks h = { .ctx = r, .step_time = step_time,
-	    .running = running, .token = token, .done = done };
+	    .running = running, .token = token, .done = done, .drop = drop };
 	struct replay_stats st;
 	struct sched *s;
 	char why[256];
@@ -281,6 +288,7 @@ replay(struct run *r, struct arrivals *a)
 	if (replay_run(&src, s, &r->o->so.m, &h, &st, why, sizeof(why)) < 0) {
 		if (why[0] != '\0')
 			err_warn("%s", why);
+		sched_free(s);
 		exit(EXIT_DATA);
 	}
 	r->requests = (long)st.requests;
