@@ -162,6 +162,21 @@ changed_lines() {	# a b
 	assert_fitted "$D/nobom.json" H100 "$D/fit.json"
 }
 
+@test "control bytes cJSON skips between tokens: kept, and not copied into new fields" {
+	printf '{"G": {"TFlopsPeak": 989.5, "BwPeakTBs": 3.35, "mfuPrefill": 0.45,\n\t"mfuDecode"\000\010: 0.3}}\n' >"$HW"
+	cp "$HW" "$D/orig.json"
+	fit_in_place "$HW" G "$D/fit.json"
+	# The NUL and backspace stay where they were (all but the closing
+	# "}}\n" is kept); the new fields use blanks.
+	run cmp -n $(($(wc -c <"$D/orig.json") - 3)) "$D/orig.json" "$HW"
+	assert_success
+	run grep -ac $'\x08'': 0.3,' "$HW"
+	assert_output 1
+	run grep -c $'^\t"mixedBatchPenalty": 0.[0-9]*,$' "$HW"
+	assert_output 1
+	roofline-eval -m llama-3.1-8b-instruct -g G --hardware-config "$HW" </dev/null
+}
+
 @test "fields BLIS added later (IntraNodeBwGBps, objects) are kept byte for byte" {
 	jq '.H100 += {IntraNodeBwGBps: 900, InterNodeBwGBps: 50.0,
 	    future: {a: [1, 2.50, "x"]}}' "$ROOT/share/hardware_config.json" |
@@ -316,6 +331,12 @@ export -f fit_after_change
 	assert_fitted "$HW" H100 "$D/fit.json"
 	# BLIS's readers and ours still read the entry.
 	roofline-eval -m llama-3.1-8b-instruct -g H100 --hardware-config "$HW" </dev/null
+	# Two edits of one file in one run: the second would not see the first.
+	cp "$HW" "$D/before.json"
+	run "$HWX" write2 "$HW" H100 "$HW" alpha0_us=1
+	assert_failure 1
+	assert_output "hwextras: internal error: $HW edited twice in one run: make one struct hwconfig_edits of every edit"
+	cmp "$HW" "$D/before.json"
 }
 
 @test "a bad rooftrace object is reported by its field" {

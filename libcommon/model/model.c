@@ -253,23 +253,15 @@ fill(struct hf *h, const char *name, struct model_config *m)
 }
 
 int
-model_load(const char *path, const char *name, struct model_config *m,
-    char *msg, size_t msgsz)
+model_parse(const char *text, size_t len, const char *path, const char *name,
+    struct model_config *m, char *msg, size_t msgsz)
 {
 	struct hf h = { .path = path, .msg = msg, .msgsz = msgsz };
 	struct jerr e;
-	const cJSON *text;
+	const cJSON *tc;
 	cJSON *doc;
-	size_t len;
-	char *buf;
 
-	if ((buf = jsonin_slurp(path, &len)) == NULL) {
-		snprintf(msg, msgsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	doc = jsonin_parse_doc(buf, len, &e);
-	free(buf);
-	if (doc == NULL) {
+	if ((doc = jsonin_parse_doc(text, len, &e)) == NULL) {
 		snprintf(msg, msgsz, "%s: %s", path, e.msg);
 		return -1;
 	}
@@ -279,8 +271,8 @@ model_load(const char *path, const char *name, struct model_config *m,
 		return -1;
 	}
 	h.top = doc;
-	text = jsonin_field(doc, "text_config");
-	h.text = cJSON_IsObject(text) ? text : NULL;
+	tc = jsonin_field(doc, "text_config");
+	h.text = cJSON_IsObject(tc) ? tc : NULL;
 	fill(&h, name, m);
 	cJSON_Delete(doc);
 	if (h.bad)
@@ -293,6 +285,23 @@ model_load(const char *path, const char *name, struct model_config *m,
 		return -1;
 	}
 	return 0;
+}
+
+int
+model_load(const char *path, const char *name, struct model_config *m,
+    char *msg, size_t msgsz)
+{
+	size_t len;
+	char *buf;
+	int rc;
+
+	if ((buf = jsonin_slurp(path, &len)) == NULL) {
+		snprintf(msg, msgsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = model_parse(buf, len, path, name, m, msg, msgsz);
+	free(buf);
+	return rc;
 }
 
 static int

@@ -8,6 +8,7 @@
 #ifndef RT_MODEL_H
 #define RT_MODEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The largest size or count a config may give: far above any model's. */
@@ -33,6 +34,9 @@ struct model_config {
  */
 int model_load(const char *path, const char *name, struct model_config *m,
     char *msg, size_t msgsz);
+/* The same, of a config's text (path for messages). */
+int model_parse(const char *text, size_t len, const char *path,
+    const char *name, struct model_config *m, char *msg, size_t msgsz);
 
 /*
  * BLIS's ValidateRooflineConfig for the model half, and the geometry a
