@@ -169,3 +169,16 @@ hit: given: given (--prefix-hit-fraction or --prefix-cache)"
 	    (.provenance | startswith("fit-penalty --requests: 300 requests of run.json and 200 measured steps"))] | @tsv' "$d/hw.json"
 	assert_output "$(printf '5000\t10\ttrue')"
 }
+
+@test "a replay whose queue runs away while the measured TTFTs do not says so, and earns no verdict" {
+	# 40 requests a second whose prompts the cache mostly served, fitted
+	# as if nothing were cached.
+	"$ROOT/test/helpers/reqfit-synth" --n 300 --rate 40 --seed 3 -- \
+	    "${M[@]}" --prior hit=0.9 >"$BATS_TEST_TMPDIR/fast.ndjson"
+	run --separate-stderr fit-penalty -q "${M[@]}" --requests \
+	    "$BATS_TEST_TMPDIR/fast.ndjson" --fit alpha0 \
+	    --prefix-hit-fraction 0 --max-replays 2 --summary
+	assert_success
+	[[ $stderr =~ ^fit-penalty:\ the\ replay\'s\ queue\ runs\ away\ \(TTFT\ P99\ [0-9]+\ us\ predicted,\ [0-9]+\ us\ measured\):\ the\ predicted\ prefill\ capacity\ is\ short\;\ the\ likely\ cause\ is\ the\ prefix\ cache\ \(hit\ fraction\ 0\)\ or\ mfuPrefill\ \(0.45\)$ ]]
+	assert_line --regexp '^verdict: not trustworthy for request latencies'
+}
