@@ -321,7 +321,7 @@ roofline-eval: skipped 2 bad records of 4" ]
 	assert_line -n 0 codellama-34b-instruct-hf
 	assert_line llama-3.1-8b-instruct
 	run roofline-eval --list-hardware
-	assert_output $'A100-80\nA100-SXM\nH100\nL40S'
+	assert_output $'A100-80\nA100-SXM\nH100\nH200\nL40S'
 }
 
 @test "unknown model or hardware is exit 2 naming the known ones" {
@@ -330,7 +330,7 @@ roofline-eval: skipped 2 bad records of 4" ]
 	assert_line -n 0 "roofline-eval: unknown model 'nosuch' (known: codellama-34b-instruct-hf, deepseek-v2-lite, glm-5.2-fp8, llama-2-7b-hf, llama-3.1-70b-instruct, llama-3.1-8b-instruct, llama-4-scout-17b-16e-instruct-fp8-dynamic, mistral-nemo-instruct-2407, mixtral-8x7b-v0.1, qwen2.5-7b-instruct, qwen3-14b, qwen3-30b-a3b, yi-34b)"
 	run roofline-eval -m "$M" -g B200 </dev/null
 	assert_failure 2
-	assert_line -n 0 "roofline-eval: unknown hardware 'B200' in $ROOT/share/hardware_config.json (known: A100-80, A100-SXM, H100, L40S)"
+	assert_line -n 0 "roofline-eval: unknown hardware 'B200' in $ROOT/share/hardware_config.json (known: A100-80, A100-SXM, H100, H200, L40S)"
 }
 
 @test "bad usage is exit 2 with a pointer to --help" {

@@ -39,9 +39,10 @@ read_id(const cJSON *obj, struct request *r, struct jerr *e)
 	return 0;
 }
 
-/* A token count: a whole number of at least 1. */
+/* A token count: a whole number of at least least. */
 static int
-read_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
+read_count(const cJSON *obj, const char *key, int64_t least, int64_t *out,
+    struct jerr *e)
 {
 	const cJSON *v;
 	int64_t n;
@@ -49,9 +50,9 @@ read_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 	if ((v = jsonin_need(obj, key, e)) == NULL ||
 	    jsonin_int(v, key, -RT_INT_EXACT_MAX, RT_INT_EXACT_MAX, &n, e) < 0)
 		return -1;
-	if (n < 1) {
-		jsonin_err(e, "%s: must be at least 1, got %lld", key,
-		    (long long)n);
+	if (n < least) {
+		jsonin_err(e, "%s: must be at least %lld, got %lld", key,
+		    (long long)least, (long long)n);
 		return -1;
 	}
 	*out = n;
@@ -153,6 +154,34 @@ opt_us(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 }
 
 /*
+ * Fewer gaps than tokens: several tokens a chunk (speculative decoding, a
+ * stream interval).  No per-token times; the E2E, when not given, is the
+ * last chunk's time.
+ */
+static int
+read_chunked(const cJSON *itl, struct request *r, struct jerr *e)
+{
+	const cJSON *it;
+	char path[64];
+	int64_t gap, t = r->ttft_us;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(it, itl) {
+		snprintf(path, sizeof(path), "itl_us[%zu]", i++);
+		if (read_us(it, path, &gap, e) < 0)
+			return -1;
+		if ((t += gap) > RT_INT_EXACT_MAX) {
+			jsonin_err(e, "%s: token time exceeds 2^53", path);
+			return -1;
+		}
+	}
+	if (r->e2e_us == REQUEST_ABSENT)
+		r->e2e_us = t;
+	r->itl_chunked = 1;
+	return 0;
+}
+
+/*
  * Whatever the record measured: ttft_us and e2e_us each when present,
  * and the token times when it has them all (itl_us, or one token).
  */
@@ -162,7 +191,10 @@ read_measured(const cJSON *obj, struct request *r, struct jerr *e)
 	const cJSON *itl;
 
 	if (opt_us(obj, "ttft_us", &r->ttft_us, e) < 0 ||
-	    opt_us(obj, "e2e_us", &r->e2e_us, e) < 0)
+	    opt_us(obj, "e2e_us", &r->e2e_us, e) < 0 ||
+	    opt_us(obj, "queue_us", &r->queue_us, e) < 0 ||
+	    opt_us(obj, "prefill_us", &r->prefill_us, e) < 0 ||
+	    opt_us(obj, "decode_us", &r->decode_us, e) < 0)
 		return -1;
 	itl = jsonin_field(obj, "itl_us");
 	if (itl != NULL && cJSON_IsNull(itl))
@@ -175,7 +207,12 @@ read_measured(const cJSON *obj, struct request *r, struct jerr *e)
 			    "the first token's time)");
 			return -1;
 		}
+		if (r->output_tokens > 0 && cJSON_GetArraySize(itl) <
+		    r->output_tokens - 1)
+			return read_chunked(itl, r, e);
 	} else if (r->ttft_us == REQUEST_ABSENT || r->output_tokens != 1)
+		return 0;
+	if (r->output_tokens == 0)
 		return 0;
 	return build_tokens(itl, r->ttft_us, r, e);
 }
@@ -226,8 +263,9 @@ read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
 		r->failed = 1;
 		return 0;
 	}
-	if (read_count(obj, "input_tokens", &r->input_tokens, e) < 0 ||
-	    read_count(obj, "output_tokens", &r->output_tokens, e) < 0)
+	if (read_count(obj, "input_tokens", 1, &r->input_tokens, e) < 0 ||
+	    read_count(obj, "output_tokens", flags & REQ_ZERO_OUTPUT ? 0 : 1,
+	    &r->output_tokens, e) < 0)
 		return -1;
 	if (r->input_tokens + r->output_tokens > RT_INT_EXACT_MAX) {
 		jsonin_err(e, "input_tokens + output_tokens exceeds 2^53");
@@ -248,6 +286,7 @@ request_from_json(const cJSON *obj, int flags, struct request *r,
 {
 	memset(r, 0, sizeof(*r));
 	r->ttft_us = r->e2e_us = r->cached_tokens = REQUEST_ABSENT;
+	r->queue_us = r->prefill_us = r->decode_us = REQUEST_ABSENT;
 	e->msg[0] = '\0';
 	if (read_fields(obj, flags, r, e) < 0) {
 		request_free(r);

@@ -24,10 +24,14 @@ struct request {
 	char	*id;			/* owned */
 	int64_t	 arrival_us;
 	int64_t	 input_tokens;		/* >= 1 */
-	int64_t	 output_tokens;		/* >= 1 */
+	int64_t	 output_tokens;		/* >= 1 (>= 0: REQ_ZERO_OUTPUT) */
 	int64_t	*token_us;		/* output_tokens times, or NULL */
 	/* REQ_MEASURED: the measured latencies given, else REQUEST_ABSENT */
 	int64_t	 ttft_us, e2e_us;
+	int64_t	 queue_us, prefill_us, decode_us;	/* a server's span */
+	/* itl_us had fewer gaps than output_tokens - 1 (several tokens a
+	 * chunk): no token times, ttft_us and e2e_us kept */
+	int	 itl_chunked;
 	/* prompt tokens served from a prefix cache; REQUEST_ABSENT if not
 	 * given (0 <= cached_tokens < input_tokens) */
 	int64_t	 cached_tokens;
@@ -37,7 +41,8 @@ struct request {
 
 enum {
 	REQ_NEED_TIMES = 1,	/* ttft_us and itl_us are required */
-	REQ_MEASURED = 2	/* whatever was measured, each optional */
+	REQ_MEASURED = 2,	/* whatever was measured, each optional */
+	REQ_ZERO_OUTPUT = 4	/* output_tokens may be 0 (a bare prefill) */
 };
 
 /* An optional integer field that is not known: left out. */
@@ -49,9 +54,11 @@ enum {
  * arrival_us + ttft_us + the running sum of itl_us (rounded to whole
  * microseconds); itl_us must hold output_tokens - 1 gaps.  With
  * REQ_MEASURED (which wins over REQ_NEED_TIMES) each of ttft_us, e2e_us
- * and itl_us is read when present: ttft_us and e2e_us into their fields,
- * and the token times as above when itl_us is there too (itl_us without
- * ttft_us is refused).  cached_tokens is read whenever present.  A record
+ * and itl_us is read when present, and queue_us, prefill_us and decode_us
+ * (a server span's): ttft_us and e2e_us into their fields, and the token
+ * times as above when itl_us is there too (itl_us without ttft_us is
+ * refused; fewer gaps than output_tokens - 1 keeps no token times and
+ * sets itl_chunked, the E2E then the last gap's end when not given).  cached_tokens is read whenever present.  A record
  * with a non-null "error" is marked failed and its counts are not
  * checked.
  * 0, or -1 with e set; r owns nothing on failure.

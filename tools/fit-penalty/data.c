@@ -77,3 +77,34 @@ data_add(struct fit_data *d, const struct eval_rec *r, int client)
 		d->step[i] = r->step;
 	d->kind[i] = (uint8_t)r->kind;
 }
+
+/*
+ * A time below FIT_FLOOR_NOISE of the physical floor is not noise around
+ * a step time (a timer's noise is a few %: 20 % below is 7 standard
+ * deviations at 3 %): it is another quantity.  One at or above it is
+ * noise around a step that runs at the floor, and is kept: leaving such
+ * steps out keeps the slow half of the noise and biases every estimate.
+ * Records without floor_us (older roofline-eval) go by below_floor.
+ */
+int
+data_far_below(const struct eval_rec *r)
+{
+	return r->below_floor && (!r->has_floor ||
+	    r->dur_us < FIT_FLOOR_NOISE * r->floor_us);
+}
+
+enum fit_src
+data_source(const struct eval_rec *r)
+{
+	static const char *const model[] = { "roofline", "step_us", NULL };
+	static const char *const client[] = { "client_ttft", "ttft", NULL };
+	int i;
+
+	for (i = 0; model[i] != NULL; i++)
+		if (strcmp(r->dur_source, model[i]) == 0)
+			return SRC_MODEL;
+	for (i = 0; client[i] != NULL; i++)
+		if (strcmp(r->dur_source, client[i]) == 0)
+			return SRC_CLIENT;
+	return SRC_STEP;
+}

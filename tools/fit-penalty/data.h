@@ -25,6 +25,20 @@ struct fit_data {
 	int	 keep_split, keep_step;	/* store cp, cd; step */
 };
 
+/* What a step's time is, by its dur_source. */
+enum fit_src { SRC_STEP, SRC_CLIENT, SRC_MODEL };
+
+/*
+ * Below this fraction of the physical floor a time is not noise around a
+ * step time; at or above it, it is kept.
+ */
+#define FIT_FLOOR_NOISE 0.8
+
+/* What r's time measures: a step, a client's TTFT, the model's own. */
+enum fit_src data_source(const struct eval_rec *r);
+/* r's time is too far below the floor to be a step time. */
+int data_far_below(const struct eval_rec *r);
+
 /* Empty; keep_split and keep_step say which optional columns to store. */
 void data_init(struct fit_data *d, int keep_split, int keep_step);
 void data_free(struct fit_data *d);

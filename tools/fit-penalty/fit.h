@@ -19,9 +19,6 @@
 enum fit_excl { EX_NO_DUR, EX_DUMMY, EX_ESTIMATED, EX_EMPTY, EX_OUTLIER,
 	EX_BELOW_FLOOR, EX_N };
 
-/* What a step's time is, by its dur_source. */
-enum fit_src { SRC_STEP, SRC_CLIENT, SRC_MODEL };
-
 /*
  * Fewer steps than this earn no verdict ("not enough data"), and no
  * diagnosis of the shortest and longest tenths.  The verdict is earned
@@ -34,12 +31,6 @@ enum fit_src { SRC_STEP, SRC_CLIENT, SRC_MODEL };
 #define FIT_VERDICT_FOLDS 5
 #define FIT_VERDICT_KFOLD_MAX 1000
 #define FIT_VERDICT_HOLDOUT 0.2
-
-/*
- * Below this fraction of the physical floor a time is not noise around a
- * step time; at or above it, it is kept.
- */
-#define FIT_FLOOR_NOISE 0.8
 
 struct fit_opts {
 	int	 want[FIT_NPAR];

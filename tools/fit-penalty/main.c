@@ -24,6 +24,7 @@
 #include "hwconfig.h"
 #include "model/hardware.h"
 #include "report.h"
+#include "reqmain.h"
 #include "sample.h"
 #include "validate.h"
 
@@ -102,6 +103,7 @@ usage(void)
 	    "  -q, --quiet                    no progress display\n"
 	    "  -h, --help                     show this help\n"
 	    "  -V, --version                  show the version\n");
+	reqmain_usage();
 }
 
 static void
@@ -318,38 +320,6 @@ struct reader {
 	struct eval_buf lean;	/* a record less its request lists */
 };
 
-/*
- * A time below FIT_FLOOR_NOISE of the physical floor is not noise around
- * a step time (a timer's noise is a few %: 20 % below is 7 standard
- * deviations at 3 %): it is another quantity.  One at or above it is
- * noise around a step that runs at the floor, and is kept: leaving such
- * steps out keeps the slow half of the noise and biases every estimate.
- * Records without floor_us (older roofline-eval) go by below_floor.
- */
-static int
-far_below(const struct eval_rec *r)
-{
-	return r->below_floor && (!r->has_floor ||
-	    r->dur_us < FIT_FLOOR_NOISE * r->floor_us);
-}
-
-/* What a record's dur_source says its time is. */
-static enum fit_src
-source_class(const struct eval_rec *r)
-{
-	static const char *const model[] = { "roofline", "step_us", NULL };
-	static const char *const client[] = { "client_ttft", "ttft", NULL };
-	int i;
-
-	for (i = 0; model[i] != NULL; i++)
-		if (strcmp(r->dur_source, model[i]) == 0)
-			return SRC_MODEL;
-	for (i = 0; client[i] != NULL; i++)
-		if (strcmp(r->dur_source, client[i]) == 0)
-			return SRC_CLIENT;
-	return SRC_STEP;
-}
-
 static enum fit_excl
 exclusion(const struct fit_opts *o, const struct eval_rec *r)
 {
@@ -362,7 +332,7 @@ exclusion(const struct fit_opts *o, const struct eval_rec *r)
 	/* A step with nothing in it has no model time to compare. */
 	if (r->kind == EVAL_EMPTY || (r->compute_us == 0 && r->memory_us == 0))
 		return EX_EMPTY;
-	if (far_below(r) && !o->keep_below_floor)
+	if (data_far_below(r) && !o->keep_below_floor)
 		return EX_BELOW_FLOOR;
 	return EX_N;
 }
@@ -404,7 +374,7 @@ read_record(struct reader *rd, struct input *in, const char *line,
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}
-	if (r.has_dur && (src = source_class(&r)) == SRC_MODEL &&
+	if (r.has_dur && (src = data_source(&r)) == SRC_MODEL &&
 	    !(r.dummy && !rd->o->keep_dummy)) {
 		err_warnat(in->lr.name, in->lr.lineno, "dur_source \"%s\": the "
 		    "time is the model's own (a replay's clock), not a "
@@ -419,7 +389,7 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	}
 	if (r.has_dur)
 		rd->s->timed++;
-	if (r.has_dur && r.below_floor && !far_below(&r))
+	if (r.has_dur && r.below_floor && !data_far_below(&r))
 		rd->s->near_floor++;
 	if ((x = exclusion(rd->o, &r)) == EX_N &&
 	    (miss = missing_split(rd->o, &r)) != NULL) {
@@ -553,8 +523,11 @@ main(int argc, char **argv)
 	int k, nwant = 0;
 
 	err_setprog(argv[0]);
+	if (reqmain_wanted(argc, argv))
+		return reqmain(argc, argv);
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o, &co);
+	hwconfig_check_outputs(co.output, o.res_out, o.hw_out, o.hw_config);
 	if (o.hw_name != NULL) {
 		hwdoc = hwconfig_load(o.hw_config, o.hw_name, hwpath,
 		    sizeof(hwpath), &hw, &o.bw_physical_tbs);
