@@ -162,6 +162,21 @@ changed_lines() {	# a b
 	assert_fitted "$D/nobom.json" H100 "$D/fit.json"
 }
 
+@test "control bytes cJSON skips between tokens: kept, and not copied into new fields" {
+	printf '{"G": {"TFlopsPeak": 989.5, "BwPeakTBs": 3.35, "mfuPrefill": 0.45,\n\t"mfuDecode"\000\010: 0.3}}\n' >"$HW"
+	cp "$HW" "$D/orig.json"
+	fit_in_place "$HW" G "$D/fit.json"
+	# The NUL and backspace stay where they were (all but the closing
+	# "}}\n" is kept); the new fields use blanks.
+	run cmp -n $(($(wc -c <"$D/orig.json") - 3)) "$D/orig.json" "$HW"
+	assert_success
+	run grep -ac $'\x08'': 0.3,' "$HW"
+	assert_output 1
+	run grep -c $'^\t"mixedBatchPenalty": 0.[0-9]*,$' "$HW"
+	assert_output 1
+	roofline-eval -m llama-3.1-8b-instruct -g G --hardware-config "$HW" </dev/null
+}
+
 @test "fields BLIS added later (IntraNodeBwGBps, objects) are kept byte for byte" {
 	jq '.H100 += {IntraNodeBwGBps: 900, InterNodeBwGBps: 50.0,
 	    future: {a: [1, 2.50, "x"]}}' "$ROOT/share/hardware_config.json" |

@@ -85,6 +85,9 @@ hwconfig_load(const char *config, const char *name, char *path, size_t sz,
 		snprintf(path, sz, "%s", config);
 	else
 		share_path(path, sz, "hardware_config.json");
+	free(loaded.text);
+	free(loaded.name);
+	cJSON_Delete(loaded.entry);
 	loaded.text = read_path(path, &loaded.len);
 	if ((doc = hardware_parse(loaded.text, loaded.len, path, msg,
 	    sizeof(msg))) == NULL)
@@ -455,13 +458,21 @@ struct layout {
 	int	 oneline;
 };
 
+/*
+ * The layout bytes of t[from..to): JSON's blanks and the colon only (cJSON
+ * also skips other control bytes there, NUL included; new members get
+ * none of those).
+ */
 static char *
 dup_span(const char *t, size_t from, size_t to)
 {
 	char *s = err_malloc(to - from + 1);
+	size_t n = 0;
 
-	memcpy(s, t + from, to - from);
-	s[to - from] = '\0';
+	for (; from < to; from++)
+		if (strchr(" \t\r\n:", t[from]) != NULL && t[from] != '\0')
+			s[n++] = t[from];
+	s[n] = '\0';
 	return s;
 }
 
@@ -630,7 +641,7 @@ edit_text(const char *path, const char *base, size_t len, const char *name,
 	k = ent.n > 0 ? ent.m[ent.n - 1].end : ent.open + 1;
 	put(w, base + at, k - at);
 	at = k;
-	for (first = ent.n == 0, j = 0; j < nc; j++)
+	for (first = (ent.n == 0), j = 0; j < nc; j++)
 		if (!c[j].done) {
 			put_member(w, &l, first, &c[j]);
 			first = 0;
