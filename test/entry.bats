@@ -331,6 +331,12 @@ export -f fit_after_change
 	assert_fitted "$HW" H100 "$D/fit.json"
 	# BLIS's readers and ours still read the entry.
 	roofline-eval -m llama-3.1-8b-instruct -g H100 --hardware-config "$HW" </dev/null
+	# Two edits of one file in one run: the second would not see the first.
+	cp "$HW" "$D/before.json"
+	run "$HWX" write2 "$HW" H100 "$HW" alpha0_us=1
+	assert_failure 1
+	assert_output "hwextras: internal error: $HW edited twice in one run: make one struct hwconfig_edits of every edit"
+	cmp "$HW" "$D/before.json"
 }
 
 @test "a bad rooftrace object is reported by its field" {

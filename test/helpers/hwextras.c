@@ -5,6 +5,7 @@
  *
  *   hwextras read CONFIG NAME
  *   hwextras write CONFIG NAME OUT [KEY=VALUE...]
+ *   hwextras write2 CONFIG NAME OUT [KEY=VALUE...]   (twice: refused)
  */
 #include <limits.h>
 #include <stdio.h>
@@ -76,14 +77,19 @@ main(int argc, char **argv)
 	err_setprog("hwextras");
 	if (argc == 4 && strcmp(argv[1], "read") == 0)
 		return show(argv[2], argv[3]);
-	if (argc < 5 || strcmp(argv[1], "write") != 0)
+	if (argc < 5 || (strcmp(argv[1], "write") != 0 &&
+	    strcmp(argv[1], "write2") != 0))
 		err_usage("usage: hwextras read CONFIG NAME | write CONFIG NAME "
 		    "OUT [KEY=VALUE...]");
 	memset(&x, 0, sizeof(x));
 	for (i = 5; i < argc; i++)
 		set(&x, argv[i]);
 	doc = hwconfig_load(argv[2], argv[3], path, sizeof(path), &hw, &bw);
+	outfile_hold();		/* as fit-penalty writes its outputs */
 	hwconfig_write_extras(path, argv[3], argv[4], &x);
+	if (strcmp(argv[1], "write2") == 0)
+		hwconfig_write_extras(path, argv[3], argv[4], &x);
+	outfile_commit();
 	cJSON_Delete(doc);
 	return 0;
 }

@@ -5,13 +5,12 @@
  * effective bandwidth), BwPhysicalTBs (the physical peak) and a _comment
  * with the provenance; and the "rooftrace" object a request fit writes.
  *
- * The file is read as JSON (cJSON): the entry is found by its decoded
- * name, its members by their decoded keys, and cJSON says where each
- * value ends, so that every byte outside the edited values is copied as
- * it is (other entries, unknown fields such as BLIS's IntraNodeBwGBps,
- * comments, escapes, a byte-order mark, the layout).  The result is
- * parsed again and compared, member by member, with what was meant
- * before it replaces anything.
+ * The file is read as JSON (cJSON), and the text edited by entrytext.c:
+ * every byte outside the edited values is copied as it is (other
+ * entries, unknown fields such as BLIS's IntraNodeBwGBps, comments,
+ * escapes, a byte-order mark, the layout), and the result is parsed
+ * again and compared, member by member, with what was meant before it
+ * replaces anything.
  *
  * Editing a file in place (--hardware-config F --hardware-config-out F)
  * locks it (flock) from the moment it is read again until the program
@@ -81,7 +80,9 @@ void hwconfig_edits_free(struct hwconfig_edits *ed);
  * Write the config loaded from path by hwconfig_load to out ("-": the
  * standard output) with the entry name edited; exits 1 when it cannot.
  * The output goes through outfile_open (held outputs wait for
- * outfile_commit).
+ * outfile_commit).  Once a file a run: every edit of it goes into one
+ * struct hwconfig_edits (a fit's and a request fit's rooftrace object
+ * together), else an internal error.
  */
 void hwconfig_apply(const char *path, const char *name, const char *out,
     const struct hwconfig_edits *ed);
@@ -91,9 +92,16 @@ void hwconfig_write_extras(const char *path, const char *name,
     const char *out, const struct hw_extras *x);
 
 /*
- * The config with the entry edited from the fit.  A fitted scale or
- * overhead has no field there: says so on stderr.
+ * Add the fit's edits to ed: the penalties and, when entry fields were
+ * fitted, the MFUs, bandwidths and a _comment with the provenance.  A
+ * fitted scale or overhead has no field there: says so on stderr (out
+ * names the file).
  */
+void hwconfig_fit_edits(struct hwconfig_edits *ed, const char *out,
+    const struct fit_opts *o, const struct fit_steps *s,
+    const struct fit_out *f);
+
+/* The config with the entry edited from the fit (the edits, applied). */
 void hwconfig_write(const char *path, const char *name, const char *out,
     const struct fit_opts *o, const struct fit_steps *s,
     const struct fit_out *f);
