@@ -9,7 +9,10 @@
 
 #include <stddef.h>
 
-/* Could arg be a hub model id (NAME or ORG/NAME, no path syntax)? */
+/*
+ * Could arg be a hub model id (NAME or ORG/NAME, no path syntax)?  The
+ * programs take ORG/NAME only: a bare name is a shipped model.
+ */
 int hfcache_is_id(const char *arg);
 
 /*

@@ -164,13 +164,18 @@ base(const char *p, char *buf, size_t sz)
 	return s ? s + 1 : buf;
 }
 
-/* A name nothing knows: every place looked in, exit 2. */
+/*
+ * A model nothing knows, exit 2, saying where it looked: a name among the
+ * shipped models; ORG/NAME also in the Hugging Face cache.
+ */
 static void
 unknown_model(const char *arg)
 {
 	char known[8192], looked[4096], tmp[PATH_MAX];
 
 	model_names(known, sizeof(known), ", ");
+	if (strchr(arg, '/') == NULL)
+		err_usage("unknown model '%s' (known: %s)", arg, known);
 	err_warn("unknown model '%s' (known: %s)", arg, known);
 	if (!hfcache_is_id(arg))
 		err_usage("%s: no such file or directory", arg);
@@ -183,8 +188,8 @@ unknown_model(const char *arg)
 
 /*
  * --model is a directory holding config.json, a config file, a name
- * under share/models, or a Hugging Face model id found in the local hub
- * cache.  The name (for quantization hints) is the model's directory name,
+ * under share/models, or a Hugging Face model id (ORG/NAME) found in the
+ * local hub cache.  The name (for quantization hints) is the model's directory name,
  * or the hub id (as BLIS applies it to the id).
  */
 static void
@@ -217,8 +222,8 @@ resolve_model(const char *arg, char *path, size_t psz, char *name,
 		if (is_file(path))
 			return;
 	}
-	if (hfcache_is_id(arg) && hfcache_find(arg, path, psz, looked,
-	    sizeof(looked)) == 0) {
+	if (strchr(arg, '/') != NULL && hfcache_is_id(arg) &&
+	    hfcache_find(arg, path, psz, looked, sizeof(looked)) == 0) {
 		err_snprintf(name, nsz, "%s", arg);
 		return;
 	}
