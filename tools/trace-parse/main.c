@@ -20,6 +20,7 @@
 #include "readers/readers.h"
 #include "csvrow.h"
 #include "emit.h"
+#include "gunzip.h"
 
 enum { OPT_CSV = 256, OPT_LIST, OPT_KEEP_CLOCK, OPT_ITL, OPT_ID_PREFIX };
 
@@ -211,9 +212,13 @@ read_file(void *ctx, struct input *in)
 	long seen;
 	char *line;
 	size_t len;
+	FILE *orig = in->lr.fp, *gz;
 
 	emit_file(&r->em);
 	r->doc_len = 0;
+	/* A .gz (by its magic) reads as its inflated bytes. */
+	if ((gz = gunzip_open(orig, in->lr.name)) != NULL)
+		in->lr.fp = gz;
 	progress_start(&pg, in->lr.fp, in->lr.name, in->quiet);
 	while ((line = linereader_next(&in->lr, &len)) != NULL) {
 		progress_update(&pg);
@@ -256,6 +261,12 @@ read_file(void *ctx, struct input *in)
 	    rd->end(&r->em, &e) == READER_FATAL)
 		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
 	progress_done(&pg);
+	if (gz != NULL) {
+		if (ferror(gz))
+			err_die(EXIT_DATA, "%s: read error", in->lr.name);
+		fclose(gz);
+		in->lr.fp = orig;
+	}
 	in->none_msg = r->em.metadata || r->em.said_none ? NULL :
 	    "no records";
 	return 0;
