@@ -168,6 +168,34 @@ doc_error_line(const char *text, size_t len)
 }
 
 /*
+ * A file of JSON values one after another, to a reader that splits them
+ * (readers.h); when the reader was only guessed and the file is one
+ * document another reader claims, to that one.
+ */
+static const struct reader *
+take_text(struct run *r, const struct reader *rd, int guessed,
+    const struct input *in)
+{
+	const struct reader *claimed = NULL;
+	struct jerr e;
+	cJSON *doc = NULL;
+	int rc;
+
+	if (guessed && r->from == NULL &&
+	    (doc = jsonin_parse_doc(r->doc, r->doc_len, &e)) != NULL)
+		claimed = readers_claim(doc);
+	if (claimed != NULL && claimed != rd) {
+		rd = claimed;
+		rc = rd->doc(&r->em, doc, &e);
+	} else
+		rc = rd->text(&r->em, r->doc, r->doc_len, &e);
+	cJSON_Delete(doc);
+	if (rc == READER_FATAL)
+		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
+	return rd;
+}
+
+/*
  * A JSON document to its reader (readers.h): the one that claims it, or,
  * when guessed, the one its keys name.  Returns the reader that read it.
  */
@@ -248,7 +276,8 @@ read_file(void *ctx, struct input *in)
 		}
 	}
 	if (rd != NULL && mode == READ_DOC)
-		rd = take_doc(r, rd, guessed, in);
+		rd = rd->text != NULL ? take_text(r, rd, guessed, in) :
+		    take_doc(r, rd, guessed, in);
 	/*
 	 * Binary data read as a log, say: not a trace, and no success; said
 	 * before the reader's own end-of-file notes, which would treat it

@@ -180,6 +180,36 @@ span_error(const cJSON *span, struct otel_span *sp)
 		    m->valuestring : "error";
 }
 
+const char *const otel_attrs[OTEL_NATTR] = {
+	"gen_ai.latency.time_in_queue", "gen_ai.latency.time_to_first_token",
+	"gen_ai.latency.e2e", "gen_ai.latency.time_in_model_prefill",
+	"gen_ai.latency.time_in_model_decode",
+	"gen_ai.latency.time_in_model_inference",
+	"gen_ai.latency.time_in_scheduler",
+	"gen_ai.latency.time_in_model_forward",
+	"gen_ai.latency.time_in_model_execute"
+};
+
+/* Every latency attribute, in otel_attrs' order; absent ones stay -1. */
+static int
+span_latencies(const cJSON *span, const char *base, struct otel_span *sp,
+    struct jerr *e)
+{
+	int64_t *to[OTEL_NATTR] = { &sp->queue_us, &sp->ttft_us, &sp->e2e_us,
+	    &sp->prefill_us, &sp->decode_us, &sp->inference_us,
+	    &sp->scheduler_us, &sp->model_forward_us, &sp->model_execute_us };
+	size_t i;
+
+	sp->seen = 0;
+	for (i = 0; i < OTEL_NATTR; i++) {
+		if (attr_seconds(span, otel_attrs[i], base, to[i], e) < 0)
+			return -1;
+		if (*to[i] >= 0)
+			sp->seen |= 1u << i;
+	}
+	return 0;
+}
+
 static int
 span_fields(const cJSON *span, const char *base, struct otel_span *sp,
     struct jerr *e)
@@ -189,15 +219,7 @@ span_fields(const cJSON *span, const char *base, struct otel_span *sp,
 	    &sp->input_tokens, e) < 0 ||
 	    attr_int(span, "gen_ai.usage.completion_tokens", base,
 	    &sp->output_tokens, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.time_to_first_token", base,
-	    &sp->ttft_us, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.e2e", base, &sp->e2e_us, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.time_in_queue", base,
-	    &sp->queue_us, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.time_in_model_prefill", base,
-	    &sp->prefill_us, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.time_in_model_decode", base,
-	    &sp->decode_us, e) < 0)
+	    span_latencies(span, base, sp, e) < 0)
 		return -1;
 	if ((sp->model = attr_str(span, "gen_ai.response.model")) == NULL)
 		sp->model = attr_str(span, "gen_ai.request.model");
@@ -233,14 +255,21 @@ otel_next(struct otel_iter *it, const cJSON *doc,
 	return 0;
 }
 
-/* Spans that are not vLLM request spans, for the closing note. */
-static long other_spans;
+/* Spans that are not vLLM request spans, and the attributes seen. */
+static long other_spans, otel_requests;
+static unsigned otel_seen;
 
 static enum reader_detect
 otel_detect(const char *line)
 {
 	return *line == '{' && strstr(line, "\"resourceSpans\"") != NULL ?
 	    DETECT_YES : DETECT_NO;
+}
+
+static int64_t
+otel_opt(int64_t us)
+{
+	return us < 0 ? REQUEST_ABSENT : us;
 }
 
 static void
@@ -269,6 +298,12 @@ otel_export(struct emit *em, long line, const cJSON *doc)
 		q.prefill_us = sp.prefill_us < 0 ? REQUEST_ABSENT :
 		    sp.prefill_us;
 		q.decode_us = sp.decode_us < 0 ? REQUEST_ABSENT : sp.decode_us;
+		q.inference_us = otel_opt(sp.inference_us);
+		q.scheduler_us = otel_opt(sp.scheduler_us);
+		q.model_forward_us = otel_opt(sp.model_forward_us);
+		q.model_execute_us = otel_opt(sp.model_execute_us);
+		otel_seen |= sp.seen;
+		otel_requests++;
 		q.error = sp.error;
 		q.model = sp.model;
 		emit_request(em, line, &q);
@@ -299,6 +334,21 @@ otel_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 static void
 otel_finish(void)
 {
+	char list[512];
+	size_t i;
+
+	list[0] = '\0';
+	for (i = 0; i < OTEL_NATTR; i++)
+		if (otel_seen & (1u << i)) {
+			if (list[0] != '\0')
+				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+			strncat(list, otel_attrs[i] + strlen("gen_ai.latency."),
+			    sizeof(list) - strlen(list) - 1);
+		}
+	if (otel_requests > 0)
+		err_warn("otel: %ld request span%s; latency attributes seen: %s",
+		    otel_requests, otel_requests == 1 ? "" : "s",
+		    list[0] != '\0' ? list : "none");
 	if (other_spans > 0)
 		err_warn("ignored %ld span%s without gen_ai.request.id",
 		    other_spans, other_spans == 1 ? "" : "s");

@@ -31,6 +31,10 @@
  *               document reads it; else, when the reader was only a
  *               DETECT_FALLBACK and the document lacks its .doc_key,
  *               the reader whose .doc_key the document has reads it.
+ *               A reader with text() is given the file's bytes instead,
+ *               to split into the JSON values that follow each other
+ *               there (unless, only guessed, the file is one document
+ *               another reader claims).
  *
  * After the last line, end() (when not NULL) closes the file; after the
  * last file, finish() (when not NULL) writes the reader's notes on
@@ -89,6 +93,9 @@ struct reader {
 	int	(*row)(struct emit *em, const struct csvrow *row, long lineno,
 		    struct jerr *e);
 	int	(*doc)(struct emit *em, const cJSON *doc, struct jerr *e);
+	/* READ_DOC: the file's bytes, NUL-terminated; as doc(). */
+	int	(*text)(struct emit *em, const char *text, size_t len,
+		    struct jerr *e);
 	int	(*end)(struct emit *em, struct jerr *e);
 	void	(*finish)(void);
 };
