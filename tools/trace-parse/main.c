@@ -22,7 +22,8 @@
 #include "emit.h"
 #include "gunzip.h"
 
-enum { OPT_CSV = 256, OPT_LIST, OPT_KEEP_CLOCK, OPT_ITL, OPT_ID_PREFIX };
+enum { OPT_CSV = 256, OPT_LIST, OPT_KEEP_CLOCK, OPT_ITL, OPT_ID_PREFIX,
+    OPT_KIND };
 
 /* Longest --id-prefix: room left for the trace's own ids. */
 enum { ID_PREFIX_MAX = 128 };
@@ -33,6 +34,8 @@ struct run {
 	struct csvrow row;		/* the CSV row being read */
 	char	*doc;			/* the JSON document being read */
 	size_t	 doc_len, doc_cap;
+	int	 kind_only;		/* --kind: name each file's kind */
+	int	 itl;			/* --itl given: BLIS has token times */
 };
 
 static void
@@ -43,6 +46,8 @@ usage(void)
 	    "(NDJSON).\n\n"
 	    "  -f, --from FORMAT   read FORMAT, do not detect it\n"
 	    "      --list-formats  list the formats and exit\n"
+	    "      --kind          print FILE, format and record kind; "
+	    "read no records\n"
 	    "      --keep-clock    times on the trace's own clock (default: "
 	    "first = 0)\n"
 	    "      --id-prefix STR put STR before every request id\n"
@@ -224,6 +229,102 @@ take_doc(struct run *r, const struct reader *rd, int guessed,
 	return rd;
 }
 
+/* A gzip file's inflated copy closed, the file's own stream back. */
+static void
+gz_close(struct input *in, FILE *orig, FILE *gz)
+{
+	if (gz == NULL)
+		return;
+	if (ferror(gz))
+		err_die(EXIT_DATA, "%s: read error", in->lr.name);
+	fclose(gz);
+	in->lr.fp = orig;
+}
+
+/*
+ * --kind: the reader a document file goes to, as take_doc and take_text
+ * decide, without reading its records.
+ */
+static const struct reader *
+doc_reader(struct run *r, const struct reader *rd, int guessed,
+    const struct input *in)
+{
+	const struct reader *other = NULL;
+	struct jerr e;
+	cJSON *doc;
+
+	if (r->from != NULL || (rd->text != NULL && !guessed))
+		return rd;
+	if ((doc = jsonin_parse_doc(r->doc, r->doc_len, &e)) == NULL) {
+		if (rd->text != NULL)
+			return rd;
+		err_die(EXIT_DATA, "%s:%ld: %s", in->lr.name,
+		    doc_error_line(r->doc, r->doc_len), e.msg);
+	}
+	if ((other = readers_claim(doc)) == NULL && rd->text == NULL &&
+	    guessed && (rd->doc_key == NULL ||
+	    jsonin_field(doc, rd->doc_key) == NULL) &&
+	    (other = readers_for_doc(doc)) == NULL) {
+		cJSON_Delete(doc);
+		err_die(EXIT_DATA, "%s: a JSON document with neither %s; use "
+		    "--from", in->lr.name, readers_doc_keys());
+	}
+	cJSON_Delete(doc);
+	return other != NULL ? other : rd;
+}
+
+/* --kind's line for a file read by rd. */
+static void
+print_kind(const struct run *r, const struct reader *rd,
+    const struct input *in)
+{
+	const char *kind = rd->kind;
+
+	if (rd == &blis_reader && r->itl)
+		kind = "token-times";
+	printf("%s\t%s\t%s\n", in->lr.name, rd->name, kind);
+}
+
+/*
+ * --kind: a file's reader found as reading it would, with no record
+ * read: the first non-blank line's, unless only guessed for a log (then
+ * some line must be of a known format) or a document (then the document
+ * decides, as take_doc and take_text would).
+ */
+static void
+kind_file(struct run *r, struct input *in)
+{
+	const struct reader *rd = NULL;
+	enum reader_mode mode = READ_LINES;
+	int guessed = 0, sure = 0;
+	char *line;
+	size_t len;
+
+	while (!sure && (line = linereader_next(&in->lr, &len)) != NULL) {
+		if (rd == NULL) {
+			if (linereader_blank(line, len))
+				continue;
+			rd = file_reader(r, in, line, &guessed);
+			mode = rd->open != NULL ? rd->open(line, len) :
+			    rd->mode;
+			sure = mode == READ_CSV || r->from != NULL ||
+			    (mode == READ_DOC && !guessed && rd->text != NULL);
+		}
+		if (mode == READ_DOC)
+			doc_append(r, line, len);
+		else if (!sure)
+			sure = !guessed || readers_known_line(line);
+	}
+	if (rd == NULL)
+		err_die(EXIT_DATA, "%s: empty: no format to tell", in->lr.name);
+	if (mode == READ_LINES && !sure)
+		err_dieat(EXIT_DATA, in->lr.name, 0, "nothing in it is a trace: "
+		    "no line of any known format");
+	if (mode == READ_DOC && !sure)
+		rd = doc_reader(r, rd, guessed, in);
+	print_kind(r, rd, in);
+}
+
 /*
  * One file: its first non-blank line picks the reader and how the file
  * reads (readers.h); every line after it goes where that says.
@@ -247,6 +348,12 @@ read_file(void *ctx, struct input *in)
 	/* A .gz (by its magic) reads as its inflated bytes. */
 	if ((gz = gunzip_open(orig, in->lr.name)) != NULL)
 		in->lr.fp = gz;
+	if (r->kind_only) {
+		kind_file(r, in);
+		gz_close(in, orig, gz);
+		in->none_msg = NULL;
+		return 0;
+	}
 	progress_start(&pg, in->lr.fp, in->lr.name, in->quiet);
 	while ((line = linereader_next(&in->lr, &len)) != NULL) {
 		progress_update(&pg);
@@ -290,12 +397,7 @@ read_file(void *ctx, struct input *in)
 	    rd->end(&r->em, &e) == READER_FATAL)
 		err_dieat(EXIT_DATA, in->lr.name, 0, "%s", e.msg);
 	progress_done(&pg);
-	if (gz != NULL) {
-		if (ferror(gz))
-			err_die(EXIT_DATA, "%s: read error", in->lr.name);
-		fclose(gz);
-		in->lr.fp = orig;
-	}
+	gz_close(in, orig, gz);
 	in->none_msg = r->em.metadata || r->em.said_none ? NULL :
 	    "no records";
 	return 0;
@@ -311,6 +413,7 @@ main(int argc, char **argv)
 		{ "id-prefix", required_argument, NULL, OPT_ID_PREFIX },
 		{ "itl", required_argument, NULL, OPT_ITL },
 		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "kind", no_argument, NULL, OPT_KIND },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -344,12 +447,14 @@ main(int argc, char **argv)
 			id_prefix = optarg;
 			break;
 		case OPT_CSV:	csv = 1; break;
+		case OPT_KIND:	r.kind_only = 1; break;
 		default:	cli_bad_option(c, argv);
 		}
 	}
 
 	input_init(&in, &co);
-	if (itlpath != NULL)
+	r.itl = itlpath != NULL;
+	if (itlpath != NULL && !r.kind_only)
 		blis_load_itl(&in, itlpath);
 	out = outfile_open(co.output);
 	emit_init(&r.em, &in, out, csv, keep_clock, id_prefix);

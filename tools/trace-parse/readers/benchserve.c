@@ -221,6 +221,7 @@ benchserve_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 const struct reader benchserve_reader = {
 	.name = "bench-serve",
 	.record = "request",
+	.kind = "token-times",
 	.what = "vllm bench serve --save-detailed result JSON",
 	.detect = benchserve_detect,
 	.mode = READ_DOC,

@@ -456,6 +456,7 @@ blis_finish(void)
 const struct reader blis_reader = {
 	.name = "blis",
 	.record = "request",
+	.kind = "latencies",
 	.what = "BLIS trace v2: header YAML, request CSV (--itl joins ITL CSV)",
 	.detect = blis_detect,
 	.refuse = "a BLIS ITL CSV joins a trace: give it with --itl",

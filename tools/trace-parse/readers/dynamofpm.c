@@ -372,6 +372,7 @@ dynamofpm_finish(void)
 const struct reader dynamofpm_reader = {
 	.name = "dynamo-fpm",
 	.record = "step",
+	.kind = "aggregate-steps",
 	.what = "Dynamo/SGLang ForwardPassMetrics: --fpm-trace, exporter, "
 	    "benchmark",
 	.detect = dynamofpm_detect,

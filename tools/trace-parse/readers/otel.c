@@ -357,6 +357,7 @@ otel_finish(void)
 const struct reader otel_reader = {
 	.name = "otel",
 	.record = "request",
+	.kind = "spans",
 	.what = "OpenTelemetry OTLP JSON export of vLLM spans",
 	.detect = otel_detect,
 	.open = readers_jsonl_or_doc,

@@ -75,6 +75,13 @@ enum { READER_OK = 0, READER_BAD = -1, READER_FATAL = -2 };
 struct reader {
 	const char *name;	/* for --from and --list-formats */
 	const char *record;	/* what it writes: "request" or "step" */
+	/*
+	 * What its records hold, for --kind: requests (no latencies),
+	 * latencies (measured ttft/e2e, no token times), token-times
+	 * (itl), spans (server-side queue/prefill/decode), steps (exact
+	 * compositions), aggregate-steps (counts only).
+	 */
+	const char *kind;
 	const char *what;	/* what it reads, one line */
 	/* The first non-blank line, NUL-terminated, leading blanks skipped. */
 	enum reader_detect (*detect)(const char *line);

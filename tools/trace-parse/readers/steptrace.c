@@ -760,6 +760,7 @@ steptrace_run_report(void)
 const struct reader steptrace_reader = {
 	.name = "vllm-steps",
 	.record = "step",
+	.kind = "steps",
 	.what = "vLLM fork step traces (--step-tracing-enabled), OTLP JSON",
 	.detect = steptrace_detect_line,
 	.open = readers_jsonl_or_doc,

@@ -348,6 +348,7 @@ trtllm_finish(void)
 const struct reader trtllm_reader = {
 	.name = "trtllm-iterations",
 	.record = "step",
+	.kind = "aggregate-steps",
 	.what = "TensorRT-LLM iteration stats (trtllm-serve /metrics polls)",
 	.detect = trtllm_detect,
 	.mode = READ_DOC,

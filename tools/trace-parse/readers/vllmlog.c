@@ -339,6 +339,7 @@ vllmlog_finish(void)
 const struct reader vllmlog_reader = {
 	.name = "vllm-log",
 	.record = "step",
+	.kind = "aggregate-steps",
 	.what = "vLLM iteration log (--enable-logging-iteration-details)",
 	.detect = vllmlog_detect,
 	.mode = READ_LINES,
