@@ -112,6 +112,30 @@ id_text(char *buf, long n)
 	return p;
 }
 
+/*
+ * What the next stage would refuse, refused here where the line is
+ * known: an arrival before the file's first record, a first token after
+ * the last.
+ */
+static int
+emit_times_bad(const struct request_out *q, struct jerr *e)
+{
+	if (q->arrival_us < 0) {
+		jsonin_err(e, "arrives %lld us before the file's first record "
+		    "(times count from it): sort the file by time, or give "
+		    "--keep-clock", (long long)-q->arrival_us);
+		return 1;
+	}
+	if (q->ttft_us != REQUEST_ABSENT && q->e2e_us != REQUEST_ABSENT &&
+	    q->ttft_us > q->e2e_us) {
+		jsonin_err(e, "ttft_us %lld is greater than e2e_us %lld (the "
+		    "first token after the last)", (long long)q->ttft_us,
+		    (long long)q->e2e_us);
+		return 1;
+	}
+	return 0;
+}
+
 void
 emit_request(struct emit *em, long line, struct request_out *q)
 {
@@ -120,6 +144,10 @@ emit_request(struct emit *em, long line, struct request_out *q)
 	size_t np, ni;
 	long first, file = em->nfiles - 1, ffile = file;
 
+	if (emit_times_bad(q, &e)) {
+		emit_bad(em, line, &e);
+		return;
+	}
 	if (q->id == NULL) {
 		q->id = id_text(idbuf, em->next_id++);
 	} else if ((first = idset_add(&em->ids, q->id, file, line,

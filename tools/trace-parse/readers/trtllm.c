@@ -322,7 +322,12 @@ trtllm_detect(const char *line)
 	    strstr(line, "\"inflightBatchingStats\"") != NULL ||
 	    strstr(line, "\"prevDeviceStepTimeMS\"") != NULL))
 		return DETECT_YES;
-	return *line == '[' ? DETECT_FALLBACK : DETECT_NO;
+	if (*line != '[')
+		return DETECT_NO;
+	/* "[" alone (pretty-printed) or "[{": an array of records, maybe. */
+	for (line++; *line == ' ' || *line == '\t'; line++)
+		;
+	return *line == '\0' || *line == '{' ? DETECT_FALLBACK : DETECT_NO;
 }
 
 static void
