@@ -32,7 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((doc = jsonin_parse_doc((const char *)data, size, &e)) == NULL)
 		return 0;
 	if (cJSON_IsArray(doc))
-		cJSON_ArrayForEach(rec, doc)
+		for (rec = doc->child; rec != NULL; rec = rec->next)
 			one(rec);
 	else
 		one(doc);

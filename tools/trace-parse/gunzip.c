@@ -23,7 +23,7 @@ gunzip_inflate(FILE *fp, FILE *out, const char *name)
 	static const unsigned char magic[2] = { 0x1f, 0x8b };
 	z_stream z;
 	size_t n, have;
-	int rc = Z_OK, ended = 0;
+	int rc, ended = 0;
 
 	memset(&z, 0, sizeof(z));
 	/* 16 + MAX_WBITS: gzip headers; members follow each other. */

@@ -254,7 +254,7 @@ trtllm_value(struct emit *em, const cJSON *v, long line)
 	const cJSON *rec;
 
 	if (cJSON_IsArray(v))
-		cJSON_ArrayForEach(rec, v)
+		for (rec = v->child; rec != NULL; rec = rec->next)
 			trtllm_take(em, rec, line);
 	else
 		trtllm_take(em, v, line);
