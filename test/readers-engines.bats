@@ -127,7 +127,7 @@ trace-parse: trtllm-iterations: 1 iteration without dur_us: the next iteration i
 	{ cat "$EN/trtllm-three.json"; echo '[{"iter":13,'; } >"$T/x.json"
 	run --separate-stderr trace-parse "$T/x.json"
 	assert_failure 1
-	assert_equal "$stderr" "trace-parse: $T/x.json:4: truncated JSON: unclosed string, object or array at end of input (column 14)"
+	assert_equal "$stderr" "trace-parse: $T/x.json:4: truncated record: unclosed string, object or array at end of input (column 14)"
 }
 
 @test "otel: vLLM's V1 llm_request span: every latency attribute, and which were seen" {

@@ -277,15 +277,19 @@ static int
 dynamofpm_line(struct emit *em, const char *line, size_t len, long lineno,
     struct jerr *e)
 {
+	static struct jsonin j;
+	static int j_init;
 	cJSON *rec;
-	int rc;
 
 	(void)lineno;
-	if ((rec = jsonin_parse_line(line, len, e)) == NULL)
+	/* Parsed into memory reused from line to line. */
+	if (!j_init) {
+		jsonin_init(&j);
+		j_init = 1;
+	}
+	if ((rec = jsonin_parse(&j, line, len, e)) == NULL)
 		return READER_BAD;
-	rc = dynamofpm_take(em, rec, e);
-	cJSON_Delete(rec);
-	return rc;
+	return dynamofpm_take(em, rec, e);
 }
 
 /* Does v look like an FPM record of any shape? */

@@ -267,34 +267,66 @@ trtllm_blank(char c)
 }
 
 /*
+ * Where the array or object starting at p ends (just past its closing
+ * bracket), brackets inside strings aside; end when it does not close.
+ * *lines counts the newlines passed.
+ * Only to split the values: each is then parsed, and checked, by jsonin.
+ */
+static const char *
+trtllm_value_end(const char *p, const char *end, long *lines)
+{
+	long depth = 0;
+	int in_str = 0;
+
+	for (; p < end; p++) {
+		if (*p == '\n')
+			(*lines)++;
+		if (in_str) {
+			if (*p == '\\' && p + 1 < end)
+				p++;
+			else if (*p == '"')
+				in_str = 0;
+		} else if (*p == '"')
+			in_str = 1;
+		else if (*p == '[' || *p == '{')
+			depth++;
+		else if ((*p == ']' || *p == '}') && --depth == 0)
+			return p + 1;
+	}
+	return end;
+}
+
+/*
  * The file's text: JSON values one after another (each poll's array,
- * or a record a line), each parsed with the usual checks.
+ * or a record a line), each parsed with the usual checks into memory
+ * reused from value to value.
  */
 static int
 trtllm_text(struct emit *em, const char *text, size_t len, struct jerr *e)
 {
+	static struct jsonin j;
+	static int j_init;
 	const char *p = text, *end = text + len, *vend;
-	long line = 1;
+	long line = 1, nl;
 	cJSON *v;
 
+	if (!j_init) {
+		jsonin_init(&j);
+		j_init = 1;
+	}
 	for (;;) {
 		while (p < end && trtllm_blank(*p))
 			line += *p++ == '\n';
 		if (p == end)
 			break;
-		vend = NULL;
-		if ((v = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &vend,
-		    0)) != NULL) {
-			cJSON_Delete(v);
-			v = jsonin_parse_doc(p, (size_t)(vend - p), e);
-		} else
-			(void)jsonin_parse_doc(p, (size_t)(end - p), e);
-		if (v == NULL)
+		nl = 0;
+		vend = *p == '[' || *p == '{' ? trtllm_value_end(p, end, &nl) :
+		    end;
+		if ((v = jsonin_parse(&j, p, (size_t)(vend - p), e)) == NULL)
 			err_dieat(EXIT_DATA, emit_name(em), line, "%s", e->msg);
 		trtllm_value(em, v, line);
-		cJSON_Delete(v);
-		for (; p < vend; p++)
-			line += *p == '\n';
+		line += nl;
+		p = vend;
 	}
 	return READER_OK;
 }
