@@ -83,3 +83,35 @@ trace-parse: skipped 2 bad records of 2"
 	assert_failure 1
 	assert_equal "$stderr" "trace-parse: $T/near.json:2: step 11: step.ts_start_ns 5000000000400 is only 400 ns after step 10's 5000000000000: a cycle that rounds to 0 us is no step time"
 }
+
+@test "messages: a lone surrogate, Python's NaN, -1e308 say what they are" {
+	printf '%s' '{"model_id":"m","input_lens":[10],"output_lens":[1],"ttfts":[0.1],"itls":[[]],"errors":[""],"x":"\ud800"}' >"$T/sur.json"
+	run --separate-stderr trace-parse "$T/sur.json"
+	assert_failure 1
+	assert_equal "$stderr" "trace-parse: $T/sur.json:1: a lone UTF-16 surrogate \\ud800 at column 98: no character, so no UTF-8 text can hold it"
+	printf '%s' '{"model_id":"m","input_lens":[-1e308],"output_lens":[1],"ttfts":[0.1],"itls":[[]],"errors":[""],"start_times":[0]}' >"$T/neg.json"
+	run --separate-stderr trace-parse "$T/neg.json"
+	assert_failure 1
+	assert_equal "$stderr" "trace-parse: $T/neg.json: input_lens[0]: must not be negative, got -1e+308"
+}
+
+@test "bench-serve: Python's NaN in a field not used is read as null, and said" {
+	printf '%s' '{"model_id":"m","input_lens":[10],"output_lens":[1],"ttfts":[0.1],"itls":[[]],"errors":[""],"start_times":[0],"std_ttft_ms":NaN,"max":-Infinity,"note":"NaN stays"}' >"$T/nan.json"
+	run --separate-stderr trace-parse "$T/nan.json"
+	assert_success
+	assert_output '{"request_id":"0","arrival_us":0,"input_tokens":10,"output_tokens":1,"ttft_us":100000,"e2e_us":100000,"itl_us":[],"model":"m"}'
+	assert_equal "$stderr" "trace-parse: $T/nan.json: read 2 NaN or Infinity (Python's, not JSON) as null"
+	printf '%s' '{"model_id":"m","input_lens":[10],"output_lens":[1],"ttfts":[NaN],"itls":[[]],"errors":[""],"start_times":[0]}' >"$T/used.json"
+	run --separate-stderr trace-parse "$T/used.json"
+	assert_failure 1
+	assert_equal "$stderr" "trace-parse: $T/used.json: read 1 NaN or Infinity (Python's, not JSON) as null
+trace-parse: $T/used.json: ttfts[0]: expected a number, got null"
+}
+
+@test "invalid UTF-8 is never written raw: each bad byte becomes U+FFFD, counted" {
+	printf '{"model_id":"m\377ok\303\251","input_lens":[10],"output_lens":[1],"ttfts":[0.1],"itls":[[]],"errors":[""],"start_times":[0]}' >"$T/u.json"
+	run --separate-stderr trace-parse "$T/u.json"
+	assert_success
+	assert_output "$(printf '{"request_id":"0","arrival_us":0,"input_tokens":10,"output_tokens":1,"ttft_us":100000,"e2e_us":100000,"itl_us":[],"model":"m\357\277\275ok\303\251"}')"
+	assert_equal "$stderr" "trace-parse: 1 string held invalid UTF-8: written with each bad byte replaced by U+FFFD"
+}

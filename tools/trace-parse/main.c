@@ -201,6 +201,54 @@ take_text(struct run *r, const struct reader *rd, int guessed,
 }
 
 /*
+ * Python's json writes a float NaN or infinity as the bare words NaN,
+ * Infinity, -Infinity: not JSON.  The document with each outside a
+ * string read as null (a field in use then says it got null), or NULL
+ * when it has none.  *n counts them.
+ */
+static cJSON *
+doc_python(const struct run *r, long *n, struct jerr *e)
+{
+	static const char *const words[] = { "-Infinity", "Infinity", "-NaN",
+	    "NaN" };
+	const size_t nwords = sizeof(words) / sizeof(words[0]);
+	const char *p = r->doc, *end = r->doc + r->doc_len;
+	/* "null" for "NaN" is 4 bytes for 3: twice the text always holds it. */
+	char *out = err_malloc(2 * r->doc_len + 1), *o = out;
+	size_t i, k = 0;
+	int in_str = 0;
+	cJSON *doc;
+
+	*n = 0;
+	while (p < end) {
+		if (in_str) {
+			if (*p == '\\' && p + 1 < end)
+				*o++ = *p++;
+			else if (*p == '"')
+				in_str = 0;
+			*o++ = *p++;
+			continue;
+		}
+		for (i = 0; i < nwords; i++)
+			if ((size_t)(end - p) >= (k = strlen(words[i])) &&
+			    memcmp(p, words[i], k) == 0)
+				break;
+		if (i < nwords) {
+			memcpy(o, "null", 4);
+			o += 4;
+			p += k;
+			(*n)++;
+		} else {
+			in_str = *p == '"';
+			*o++ = *p++;
+		}
+	}
+	doc = *n > 0 ? jsonin_parse_doc(out, (size_t)(o - out), e) : NULL;
+	free(out);
+	return doc;
+}
+
+/*
  * A JSON document to its reader (readers.h): the one that claims it, or,
  * when guessed, the one its keys name.  Returns the reader that read it.
  */
@@ -209,12 +257,19 @@ take_doc(struct run *r, const struct reader *rd, int guessed,
     const struct input *in)
 {
 	const struct reader *claimed;
-	struct jerr e;
+	struct jerr e, pe;
 	cJSON *doc;
+	long line, python;
 
-	if ((doc = jsonin_parse_doc(r->doc, r->doc_len, &e)) == NULL)
-		err_die(EXIT_DATA, "%s:%ld: %s", in->lr.name,
-		    doc_error_line(r->doc, r->doc_len), e.msg);
+	if ((doc = jsonin_parse_doc(r->doc, r->doc_len, &e)) == NULL) {
+		line = doc_error_line(r->doc, r->doc_len);
+		if (strstr(e.msg, "(Python's json") == NULL ||
+		    (doc = doc_python(r, &python, &pe)) == NULL)
+			err_die(EXIT_DATA, "%s:%ld: %s", in->lr.name, line,
+			    e.msg);
+		err_warnat(in->lr.name, 0, "read %ld NaN or Infinity (Python's, "
+		    "not JSON) as null", python);
+	}
 	if (r->from == NULL && (claimed = readers_claim(doc)) != NULL)
 		rd = claimed;
 	else if (guessed && (rd->doc_key == NULL ||
@@ -463,6 +518,7 @@ main(int argc, char **argv)
 	for (i = 0; i < readers_n; i++)
 		if (readers[i]->finish != NULL)
 			readers[i]->finish();
+	emit_report(&r.em);
 	input_report(&in);
 	outfile_close(out);
 	emit_free(&r.em);
