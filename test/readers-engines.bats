@@ -184,3 +184,10 @@ $FIXTURES/trace-parse/vllm-async.log	vllm-log	aggregate-steps"
 	assert_failure 1
 	assert_equal "$stderr" "trace-parse: $T/notes.md: nothing in it is a trace: no line of any known format"
 }
+
+@test "--csv keeps the moments, the string engine and dur_source" {
+	run --separate-stderr trace-parse --csv "$EN/fpm-exporter.ndjson"
+	assert_success
+	assert_line -n 0 "step,engine,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,decode_tokens,kv_usage,dummy,estimated,model,hardware,tp,dur_source,prefill_kv_tokens,prefill_len_var,decode_kv_tokens,decode_kv_var"
+	assert_line -n 1 "7,w1/1,0,21500,2,700,5,5,,0,0,,,,fpm_wall_time,0,22500,4000,1200.5"
+}

@@ -646,11 +646,11 @@ Try 'trace-parse --help' for more information."
 @test "--csv writes a header then rows; kinds cannot mix in one CSV" {
 	run trace-parse --csv "$TP/burstgpt.csv"
 	assert_success
-	assert_line -n 0 "request_id,arrival_us,input_tokens,output_tokens,ttft_us,e2e_us,queue_us,prefill_us,decode_us,error,model"
-	assert_line -n 2 "1,40000000,1087,0,,,,,,failed (0 response tokens),GPT-4"
+	assert_line -n 0 "request_id,arrival_us,input_tokens,output_tokens,ttft_us,e2e_us,queue_us,prefill_us,decode_us,error,model,inference_us,scheduler_us,model_forward_us,model_execute_us"
+	assert_line -n 2 "1,40000000,1087,0,,,,,,failed (0 response tokens),GPT-4,,,,"
 	run --separate-stderr trace-parse --csv "$TP/vllm-iterations.log"
-	assert_line -n 0 "step,engine,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,decode_tokens,kv_usage,dummy,estimated,model,hardware,tp"
-	assert_line -n 3 "3,0,1000000,410,0,0,0,0,0.015,1,0,,,"
+	assert_line -n 0 "step,engine,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,decode_tokens,kv_usage,dummy,estimated,model,hardware,tp,dur_source,prefill_kv_tokens,prefill_len_var,decode_kv_tokens,decode_kv_var"
+	assert_line -n 3 "3,0,1000000,410,0,0,0,0,0.015,1,0,,,,engine_wait,,,,"
 	run --separate-stderr trace-parse --csv "$TP/burstgpt.csv" "$TP/splitwise.csv"
 	assert_failure 1
 	assert_equal "$stderr" "trace-parse: --csv: cannot write request and step records into one CSV; run once per kind"

@@ -268,7 +268,8 @@ request_free(struct request *r)
 static const char *const csv_columns[] = {
 	"request_id", "arrival_us", "input_tokens", "output_tokens",
 	"ttft_us", "e2e_us", "queue_us", "prefill_us", "decode_us", "error",
-	"model", NULL
+	"model", "inference_us", "scheduler_us", "model_forward_us",
+	"model_execute_us", NULL
 };
 
 void
@@ -383,5 +384,9 @@ request_write_csv(struct csvw *c, const struct request_out *r)
 	csv_opt(c, r->decode_us);
 	csv_optstr(c, r->error);
 	csv_optstr(c, r->model);
+	csv_opt(c, r->inference_us);
+	csv_opt(c, r->scheduler_us);
+	csv_opt(c, r->model_forward_us);
+	csv_opt(c, r->model_execute_us);
 	csvout_endrow(c);
 }

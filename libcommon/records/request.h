@@ -100,7 +100,7 @@ void request_json_close(struct jw *w);
 
 /*
  * CSV: the header, and one row a record (unknown fields empty; no itl_us,
- * no session_id).
+ * chunk_itl_us, cached_tokens or session_id).
  */
 void request_csv_header(struct csvw *c);
 void request_write_csv(struct csvw *c, const struct request_out *r);

@@ -11,7 +11,8 @@ enum { KIND_NONE, KIND_REQUEST, KIND_STEP };
 static const char *const step_columns[] = {
 	"step", "engine", "ts_us", "dur_us", "n_prefill", "prefill_tokens",
 	"n_decode", "decode_tokens", "kv_usage", "dummy", "estimated", "model",
-	"hardware", "tp", NULL
+	"hardware", "tp", "dur_source", "prefill_kv_tokens", "prefill_len_var",
+	"decode_kv_tokens", "decode_kv_var", NULL
 };
 
 void
