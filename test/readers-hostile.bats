@@ -115,3 +115,10 @@ trace-parse: $T/used.json: ttfts[0]: expected a number, got null"
 	assert_output "$(printf '{"request_id":"0","arrival_us":0,"input_tokens":10,"output_tokens":1,"ttft_us":100000,"e2e_us":100000,"itl_us":[],"model":"m\357\277\275ok\303\251"}')"
 	assert_equal "$stderr" "trace-parse: 1 string held invalid UTF-8: written with each bad byte replaced by U+FFFD"
 }
+
+@test "chunked and span records pass the request schema" {
+	printf '%s\n' '{"model_id":"m","input_lens":[10],"output_lens":[8],"ttfts":[0.1],"itls":[[0.01,0.02,0.03]],"errors":[""],"start_times":[1.0]}' >"$T/c.json"
+	trace-parse -q "$T/c.json" "$TP/otel.json" >"$T/r.ndjson" 2>/dev/null
+	run schema_check "$ROOT/schemas/request.schema.json" "$T/r.ndjson"
+	assert_success
+}
