@@ -53,16 +53,55 @@ otel_begin(struct otel_iter *it, const cJSON *doc)
 	memset(it, 0, sizeof(*it));
 }
 
-/* The value object of attribute key, or NULL. */
+/* The attributes read, each found in one walk over a span's list. */
+static const char *const otel_keys[] = {
+	"gen_ai.request.id", "gen_ai.usage.prompt_tokens",
+	"gen_ai.usage.completion_tokens", "gen_ai.response.model",
+	"gen_ai.request.model", "gen_ai.latency.time_in_queue",
+	"gen_ai.latency.time_to_first_token", "gen_ai.latency.e2e",
+	"gen_ai.latency.time_in_model_prefill",
+	"gen_ai.latency.time_in_model_decode",
+	"gen_ai.latency.time_in_model_inference",
+	"gen_ai.latency.time_in_scheduler",
+	"gen_ai.latency.time_in_model_forward",
+	"gen_ai.latency.time_in_model_execute"
+};
+enum { OTEL_NKEYS = sizeof(otel_keys) / sizeof(otel_keys[0]) };
+
+/* The last span walked's attributes (the first of each key). */
+static const cJSON *otel_vals[OTEL_NKEYS];
+
+static void
+attr_walk(const cJSON *span)
+{
+	const cJSON *a, *k;
+	const char *s;
+	size_t i;
+
+	memset(otel_vals, 0, sizeof(otel_vals));
+	cJSON_ArrayForEach(a, jsonin_field(span, "attributes")) {
+		if (!cJSON_IsString(k = jsonin_field(a, "key")) ||
+		    strncmp(s = k->valuestring, "gen_ai.", 7) != 0)
+			continue;
+		for (i = 0; i < OTEL_NKEYS; i++)
+			if (otel_vals[i] == NULL && s[7] == otel_keys[i][7] &&
+			    strcmp(s + 7, otel_keys[i] + 7) == 0) {
+				otel_vals[i] = jsonin_field(a, "value");
+				break;
+			}
+	}
+}
+
+/* The value object of attribute key of the span last walked, or NULL. */
 static const cJSON *
 attr(const cJSON *span, const char *key)
 {
-	const cJSON *a;
+	size_t i;
 
-	cJSON_ArrayForEach(a, jsonin_field(span, "attributes"))
-		if (cJSON_IsString(jsonin_field(a, "key")) &&
-		    strcmp(jsonin_field(a, "key")->valuestring, key) == 0)
-			return jsonin_field(a, "value");
+	(void)span;
+	for (i = 0; i < OTEL_NKEYS; i++)
+		if (strcmp(otel_keys[i], key) == 0)
+			return otel_vals[i];
 	return NULL;
 }
 
@@ -245,6 +284,8 @@ otel_next(struct otel_iter *it, const cJSON *doc,
 		snprintf(base, sizeof(base),
 		    "resourceSpans[%zu].scopeSpans[%zu].spans[%zu]",
 		    it->i, it->j, it->k);
+		/* Walked afresh: a later document may reuse the address. */
+		attr_walk(span);
 		if ((sp->id = attr_str(span, "gen_ai.request.id")) == NULL) {
 			(*other)++;	/* not a vLLM request span */
 			continue;
