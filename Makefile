@@ -26,7 +26,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
 	-DROOFTRACE_VERSION='"$(VERSION)"' \
 	-DROOFTRACE_SHAREDIR='"$(PREFIX)/share/rooftrace"' $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
-LDLIBS	 = -lcjson -lcsv -lgsl -lgslcblas -lcrypto -lm
+LDLIBS	 = -lcjson -lcsv -lgsl -lgslcblas -lcrypto -lz -lm
 
 # A room per program: tools/<prog>/main.c and the modules only it uses
 # (any depth); libcommon/ holds what two or more programs share.  The

@@ -230,6 +230,7 @@ mooncake_line(struct emit *em, const char *line, size_t len, long lineno,
 const struct reader mooncake_reader = {
 	.name = "mooncake",
 	.record = "request",
+	.kind = "requests",
 	.what = "Mooncake trace JSONL",
 	.detect = mooncake_detect,
 	.mode = READ_LINES,
