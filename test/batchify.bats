@@ -547,7 +547,7 @@ batchify: $T/empty: no step records
 batchify: skipped 1 bad record of 2" ]
 }
 
-# --- issue 11: dur_source, kv_blocks_total, exact steps, expand --csv ----
+# --- dur_source, kv_blocks_total, exact steps, expand --csv ----
 
 @test "every timed step says where its dur_us came from" {
 	run sh -c "batchify --step-us 1000 '$BF/small.ndjson' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
@@ -636,7 +636,7 @@ batchify: skipped 1 bad record of 2" ]
 	assert_output '716 "cycle"'
 }
 
-# --- issue 13: records passed through as read -------------------------
+# --- records passed through as read -------------------------
 
 @test "expand: an aggregate step's own bytes come out as read, the estimate appended" {
 	printf '%s\n' '{"step": 7, "ts_us": 1000, "dur_us": 2.5e3, "n_prefill": 1, "prefill_tokens": 100, "n_decode": 2, "note": "caf\u00e9" }' >"$T/a"

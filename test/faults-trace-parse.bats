@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Faults and hostile input in trace-parse (issue 14): a NUL in a CSV
+# Faults and hostile input in trace-parse: a NUL in a CSV
 # field, libcsv out of memory, a step of no time, a duplicate id across
 # files, binary data read as a log, and a Mooncake line of millions of
 # hash_ids.  Every case failed on main before (see each test).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Faults and hostile input (issue 14), every program: signals during -o,
+# Faults and hostile input, every program: signals during -o,
 # the target's mode and symbolic links, all-or-none outputs, a full disk,
 # out of memory, NUL in strings, duplicate keys at any depth, integers
 # from 2^53, the step fields' types, cJSON's depth limit, and bytes that

@@ -498,7 +498,7 @@ within() {	# est truth tol
 }
 
 # ---------------------------------------------------------------------
-# The entry's own fields (issue 12): mfu-prefill, mfu-decode, bandwidth.
+# The entry's own fields: mfu-prefill, mfu-decode, bandwidth.
 
 # Estimate and standard error of a parameter of the fit of a file.
 est_se() {	# param fit-penalty-args...

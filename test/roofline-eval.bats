@@ -442,7 +442,7 @@ DECTAIL=',"pred_us":3065,"compute_us":35.276625797540845,"memory_us":3065.089375
 roofline-eval: skipped 1 bad record of 5" ]
 }
 
-# The floor and its parts (EVALFIELDS: issue 11's floor, issue 12's fit).
+# The floor and its parts, which the fit reads (fit-penalty(1)).
 FLOOR_MSG="timed steps are below the physical floor (peak FLOPs and peak bandwidth): their times cannot be step times"
 
 @test "compute_prefill_us and compute_decode_us are the step's prefill and decode parts" {

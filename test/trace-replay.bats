@@ -156,7 +156,7 @@ trace-replay: skipped 3 bad records of 5" ]
 	assert_output "trace-replay: $BATS_TEST_TMPDIR/missing: No such file or directory"
 }
 
-# --- issue 12: what the input measured, BLIS's calibrate shape, prefix
+# --- what the input measured, BLIS's calibrate shape, prefix
 # caching, ttft-steps ---------------------------------------------------
 
 @test "TTFT and E2E alone (no itl_us) are compared; ITL only where measured" {

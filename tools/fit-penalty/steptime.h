@@ -3,7 +3,7 @@
  * untruncated compute and memory times roofline-eval writes, so that no
  * model config is needed to try a candidate.  The roofline entry's own
  * fields (mfuPrefill, mfuDecode, BwPeakTBs) rescale the times roofline-eval
- * made with the entry's values (docs: EVALFIELDS, the fit's man page):
+ * made with the entry's values (roofline-eval(1) and fit-penalty(1)):
  *   c = (cP mfuP0/mfuP + cD mfuD0/mfuD) / (1 - b mf)   [b on mixed steps]
  *   m = memory_us / bw                                  [bw: of BwPeakTBs]
  *   t = s (max(c, m) + o min(c, m)) + h

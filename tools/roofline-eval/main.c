@@ -176,7 +176,7 @@ fields(struct run *r, const cJSON *rec, const struct roofline_result *res,
 	}
 }
 
-/* A timed step faster than the floor was no step (issue 11). */
+/* A timed step faster than the floor was no step: say how many. */
 static void
 report_floor(const struct run *r)
 {
