@@ -31,27 +31,12 @@ only_blanks(const char *p, const char *end)
 	return 1;
 }
 
-/* Does the text end inside a string or with brackets still open? */
+/* Text that ends inside a string, an object or an array. */
 static int
 unterminated(const char *p, const char *end)
 {
-	long depth = 0;
-	int in_str = 0;
-
-	for (; p < end; p++) {
-		if (in_str) {
-			if (*p == '\\' && p + 1 < end)
-				p++;
-			else if (*p == '"')
-				in_str = 0;
-		} else if (*p == '"')
-			in_str = 1;
-		else if (*p == '{' || *p == '[')
-			depth++;
-		else if (*p == '}' || *p == ']')
-			depth--;
-	}
-	return in_str || depth > 0;
+	p = jsonin_skip_blanks(p, end);
+	return p < end && jsonin_skip_value(p, end) == NULL;
 }
 
 /*
@@ -169,6 +154,45 @@ jsonin_skip_string(const char *p, const char *end, int *nul)
 	if (nul != NULL)
 		*nul = has;
 	return p < end ? p + 1 : NULL;
+}
+
+/* The bytes that end a number or a literal. */
+static int
+scalar_end(unsigned char c)
+{
+	return c == ',' || c == ']' || c == '}' || c == '"' || c <= ' ';
+}
+
+const char *
+jsonin_skip_value(const char *p, const char *end)
+{
+	/* Inside a list or an object only quotes and brackets matter. */
+	static const unsigned char nested[256] = { ['"'] = 1, ['['] = 1,
+	    [']'] = 1, ['{'] = 1, ['}'] = 1 };
+	long depth = 0;
+
+	if (p < end && *p == '"')
+		return jsonin_skip_string(p, end, NULL);
+	if (p < end && *p != '[' && *p != '{') {
+		while (p < end && !scalar_end((unsigned char)*p))
+			p++;
+		return p;
+	}
+	for (; p < end; p++) {
+		while (p < end && !nested[(unsigned char)*p])
+			p++;
+		if (p == end)
+			break;
+		if (*p == '"') {
+			if ((p = jsonin_skip_string(p, end, NULL)) == NULL)
+				return NULL;
+			p--;
+		} else if (*p == '[' || *p == '{')
+			depth++;
+		else if (--depth == 0)
+			return p + 1;
+	}
+	return NULL;
 }
 
 /* Past the string token at p, which cJSON has read whole. */

@@ -94,6 +94,13 @@ void jsonin_err(struct jerr *e, const char *fmt, ...)
  */
 const char *jsonin_skip_blanks(const char *p, const char *end);
 const char *jsonin_skip_string(const char *p, const char *end, int *nul);
+/*
+ * Past the value at p (its first byte): a string, a list or an object
+ * whole, brackets inside strings aside; a number or literal up to the
+ * byte that ends it.  NULL when a string, list or object is not closed
+ * before end.  It checks nothing else: cJSON parses what it delimits.
+ */
+const char *jsonin_skip_value(const char *p, const char *end);
 
 /* Read a whole file (for configs); NULL with errno on failure. */
 char *jsonin_slurp(const char *path, size_t *len);

@@ -268,32 +268,20 @@ trtllm_blank(char c)
 
 /*
  * Where the array or object starting at p ends (just past its closing
- * bracket), brackets inside strings aside; end when it does not close.
- * *lines counts the newlines passed.
- * Only to split the values: each is then parsed, and checked, by jsonin.
+ * bracket); end when it does not close.  *lines counts the newlines
+ * passed.  Only to split the values: each is then parsed, and checked,
+ * by jsonin.
  */
 static const char *
 trtllm_value_end(const char *p, const char *end, long *lines)
 {
-	long depth = 0;
-	int in_str = 0;
+	const char *q = jsonin_skip_value(p, end), *nl;
 
-	for (; p < end; p++) {
-		if (*p == '\n')
-			(*lines)++;
-		if (in_str) {
-			if (*p == '\\' && p + 1 < end)
-				p++;
-			else if (*p == '"')
-				in_str = 0;
-		} else if (*p == '"')
-			in_str = 1;
-		else if (*p == '[' || *p == '{')
-			depth++;
-		else if ((*p == ']' || *p == '}') && --depth == 0)
-			return p + 1;
-	}
-	return end;
+	if (q == NULL)
+		q = end;
+	for (nl = p; (nl = memchr(nl, '\n', (size_t)(q - nl))) != NULL; nl++)
+		(*lines)++;
+	return q;
 }
 
 /*
