@@ -34,9 +34,6 @@
 #include "run.h"
 #include "ttftsteps.h"
 
-const char *const metric_names[NMETRIC] = { "ttft", "itl", "e2e", "queue",
-    "prefill", "decode" };
-
 enum {
 	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SUMMARY, OPT_JSON,
 	OPT_TOKENS, OPT_PLOT, OPT_TTFT_STEPS, OPT_WARM_UP, OPT_RTT,
@@ -87,19 +84,6 @@ usage(void)
 	    "  -q, --quiet                       no progress display\n"
 	    "  -h, --help                        show this help\n"
 	    "  -V, --version                     show the version\n");
-}
-
-void
-series_add(struct series *s, double pred, double meas)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 1024;
-		s->pred = err_realloc(s->pred, s->cap * sizeof(*s->pred));
-		s->meas = err_realloc(s->meas, s->cap * sizeof(*s->meas));
-	}
-	s->pred[s->n] = pred;
-	s->meas[s->n] = meas;
-	s->n++;
 }
 
 /* --- a finished request ----------------------------------------------- */
