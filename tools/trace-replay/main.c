@@ -209,14 +209,18 @@ trace_next(void *ctx, struct replay_req *out)
 }
 
 static int
-trace_never_fits(void *ctx, const struct replay_req *rq, int64_t need)
+trace_refuse(void *ctx, const struct replay_req *rq, const char *what)
 {
 	struct trace_src *t = ctx;
+	struct life *l = rq->user;
 
-	/* It was the last one given: its place in the output goes too. */
-	life_free(rq->user);
-	t->r->admitted--;
-	return t->inner.never_fits(t->inner.ctx, rq, need);
+	/* Its place in the output is left empty. */
+	if (!t->r->o->summary) {
+		reorder_put(&t->r->order, l->seq, err_strdup(""));
+		reorder_flush(&t->r->order, t->r->out);
+	}
+	life_free(l);
+	return t->inner.refuse(t->inner.ctx, rq, what);
 }
 
 static int64_t
@@ -258,8 +262,7 @@ static void
 replay(struct run *r, struct arrivals *a)
 {
 	struct trace_src ts = { .a = a, .r = r };
-	const struct replay_source src = { &ts, trace_next,
-	    trace_never_fits };
+	const struct replay_source src = { &ts, trace_next, trace_refuse };
 	const struct replay_hooks h = { .ctx = r, .step_time = step_time,
 	    .running = running, .token = token, .done = done, .drop = drop };
 	struct replay_stats st;
@@ -268,7 +271,7 @@ replay(struct run *r, struct arrivals *a)
 
 	if ((s = sched_new(&r->o->so.sc, why, sizeof(why))) == NULL)
 		err_usage("%s", why);
-	arrivals_source(a, r->o->so.sc.kv_blocks, &ts.inner);
+	arrivals_source(a, &ts.inner);
 	if (replay_run(&src, s, &r->o->so.m, &h, &st, why, sizeof(why)) < 0) {
 		if (why[0] != '\0')
 			err_warn("%s", why);
