@@ -45,7 +45,7 @@ assert_no_leftovers() {
 	assert_line -n 0 "5455 steps fitted (5455 read, 0 excluded)"
 	assert_line "bandwidth                  0.8007       0.7994       0.8021  well determined"
 	assert_line "mfu_prefill                0.4011       0.3989       0.4032  well determined"
-	assert_line "verdict: trustworthy for simulation: after the fit the median step error is 2.1 % and the P90 4.8 % (limits 5 % and 12 %), and no parameter absorbs a misfit"
+	assert_line "verdict: trustworthy for simulation: on steps the fit did not see (a random holdout of 1080 steps) the median step error is 2.0 % and the P90 4.9 % (limits 5 % and 12 %), and no parameter absorbs a misfit"
 }
 
 @test "demo: the pipeline in the man page, run by hand, writes the same entry" {

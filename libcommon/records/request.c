@@ -63,12 +63,14 @@ read_count(const cJSON *obj, const char *key, int64_t least, int64_t *out,
 static int
 read_us(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 {
+	char num[NUMFMT_BUFSZ];
 	double d;
 
 	if (jsonin_num(v, path, &d, e) < 0)
 		return -1;
 	if (d < 0) {
-		jsonin_err(e, "%s: must not be negative, got %.17g", path, d);
+		numfmt_double(num, d);
+		jsonin_err(e, "%s: must not be negative, got %s", path, num);
 		return -1;
 	}
 	if (d >= (double)RT_INT_EXACT_MAX) {
@@ -307,7 +309,8 @@ request_free(struct request *r)
 static const char *const csv_columns[] = {
 	"request_id", "arrival_us", "input_tokens", "output_tokens",
 	"ttft_us", "e2e_us", "queue_us", "prefill_us", "decode_us", "error",
-	"model", NULL
+	"model", "inference_us", "scheduler_us", "model_forward_us",
+	"model_execute_us", NULL
 };
 
 void
@@ -317,6 +320,8 @@ request_out_init(struct request_out *r)
 	r->ttft_us = r->e2e_us = r->queue_us = REQUEST_ABSENT;
 	r->cached_tokens = REQUEST_ABSENT;
 	r->prefill_us = r->decode_us = REQUEST_ABSENT;
+	r->inference_us = r->scheduler_us = REQUEST_ABSENT;
+	r->model_forward_us = r->model_execute_us = REQUEST_ABSENT;
 }
 
 static void
@@ -324,6 +329,18 @@ json_opt(struct jw *w, const char *key, int64_t v)
 {
 	if (v != REQUEST_ABSENT)
 		jsonout_kint(w, key, v);
+}
+
+static void
+json_ints(struct jw *w, const char *key, const int64_t *v, size_t n)
+{
+	size_t i;
+
+	jsonout_key(w, key);
+	jsonout_arr(w);
+	for (i = 0; i < n; i++)
+		jsonout_int(w, v[i]);
+	jsonout_arr_end(w);
 }
 
 void
@@ -347,21 +364,20 @@ request_json_close(struct jw *w)
 void
 request_write_json(struct jw *w, const struct request_out *r)
 {
-	size_t i;
-
 	request_json_open(w, r);
 	json_opt(w, "ttft_us", r->ttft_us);
 	json_opt(w, "e2e_us", r->e2e_us);
-	if (r->itl_us != NULL) {
-		jsonout_key(w, "itl_us");
-		jsonout_arr(w);
-		for (i = 0; i < r->n_itl; i++)
-			jsonout_int(w, r->itl_us[i]);
-		jsonout_arr_end(w);
-	}
+	if (r->itl_us != NULL)
+		json_ints(w, "itl_us", r->itl_us, r->n_itl);
+	if (r->chunk_itl_us != NULL)
+		json_ints(w, "chunk_itl_us", r->chunk_itl_us, r->n_chunk_itl);
 	json_opt(w, "queue_us", r->queue_us);
 	json_opt(w, "prefill_us", r->prefill_us);
 	json_opt(w, "decode_us", r->decode_us);
+	json_opt(w, "inference_us", r->inference_us);
+	json_opt(w, "scheduler_us", r->scheduler_us);
+	json_opt(w, "model_forward_us", r->model_forward_us);
+	json_opt(w, "model_execute_us", r->model_execute_us);
 	if (r->error != NULL)
 		jsonout_kstr(w, "error", r->error);
 	if (r->model != NULL)
@@ -376,15 +392,6 @@ csv_opt(struct csvw *c, int64_t v)
 {
 	if (v != REQUEST_ABSENT)
 		csvout_int(c, v);
-	else
-		csvout_empty(c);
-}
-
-static void
-csv_optstr(struct csvw *c, const char *s)
-{
-	if (s != NULL)
-		csvout_str(c, s);
 	else
 		csvout_empty(c);
 }
@@ -407,7 +414,11 @@ request_write_csv(struct csvw *c, const struct request_out *r)
 	csv_opt(c, r->queue_us);
 	csv_opt(c, r->prefill_us);
 	csv_opt(c, r->decode_us);
-	csv_optstr(c, r->error);
-	csv_optstr(c, r->model);
+	csvout_optstr(c, r->error);
+	csvout_optstr(c, r->model);
+	csv_opt(c, r->inference_us);
+	csv_opt(c, r->scheduler_us);
+	csv_opt(c, r->model_forward_us);
+	csv_opt(c, r->model_execute_us);
 	csvout_endrow(c);
 }

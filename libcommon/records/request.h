@@ -77,8 +77,15 @@ struct request_out {
 	/* REQUEST_ABSENT when unknown */
 	int64_t	 cached_tokens;		/* after output_tokens */
 	int64_t	 ttft_us, e2e_us, queue_us, prefill_us, decode_us;
+	/* engine-side span times; V0 engines' last three */
+	int64_t	 inference_us, scheduler_us, model_forward_us,
+		 model_execute_us;
 	const int64_t *itl_us;		/* n_itl gaps; NULL: absent */
 	size_t	 n_itl;
+	/* gaps between streamed chunks holding several tokens each, kept
+	 * instead of itl_us (NULL: absent) */
+	const int64_t *chunk_itl_us;
+	size_t	 n_chunk_itl;
 	const char *error;		/* NULL: the request succeeded */
 	const char *model;		/* NULL: unknown */
 	const char *session_id;		/* the trace's conversation; NULL */
@@ -100,7 +107,7 @@ void request_json_close(struct jw *w);
 
 /*
  * CSV: the header, and one row a record (unknown fields empty; no itl_us,
- * no session_id).
+ * chunk_itl_us, cached_tokens or session_id).
  */
 void request_csv_header(struct csvw *c);
 void request_write_csv(struct csvw *c, const struct request_out *r);

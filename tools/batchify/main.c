@@ -555,6 +555,7 @@ main(int argc, char **argv)
 	if (o.mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
 		err_usage("replay needs a clock: --model and --hardware, "
 		    "or --step-us");
+	outfile_refuse_inputs(o.co.output, argv + optind, argc - optind);
 	arrivals_init(&src, &o.co, argv + optind, argc - optind,
 	    (size_t)o.window);
 	src.strict = o.strict;

@@ -352,6 +352,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 static void
 open_input(struct arrivals *a, struct opts *o, int argc, char **argv)
 {
+	outfile_refuse_inputs(o->co.output, argv + optind, argc - optind);
 	arrivals_init(a, &o->co, argv + optind, argc - optind,
 	    (size_t)o->window);
 	a->strict = o->strict;

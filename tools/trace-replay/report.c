@@ -440,19 +440,50 @@ report_table(const struct run *r, FILE *fp)
 		    "error; these errors are not a calibration result)\n");
 }
 
+/* The plots' second title line: what was replayed, on what. */
+static void
+plot_subtitle(const struct run *r, char *buf, size_t sz)
+{
+	const struct opts *o = r->o;
+	size_t off;
+
+	off = (size_t)snprintf(buf, sz, "%s on %s, TP %lld, entry %s; "
+	    "prefix cache ", o->rl.model, o->rl.hardware, (long long)o->rl.tp,
+	    o->rl.hwconfig != NULL ? o->rl.hwconfig : "shipped");
+	if (off < sz && o->so.sc.prefix_cache == SCHED_PREFIX_NONE)
+		off += (size_t)snprintf(buf + off, sz - off, "none");
+	else if (off < sz && o->so.sc.prefix_fraction == 1)
+		off += (size_t)snprintf(buf + off, sz - off, "blocks");
+	else if (off < sz)
+		off += (size_t)snprintf(buf + off, sz - off, "%g of a prompt",
+		    o->so.sc.prefix_fraction);
+	if (off < sz && o->warm_up > 0)
+		snprintf(buf + off, sz - off, "; first %lld requests left out",
+		    (long long)o->warm_up);
+}
+
 void
 report_plots(const struct run *r, const char *dir)
 {
 	static const int which[] = { M_TTFT, M_E2E };
-	char title[64];
+	struct plot_axes ax;
+	char sub[512], title[640];
 	size_t i;
 
+	plot_subtitle(r, sub, sizeof(sub));
 	for (i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
 		const struct series *s = &r->m[which[i]];
 
-		snprintf(title, sizeof(title), "%s: predicted and measured, "
-		    "CDF over requests", which[i] == M_TTFT ? "TTFT" : "E2E");
-		if (plot_cdf(dir, metric_names[which[i]], title, s->pred,
+		snprintf(title, sizeof(title), "%s, predicted and measured: "
+		    "CDF over requests\n%s", which[i] == M_TTFT ?
+		    "Time to first token" : "End-to-end latency", sub);
+		memset(&ax, 0, sizeof(ax));
+		ax.title = title;
+		ax.xlabel = which[i] == M_TTFT ? "time to first token" :
+		    "end-to-end latency";
+		ax.ylabel = "fraction of requests";
+		ax.xus = ax.logx = 1;
+		if (plot_cdf(dir, metric_names[which[i]], &ax, s->pred,
 		    s->n, s->meas, s->n) < 0 && plot_unavailable()) {
 			err_warn("no plots: gnuplot is not installed or "
 			    "failed");
