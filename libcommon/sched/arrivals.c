@@ -122,93 +122,6 @@ check_order(struct arrivals *a, const struct arrivals_rec *rec)
 	return 1;
 }
 
-/* --- request ids seen: a duplicate is a bad record ------------------- */
-
-struct idslot {
-	char	*id;
-	const char *file;
-	long	 line;
-};
-
-static uint64_t
-ids_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static void
-ids_grow(struct arrivals *a)
-{
-	struct idslot *old = a->ids;
-	size_t i, j, oldcap = a->idcap;
-
-	a->idcap = oldcap ? 2 * oldcap : 1024;
-	a->ids = err_malloc(a->idcap * sizeof(*a->ids));
-	memset(a->ids, 0, a->idcap * sizeof(*a->ids));
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].id == NULL)
-			continue;
-		j = ids_hash(old[i].id) & (a->idcap - 1);
-		while (a->ids[j].id != NULL)
-			j = (j + 1) & (a->idcap - 1);
-		a->ids[j] = old[i];
-	}
-	free(old);
-}
-
-/* Add rec's id; 0 if new, else the slot where it was first seen. */
-static const struct idslot *
-ids_add(struct arrivals *a, const struct arrivals_rec *rec)
-{
-	size_t j;
-
-	if (2 * (a->nids + 1) > a->idcap)
-		ids_grow(a);
-	j = ids_hash(rec->r.id) & (a->idcap - 1);
-	for (; a->ids[j].id != NULL; j = (j + 1) & (a->idcap - 1))
-		if (strcmp(a->ids[j].id, rec->r.id) == 0)
-			return &a->ids[j];
-	a->ids[j].id = err_strdup(rec->r.id);
-	a->ids[j].file = rec->file;
-	a->ids[j].line = rec->r.line;
-	a->nids++;
-	return NULL;
-}
-
-static void
-ids_free(struct arrivals *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->idcap; i++)
-		free(a->ids[i].id);
-	free(a->ids);
-	a->ids = NULL;
-	a->idcap = a->nids = 0;
-}
-
-/* 1 if rec's id is new; 0 if a duplicate (said; a bad record). */
-static int
-check_id(struct arrivals *a, const struct arrivals_rec *rec)
-{
-	const struct idslot *first = ids_add(a, rec);
-
-	if (first == NULL)
-		return 1;
-	if (first->file == rec->file)
-		err_warnat(rec->file, rec->r.line, "duplicate request id "
-		    "\"%.200s\" (first at line %ld)", rec->r.id, first->line);
-	else
-		err_warnat(rec->file, rec->r.line, "duplicate request id "
-		    "\"%.200s\" (first at %.200s:%ld)", rec->r.id, first->file,
-		    first->line);
-	return 0;
-}
-
 /* The first record decides the kind; aggregate steps say so in messages. */
 static void
 set_kind(struct arrivals *a, const cJSON *obj)
@@ -264,7 +177,7 @@ parse(struct arrivals *a, const char *line, size_t len,
 		request_free(&rec->r);
 		return 0;
 	}
-	if (!check_order(a, rec) || !check_id(a, rec)) {
+	if (!check_order(a, rec)) {
 		request_free(&rec->r);
 		input_count(in, INPUT_BAD);
 		return 0;
@@ -358,7 +271,6 @@ arrivals_close(struct arrivals *a)
 	if (a->cur_held)
 		request_free(&a->cur.r);
 	a->cur_held = 0;
-	ids_free(a);
 	input_end(&a->in);
 	jsonin_free(&a->jin);
 	free(a->pending);
@@ -396,19 +308,17 @@ source_next(void *ctx, struct replay_req *out)
 	out->cached_tokens = a->cur.r.cached_tokens == REQUEST_ABSENT ? -1 :
 	    a->cur.r.cached_tokens;
 	out->user = NULL;
+	out->file = a->cur.file;
+	out->line = a->cur.r.line;
 	return 1;
 }
 
 static int
-source_never_fits(void *ctx, const struct replay_req *rq, int64_t need)
+source_refuse(void *ctx, const struct replay_req *rq, const char *what)
 {
 	struct arrivals *a = ctx;
 
-	err_warnat(a->cur.file, a->cur.r.line, "request \"%s\" needs %lld KV "
-	    "blocks at its longest (%lld tokens), more than --kv-blocks "
-	    "%lld: it can never run", rq->id, (long long)need,
-	    (long long)(rq->input_tokens + (rq->output_tokens > 0 ?
-	    rq->output_tokens - 1 : 0)), (long long)a->kv_blocks);
+	err_warnat(rq->file, rq->line, "%s", what);
 	if (!a->in.skip_bad)
 		return -1;
 	arrivals_skipped(a);
@@ -416,11 +326,9 @@ source_never_fits(void *ctx, const struct replay_req *rq, int64_t need)
 }
 
 void
-arrivals_source(struct arrivals *a, int64_t kv_blocks,
-    struct replay_source *src)
+arrivals_source(struct arrivals *a, struct replay_source *src)
 {
-	a->kv_blocks = kv_blocks;
 	src->ctx = a;
 	src->next = source_next;
-	src->never_fits = source_never_fits;
+	src->refuse = source_refuse;
 }

@@ -14,6 +14,9 @@
 struct track {
 	struct replay_result rr;
 	struct track *prev, *next;	/* every track alive */
+	struct track *hnext;		/* the live ids' chain */
+	const char *file;		/* where it was read */
+	long	 line;
 	char	*id;
 	uint64_t seq;
 	int64_t	 enqueue_us, first_run_us;
@@ -52,6 +55,8 @@ struct replay {
 	struct sched_req **ents;
 	size_t	 nent, capent;
 	struct track *live;		/* every track alive */
+	struct track **ids;		/* live tracks by id: chains */
+	size_t	 nids, idcap;
 	int64_t	 now;
 	char	*why;
 	size_t	 whysz;
@@ -170,9 +175,76 @@ heap_pop(struct replay *R)
 	return top;
 }
 
+/* --- the ids in flight ------------------------------------------------ */
+
+static size_t
+id_slot(const struct replay *R, const char *id)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	while (*id != '\0')
+		h = (h ^ (unsigned char)*id++) * 1099511628211ULL;
+	return (size_t)(h & (R->idcap - 1));
+}
+
+static struct track *
+id_find(const struct replay *R, const char *id)
+{
+	struct track *t;
+
+	if (R->idcap == 0)
+		return NULL;
+	for (t = R->ids[id_slot(R, id)]; t != NULL; t = t->hnext)
+		if (strcmp(t->id, id) == 0)
+			return t;
+	return NULL;
+}
+
+static void
+id_add(struct replay *R, struct track *t)
+{
+	struct track **old = R->ids, *u, *next;
+	size_t i, oldcap = R->idcap, k;
+
+	if (R->nids + 1 > R->idcap / 2) {
+		R->idcap = oldcap ? 2 * oldcap : 256;
+		R->ids = err_malloc(R->idcap * sizeof(*R->ids));
+		memset(R->ids, 0, R->idcap * sizeof(*R->ids));
+		for (i = 0; i < oldcap; i++)
+			for (u = old[i]; u != NULL; u = next) {
+				next = u->hnext;
+				k = id_slot(R, u->id);
+				u->hnext = R->ids[k];
+				R->ids[k] = u;
+			}
+		free(old);
+	}
+	k = id_slot(R, t->id);
+	t->hnext = R->ids[k];
+	R->ids[k] = t;
+	R->nids++;
+}
+
+static void
+id_del(struct replay *R, const struct track *t)
+{
+	struct track **pp;
+
+	if (R->idcap == 0)
+		return;
+	for (pp = &R->ids[id_slot(R, t->id)]; *pp != NULL;
+	    pp = &(*pp)->hnext)
+		if (*pp == t) {
+			*pp = t->hnext;
+			R->nids--;
+			return;
+		}
+}
+
 static void
 track_free(struct replay *R, struct track *t)
 {
+	id_del(R, t);
 	if (t->prev != NULL)
 		t->prev->next = t->next;
 	else
@@ -201,11 +273,65 @@ track_new(struct replay *R, const struct replay_req *rq)
 	t->rr.delay_us = trunc_us(R->a0 + R->a1 * (double)rq->input_tokens);
 	t->want = rq->output_tokens > 0 ? rq->output_tokens : 1;
 	t->first_run_us = -1;
+	t->file = rq->file;
+	t->line = rq->line;
 	t->next = R->live;
 	if (R->live != NULL)
 		R->live->prev = t;
 	R->live = t;
 	return t;
+}
+
+/* Why rq is refused when read, or NULL: it can never run. */
+static const char *
+refusal(struct replay *R, const struct replay_req *rq, char *buf,
+    size_t sz)
+{
+	int64_t need;
+
+	if ((need = sched_too_big(R->s, rq->input_tokens,
+	    rq->output_tokens)) == 0)
+		return NULL;
+	snprintf(buf, sz, "request \"%s\" needs %lld KV blocks at its "
+	    "longest (%lld tokens), more than --kv-blocks %lld: it can never "
+	    "run", rq->id, (long long)need,
+	    (long long)(rq->input_tokens + (rq->output_tokens > 0 ?
+	    rq->output_tokens - 1 : 0)), (long long)sched_kv_blocks(R->s));
+	return buf;
+}
+
+/* Why t is refused when queued, or NULL: its id is in flight. */
+static const char *
+duplicate(struct replay *R, const struct track *t, char *buf, size_t sz)
+{
+	const struct track *first;
+
+	if ((first = id_find(R, t->id)) == NULL)
+		return NULL;
+	if (first->file == NULL)
+		snprintf(buf, sz, "duplicate request id \"%.200s\" (the first "
+		    "is still in flight)", t->id);
+	else if (first->file == t->file)
+		snprintf(buf, sz, "duplicate request id \"%.200s\" (first at "
+		    "line %ld)", t->id, first->line);
+	else
+		snprintf(buf, sz, "duplicate request id \"%.200s\" (first at "
+		    "%.200s:%ld)", t->id, first->file, first->line);
+	return buf;
+}
+
+/* The source refuses rq for why: 0 skipped, -1 stop. */
+static int
+refuse(struct replay *R, const struct replay_req *rq, const char *why)
+{
+	if (R->src->refuse == NULL)
+		return fail(R, "%s", why);
+	if (R->src->refuse(R->src->ctx, rq, why) < 0) {
+		R->why[0] = '\0';
+		return -1;
+	}
+	R->st->skipped++;
+	return 0;
 }
 
 /* Read one request into the heap; 0 at the end, -1 on error. */
@@ -214,7 +340,8 @@ pull_one(struct replay *R)
 {
 	struct replay_req rq;
 	struct track *t;
-	int64_t need;
+	const char *why;
+	char buf[512];
 	int rc;
 
 	for (;;) {
@@ -231,19 +358,10 @@ pull_one(struct replay *R)
 		    rq.cached_tokens >= rq.input_tokens))
 			return fail(R, "request \"%s\": counts out of range",
 			    rq.id);
-		if ((need = sched_too_big(R->s, rq.input_tokens,
-		    rq.output_tokens)) == 0)
+		if ((why = refusal(R, &rq, buf, sizeof(buf))) == NULL)
 			break;
-		if (R->src->never_fits == NULL)
-			return fail(R, "request \"%s\" needs %lld KV blocks at "
-			    "its longest, more than the %lld of the cache: it "
-			    "can never run", rq.id, (long long)need,
-			    (long long)sched_kv_blocks(R->s));
-		if (R->src->never_fits(R->src->ctx, &rq, need) < 0) {
-			R->why[0] = '\0';
+		if (refuse(R, &rq, why) < 0)
 			return -1;
-		}
-		R->st->skipped++;
 	}
 	R->pulled = 1;
 	R->last_arrival = rq.arrival_us;
@@ -275,11 +393,33 @@ pull_upto(struct replay *R, int64_t limit)
 static int
 queue_ready(struct replay *R)
 {
+	struct replay_req rq;
 	struct track *t;
 	struct sched_req *sr;
+	const char *why;
+	char buf[512];
+	int rc;
 
 	while (R->nheap > 0 && R->heap[0]->enqueue_us <= R->now) {
 		t = heap_pop(R);
+		if ((why = duplicate(R, t, buf, sizeof(buf))) != NULL) {
+			rq.id = t->id;
+			rq.arrival_us = t->rr.arrival_us;
+			rq.input_tokens = t->rr.input_tokens;
+			rq.output_tokens = t->rr.output_tokens;
+			rq.cached_tokens = t->rr.cached_tokens;
+			rq.user = t->rr.user;
+			rq.file = t->file;
+			rq.line = t->line;
+			/* The source has its user back, whatever it says. */
+			rc = refuse(R, &rq, why);
+			R->st->requests--;
+			track_free(R, t);
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		id_add(R, t);
 		sr = sched_submit_cached(R->s, t->id, t->rr.arrival_us,
 		    t->rr.input_tokens, t->rr.output_tokens,
 		    t->rr.cached_tokens);
@@ -573,6 +713,7 @@ replay_run(const struct replay_source *src, struct sched *s,
 		drop_all(&R);
 	for (i = 0; i <= LAG_MAX; i++)
 		free(R.fifo[i].v);
+	free(R.ids);
 	free(R.heap);
 	free(R.ent);
 	free(R.ents);
@@ -616,6 +757,8 @@ array_next(void *ctx, struct replay_req *out)
 	i = a->order[a->next++];
 	*out = a->reqs[i];
 	out->user = (void *)&a->order[a->next - 1];
+	out->file = NULL;
+	out->line = 0;
 	return 1;
 }
 

@@ -20,6 +20,11 @@
  *   coefficients as queueing delay, this post-decode overhead and
  *   alpha2).
  *
+ * A request whose id is that of one still in flight (read, and its last
+ * token not yet out: the same file twice, "1" and 1) is refused, as is
+ * one that can never fit the KV cache.  Memory follows the requests in
+ * flight.
+ *
  * No I/O and no exit: errors come back as -1 with a sentence in why.
  */
 #ifndef RT_REPLAY_H
@@ -53,6 +58,8 @@ struct replay_req {
 	int64_t	 output_tokens;		/* >= 0; 0: a prefill, nothing out */
 	int64_t	 cached_tokens;		/* < 0: the scheduler assumes */
 	void	*user;			/* the caller's, handed back */
+	const char *file;		/* where it was read, or NULL */
+	long	 line;
 };
 
 /* No value: a request without output has no TTFT. */
@@ -87,12 +94,13 @@ struct replay_source {
 	/* 1 with the next request in *out, 0 at the end, -1 on error. */
 	int	(*next)(void *ctx, struct replay_req *out);
 	/*
-	 * The request next just gave can never run: it needs need KV
-	 * blocks, more than the cache has.  0 to skip it, -1 to stop.  NULL:
-	 * stop, with a message in why.
+	 * The request next just gave is refused, for what (a sentence): it
+	 * can never fit the KV cache, or its id is that of a request still
+	 * in flight.  0 to skip it, -1 to stop; either way rq->user is the
+	 * source's again.  NULL: stop, with what in why.
 	 */
-	int	(*never_fits)(void *ctx, const struct replay_req *rq,
-		    int64_t need);
+	int	(*refuse)(void *ctx, const struct replay_req *rq,
+		    const char *what);
 };
 
 /* One request a step ran, as the running hook sees it. */

@@ -229,7 +229,7 @@ run_replay(struct arrivals *src, const struct opts *o, struct clock *ck,
 		return;		/* not reached; for cppcheck */
 	}
 	memset(&m, 0, sizeof(m));
-	arrivals_source(src, o->sc.kv_blocks, &rs);
+	arrivals_source(src, &rs);
 	rc_ = replay_run(&rs, s, &m, &h, &st, why, sizeof(why));
 	sched_free(s);
 	if (rc_ < 0) {

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,62 +25,90 @@ find_entry(const cJSON *doc, const char *gpu)
 	return NULL;
 }
 
-/* Field key of x as a number in [lo, hi]; 1 if present. */
+/* Field key of x as a number in [lo, hi]; 1 if present, -1 if bad. */
 static int
-field(const char *path, const char *gpu, const cJSON *x, const char *key,
-    double lo, double hi, double *out)
+field(const char *gpu, const cJSON *x, const char *key, double lo,
+    double hi, double *out, char *why, size_t whysz)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x, key);
 
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo &&
-	    v->valuedouble <= hi))
-		err_die(EXIT_DATA, "%s: %s.rooftrace.%s: must be a number in "
-		    "[%g, %g]", path, gpu, key, lo, hi);
+	    v->valuedouble <= hi)) {
+		snprintf(why, whysz, "%s.rooftrace.%s: must be a number in "
+		    "[%g, %g]", gpu, key, lo, hi);
+		return -1;
+	}
 	*out = v->valuedouble;
 	return 1;
+}
+
+/* Take field key into *out unless a flag gave it (skip). */
+static int
+take(const char *gpu, const cJSON *x, const char *key, double lo,
+    double hi, double *out, int skip, char *why, size_t whysz)
+{
+	return skip ? 0 : field(gpu, x, key, lo, hi, out, why, whysz);
+}
+
+int
+extras_read(const cJSON *doc, const char *gpu, struct schedopts *o,
+    char *why, size_t whysz)
+{
+	const cJSON *entry, *x;
+	struct replay_model *m = &o->m;
+	double v;
+	int rc;
+
+	if ((entry = find_entry(doc, gpu)) == NULL ||
+	    (x = cJSON_GetObjectItemCaseSensitive(entry, "rooftrace")) ==
+	    NULL || !cJSON_IsObject(x))
+		return 0;
+	if (take(gpu, x, "alpha0_us", 0, 1e15, &m->alpha0_us,
+	    o->given & SCHED_GIVEN_ALPHA, why, whysz) < 0 ||
+	    take(gpu, x, "alpha1_us_per_token", 0, 1e15,
+	    &m->alpha1_us_per_token, o->given & SCHED_GIVEN_ALPHA, why,
+	    whysz) < 0 ||
+	    take(gpu, x, "alpha2_us", 0, 1e15, &m->alpha2_us,
+	    o->given & SCHED_GIVEN_ALPHA, why, whysz) < 0 ||
+	    take(gpu, x, "post_decode_us", 0, 1e15, &m->post_decode_us,
+	    o->given & SCHED_GIVEN_POST, why, whysz) < 0)
+		return -1;
+	if ((rc = take(gpu, x, "output_lag_steps", 0, 64, &v,
+	    o->given & SCHED_GIVEN_LAG, why, whysz)) < 0)
+		return -1;
+	if (rc > 0) {
+		if (v != floor(v)) {
+			snprintf(why, whysz, "%s.rooftrace.output_lag_steps: "
+			    "must be a whole number of steps", gpu);
+			return -1;
+		}
+		m->output_lag = (int64_t)v;
+	}
+	if ((rc = take(gpu, x, "prefix_hit_fraction", 0, 1, &v,
+	    o->given & SCHED_GIVEN_HIT, why, whysz)) < 0)
+		return -1;
+	if (rc > 0) {
+		o->hit_fraction = v;
+		o->given |= SCHED_GIVEN_HIT;
+	}
+	return 0;
 }
 
 void
 extras_apply(const char *path, const char *gpu, struct schedopts *o)
 {
-	const cJSON *entry, *x;
-	struct replay_model *m = &o->m;
 	char msg[512];
 	cJSON *doc;
-	double v;
+	int rc;
 
 	if (path == NULL || gpu == NULL)
 		return;
 	if ((doc = hardware_read(path, msg, sizeof(msg))) == NULL)
 		err_die(EXIT_DATA, "%s", msg);
-	if ((entry = find_entry(doc, gpu)) == NULL ||
-	    (x = cJSON_GetObjectItemCaseSensitive(entry, "rooftrace")) ==
-	    NULL || !cJSON_IsObject(x)) {
-		cJSON_Delete(doc);
-		return;
-	}
-	if (!(o->given & SCHED_GIVEN_ALPHA)) {
-		field(path, gpu, x, "alpha0_us", 0, 1e15, &m->alpha0_us);
-		field(path, gpu, x, "alpha1_us_per_token", 0, 1e15,
-		    &m->alpha1_us_per_token);
-		field(path, gpu, x, "alpha2_us", 0, 1e15, &m->alpha2_us);
-	}
-	if (!(o->given & SCHED_GIVEN_POST))
-		field(path, gpu, x, "post_decode_us", 0, 1e15,
-		    &m->post_decode_us);
-	if (!(o->given & SCHED_GIVEN_LAG) &&
-	    field(path, gpu, x, "output_lag_steps", 0, 64, &v)) {
-		if (v != floor(v))
-			err_die(EXIT_DATA, "%s: %s.rooftrace.output_lag_steps: "
-			    "must be a whole number of steps", path, gpu);
-		m->output_lag = (int64_t)v;
-	}
-	if (!(o->given & SCHED_GIVEN_HIT) &&
-	    field(path, gpu, x, "prefix_hit_fraction", 0, 1, &v)) {
-		o->hit_fraction = v;
-		o->given |= SCHED_GIVEN_HIT;
-	}
+	rc = extras_read(doc, gpu, o, msg, sizeof(msg));
 	cJSON_Delete(doc);
+	if (rc < 0)
+		err_die(EXIT_DATA, "%s: %s", path, msg);
 }

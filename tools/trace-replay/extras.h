@@ -8,6 +8,10 @@
 #ifndef RT_TRACE_REPLAY_EXTRAS_H
 #define RT_TRACE_REPLAY_EXTRAS_H
 
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
 #include "sched/schedopts.h"
 
 /*
@@ -15,5 +19,8 @@
  * object changes nothing.  A value of the wrong type or range exits 1.
  */
 void extras_apply(const char *path, const char *gpu, struct schedopts *o);
+/* The same on a parsed file: 0, or -1 with why naming the field. */
+int extras_read(const cJSON *doc, const char *gpu, struct schedopts *o,
+    char *why, size_t whysz);
 
 #endif

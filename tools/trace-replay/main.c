@@ -34,9 +34,6 @@
 #include "run.h"
 #include "ttftsteps.h"
 
-const char *const metric_names[NMETRIC] = { "ttft", "itl", "e2e", "queue",
-    "prefill", "decode" };
-
 enum {
 	OPT_SORT_WINDOW = SCHED_OPT_NEXT, OPT_STRICT, OPT_SUMMARY, OPT_JSON,
 	OPT_TOKENS, OPT_PLOT, OPT_TTFT_STEPS, OPT_WARM_UP, OPT_RTT,
@@ -87,19 +84,6 @@ usage(void)
 	    "  -q, --quiet                       no progress display\n"
 	    "  -h, --help                        show this help\n"
 	    "  -V, --version                     show the version\n");
-}
-
-void
-series_add(struct series *s, double pred, double meas)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 1024;
-		s->pred = err_realloc(s->pred, s->cap * sizeof(*s->pred));
-		s->meas = err_realloc(s->meas, s->cap * sizeof(*s->meas));
-	}
-	s->pred[s->n] = pred;
-	s->meas[s->n] = meas;
-	s->n++;
 }
 
 /* --- a finished request ----------------------------------------------- */
@@ -225,14 +209,18 @@ trace_next(void *ctx, struct replay_req *out)
 }
 
 static int
-trace_never_fits(void *ctx, const struct replay_req *rq, int64_t need)
+trace_refuse(void *ctx, const struct replay_req *rq, const char *what)
 {
 	struct trace_src *t = ctx;
+	struct life *l = rq->user;
 
-	/* It was the last one given: its place in the output goes too. */
-	life_free(rq->user);
-	t->r->admitted--;
-	return t->inner.never_fits(t->inner.ctx, rq, need);
+	/* Its place in the output is left empty. */
+	if (!t->r->o->summary) {
+		reorder_put(&t->r->order, l->seq, err_strdup(""));
+		reorder_flush(&t->r->order, t->r->out);
+	}
+	life_free(l);
+	return t->inner.refuse(t->inner.ctx, rq, what);
 }
 
 static int64_t
@@ -274,8 +262,7 @@ static void
 replay(struct run *r, struct arrivals *a)
 {
 	struct trace_src ts = { .a = a, .r = r };
-	const struct replay_source src = { &ts, trace_next,
-	    trace_never_fits };
+	const struct replay_source src = { &ts, trace_next, trace_refuse };
 	const struct replay_hooks h = { .ctx = r, .step_time = step_time,
 	    .running = running, .token = token, .done = done, .drop = drop };
 	struct replay_stats st;
@@ -284,7 +271,7 @@ replay(struct run *r, struct arrivals *a)
 
 	if ((s = sched_new(&r->o->so.sc, why, sizeof(why))) == NULL)
 		err_usage("%s", why);
-	arrivals_source(a, r->o->so.sc.kv_blocks, &ts.inner);
+	arrivals_source(a, &ts.inner);
 	if (replay_run(&src, s, &r->o->so.m, &h, &st, why, sizeof(why)) < 0) {
 		if (why[0] != '\0')
 			err_warn("%s", why);

@@ -7,43 +7,47 @@
 #include "io/err.h"
 #include "io/jsonin.h"
 #include "io/linereader.h"
+#include "io/numfmt.h"
 
 #include "prefixhits.h"
-
-/* What the step records say. */
-struct stepsum {
-	long	 n;
-	double	 computed;		/* prefill tokens over the records */
-	int64_t	 first_step, last_step;	/* -1 without step numbers */
-	int64_t	 first_ts, last_ts;
-};
 
 /* A record's computed prefill tokens, aggregate or explicit. */
 static int
 prefill_of(const cJSON *obj, double *out, struct jerr *e)
 {
-	const cJSON *v, *it;
-	double d;
+	const cJSON *v, *it, *n;
+	int64_t k;
 
 	*out = 0;
-	if ((v = jsonin_field(obj, "prefill_tokens")) != NULL)
-		return jsonin_num(v, "prefill_tokens", out, e);
+	if ((v = jsonin_field(obj, "prefill_tokens")) != NULL) {
+		if (jsonin_int(v, "prefill_tokens", 0, RT_INT_EXACT_MAX, &k,
+		    e) < 0)
+			return -1;
+		*out = (double)k;
+		return 0;
+	}
 	if ((v = jsonin_need(obj, "prefill_requests", e)) == NULL ||
 	    jsonin_array(v, "prefill_requests", e) < 0)
 		return -1;
 	cJSON_ArrayForEach(it, v) {
-		const cJSON *n = jsonin_need(it, "num_new_prefill_tokens", e);
-
-		if (n == NULL || jsonin_num(n, "num_new_prefill_tokens", &d,
-		    e) < 0)
+		if ((n = jsonin_need(it, "num_new_prefill_tokens", e)) ==
+		    NULL || jsonin_int(n, "num_new_prefill_tokens", 0,
+		    RT_INT_EXACT_MAX, &k, e) < 0)
 			return -1;
-		*out += d;
+		*out += (double)k;
 	}
 	return 0;
 }
 
-static int
-add_record(struct stepsum *s, const cJSON *obj, struct jerr *e)
+void
+prefixhits_init(struct prefixhits *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->first_step = s->last_step = -1;
+}
+
+int
+prefixhits_add(struct prefixhits *s, const cJSON *obj, struct jerr *e)
 {
 	const cJSON *v;
 	int64_t ts, step = -1;
@@ -54,16 +58,16 @@ add_record(struct stepsum *s, const cJSON *obj, struct jerr *e)
 		return -1;
 	}
 	if ((v = jsonin_need(obj, "ts_us", e)) == NULL ||
-	    jsonin_int(v, "ts_us", 0, INT64_MAX / 4, &ts, e) < 0 ||
+	    jsonin_int(v, "ts_us", 0, RT_INT_EXACT_MAX, &ts, e) < 0 ||
 	    prefill_of(obj, &p, e) < 0)
 		return -1;
 	if ((v = jsonin_field(obj, "step")) != NULL &&
-	    jsonin_int(v, "step", 0, INT64_MAX / 4, &step, e) < 0)
+	    jsonin_int(v, "step", 0, RT_INT_EXACT_MAX, &step, e) < 0)
 		return -1;
 	if (s->n == 0) {
 		s->first_step = step;
 		s->first_ts = ts;
-	} else if (step < 0 || s->first_step < 0)
+	} else if (step < 0)
 		s->first_step = -1;
 	s->last_step = step;
 	s->last_ts = ts;
@@ -72,8 +76,16 @@ add_record(struct stepsum *s, const cJSON *obj, struct jerr *e)
 	return 0;
 }
 
+double
+prefixhits_spanned(const struct prefixhits *s)
+{
+	if (s->first_step >= 0 && s->last_step >= s->first_step)
+		return (double)(s->last_step - s->first_step + 1);
+	return (double)s->n;
+}
+
 static void
-read_steps(const char *path, struct stepsum *s)
+read_steps(const char *path, struct prefixhits *s)
 {
 	struct linereader lr;
 	struct jerr e;
@@ -81,14 +93,14 @@ read_steps(const char *path, struct stepsum *s)
 	size_t len;
 	char *line;
 
-	memset(s, 0, sizeof(*s));
+	prefixhits_init(s);
 	if (linereader_open(&lr, path) < 0)
 		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	while ((line = linereader_next(&lr, &len)) != NULL) {
 		if (linereader_blank(line, len))
 			continue;
 		if ((obj = jsonin_parse_line(line, len, &e)) == NULL ||
-		    add_record(s, obj, &e) < 0)
+		    prefixhits_add(s, obj, &e) < 0)
 			err_dieat(EXIT_DATA, path, lr.lineno, "%s", e.msg);
 		cJSON_Delete(obj);
 	}
@@ -104,7 +116,7 @@ void
 prefixhits_measure(const char *steps, struct arrivals *src, FILE *fp)
 {
 	struct arrivals_rec rec;
-	struct stepsum s;
+	struct prefixhits s;
 	double spanned, computed, prompt = 0, f, secs;
 	long nreq = 0;
 
@@ -118,8 +130,7 @@ prefixhits_measure(const char *steps, struct arrivals *src, FILE *fp)
 		}
 		request_free(&rec.r);
 	}
-	spanned = s.first_step >= 0 && s.last_step >= s.first_step ?
-	    (double)(s.last_step - s.first_step + 1) : (double)s.n;
+	spanned = prefixhits_spanned(&s);
 	computed = s.computed / (double)s.n * spanned;
 	secs = (double)(s.last_ts - s.first_ts) / 1e6;
 	if (nreq == 0 || prompt <= 0)

@@ -16,7 +16,27 @@
 #ifndef RT_TRACE_REPLAY_PREFIXHITS_H
 #define RT_TRACE_REPLAY_PREFIXHITS_H
 
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "io/jsonin.h"
 #include "sched/arrivals.h"
+
+/* What the step records say. */
+struct prefixhits {
+	long	 n;
+	double	 computed;		/* prefill tokens over the records */
+	int64_t	 first_step, last_step;	/* -1 without step numbers */
+	int64_t	 first_ts, last_ts;
+};
+
+void prefixhits_init(struct prefixhits *s);
+/* One step record; 0, or -1 with e set (counts and times checked). */
+int prefixhits_add(struct prefixhits *s, const cJSON *obj, struct jerr *e);
+/* The steps the records stand for: the step numbers' range, or n. */
+double prefixhits_spanned(const struct prefixhits *s);
 
 /* Measure, print F on fp and the evidence on standard error. */
 void prefixhits_measure(const char *steps, struct arrivals *src, FILE *fp);

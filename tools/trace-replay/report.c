@@ -19,6 +19,22 @@
 #include "run.h"
 
 
+const char *const metric_names[NMETRIC] = { "ttft", "itl", "e2e", "queue",
+    "prefill", "decode" };
+
+void
+series_add(struct series *s, double pred, double meas)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->pred = err_realloc(s->pred, s->cap * sizeof(*s->pred));
+		s->meas = err_realloc(s->meas, s->cap * sizeof(*s->meas));
+	}
+	s->pred[s->n] = pred;
+	s->meas[s->n] = meas;
+	s->n++;
+}
+
 struct summary {
 	size_t	 n, n_measured;
 	double	 mape, median_ape, r, pred[4], meas[4];
