@@ -28,7 +28,8 @@
 #include "sched/schedopts.h"
 #include "timestamps.h"
 
-enum mode { MODE_AUTO, MODE_REPLAY, MODE_TIMESTAMPS, MODE_EXPAND };
+/* MODE_NONE: auto mode found no request to batch. */
+enum mode { MODE_AUTO, MODE_REPLAY, MODE_TIMESTAMPS, MODE_EXPAND, MODE_NONE };
 
 enum {
 	OPT_MODE = SCHED_OPT_NEXT, OPT_STEP_US, OPT_MERGE_US,
@@ -219,9 +220,38 @@ run_replay(struct arrivals *src, const struct opts *o, struct clock *ck,
 
 /* --- timestamps ----------------------------------------------------- */
 
+/* What timestamps mode saw of the arrivals, for its closing note. */
+struct ts_seen {
+	int64_t	 n, first;
+	int	 same;		/* every request arrived at first */
+};
+
+/*
+ * A request read in auto mode, before the mode was known, may lack its
+ * token times: refused here as timestamps mode would have refused it.
+ */
+static int
+has_times(struct arrivals *src, const struct arrivals_rec *rec)
+{
+	const char *what = rec->r.ttft_us == REQUEST_ABSENT ? "ttft_us" :
+	    "itl_us";
+
+	if (rec->r.token_us != NULL)
+		return 1;
+	if (!src->in.skip_bad)
+		err_dieat(EXIT_DATA, rec->file, rec->r.line, "missing field "
+		    "\"%s\" (timestamps mode needs the time of every output "
+		    "token)", what);
+	err_warnat(rec->file, rec->r.line, "missing field \"%s\" "
+	    "(timestamps mode needs the time of every output token)", what);
+	arrivals_skipped(src);
+	return 0;
+}
+
 /* Add every request that could end the next step, or just arrive in it. */
 static void
-load(struct arrivals *src, struct timestamps *t, int64_t merge_us)
+load(struct arrivals *src, struct timestamps *t, int64_t merge_us,
+    struct ts_seen *seen)
 {
 	struct arrivals_rec *p, rec;
 
@@ -230,9 +260,42 @@ load(struct arrivals *src, struct timestamps *t, int64_t merge_us)
 		    p->r.arrival_us > timestamps_next_token(t) + merge_us)
 			break;
 		arrivals_pop(src, &rec);
-		timestamps_add(t, &rec.r);
+		if (has_times(src, &rec)) {
+			if (seen->n++ == 0)
+				seen->first = rec.r.arrival_us;
+			seen->same &= rec.r.arrival_us == seen->first;
+			timestamps_add(t, &rec.r);
+		}
 		request_free(&rec.r);
 	}
+}
+
+/* dur_source of a timestamps-mode step. */
+static const char *
+ts_source(const struct timestamps_out *v, const struct clock *ck)
+{
+	switch (v->source) {
+	case TS_CLIENT_TTFT:	return "client_ttft";
+	case TS_MODEL:		return clock_source(ck);
+	case TS_TOKENS:		break;
+	}
+	return "token_times";
+}
+
+/*
+ * Requests that all arrive at one instant: right when they were sent at
+ * once, wrong when the source did not say when they were sent.
+ */
+static void
+ts_note(const struct ts_seen *seen)
+{
+	if (seen->n < 2 || !seen->same)
+		return;
+	err_warn("all %lld requests arrive at %lld us: right if they were "
+	    "sent at once; if the source gave no send times (vllm bench "
+	    "serve without start_times), each request's token times count "
+	    "from its own send and these steps are not the engine's",
+	    (long long)seen->n, (long long)seen->first);
 }
 
 static void
@@ -240,6 +303,7 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
     struct out *out)
 {
 	const struct timestamps_out *v;
+	struct ts_seen seen = { 0, 0, 1 };
 	struct timestamps *t;
 	size_t i;
 
@@ -247,18 +311,20 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
 	for (;;) {
 		size_t n;
 
-		load(src, t, o->merge_us);
+		load(src, t, o->merge_us, &seen);
 		if ((n = timestamps_step(t, &v)) == 0)
 			break;
 		for (i = 0; i < n; i++)
 			write_step(out, &v[i].st, v[i].ts_us, v[i].dur_us,
-			    "token_times", v[i].hidden, v[i].estimated);
+			    ts_source(&v[i], ck), v[i].hidden,
+			    v[i].estimated);
 	}
 	if (timestamps_anomalies(t) > 0)
 		err_warn("%lld step%s not explained by the scheduler's rules "
 		    "(first tokens needing more than one step's budget)",
 		    (long long)timestamps_anomalies(t),
 		    timestamps_anomalies(t) == 1 ? "" : "s");
+	ts_note(&seen);
 	timestamps_free(t);
 }
 
@@ -495,17 +561,72 @@ parse_opts(int argc, char **argv, struct opts *o)
 		    "other");
 }
 
-/* The mode: as given, or from the first record. */
+/*
+ * Auto mode on request records: timestamps when every request of the
+ * sample (those in the sort window: the first --sort-window + 1, failed
+ * ones aside) has a ttft_us, replay when none has; a mix is refused.
+ */
+static enum mode
+pick_request_mode(struct arrivals *src, int quiet)
+{
+	const struct arrivals_rec *r, *untimed = NULL, *timed = NULL;
+	size_t i, n, nt = 0;
+	const char *of;
+
+	arrivals_peek(src);
+	n = src->n;
+	for (i = 0; i < n; i++) {
+		r = &src->heap[i];
+		if (r->r.ttft_us == REQUEST_ABSENT) {
+			if (untimed == NULL || r->seq < untimed->seq)
+				untimed = r;
+		} else if (timed == NULL || r->seq < timed->seq)
+			timed = r;
+		nt += r->r.ttft_us != REQUEST_ABSENT;
+	}
+	if (n == 0)
+		return MODE_NONE;
+	of = src->eof ? "" : " sampled (the first, by --sort-window)";
+	if (nt > 0 && untimed != NULL)
+		err_dieat(EXIT_DATA, untimed->file, untimed->r.line, "request "
+		    "\"%s\" has no ttft_us, but %zu of the %zu requests%s do "
+		    "(%s:%ld): give --mode timestamps (with --skip-bad to skip "
+		    "the others) or --mode replay", untimed->r.id, nt, n, of,
+		    timed->file, timed->r.line);
+	if (nt == 0) {
+		if (!quiet)
+				err_warn("mode replay: %s %zu request%s%s %s token "
+			    "times (ttft_us)", n > 1 ? "none of the" : "the",
+			    n, n > 1 ? "s" : "", of, n > 1 ? "has" : "has no");
+		return MODE_REPLAY;
+	}
+	if (!quiet)
+		err_warn("mode timestamps: %s%zu request%s%s %s token times "
+		    "(ttft_us)%s", n > 1 ? "all " : "", n, n > 1 ? "s" : "",
+		    of, n > 1 ? "have" : "has", src->failed > 0 ?
+		    ", failed ones aside" : "");
+	return MODE_TIMESTAMPS;
+}
+
+/* The mode: as given, or from the records, said on standard error. */
 static enum mode
 pick_mode(const struct opts *o, struct arrivals *src)
 {
 	if (o->mode != MODE_AUTO)
 		return o->mode;
 	switch (arrivals_kind(src)) {
-	case ARRIVALS_TIMED:	return MODE_TIMESTAMPS;
-	case ARRIVALS_AGGREGATE: return MODE_EXPAND;
-	default:		return MODE_REPLAY;
+	case ARRIVALS_AGGREGATE:
+		if (!o->co.quiet)
+			err_warn("mode expand: the first record is a step "
+			    "(n_prefill or prefill_requests)");
+		return MODE_EXPAND;
+	case ARRIVALS_UNKNOWN:
+		return MODE_NONE;
+	case ARRIVALS_REQUESTS:
+	case ARRIVALS_TIMED:
+		break;
 	}
+	return pick_request_mode(src, o->co.quiet);
 }
 
 int
@@ -536,9 +657,16 @@ main(int argc, char **argv)
 	arrivals_init(&src, &o.co, argv + optind, argc - optind,
 	    (size_t)o.window);
 	src.strict = o.strict;
-	/* Auto mode reads the first record before it knows the mode. */
+	/*
+	 * Auto mode reads a sample before it knows the mode: with whatever
+	 * times the records have, each optional.
+	 */
 	if (o.mode == MODE_TIMESTAMPS)
 		src.flags = REQ_NEED_TIMES;
+	if (o.mode == MODE_AUTO)
+		src.flags = REQ_MEASURED;
+	if (o.mode == MODE_EXPAND)
+		src.in.none_msg = "no step records";
 	src.auto_mode = o.mode == MODE_AUTO;
 	mode = pick_mode(&o, &src);
 	if (mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
@@ -558,7 +686,7 @@ main(int argc, char **argv)
 		run_timestamps(&src, &o, &ck, &out);
 	else if (mode == MODE_EXPAND)
 		run_expand(&src, &o, &out);
-	else
+	else if (mode == MODE_REPLAY)
 		run_replay(&src, &o, &ck, &out);
 	arrivals_report(&src);
 	arrivals_close(&src);

@@ -16,8 +16,23 @@ struct tsreq {
 	int64_t	 emitted;	/* tokens placed in steps */
 	int64_t	 progress;	/* prefill tokens computed */
 	int64_t	 plan;		/* prefill tokens in the step being built */
+	uint64_t seq;		/* arrival order */
+	size_t	 hpos;		/* place in the token heap */
+	struct tsreq *prev, *next;	/* in flight, arrival order */
+	struct tsreq *lprev, *lnext;	/* in the waiting or prefilling list */
 	int	 admitted;	/* has had a step */
 	int	 in_step;	/* its next token ends the step being built */
+};
+
+/* A list of requests in arrival order, linked through lprev/lnext. */
+struct tslist {
+	struct tsreq *head, *tail;
+};
+
+/* A growable array of requests. */
+struct tsvec {
+	struct tsreq **v;
+	size_t	 n, cap;
 };
 
 struct timestamps {
@@ -25,10 +40,16 @@ struct timestamps {
 	int64_t	 merge_us;
 	timestamps_timefn timefn;
 	void	*ctx;
-	struct tsreq **act;	/* unfinished, in arrival order */
-	size_t	 nact, capact;
-	struct tsreq **gone;	/* finished last call; ids still in out */
-	size_t	 ngone, capgone;
+	struct tsreq *first, *last;	/* in flight, arrival order */
+	size_t	 nact;
+	uint64_t seq;
+	struct tsvec heap;	/* in flight, by next token time */
+	struct tslist wait;	/* not admitted, no token yet */
+	struct tslist pre;	/* admitted, still prefilling */
+	size_t	 nadmitted;	/* admitted, in flight: the seats taken */
+	struct tsvec step;	/* whose next token ends this step, by seq */
+	struct tsvec planned;	/* with a plan, by seq */
+	struct tsvec gone;	/* finished last call; ids still in out */
 	struct timestamps_out *out;
 	size_t	 nout, capout;
 	int64_t	 prev_end;	/* end of the last step; -1 before any */
@@ -37,6 +58,16 @@ struct timestamps {
 	int64_t	*times;		/* scratch for the median */
 	size_t	 captimes;
 };
+
+static void
+vec_push(struct tsvec *v, struct tsreq *r)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->v = err_realloc(v->v, v->cap * sizeof(*v->v));
+	}
+	v->v[v->n++] = r;
+}
 
 struct timestamps *
 timestamps_new(const struct sched_config *c, int64_t merge_us,
@@ -67,29 +98,160 @@ free_gone(struct timestamps *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->ngone; i++)
-		tsreq_free(t->gone[i]);
-	t->ngone = 0;
+	for (i = 0; i < t->gone.n; i++)
+		tsreq_free(t->gone.v[i]);
+	t->gone.n = 0;
 }
 
 void
 timestamps_free(struct timestamps *t)
 {
+	struct tsreq *r, *next;
 	size_t i;
 
 	if (t == NULL)
 		return;
 	free_gone(t);
-	for (i = 0; i < t->nact; i++)
-		tsreq_free(t->act[i]);
+	for (r = t->first; r != NULL; r = next) {
+		next = r->next;
+		tsreq_free(r);
+	}
 	for (i = 0; i < t->capout; i++)
 		step_free(&t->out[i].st);
-	free(t->act);
-	free(t->gone);
+	free(t->heap.v);
+	free(t->step.v);
+	free(t->planned.v);
+	free(t->gone.v);
 	free(t->out);
 	free(t->times);
 	free(t);
 }
+
+/* --- lists ---------------------------------------------------------- */
+
+static void
+list_append(struct tslist *l, struct tsreq *r)
+{
+	r->lnext = NULL;
+	r->lprev = l->tail;
+	if (l->tail != NULL)
+		l->tail->lnext = r;
+	else
+		l->head = r;
+	l->tail = r;
+}
+
+/* Insert r in arrival order, searching from the end (usually the place). */
+static void
+list_insert(struct tslist *l, struct tsreq *r)
+{
+	struct tsreq *p = l->tail;
+
+	while (p != NULL && p->seq > r->seq)
+		p = p->lprev;
+	r->lprev = p;
+	r->lnext = p != NULL ? p->lnext : l->head;
+	if (r->lnext != NULL)
+		r->lnext->lprev = r;
+	else
+		l->tail = r;
+	if (p != NULL)
+		p->lnext = r;
+	else
+		l->head = r;
+}
+
+static void
+list_remove(struct tslist *l, struct tsreq *r)
+{
+	if (r->lprev != NULL)
+		r->lprev->lnext = r->lnext;
+	else
+		l->head = r->lnext;
+	if (r->lnext != NULL)
+		r->lnext->lprev = r->lprev;
+	else
+		l->tail = r->lprev;
+	r->lprev = r->lnext = NULL;
+}
+
+/* --- the token heap ------------------------------------------------- */
+
+static int64_t
+next_time(const struct tsreq *r)
+{
+	return r->token_us[r->emitted];
+}
+
+static int
+heap_before(const struct tsreq *x, const struct tsreq *y)
+{
+	if (next_time(x) != next_time(y))
+		return next_time(x) < next_time(y);
+	return x->seq < y->seq;
+}
+
+static void
+heap_set(struct tsvec *h, size_t i, struct tsreq *r)
+{
+	h->v[i] = r;
+	r->hpos = i;
+}
+
+static void
+heap_up(struct tsvec *h, size_t i)
+{
+	struct tsreq *r = h->v[i];
+	size_t up;
+
+	for (; i > 0; i = up) {
+		up = (i - 1) / 2;
+		if (!heap_before(r, h->v[up]))
+			break;
+		heap_set(h, i, h->v[up]);
+	}
+	heap_set(h, i, r);
+}
+
+static void
+heap_down(struct tsvec *h, size_t i)
+{
+	struct tsreq *r = h->v[i];
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && heap_before(h->v[c + 1], h->v[c]))
+			c++;
+		if (!heap_before(h->v[c], r))
+			break;
+		heap_set(h, i, h->v[c]);
+		i = c;
+	}
+	heap_set(h, i, r);
+}
+
+static void
+heap_push(struct tsvec *h, struct tsreq *r)
+{
+	vec_push(h, r);
+	heap_up(h, h->n - 1);
+}
+
+static struct tsreq *
+heap_pop(struct tsvec *h)
+{
+	struct tsreq *top = h->v[0];
+
+	h->v[0] = h->v[--h->n];
+	if (h->n > 0)
+		heap_down(h, 0);
+	return top;
+}
+
+/* --- requests in ---------------------------------------------------- */
 
 /*
  * Tokens k..j-1 arrived within merge_us of each other: streamed together.
@@ -143,32 +305,25 @@ timestamps_add(struct timestamps *t, struct request *rq)
 	r->arrival_us = rq->arrival_us;
 	r->input_tokens = rq->input_tokens;
 	r->output_tokens = rq->output_tokens;
+	r->seq = t->seq++;
 	rq->id = NULL;
 	rq->token_us = NULL;
 	unburst(r, t->merge_us);
-	if (t->nact == t->capact) {
-		t->capact = t->capact ? t->capact * 2 : 64;
-		t->act = err_realloc(t->act, t->capact * sizeof(*t->act));
-	}
-	t->act[t->nact++] = r;
-}
-
-static int64_t
-next_time(const struct tsreq *r)
-{
-	return r->token_us[r->emitted];
+	r->prev = t->last;
+	if (t->last != NULL)
+		t->last->next = r;
+	else
+		t->first = r;
+	t->last = r;
+	t->nact++;
+	list_append(&t->wait, r);
+	heap_push(&t->heap, r);
 }
 
 int64_t
 timestamps_next_token(const struct timestamps *t)
 {
-	int64_t min = INT64_MAX;
-	size_t i;
-
-	for (i = 0; i < t->nact; i++)
-		if (next_time(t->act[i]) < min)
-			min = next_time(t->act[i]);
-	return min;
+	return t->heap.n > 0 ? next_time(t->heap.v[0]) : INT64_MAX;
 }
 
 size_t
@@ -191,49 +346,64 @@ cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Mark the requests whose next token ends this step; its end time. */
+static int
+cmp_seq(const void *a, const void *b)
+{
+	const struct tsreq *x = *(struct tsreq *const *)a;
+	const struct tsreq *y = *(struct tsreq *const *)b;
+
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/*
+ * Take the requests whose next token ends this step off the heap (into
+ * t->step, in arrival order); the step's end time.
+ */
 static int64_t
 gather(struct timestamps *t, size_t *ndecode)
 {
 	int64_t t0 = timestamps_next_token(t);
-	size_t i, n = 0;
+	struct tsreq *r;
+	size_t n = 0;
 
-	if (t->captimes < t->nact) {
-		t->captimes = t->nact;
+	*ndecode = 0;
+	t->end_spread = 0;
+	t->step.n = 0;
+	while (t->heap.n > 0 && next_time(t->heap.v[0]) <= t0 + t->merge_us) {
+		r = heap_pop(&t->heap);
+		r->in_step = 1;
+		vec_push(&t->step, r);
+		t->end_spread |= r->spread[r->emitted];
+		if (r->emitted > 0)
+			(*ndecode)++;
+	}
+	if (t->captimes < t->step.n) {
+		t->captimes = t->step.n;
 		t->times = err_realloc(t->times, t->captimes *
 		    sizeof(*t->times));
 	}
-	*ndecode = 0;
-	t->end_spread = 0;
-	for (i = 0; i < t->nact; i++) {
-		t->act[i]->in_step = next_time(t->act[i]) <= t0 + t->merge_us;
-		if (!t->act[i]->in_step)
-			continue;
-		t->times[n++] = next_time(t->act[i]);
-		t->end_spread |= t->act[i]->spread[t->act[i]->emitted];
-		if (t->act[i]->emitted > 0)
-			(*ndecode)++;
-	}
+	for (n = 0; n < t->step.n; n++)
+		t->times[n] = next_time(t->step.v[n]);
+	qsort(t->step.v, t->step.n, sizeof(*t->step.v), cmp_seq);
 	/* The median resists one client's late or early clock. */
 	qsort(t->times, n, sizeof(*t->times), cmp_i64);
 	return t->times[(n - 1) / 2];
 }
 
-/* When the first step after the previous one started. */
+/*
+ * When the first step after the previous one started: the previous end
+ * while anyone in flight had arrived by then, else the next arrival
+ * (*from_arrival set).
+ */
 static int64_t
-interval_start(const struct timestamps *t, int64_t end)
+interval_start(const struct timestamps *t, int64_t end, int *from_arrival)
 {
-	int64_t first = INT64_MAX;
-	size_t i;
+	int64_t first = t->first->arrival_us;
 
-	for (i = 0; i < t->nact; i++) {
-		if (t->prev_end >= 0 && t->act[i]->arrival_us <= t->prev_end)
-			return t->prev_end;
-		if (t->act[i]->arrival_us < first)
-			first = t->act[i]->arrival_us;
-	}
-	if (first < t->prev_end)
-		first = t->prev_end;
+	*from_arrival = 0;
+	if (t->prev_end >= 0 && first <= t->prev_end)
+		return t->prev_end;
+	*from_arrival = 1;
 	return first < end ? first : end;
 }
 
@@ -245,59 +415,115 @@ min3(int64_t a, int64_t b, int64_t c)
 	return m < c ? m : c;
 }
 
+/* The plan's running state. */
+struct planner {
+	int64_t	 start, thr, budget, seats, placed;
+	int	 final, ok;
+};
+
 /*
- * Place prefill chunks for a step starting at start.  In the final step
- * (final), requests whose first token ends it must finish their prefill;
- * in any other, nothing may finish.  Returns 0 when a first token needed
- * more than the budget or the chunk cap allowed, and the tokens placed.
+ * One request's chunk in the step being planned.  In the final step,
+ * requests whose first token ends it must finish their prefill; in any
+ * other, nothing may finish.
+ */
+static void
+plan_one(struct timestamps *t, struct planner *p, struct tsreq *r)
+{
+	int64_t rem = r->input_tokens - r->progress, n;
+
+	if (p->final && r->in_step) {
+		if (rem > min3(rem, p->thr, p->budget))
+			p->ok = 0;
+		n = rem;
+	} else {
+		if (!r->in_step && r->arrival_us > p->start)
+			return;
+		if (!r->admitted && !r->in_step &&
+		    p->seats >= t->c.max_num_seqs)
+			return;
+		n = min3(rem, p->thr, p->budget);
+		if (n <= 0)
+			return;
+		/* Finishing early would have emitted a token. */
+		if (n == rem)
+			n = r->in_step ? rem - 1 : 0;
+	}
+	if (n <= 0)
+		return;
+	if (!r->admitted)
+		p->seats++;
+	r->plan = n;
+	p->budget -= n;
+	p->placed += n;
+	vec_push(&t->planned, r);
+}
+
+/* No waiting request that does not end the step can have a chunk now. */
+static int
+wait_closed(const struct timestamps *t, const struct planner *p,
+    const struct tsreq *r)
+{
+	return !r->in_step && (p->budget <= 0 || r->arrival_us > p->start ||
+	    p->seats >= t->c.max_num_seqs);
+}
+
+/*
+ * Place prefill chunks for a step starting at start, in arrival order
+ * within the token budget: the prefilling requests, the waiting ones
+ * until none can have a chunk (all later ones arrived later, or the
+ * budget or the seats are gone), and the waiting ones whose first token
+ * ends the step.  Returns 0 when a first token needed more than the
+ * budget or the chunk cap allowed, and the tokens placed.
  */
 static int
 plan(struct timestamps *t, int64_t start, int final, size_t ndecode,
     int64_t *placed)
 {
-	int64_t thr = t->c.long_prefill_threshold > 0 ?
-	    t->c.long_prefill_threshold : INT64_MAX;
-	int64_t budget, rem, n, seats = 0;
-	struct tsreq *r;
-	size_t i;
-	int ok = 1;
+	struct planner p;
+	struct tsreq *a = t->pre.head, *w = t->wait.head, *r;
+	size_t k = 0, i;
+	int rest = 0;	/* the walk of the waiting list has stopped */
 
-	budget = t->c.max_batched_tokens - (final ? (int64_t)ndecode : 0);
-	for (i = 0; i < t->nact; i++)
-		seats += t->act[i]->admitted;
-	*placed = 0;
-	for (i = 0; i < t->nact; i++) {
-		r = t->act[i];
-		r->plan = 0;
-		if (r->emitted > 0)
-			continue;
-		rem = r->input_tokens - r->progress;
-		if (final && r->in_step) {
-			if (rem > min3(rem, thr, budget))
-				ok = 0;
-			n = rem;
-		} else {
-			if (!r->in_step && r->arrival_us > start)
-				continue;
-			if (!r->admitted && !r->in_step &&
-			    seats >= t->c.max_num_seqs)
-				continue;
-			n = min3(rem, thr, budget);
-			if (n <= 0)
-				continue;
-			/* Finishing early would have emitted a token. */
-			if (n == rem)
-				n = r->in_step ? rem - 1 : 0;
+	for (i = 0; i < t->planned.n; i++)
+		t->planned.v[i]->plan = 0;
+	t->planned.n = 0;
+	memset(&p, 0, sizeof(p));
+	p.start = start;
+	p.final = final;
+	p.ok = 1;
+	p.thr = t->c.long_prefill_threshold > 0 ?
+	    t->c.long_prefill_threshold : INT64_MAX;
+	p.budget = t->c.max_batched_tokens - (final ? (int64_t)ndecode : 0);
+	p.seats = (int64_t)t->nadmitted;
+	for (;;) {
+		if (w != NULL && wait_closed(t, &p, w)) {
+			/* Only those ending the step are left to see. */
+			while (k < t->step.n && t->step.v[k]->seq < w->seq)
+				k++;
+			w = NULL;
+			rest = 1;
 		}
-		if (n <= 0)
-			continue;
-		if (!r->admitted)
-			seats++;
-		r->plan = n;
-		budget -= n;
-		*placed += n;
+		while (rest && k < t->step.n && (t->step.v[k]->admitted ||
+		    t->step.v[k]->emitted > 0))
+			k++;
+		r = a;
+		if (w != NULL && (r == NULL || w->seq < r->seq))
+			r = w;
+		if (rest && k < t->step.n && (r == NULL ||
+		    t->step.v[k]->seq < r->seq))
+			r = t->step.v[k];
+		if (r == NULL)
+			break;
+		if (r == a)
+			a = a->lnext;
+		else if (r == w)
+			w = w->lnext;
+		else
+			k++;
+		plan_one(t, &p, r);
 	}
-	return ok;
+	*placed = p.placed;
+	return p.ok;
 }
 
 static struct timestamps_out *
@@ -315,6 +541,7 @@ new_out(struct timestamps *t)
 	step_clear(&o->st);
 	o->ts_us = o->dur_us = 0;
 	o->hidden = 0;
+	o->source = TS_TOKENS;
 	return o;
 }
 
@@ -326,22 +553,30 @@ commit(struct timestamps *t, struct timestamps_out *o, int final)
 	struct tsreq *r;
 	size_t i;
 
-	for (i = 0; i < t->nact; i++) {
-		r = t->act[i];
-		if (r->plan > 0) {
-			e = step_add_prefill(&o->st);
-			e->progress_index = r->progress;
-			e->tokens = r->plan;
-			e->request_id = r->id;
-			r->progress += r->plan;
+	for (i = 0; i < t->planned.n; i++) {
+		r = t->planned.v[i];
+		e = step_add_prefill(&o->st);
+		e->progress_index = r->progress;
+		e->tokens = r->plan;
+		e->request_id = r->id;
+		r->progress += r->plan;
+		r->plan = 0;
+		if (!r->admitted) {
 			r->admitted = 1;
-			r->plan = 0;
-		} else if (final && r->in_step && r->emitted > 0) {
-			e = step_add_decode(&o->st);
-			e->progress_index = r->input_tokens + r->emitted - 1;
-			e->tokens = 1;
-			e->request_id = r->id;
+			t->nadmitted++;
+			list_remove(&t->wait, r);
+			list_insert(&t->pre, r);
 		}
+	}
+	t->planned.n = 0;
+	for (i = 0; final && i < t->step.n; i++) {
+		r = t->step.v[i];
+		if (r->emitted == 0)
+			continue;
+		e = step_add_decode(&o->st);
+		e->progress_index = r->input_tokens + r->emitted - 1;
+		e->tokens = 1;
+		e->request_id = r->id;
 	}
 }
 
@@ -361,10 +596,11 @@ step_tokens(const struct step *st)
  * Without a model the interval is shared in proportion to tokens.  Either
  * way only the interval was measured, not its steps: when it holds more
  * than one they are marked estimated, and a share of nothing is unknown
- * (-1), never a measured 0.
+ * (-1), never a measured 0.  A time the model gave is the model's.
  */
 static void
-time_steps(struct timestamps *t, int64_t start, int64_t end)
+time_steps(struct timestamps *t, int64_t start, int64_t end,
+    enum timestamps_source src)
 {
 	int64_t total = 0, span = end - start, at = start, d;
 	size_t i;
@@ -376,11 +612,13 @@ time_steps(struct timestamps *t, int64_t start, int64_t end)
 		total += step_tokens(&t->out[i].st);
 	for (i = 0; i < t->nout; i++) {
 		t->out[i].ts_us = at;
+		t->out[i].source = src;
 		if (i + 1 == t->nout)
 			d = end - at;
-		else if (known)
+		else if (known) {
 			d = t->out[i].dur_us;
-		else
+			t->out[i].source = TS_MODEL;
+		} else
 			/* In double: span * tokens may pass 2^63. */
 			d = total > 0 ? (int64_t)((double)span *
 			    (double)step_tokens(&t->out[i].st) /
@@ -421,31 +659,41 @@ build(struct timestamps *t, int64_t start, size_t ndecode)
 	commit(t, new_out(t), 1);
 }
 
+static void
+finish(struct timestamps *t, struct tsreq *r)
+{
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		t->first = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+	else
+		t->last = r->prev;
+	t->nact--;
+	if (r->admitted)
+		t->nadmitted--;
+	vec_push(&t->gone, r);
+}
+
 /* Tokens of the step are out: count them, retire finished requests. */
 static void
 advance(struct timestamps *t)
 {
 	struct tsreq *r;
-	size_t i, kept = 0;
+	size_t i;
 
-	for (i = 0; i < t->nact; i++) {
-		r = t->act[i];
-		if (r->in_step) {
-			r->emitted++;
-			r->in_step = 0;
-		}
-		if (r->emitted < r->output_tokens) {
-			t->act[kept++] = r;
-			continue;
-		}
-		if (t->ngone == t->capgone) {
-			t->capgone = t->capgone ? t->capgone * 2 : 64;
-			t->gone = err_realloc(t->gone,
-			    t->capgone * sizeof(*t->gone));
-		}
-		t->gone[t->ngone++] = r;
+	for (i = 0; i < t->step.n; i++) {
+		r = t->step.v[i];
+		r->in_step = 0;
+		if (r->emitted++ == 0)
+			list_remove(r->admitted ? &t->pre : &t->wait, r);
+		if (r->emitted < r->output_tokens)
+			heap_push(&t->heap, r);
+		else
+			finish(t, r);
 	}
-	t->nact = kept;
+	t->step.n = 0;
 }
 
 static void
@@ -462,15 +710,16 @@ timestamps_step(struct timestamps *t, const struct timestamps_out **out)
 {
 	int64_t end, start;
 	size_t ndecode;
+	int from_arrival;
 
 	free_gone(t);
 	t->nout = 0;
 	if (t->nact == 0)
 		return 0;
 	end = gather(t, &ndecode);
-	start = interval_start(t, end);
+	start = interval_start(t, end, &from_arrival);
 	build(t, start, ndecode);
-	time_steps(t, start, end);
+	time_steps(t, start, end, from_arrival ? TS_CLIENT_TTFT : TS_TOKENS);
 	/* An interval bounded by a made-up token time was not measured. */
 	if (t->end_spread || (start == t->prev_end && t->prev_spread))
 		mark_estimated(t);
