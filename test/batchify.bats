@@ -361,7 +361,7 @@ aggregate() {
 	run batchify -q "$T/a"
 	assert_success
 	printf '%s\n' "$output" >"$T/x"
-	jq -c 'del(.estimated, .prefill_requests, .decode_requests)' "$T/x" >"$T/x2"
+	jq -c 'del(.estimated, .estimate, .prefill_requests, .decode_requests)' "$T/x" >"$T/x2"
 	run cmp "$T/x2" "$T/a"
 	assert_success
 	run jq -c 'select(.estimated != true)' "$T/x"
@@ -597,7 +597,7 @@ batchify: skipped 1 bad record of 2" ]
 	assert_line -n 1 "$(sed -n 2p "$T/a")"
 	# Step 1's decoder (at 50, next at 51) and its prefill (finished at
 	# 120) decode in step 2, scaled to 0.5 x 10 x 16 = 80 tokens.
-	assert_line -n 2 '{"step":2,"n_prefill":0,"prefill_tokens":0,"n_decode":2,"kv_usage":0.5,"kv_blocks_total":10,"estimated":true,"prefill_requests":[],"decode_requests":[{"progress_index":24,"num_new_decode_tokens":1},{"progress_index":56,"num_new_decode_tokens":1}]}'
+	assert_line -n 2 '{"step":2,"n_prefill":0,"prefill_tokens":0,"n_decode":2,"kv_usage":0.5,"kv_blocks_total":10,"estimated":true,"estimate":"population","prefill_requests":[],"decode_requests":[{"progress_index":24,"num_new_decode_tokens":1},{"progress_index":56,"num_new_decode_tokens":1}]}'
 	run sh -c "batchify -q --mode expand '$T/a' | jq -c '.estimated'"
 	assert_output $'true\nnull\ntrue'
 	# A bad exact step is reported with its line.
@@ -646,14 +646,14 @@ batchify: skipped 1 bad record of 2" ]
 	printf '%s\n' '{"step": 7, "ts_us": 1000, "dur_us": 2.5e3, "n_prefill": 1, "prefill_tokens": 100, "n_decode": 2, "note": "caf\u00e9" }' >"$T/a"
 	run batchify --mode expand -q "$T/a"
 	assert_success
-	assert_output '{"step": 7, "ts_us": 1000, "dur_us": 2.5e3, "n_prefill": 1, "prefill_tokens": 100, "n_decode": 2, "note": "caf\u00e9","estimated":true,"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":100}],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1},{"progress_index":1024,"num_new_decode_tokens":1}]}'
+	assert_output '{"step": 7, "ts_us": 1000, "dur_us": 2.5e3, "n_prefill": 1, "prefill_tokens": 100, "n_decode": 2, "note": "caf\u00e9","estimated":true,"estimate":"population","prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":100}],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1},{"progress_index":1024,"num_new_decode_tokens":1}]}'
 }
 
 @test "expand: an aggregate step that already says estimated is written with each key once" {
 	printf '%s\n' '{"step": 1, "n_prefill": 0, "prefill_tokens": 0, "n_decode": 1, "estimated": true}' >"$T/a"
 	run batchify --mode expand -q "$T/a"
 	assert_success
-	assert_output '{"step":1,"n_prefill":0,"prefill_tokens":0,"n_decode":1,"estimated":true,"prefill_requests":[],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1}]}'
+	assert_output '{"step":1,"n_prefill":0,"prefill_tokens":0,"n_decode":1,"estimated":true,"estimate":"population","prefill_requests":[],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1}]}'
 }
 
 @test "expand --requests: the steps' and the requests' parses do not disturb each other" {

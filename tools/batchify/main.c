@@ -17,6 +17,7 @@
 #include "io/input.h"
 #include "io/jsonin.h"
 #include "io/jsonout.h"
+#include "io/numfmt.h"
 #include "io/outfile.h"
 #include "model/rlopts.h"
 #include "model/roofline.h"
@@ -156,6 +157,11 @@ write_step(struct out *o, const struct step *st, int64_t ts, int64_t dur,
 {
 	struct step_out so;
 
+	/* A time past 2^53 is no longer exact: every reader refuses it. */
+	if (ts >= RT_INT_EXACT_MAX)
+		err_die(EXIT_DATA, "step %lld would start at %lld us, past "
+		    "2^53 - 1, the largest time kept exact: arrival_us is too "
+		    "near 2^53", (long long)o->steps, (long long)ts);
 	step_out_init(&so);
 	so.step = o->steps;
 	so.ts_us = ts;
@@ -337,7 +343,7 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
  */
 static void
 write_expanded(struct out *o, const struct jsonin *jin, const cJSON *rec,
-    const struct step *st)
+    const struct step *st, const char *how)
 {
 	struct step_out so;
 
@@ -362,6 +368,7 @@ write_expanded(struct out *o, const struct jsonin *jin, const cJSON *rec,
 	so.pass_head = jsonin_object_head(jin, &so.pass_len,
 	    &so.pass_members);
 	so.estimated = 1;
+	so.estimate = how;
 	out_step(o, &so);
 	o->steps++;
 }
@@ -394,7 +401,7 @@ pass_exact(struct arrivals *src, struct expand *x, struct out *out,
 	}
 	expand_observe(x, &st);
 	if (out->csv_mode)
-		write_expanded(out, jin, rec, &st);
+		write_expanded(out, jin, rec, &st, NULL);
 	else {
 		fwrite(line, 1, len, out->jw.fp);
 		fputc('\n', out->jw.fp);
@@ -410,6 +417,7 @@ expand_one(struct arrivals *src, struct expand *x, struct out *out,
     struct jsonin *jin, const char *line, size_t len)
 {
 	struct expand_agg a;
+	const char *how;
 	struct step st;
 	struct jerr e;
 	cJSON *rec;
@@ -425,8 +433,8 @@ expand_one(struct arrivals *src, struct expand *x, struct out *out,
 		return INPUT_BAD;
 	}
 	step_init(&st);
-	expand_step(x, &a, &st);
-	write_expanded(out, jin, rec, &st);
+	how = expand_method_name(expand_step(x, &a, &st));
+	write_expanded(out, jin, rec, &st, how);
 	step_free(&st);
 	return INPUT_OK;
 }
