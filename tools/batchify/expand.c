@@ -357,12 +357,14 @@ apply_moments(struct expand *x, const struct expand_moments *m,
 			    m->decode_kv >= (int64_t)nd ? 1 : 0);
 			for (i = 0; i < nd; i++)
 				out->decode[i].progress_index = v[i];
+			/* The population follows the moments' contexts. */
+			for (i = 0; x->ndec == nd && i < nd; i++)
+				x->dec[i].ctx = v[i] + 1;
 			used = 1;
 		} else
 			*all = 0;
 	}
 	free(v);
-	(void)x;
 	return used;
 }
 
