@@ -90,7 +90,7 @@ usage(void)
 	    "Rebuild per-step batches from request records or aggregate "
 	    "steps.\n\n"
 	    "      --mode MODE                    replay, timestamps, expand "
-	    "(default: from the first record)\n"
+	    "(default: from the records)\n"
 	    "      --max-num-seqs N               running requests a step "
 	    "(default 256)\n"
 	    "      --max-num-batched-tokens N     tokens a step (default "
@@ -130,7 +130,7 @@ usage(void)
 	    "  -o, --output FILE                  write FILE atomically\n"
 	    "      --list-models                  list shipped models\n"
 	    "      --list-hardware                list hardware entries\n"
-	    "  -q, --quiet                        no progress display\n"
+	    "  -q, --quiet                        no progress display, no mode note\n"
 	    "  -h, --help                         show this help\n"
 	    "  -V, --version                      show the version\n");
 }
@@ -676,13 +676,14 @@ main(int argc, char **argv)
 	if (o.mode == MODE_EXPAND)
 		src.in.none_msg = "no step records";
 	src.auto_mode = o.mode == MODE_AUTO;
+	/* Open before the sample is read: it may be a while on a pipe. */
+	fp = outfile_open(o.co.output);
 	mode = pick_mode(&o, &src);
 	if (mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
 		err_usage("replay needs a clock: --model and --hardware, "
 		    "or --step-us");
 	src.flags = mode == MODE_TIMESTAMPS ? REQ_NEED_TIMES : 0;
 
-	fp = outfile_open(o.co.output);
 	memset(&out, 0, sizeof(out));
 	jsonout_init(&out.jw, fp);
 	csvout_init(&out.csv, fp);
