@@ -24,24 +24,40 @@ no_worse_than_20x() {
 	    'BEGIN { if (a < 0.01) a = 0.01; exit !(b <= 20 * a) }'
 }
 
-# N requests all arriving at 0, token-timed as a scheduler of 256 seats
-# would emit them: waves of 256, each 8 tokens 1 ms apart.
-all_at_zero() {
-	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) {
-		w = int(i / 256)
+# N requests all arriving at 0, token-timed as a scheduler of W seats
+# would emit them: waves of W, each 8 tokens 1 ms apart.
+all_at_zero() {	# N W
+	awk -v n="$1" -v s="$2" 'BEGIN { for (i = 0; i < n; i++) {
+		w = int(i / s)
 		printf "{\"request_id\":\"r%d\",\"arrival_us\":0,\"input_tokens\":100,\"output_tokens\":8,\"ttft_us\":%d,\"itl_us\":[1000,1000,1000,1000,1000,1000,1000]}\n", i, (w + 1) * 10000
 	} }'
 }
 
 @test "timestamps: every request arriving at 0, 4000 and 40000 of them, in linear time" {
-	all_at_zero 4000 >"$T/small"
-	all_at_zero 40000 >"$T/big"
+	all_at_zero 4000 256 >"$T/small"
+	all_at_zero 40000 256 >"$T/big"
 	cpu "$T/t1" batchify -q --mode timestamps --step-us 1000 "$T/small"
 	cpu "$T/t10" batchify -q --mode timestamps --step-us 1000 "$T/big"
 	run sh -c "batchify -q --mode timestamps --step-us 1000 '$T/big' 2>/dev/null | wc -l"
 	# 157 waves: 25600 prompt tokens in steps of 2048 (hidden but the
 	# last, which ends with the first tokens), then 7 decode steps.
 	assert_output 3131
+	no_worse_than_20x "$T/t1" "$T/t10"
+}
+
+@test "timestamps: a server running fewer than --max-num-seqs, thousands waiting, in linear time" {
+	# Waves of 32 under 256 seats: every step, the waiting requests
+	# whose prompts fit the budget are passed over (they would have
+	# finished early), never walked one by one.
+	all_at_zero 4000 32 >"$T/small"
+	all_at_zero 40000 32 >"$T/big"
+	cpu "$T/t1" batchify -q --mode timestamps --step-us 1000 "$T/small"
+	cpu "$T/t10" batchify -q --mode timestamps --step-us 1000 "$T/big"
+	run sh -c "batchify -q --mode timestamps --step-us 1000 '$T/big' 2>/dev/null | jq -c '[(.prefill_requests | length), (.decode_requests | length)]' | sort | uniq -c | awk '{ print \$1, \$2 }'"
+	# 1250 waves: 3200 prompt tokens in a hidden step of 2048 (21
+	# requests, the last in part) and one of 1152 ending with the 32
+	# first tokens, then 7 decode steps of 32.
+	assert_output $'8750 [0,32]\n1250 [21,0]\n1250 [32,0]'
 	no_worse_than_20x "$T/t1" "$T/t10"
 }
 

@@ -19,7 +19,8 @@ struct tsreq {
 	uint64_t seq;		/* arrival order */
 	size_t	 hpos;		/* place in the token heap */
 	struct tsreq *prev, *next;	/* in flight, arrival order */
-	struct tsreq *lprev, *lnext;	/* in the waiting or prefilling list */
+	struct tsreq *lprev, *lnext;	/* in the prefilling list */
+	size_t	 wpos;		/* place in the waiting tree */
 	int	 admitted;	/* has had a step */
 	int	 in_step;	/* its next token ends the step being built */
 };
@@ -27,6 +28,21 @@ struct tsreq {
 /* A list of requests in arrival order, linked through lprev/lnext. */
 struct tslist {
 	struct tsreq *head, *tail;
+};
+
+/*
+ * The waiting requests (not admitted, no token yet) in arrival order, as
+ * the leaves of a tree of maxima of their prompt lengths: the next one
+ * whose prompt is longer than a budget is found in a log of their number,
+ * however many shorter ones it passes (those would finish their prefill
+ * early, so they wait).  A request that leaves is a hole (INT64_MIN),
+ * squeezed out when the leaves run out.
+ */
+struct wtree {
+	struct tsreq **at;	/* leaf i's request; NULL: a hole */
+	int64_t	*mx;		/* 2 * size nodes, leaves from size */
+	size_t	 n, size;	/* leaves used, leaves there are */
+	size_t	 live;
 };
 
 /* A growable array of requests. */
@@ -44,7 +60,7 @@ struct timestamps {
 	size_t	 nact;
 	uint64_t seq;
 	struct tsvec heap;	/* in flight, by next token time */
-	struct tslist wait;	/* not admitted, no token yet */
+	struct wtree wait;	/* not admitted, no token yet */
 	struct tslist pre;	/* admitted, still prefilling */
 	size_t	 nadmitted;	/* admitted, in flight: the seats taken */
 	struct tsvec step;	/* whose next token ends this step, by seq */
@@ -118,6 +134,8 @@ timestamps_free(struct timestamps *t)
 	}
 	for (i = 0; i < t->capout; i++)
 		step_free(&t->out[i].st);
+	free(t->wait.at);
+	free(t->wait.mx);
 	free(t->heap.v);
 	free(t->step.v);
 	free(t->planned.v);
@@ -128,18 +146,6 @@ timestamps_free(struct timestamps *t)
 }
 
 /* --- lists ---------------------------------------------------------- */
-
-static void
-list_append(struct tslist *l, struct tsreq *r)
-{
-	r->lnext = NULL;
-	r->lprev = l->tail;
-	if (l->tail != NULL)
-		l->tail->lnext = r;
-	else
-		l->head = r;
-	l->tail = r;
-}
 
 /* Insert r in arrival order, searching from the end (usually the place). */
 static void
@@ -173,6 +179,91 @@ list_remove(struct tslist *l, struct tsreq *r)
 	else
 		l->tail = r->lprev;
 	r->lprev = r->lnext = NULL;
+}
+
+/* --- the waiting tree ---------------------------------------------- */
+
+static void
+wt_set(struct wtree *w, size_t i, int64_t v)
+{
+	size_t k = i + w->size;
+
+	w->mx[k] = v;
+	for (k /= 2; k >= 1; k /= 2)
+		w->mx[k] = w->mx[2 * k] > w->mx[2 * k + 1] ? w->mx[2 * k] :
+		    w->mx[2 * k + 1];
+}
+
+/* Squeeze the holes out, and double the leaves if still half full. */
+static void
+wt_rebuild(struct wtree *w)
+{
+	size_t i, n = 0, k;
+
+	for (i = 0; i < w->n; i++)
+		if (w->at[i] != NULL)
+			w->at[n++] = w->at[i];
+	w->n = n;
+	if (w->size == 0 || 2 * n >= w->size) {
+		w->size = w->size ? 2 * w->size : 64;
+		w->at = err_realloc(w->at, w->size * sizeof(*w->at));
+		w->mx = err_realloc(w->mx, 2 * w->size * sizeof(*w->mx));
+	}
+	for (i = 0; i < w->size; i++) {
+		w->mx[w->size + i] = i < n ? w->at[i]->input_tokens :
+		    INT64_MIN;
+		if (i < n)
+			w->at[i]->wpos = i;
+	}
+	for (k = w->size - 1; k >= 1; k--)
+		w->mx[k] = w->mx[2 * k] > w->mx[2 * k + 1] ? w->mx[2 * k] :
+		    w->mx[2 * k + 1];
+}
+
+static void
+wt_push(struct wtree *w, struct tsreq *r)
+{
+	if (w->n == w->size)
+		wt_rebuild(w);
+	w->at[w->n] = r;
+	r->wpos = w->n;
+	wt_set(w, w->n++, r->input_tokens);
+	w->live++;
+}
+
+static void
+wt_remove(struct wtree *w, struct tsreq *r)
+{
+	w->at[r->wpos] = NULL;
+	wt_set(w, r->wpos, INT64_MIN);
+	w->live--;
+}
+
+/* The first leaf from i on whose prompt is longer than x; SIZE_MAX none. */
+static size_t
+wt_find(const struct wtree *w, size_t node, size_t lo, size_t hi, size_t i,
+    int64_t x)
+{
+	size_t mid, r;
+
+	if (hi <= i || w->mx[node] <= x)
+		return SIZE_MAX;
+	if (hi - lo == 1)
+		return lo;
+	mid = lo + (hi - lo) / 2;
+	r = wt_find(w, 2 * node, lo, mid, i, x);
+	return r != SIZE_MAX ? r : wt_find(w, 2 * node + 1, mid, hi, i, x);
+}
+
+static size_t
+wt_next(const struct wtree *w, size_t i, int64_t x)
+{
+	size_t r;
+
+	if (w->size == 0 || i >= w->n)
+		return SIZE_MAX;
+	r = wt_find(w, 1, 0, w->size, i, x);
+	return r < w->n ? r : SIZE_MAX;
 }
 
 /* --- the token heap ------------------------------------------------- */
@@ -316,7 +407,7 @@ timestamps_add(struct timestamps *t, struct request *rq)
 		t->first = r;
 	t->last = r;
 	t->nact++;
-	list_append(&t->wait, r);
+	wt_push(&t->wait, r);
 	heap_push(&t->heap, r);
 }
 
@@ -458,31 +549,52 @@ plan_one(struct timestamps *t, struct planner *p, struct tsreq *r)
 	vec_push(&t->planned, r);
 }
 
-/* No waiting request that does not end the step can have a chunk now. */
-static int
-wait_closed(const struct timestamps *t, const struct planner *p,
-    const struct tsreq *r)
+/*
+ * The next waiting request, from leaf *from up to *lim, that can take a
+ * chunk now: its prompt longer than what one chunk may hold (a shorter
+ * one would finish early), not one that ends the step (seen on their
+ * own), arrived by the step's start (a later one bounds *lim: those after
+ * it arrived later still).  NULL when there is none for now (the budget
+ * may yet shrink below a prompt passed over); none ever once the budget
+ * or the seats are gone.
+ */
+static struct tsreq *
+next_waiting(struct timestamps *t, const struct planner *p, size_t *from,
+    size_t *lim)
 {
-	return !r->in_step && (p->budget <= 0 || r->arrival_us > p->start ||
-	    p->seats >= t->c.max_num_seqs);
+	int64_t x = p->thr < p->budget ? p->thr : p->budget;
+	struct tsreq *r;
+	size_t i;
+
+	if (p->budget <= 0 || p->seats >= t->c.max_num_seqs)
+		return NULL;
+	while ((i = wt_next(&t->wait, *from, x)) < *lim) {
+		r = t->wait.at[i];
+		if (r->in_step)
+			*from = i + 1;
+		else if (r->arrival_us > p->start)
+			*lim = i;
+		else
+			return r;
+	}
+	return NULL;
 }
 
 /*
  * Place prefill chunks for a step starting at start, in arrival order
  * within the token budget: the prefilling requests, the waiting ones
- * until none can have a chunk (all later ones arrived later, or the
- * budget or the seats are gone), and the waiting ones whose first token
- * ends the step.  Returns 0 when a first token needed more than the
- * budget or the chunk cap allowed, and the tokens placed.
+ * that can take a chunk (until none can: all later ones arrived later,
+ * or the budget or the seats are gone), and the waiting ones whose first
+ * token ends the step.  Returns 0 when a first token needed more than
+ * the budget or the chunk cap allowed, and the tokens placed.
  */
 static int
 plan(struct timestamps *t, int64_t start, int final, size_t ndecode,
     int64_t *placed)
 {
 	struct planner p;
-	struct tsreq *a = t->pre.head, *w = t->wait.head, *r;
-	size_t k = 0, i;
-	int rest = 0;	/* the walk of the waiting list has stopped */
+	struct tsreq *a = t->pre.head, *w, *r;
+	size_t k = 0, i, from = 0, lim = SIZE_MAX;
 
 	for (i = 0; i < t->planned.n; i++)
 		t->planned.v[i]->plan = 0;
@@ -496,28 +608,22 @@ plan(struct timestamps *t, int64_t start, int final, size_t ndecode,
 	p.budget = t->c.max_batched_tokens - (final ? (int64_t)ndecode : 0);
 	p.seats = (int64_t)t->nadmitted;
 	for (;;) {
-		if (w != NULL && wait_closed(t, &p, w)) {
-			/* Only those ending the step are left to see. */
-			while (k < t->step.n && t->step.v[k]->seq < w->seq)
-				k++;
-			w = NULL;
-			rest = 1;
-		}
-		while (rest && k < t->step.n && (t->step.v[k]->admitted ||
+		w = next_waiting(t, &p, &from, &lim);
+		/* The step's own waiting requests. */
+		while (k < t->step.n && (t->step.v[k]->admitted ||
 		    t->step.v[k]->emitted > 0))
 			k++;
 		r = a;
 		if (w != NULL && (r == NULL || w->seq < r->seq))
 			r = w;
-		if (rest && k < t->step.n && (r == NULL ||
-		    t->step.v[k]->seq < r->seq))
+		if (k < t->step.n && (r == NULL || t->step.v[k]->seq < r->seq))
 			r = t->step.v[k];
 		if (r == NULL)
 			break;
 		if (r == a)
 			a = a->lnext;
 		else if (r == w)
-			w = w->lnext;
+			from = w->wpos + 1;
 		else
 			k++;
 		plan_one(t, &p, r);
@@ -564,7 +670,7 @@ commit(struct timestamps *t, struct timestamps_out *o, int final)
 		if (!r->admitted) {
 			r->admitted = 1;
 			t->nadmitted++;
-			list_remove(&t->wait, r);
+			wt_remove(&t->wait, r);
 			list_insert(&t->pre, r);
 		}
 	}
@@ -686,8 +792,10 @@ advance(struct timestamps *t)
 	for (i = 0; i < t->step.n; i++) {
 		r = t->step.v[i];
 		r->in_step = 0;
-		if (r->emitted++ == 0)
-			list_remove(r->admitted ? &t->pre : &t->wait, r);
+		if (r->emitted++ == 0 && r->admitted)
+			list_remove(&t->pre, r);
+		else if (r->emitted == 1)
+			wt_remove(&t->wait, r);
 		if (r->emitted < r->output_tokens)
 			heap_push(&t->heap, r);
 		else
