@@ -17,11 +17,11 @@ cpu() {
 }
 
 # no_worse_than_20x SMALL BIG: 10n took at most 20 times n (n's time is
-# taken as at least 10 ms, the clock's grain).
+# taken as at least 20 ms: the clock's grain is 10).
 no_worse_than_20x() {
 	echo "n: $(cat "$1") s, 10n: $(cat "$2") s"
 	awk -v a="$(cat "$1")" -v b="$(cat "$2")" \
-	    'BEGIN { if (a < 0.01) a = 0.01; exit !(b <= 20 * a) }'
+	    'BEGIN { if (a < 0.02) a = 0.02; exit !(b <= 20 * a) }'
 }
 
 # N requests all arriving at 0, token-timed as a scheduler of W seats
@@ -61,10 +61,10 @@ all_at_zero() {	# N W
 	no_worse_than_20x "$T/t1" "$T/t10"
 }
 
-@test "expand: 20000 then 200000 decoders leaving at once, in linear time" {
-	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":20000}' \
+@test "expand: 50000 then 500000 decoders leaving at once, in linear time" {
+	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":50000}' \
 	    '{"n_prefill":0,"prefill_tokens":0,"n_decode":0}' >"$T/small"
-	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":200000}' \
+	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":500000}' \
 	    '{"n_prefill":0,"prefill_tokens":0,"n_decode":0}' >"$T/big"
 	cpu "$T/t1" batchify -q --mode expand "$T/small"
 	cpu "$T/t10" batchify -q --mode expand "$T/big"
