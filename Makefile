@@ -26,7 +26,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
 	-DROOFTRACE_VERSION='"$(VERSION)"' \
 	-DROOFTRACE_SHAREDIR='"$(PREFIX)/share/rooftrace"' $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
-LDLIBS	 = -lcjson -lcsv -lgsl -lgslcblas -lcrypto -lm
+LDLIBS	 = -lcjson -lcsv -lgsl -lgslcblas -lcrypto -lz -lm
 
 # A room per program: tools/<prog>/main.c and the modules only it uses
 # (any depth); libcommon/ holds what two or more programs share.  The
@@ -134,6 +134,7 @@ fuzz: $(FUZZ_BIN)
 	done
 
 SHARE	 = $(DESTDIR)$(PREFIX)/share/rooftrace
+DOCDIR	 = $(DESTDIR)$(PREFIX)/share/doc/rooftrace
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/models $(SHARE)/schemas \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
@@ -144,6 +145,8 @@ install: all
 	  install -m 644 $$d/config.json $(SHARE)/models/$$n/; done
 	install -m 644 schemas/*.json $(SHARE)/schemas/
 	install -m 644 share/man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DOCDIR)
+	install -m 644 README.md doc/*.md doc/*.png $(DOCDIR)/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	for p in $(PROGS) $(SCRIPT_PROGS); do install -m 644 share/bash-completion/rooftrace \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; done
@@ -155,7 +158,7 @@ uninstall:
 	  $(SCRIPT_PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) \
 	  $(SCRIPT_PROGS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1) \
 	  $(SCRIPT_PROGS:%=$(DESTDIR)$(PREFIX)/share/bash-completion/completions/%)
-	rm -rf $(SHARE)
+	rm -rf $(SHARE) $(DOCDIR)
 
 clean:
 	rm -rf build bin

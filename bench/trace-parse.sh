@@ -107,7 +107,7 @@ gen_otel() {	# MB file
 			line = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"vllm\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"vllm.llm_engine\"},\"spans\":["
 			for (i = 0; i < 50; i++) {
 				t += int(rand() * 50000000); e = t + 100000000 + int(rand() * 5e9)
-				ttft = 0.01 + rand() * 0.5; e2e = (e - t) / 1e9
+				ttft = 0.01 + rand() * 0.09; e2e = (e - t) / 1e9
 				line = line sprintf("%s{\"traceId\":\"%032d\",\"spanId\":\"%016d\",\"name\":\"llm_request\",\"startTimeUnixNano\":\"%d%09d\",\"endTimeUnixNano\":\"%d%09d\",\"status\":{},\"attributes\":[{\"key\":\"gen_ai.request.id\",\"value\":{\"stringValue\":\"cmpl-%d\"}},{\"key\":\"gen_ai.usage.prompt_tokens\",\"value\":{\"intValue\":\"%d\"}},{\"key\":\"gen_ai.usage.completion_tokens\",\"value\":{\"intValue\":\"%d\"}},{\"key\":\"gen_ai.latency.time_in_queue\",\"value\":{\"doubleValue\":%.4f}},{\"key\":\"gen_ai.latency.time_to_first_token\",\"value\":{\"doubleValue\":%.4f}},{\"key\":\"gen_ai.latency.e2e\",\"value\":{\"doubleValue\":%.4f}}]}",
 				    i ? "," : "", r, r, 1740823300 + int(t / 1e9), t % 1000000000,
 				    1740823300 + int(e / 1e9), e % 1000000000, r,
@@ -151,6 +151,63 @@ gen_steps() {	# MB
 			$n += length $s;
 		}
 	}' "$H100" "$(($1 * 1000000))"
+}
+
+# vllm bench serve --save-detailed: one document on one line (json.dump).
+gen_benchserve() {	# MB file
+	awk -v bytes=$(($1 * 1000000)) 'BEGIN {
+		srand(3); n = int(bytes / 200)
+		printf "{\"model_id\":\"m\",\"input_lens\":["
+		for (i = 0; i < n; i++) printf "%s%d", i ? "," : "", 1 + int(rand() * 8000)
+		printf "],\"output_lens\":["
+		for (i = 0; i < n; i++) printf "%s%d", i ? "," : "", 8
+		printf "],\"ttfts\":["
+		for (i = 0; i < n; i++) printf "%s%.6f", i ? "," : "", 0.01 + rand()
+		printf "],\"itls\":["
+		for (i = 0; i < n; i++) {
+			printf "%s[", i ? "," : ""
+			for (k = 0; k < 7; k++) printf "%s%.6f", k ? "," : "", rand() * 0.05
+			printf "]"
+		}
+		printf "],\"errors\":["
+		for (i = 0; i < n; i++) printf "%s\"\"", i ? "," : ""
+		printf "],\"start_times\":["
+		for (i = 0; i < n; i++) printf "%s%.6f", i ? "," : "", i * 0.01
+		printf "]}\n"
+	}' >"$2"
+}
+
+# Dynamo --fpm-trace JSONL, one pass a line.
+gen_fpm() {	# MB file
+	awk -v bytes=$(($1 * 1000000)) 'BEGIN {
+		srand(13); n = 0; c = 0
+		while (n < bytes) {
+			np = int(rand() * 3); nd = 1 + int(rand() * 64)
+			line = sprintf("{\"timestamp\":%d,\"event\":{\"schema\":\"dynamo.fpm.trace.v1\",\"source\":{\"namespace\":\"default\",\"component\":\"backend\",\"producer_id\":\"4192\"},\"capture_mode\":\"full\",\"observed_at_unix_ms\":%d,\"fpm\":{\"version\":1,\"worker_id\":\"4192\",\"dp_rank\":0,\"counter_id\":%d,\"wall_time\":%.6f,\"scheduled_requests\":{\"num_prefill_requests\":%d,\"sum_prefill_tokens\":%d,\"var_prefill_length\":0.0,\"sum_prefill_kv_tokens\":0,\"num_decode_requests\":%d,\"sum_decode_kv_tokens\":%d,\"var_decode_kv_tokens\":%.1f},\"queued_requests\":{\"num_prefill_requests\":0,\"sum_prefill_tokens\":0,\"var_prefill_length\":0.0,\"num_decode_requests\":0,\"sum_decode_kv_tokens\":0,\"var_decode_kv_tokens\":0.0}}}}",
+			    c * 20, 1782777600000 + c * 20, c, 0.01 + rand() * 0.03,
+			    np, np * (1 + int(rand() * 2048)), nd, nd * (100 + int(rand() * 3000)), rand() * 1e5)
+			print line; n += length(line) + 1; c++
+		}
+	}' >"$2"
+}
+
+# trtllm-serve /metrics polls appended: an array of 50 iterations a line.
+gen_trtllm() {	# MB file
+	awk -v bytes=$(($1 * 1000000)) 'BEGIN {
+		srand(17); n = 0; it = 0
+		while (n < bytes) {
+			line = "["
+			for (k = 0; k < 50; k++) {
+				nc = int(rand() * 2); ng = 1 + int(rand() * 64)
+				line = line sprintf("%s{\"cpuMemUsage\":0,\"gpuMemUsage\":76665782272,\"inflightBatchingStats\":{\"avgNumDecodedTokensPerIter\":0.0,\"microBatchId\":0,\"numContextRequests\":%d,\"numCtxKvTokens\":0,\"numCtxTokens\":%d,\"numGenKvTokens\":%d,\"numGenRequests\":%d,\"numPausedKvTokens\":0,\"numPausedRequests\":0,\"numScheduledRequests\":%d},\"iter\":%d,\"iterLatencyMS\":%.3f,\"kvCacheStats\":{\"maxNumBlocks\":101256,\"usedNumBlocks\":%d,\"tokensPerBlock\":32},\"numActiveRequests\":%d,\"timestamp\":\"05-14-2026 10:21:07.118236\",\"attentionDpRank\":0,\"hostStepTimeMS\":1.5,\"prevDeviceStepTimeMS\":%.3f,\"gpuForwardTimeMS\":null,\"schedulerMode\":\"overlap\"}",
+				    k ? "," : "", nc, nc * (1 + int(rand() * 2048)), ng * 900, ng, nc + ng, it, 10 + rand() * 20,
+				    int(rand() * 101256), nc + ng, 5 + rand() * 20)
+				it++
+			}
+			line = line "]"
+			print line; n += length(line) + 1
+		}
+	}' >"$2"
 }
 
 size_mb() {
@@ -212,7 +269,23 @@ for kind in azure:csv:gen_azure vllm:log:gen_log; do
 	rm -f "$dir/$k-huge.$x"
 done
 
+echo "== CSV against the libcsv ceiling (csv_parse over the file, fields and rows counted; same file, same run)"
+${CC:-cc} -O2 -o "$scratch/csv-ceiling" bench/csv-ceiling.c -lcsv
+gen_azure "$json" "$dir/azure-json-mb.csv"
+BENCH_CEILING=$scratch/csv-ceiling BENCH_CEILING_NAME="libcsv csv_parse" \
+    vs_ceiling "azure.csv" "$dir/azure-json-mb.csv" trace-parse -q -f azure
+rm -f "$dir/azure-json-mb.csv"
+
 echo "== JSON formats against the cJSON ceiling (same file, same run)"
+gen_benchserve "$json" "$dir/bench-serve.json"
+vs_ceiling "bench-serve.json (one line)" "$dir/bench-serve.json" trace-parse -q -f bench-serve
+rm -f "$dir/bench-serve.json"
+gen_fpm "$json" "$dir/fpm.jsonl"
+vs_ceiling "dynamo-fpm.jsonl" "$dir/fpm.jsonl" trace-parse -q -f dynamo-fpm
+rm -f "$dir/fpm.jsonl"
+gen_trtllm "$json" "$dir/trtllm.json"
+vs_ceiling "trtllm-iterations (an array a line)" "$dir/trtllm.json" trace-parse -q -f trtllm-iterations
+rm -f "$dir/trtllm.json"
 gen_mooncake "$json" "$dir/mooncake.jsonl"
 vs_ceiling "mooncake.jsonl" "$dir/mooncake.jsonl" trace-parse -q -f mooncake
 rm -f "$dir/mooncake.jsonl"

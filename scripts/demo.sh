@@ -58,3 +58,9 @@ for cfg in share/hardware_config.json "$out/hardware_config.json"; do
 	    "  E2E MAPE \(.e2e.mape_pct * 100 | round / 100)%," +
 	    "  E2E P99 error \(.e2e.p99.rel_err_pct * 100 | round / 100)%"'
 done
+
+echo
+echo "== Next: calibrate your own run"
+echo "   export PATH=\"$BIN:\$PATH\"        # or: make install"
+echo "   rooftrace-calibrate -m MODEL -g GPU -o hw.json YOUR-TRACE"
+echo "   README.md, \"Calibrate your own run\", says which trace your run has and what it can fit."

@@ -4,7 +4,7 @@
 # Usage: install-deps.sh [build|test|bench|all]   (default: all)
 set -eu
 
-build_pkgs="gcc make libcsv-dev libcjson-dev libgsl-dev libssl-dev pkg-config"
+build_pkgs="gcc make libcsv-dev libcjson-dev libgsl-dev libssl-dev zlib1g-dev pkg-config"
 test_pkgs="bats bats-support bats-assert bats-file parallel jq python3-jsonschema man-db gnuplot-nox"
 bench_pkgs="jq time miller parallel"
 

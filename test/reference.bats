@@ -70,18 +70,15 @@ run_cases() {	# model-root hardware-config
 
 # Each case evaluated as run_cases does, printed by a jq filter.
 eval_cases() {	# model-root hardware-config jq-filter
-	local line m g t b o
-	while IFS= read -r line; do
-		m=$(jq -r .model <<<"$line")
-		g=$(jq -r .hardware <<<"$line")
-		t=$(jq -r .tp <<<"$line")
-		b=$(jq -r .mixed_batch_penalty <<<"$line")
-		o=$(jq -r .overlap_penalty <<<"$line")
+	local m g t b o line
+	# One jq for the options of every case, one for every output.
+	jq -rc '.model, .hardware, .tp, .mixed_batch_penalty, .overlap_penalty, .' "$CASES" |
+	    while IFS= read -r m && IFS= read -r g && IFS= read -r t &&
+		IFS= read -r b && IFS= read -r o && IFS= read -r line; do
 		roofline-eval --model "$1/$m" --hardware "$g" \
 		    --hardware-config "$2" --tp "$t" \
-		    --mixed-batch-penalty "$b" --overlap-penalty "$o" <<<"$line" |
-		    jq -r "$3"
-	done <"$CASES"
+		    --mixed-batch-penalty "$b" --overlap-penalty "$o" <<<"$line"
+	done | jq -r "$3"
 }
 
 @test "a BwPhysicalTBs in every entry leaves BLIS's integers alone (BLIS ignores it)" {

@@ -190,9 +190,9 @@ trace-parse: 1 step with snapshots that do not add up to the summary: counts onl
 @test "--csv writes the step columns" {
 	run --separate-stderr trace-parse --csv "$TP/steptrace-rich.json"
 	assert_success
-	assert_line -n 0 'step,engine,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,decode_tokens,kv_usage,dummy,estimated,model,hardware,tp'
-	assert_line -n 1 '10,,0,20000,1,512,2,2,0.25,0,0,,,'
-	assert_line -n 4 '13,,70001,,1,188,1,1,0.625,0,0,,,'
+	assert_line -n 0 'step,engine,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,decode_tokens,kv_usage,dummy,estimated,model,hardware,tp,dur_source,prefill_kv_tokens,prefill_len_var,decode_kv_tokens,decode_kv_var'
+	assert_line -n 1 '10,,0,20000,1,512,2,2,0.25,0,0,,,,cycle,,,,'
+	assert_line -n 4 '13,,70001,,1,188,1,1,0.625,0,0,,,,,,,,'
 }
 
 # ---- bad input ----------------------------------------------------

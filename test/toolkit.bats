@@ -62,7 +62,7 @@ setup() {
 	assert_file_exists "$d/usr/share/rooftrace/schemas/eval.schema.json"
 	# The installed program finds its own share directory, no env needed.
 	run env -u ROOFTRACE_SHARE "$d/usr/bin/roofline-eval" --list-hardware
-	assert_output $'A100-80\nA100-SXM\nH100\nL40S'
+	assert_output $'A100-80\nA100-SXM\nH100\nH200\nL40S'
 	run env -u ROOFTRACE_SHARE "$d/usr/bin/roofline-eval" -m llama-3.1-8b-instruct -g H100 \
 	    <<<'{"prefill_requests":[],"decode_requests":[{"progress_index":512,"num_new_decode_tokens":1}]}'
 	assert_output --partial '"pred_us":3065'

@@ -459,7 +459,8 @@ trace-parse: skipped 2 bad records of 4"
 	assert_equal "${#lines[@]}" 2
 	assert_line -n 0 '{"request_id":"cmpl-a1","arrival_us":0,"input_tokens":120,"output_tokens":4,"ttft_us":25100,"e2e_us":250300,"queue_us":1200,"prefill_us":20100,"decode_us":229000,"model":"meta-llama/Llama-3.1-8B-Instruct"}'
 	assert_line -n 1 '{"request_id":"cmpl-a2","arrival_us":750000,"input_tokens":64,"output_tokens":0,"error":"aborted"}'
-	assert_equal "$stderr" "trace-parse: ignored 1 span without gen_ai.request.id"
+	assert_equal "$stderr" "trace-parse: otel: 2 request spans; latency attributes seen: time_in_queue, time_to_first_token, e2e, time_in_model_prefill, time_in_model_decode
+trace-parse: ignored 1 span without gen_ai.request.id"
 	run --separate-stderr trace-parse --keep-clock "$TP/otel.json"
 	assert_equal "$(jq -r .arrival_us <<<"${lines[0]}")" 1740823300250000
 }
@@ -571,7 +572,7 @@ trace-parse: skipped 1 bad record of 3"
 @test "an unknown --from value is a usage error naming --from and the formats" {
 	run trace-parse --from parquet "$TP/azure-2024.csv"
 	assert_failure 2
-	assert_output "trace-parse: --from: unknown format 'parquet' (one of: vllm-log, bench-serve, vllm-steps, otel, azure, mooncake, burstgpt, splitwise, blis)
+	assert_output "trace-parse: --from: unknown format 'parquet' (one of: vllm-log, bench-serve, vllm-steps, otel, dynamo-fpm, trtllm-iterations, azure, mooncake, burstgpt, splitwise, blis)
 Try 'trace-parse --help' for more information."
 }
 
@@ -579,11 +580,11 @@ Try 'trace-parse --help' for more information."
 	printf 'a,b,c\n1,2,3\n' >"$T/u.csv"
 	run trace-parse "$T/u.csv"
 	assert_failure 1
-	assert_output "trace-parse: $T/u.csv:1: cannot tell the format from \"a,b,c\"; use --from (one of: vllm-log, bench-serve, vllm-steps, otel, azure, mooncake, burstgpt, splitwise, blis)"
+	assert_output "trace-parse: $T/u.csv:1: cannot tell the format from \"a,b,c\"; use --from (one of: vllm-log, bench-serve, vllm-steps, otel, dynamo-fpm, trtllm-iterations, azure, mooncake, burstgpt, splitwise, blis)"
 	printf '[1, 2]\n' >"$T/a.json"
 	run trace-parse "$T/a.json"
 	assert_failure 1
-	assert_output "trace-parse: $T/a.json:1: cannot tell the format from \"[1, 2]\"; use --from (one of: vllm-log, bench-serve, vllm-steps, otel, azure, mooncake, burstgpt, splitwise, blis)"
+	assert_output "trace-parse: $T/a.json:1: cannot tell the format from \"[1, 2]\"; use --from (one of: vllm-log, bench-serve, vllm-steps, otel, dynamo-fpm, trtllm-iterations, azure, mooncake, burstgpt, splitwise, blis)"
 	printf '{"x": 1}\n' >"$T/u.json"
 	run trace-parse "$T/u.json"
 	assert_failure 1
@@ -593,9 +594,9 @@ Try 'trace-parse --help' for more information."
 @test "--list-formats, --help, --version go to stdout and exit 0" {
 	run --separate-stderr trace-parse --list-formats
 	assert_success
-	assert_equal "${#lines[@]}" 9
+	assert_equal "${#lines[@]}" 11
 	assert_line -n 0 --regexp '^vllm-log +step +vLLM iteration log'
-	assert_equal "$(cut -d' ' -f1 <<<"$output" | paste -sd' ')" "vllm-log bench-serve vllm-steps otel azure mooncake burstgpt splitwise blis"
+	assert_equal "$(cut -d' ' -f1 <<<"$output" | paste -sd' ')" "vllm-log bench-serve vllm-steps otel dynamo-fpm trtllm-iterations azure mooncake burstgpt splitwise blis"
 	run trace-parse --help
 	assert_success
 	assert_line -n 0 "usage: trace-parse [options] [FILE...]"
@@ -645,11 +646,11 @@ Try 'trace-parse --help' for more information."
 @test "--csv writes a header then rows; kinds cannot mix in one CSV" {
 	run trace-parse --csv "$TP/burstgpt.csv"
 	assert_success
-	assert_line -n 0 "request_id,arrival_us,input_tokens,output_tokens,ttft_us,e2e_us,queue_us,prefill_us,decode_us,error,model"
-	assert_line -n 2 "1,40000000,1087,0,,,,,,failed (0 response tokens),GPT-4"
+	assert_line -n 0 "request_id,arrival_us,input_tokens,output_tokens,ttft_us,e2e_us,queue_us,prefill_us,decode_us,error,model,inference_us,scheduler_us,model_forward_us,model_execute_us"
+	assert_line -n 2 "1,40000000,1087,0,,,,,,failed (0 response tokens),GPT-4,,,,"
 	run --separate-stderr trace-parse --csv "$TP/vllm-iterations.log"
-	assert_line -n 0 "step,engine,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,decode_tokens,kv_usage,dummy,estimated,model,hardware,tp"
-	assert_line -n 3 "3,0,1000000,410,0,0,0,0,0.015,1,0,,,"
+	assert_line -n 0 "step,engine,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,decode_tokens,kv_usage,dummy,estimated,model,hardware,tp,dur_source,prefill_kv_tokens,prefill_len_var,decode_kv_tokens,decode_kv_var"
+	assert_line -n 3 "3,0,1000000,410,0,0,0,0,0.015,1,0,,,,engine_wait,,,,"
 	run --separate-stderr trace-parse --csv "$TP/burstgpt.csv" "$TP/splitwise.csv"
 	assert_failure 1
 	assert_equal "$stderr" "trace-parse: --csv: cannot write request and step records into one CSV; run once per kind"

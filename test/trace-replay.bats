@@ -23,7 +23,7 @@ pred() {	# step-json: roofline-eval's pred_us on llama-3.1-8b / H100
 @test "a request alone: TTFT is its prefill step, E2E adds its decode" {
 	pf=$(pred '{"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":50}],"decode_requests":[]}')
 	dc=$(pred '{"prefill_requests":[],"decode_requests":[{"progress_index":50,"num_new_decode_tokens":1}]}')
-	run bash -c "trace-replay $M '$SMALL' | jq -c 'select(.request_id==\"c\")'"
+	run bash -c "trace-replay $M --output-lag 0 '$SMALL' | jq -c 'select(.request_id==\"c\")'"
 	assert_success
 	assert_output "{\"request_id\":\"c\",\"arrival_us\":100000,\"input_tokens\":50,\"output_tokens\":2,\"queue_us\":0,\"ttft_us\":$pf,\"itl_mean_us\":$dc,\"itl_p99_us\":$dc,\"e2e_us\":$((pf + dc)),\"preemptions\":0}"
 }
@@ -63,7 +63,8 @@ pred() {	# step-json: roofline-eval's pred_us on llama-3.1-8b / H100
 	run trace-replay $M --summary "$BATS_TEST_TMPDIR/made.ndjson"
 	assert_success
 	assert_line -n 0 "3 requests replayed in 7 steps"
-	assert_line -n 1 "           n   MAPE %       r  pct     predicted     measured    err %"
+	assert_line -n 1 "             n   MAPE %       r  pct     predicted     measured    err %"
+	# The replay's own queue_us is read back as measured: compared too.
 	assert_line -n 2 --regexp '^ttft +3 +0\.00 +1\.0000  P50 '
 }
 
@@ -160,7 +161,7 @@ trace-replay: skipped 3 bad records of 5" ]
 
 @test "TTFT and E2E alone (no itl_us) are compared; ITL only where measured" {
 	jq -c '.ttft_us = 100000 | .e2e_us = 200000' "$SMALL" >"$BATS_TEST_TMPDIR/m.ndjson"
-	run --separate-stderr trace-replay $M "$BATS_TEST_TMPDIR/m.ndjson"
+	run --separate-stderr trace-replay $M --output-lag 0 "$BATS_TEST_TMPDIR/m.ndjson"
 	assert_success
 	[ "$stderr" = "" ]
 	assert_line -n 2 '{"request_id":"c","arrival_us":100000,"input_tokens":50,"output_tokens":2,"queue_us":0,"ttft_us":3050,"itl_mean_us":3047,"itl_p99_us":3047,"e2e_us":6097,"preemptions":0,"measured_ttft_us":100000,"measured_e2e_us":200000}'
@@ -168,11 +169,11 @@ trace-replay: skipped 3 bad records of 5" ]
 	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":50,"output_tokens":2,"e2e_us":9000}' \
 	    '{"request_id":"b","arrival_us":50000,"input_tokens":50,"output_tokens":2}' \
 	    '{"request_id":"c","arrival_us":100000,"input_tokens":50,"output_tokens":2,"ttft_us":4000}' >"$BATS_TEST_TMPDIR/p.ndjson"
-	run sh -c "trace-replay $M '$BATS_TEST_TMPDIR/p.ndjson' | jq -c '[.measured_ttft_us, .measured_e2e_us, .measured_itl_mean_us]'"
+	run sh -c "trace-replay $M --output-lag 0 '$BATS_TEST_TMPDIR/p.ndjson' | jq -c '[.measured_ttft_us, .measured_e2e_us, .measured_itl_mean_us]'"
 	assert_output '[null,9000,null]
 [null,null,null]
 [4000,null,null]'
-	run sh -c "trace-replay $M --summary --json '$BATS_TEST_TMPDIR/p.ndjson' | jq -c '[.ttft.n_measured, .e2e.n_measured, .itl.n_measured, (.calibrate.metrics | keys)]'"
+	run sh -c "trace-replay $M --output-lag 0 --summary --json '$BATS_TEST_TMPDIR/p.ndjson' | jq -c '[.ttft.n_measured, .e2e.n_measured, .itl.n_measured, (.calibrate.metrics | keys)]'"
 	assert_output '[1,1,0,["e2e","ttft"]]'
 }
 
@@ -190,18 +191,18 @@ trace-replay: skipped 3 bad records of 5" ]
 }
 
 @test "BLIS's calibrate fields: measured twice the prediction, field for field" {
-	trace-replay $M --tokens "$SMALL" >"$BATS_TEST_TMPDIR/made.ndjson"
+	trace-replay $M --output-lag 0 --tokens "$SMALL" >"$BATS_TEST_TMPDIR/made.ndjson"
 	# Predicted TTFTs 76371, 76361, 3050; measured twice that.
 	jq -c '.ttft_us *= 2 | .e2e_us *= 2 | del(.itl_us, .itl_mean_us, .itl_p99_us)' \
 	    "$BATS_TEST_TMPDIR/made.ndjson" >"$BATS_TEST_TMPDIR/x2.ndjson"
-	run sh -c "trace-replay $M --summary --json '$BATS_TEST_TMPDIR/x2.ndjson' | jq -c '.calibrate.metrics.ttft'"
+	run sh -c "trace-replay $M --output-lag 0 --summary --json '$BATS_TEST_TMPDIR/x2.ndjson' | jq -c '.calibrate.metrics.ttft'"
 	assert_output '{"workload_level":{"real_mean":103854.66666666667,"sim_mean":51927.333333333336,"mean_error":-51927.333333333336,"mean_percent_error":0.5,"real_median":152722,"sim_median":76361,"median_error":-76361,"median_percent_error":0.5,"real_p50":152722,"sim_p50":76361,"p50_error":-76361,"p50_percent_error":0.5,"real_p90":152738,"sim_p90":76369,"p90_error":-76369,"p90_percent_error":0.5,"real_p95":152740,"sim_p95":76370,"p95_error":-76370,"p95_percent_error":0.5,"real_p99":152741.6,"sim_p99":76370.8,"p99_error":-76370.8,"p99_percent_error":0.5},"request_level":{"mape":0.5,"pearson_r":1,"bias_direction":"under-predict","quality":"poor"},"count":3}'
 	# --warmup-requests leaves the first out, --network-rtt-us shifts sim.
-	run sh -c "trace-replay $M --summary --json --warmup-requests 1 --network-rtt-us 1000 '$BATS_TEST_TMPDIR/x2.ndjson' | jq -c '[.calibrate.trace_info.warm_up_excluded, .calibrate.metrics.ttft.count, .calibrate.metrics.ttft.workload_level.sim_mean, .ttft.n]'"
+	run sh -c "trace-replay $M --output-lag 0 --summary --json --warmup-requests 1 --network-rtt-us 1000 '$BATS_TEST_TMPDIR/x2.ndjson' | jq -c '[.calibrate.trace_info.warm_up_excluded, .calibrate.metrics.ttft.count, .calibrate.metrics.ttft.workload_level.sim_mean, .ttft.n]'"
 	assert_output '[1,2,40705.5,2]'
-	run trace-replay $M --summary --warmup-requests 1 "$BATS_TEST_TMPDIR/x2.ndjson"
+	run trace-replay $M --output-lag 0 --summary --warmup-requests 1 "$BATS_TEST_TMPDIR/x2.ndjson"
 	assert_line -n 0 "3 requests replayed in 7 steps; the first 1 left out of the report"
-	run sh -c "trace-replay $M --network-rtt-us 1000 '$SMALL' | jq -c '[.ttft_us, .e2e_us]' | tail -1"
+	run sh -c "trace-replay $M --output-lag 0 --network-rtt-us 1000 '$SMALL' | jq -c '[.ttft_us, .e2e_us]' | tail -1"
 	assert_output '[4050,7097]'
 }
 
@@ -210,10 +211,10 @@ trace-replay: skipped 3 bad records of 5" ]
 	# 18 tokens computed with 32 in the context, then one decode at 50.
 	pf=$(pred '{"prefill_requests":[{"progress_index":32,"num_new_prefill_tokens":18}],"decode_requests":[]}')
 	dc=$(pred '{"prefill_requests":[],"decode_requests":[{"progress_index":50,"num_new_decode_tokens":1}]}')
-	run trace-replay $M "$BATS_TEST_TMPDIR/c.ndjson"
+	run trace-replay $M --output-lag 0 "$BATS_TEST_TMPDIR/c.ndjson"
 	assert_output "{\"request_id\":\"c\",\"arrival_us\":0,\"input_tokens\":50,\"output_tokens\":2,\"cached_tokens\":32,\"queue_us\":0,\"ttft_us\":$pf,\"itl_mean_us\":$dc,\"itl_p99_us\":$dc,\"e2e_us\":$((pf + dc)),\"preemptions\":0}"
 	# Without it nothing is cached and nothing is written: as before.
-	run sh -c "trace-replay $M '$SMALL' | jq -c 'has(\"cached_tokens\")' | sort -u"
+	run sh -c "trace-replay $M --output-lag 0 '$SMALL' | jq -c 'has(\"cached_tokens\")' | sort -u"
 	assert_output false
 }
 
@@ -225,9 +226,10 @@ trace-replay: skipped 3 bad records of 5" ]
 	# blocks: floor((I - 1) / 16) * 16, so 48, given 0, 0 and 16.
 	run sh -c "trace-replay $M --prefix-cache blocks '$BATS_TEST_TMPDIR/c.ndjson' | jq -c '.cached_tokens'"
 	assert_output $'48\n0\nnull\n16'
-	# 0.5: floor(floor(0.5 (I - 1)) / 16) * 16: 16, given 0, 0, 0.
+	# 0.5: round(0.5 I / 16) * 16, at most floor((I - 1) / 16) * 16:
+	# 32, given 0, 0 (16 capped), 16.
 	run sh -c "trace-replay $M --prefix-cache 0.5 '$BATS_TEST_TMPDIR/c.ndjson' | jq -c '.cached_tokens'"
-	assert_output $'16\n0\nnull\nnull'
+	assert_output $'32\n0\nnull\n16'
 	# The first N requests find the cache cold.
 	run sh -c "trace-replay $M --prefix-cache blocks --prefix-cache-cold 1 '$BATS_TEST_TMPDIR/c.ndjson' | jq -c '.cached_tokens'"
 	assert_output $'null\n0\nnull\n16'
@@ -261,7 +263,7 @@ trace-replay: skipped 3 bad records of 5" ]
 
 @test "--ttft-steps: the step that prefilled an unqueued request whole, timed by its measured TTFT less the wait" {
 	jq -c '.ttft_us = 100000 | .e2e_us = 200000' "$SMALL" >"$BATS_TEST_TMPDIR/m.ndjson"
-	run --separate-stderr trace-replay $M --ttft-steps "$BATS_TEST_TMPDIR/ts.ndjson" "$BATS_TEST_TMPDIR/m.ndjson"
+	run --separate-stderr trace-replay $M --output-lag 0 --ttft-steps "$BATS_TEST_TMPDIR/ts.ndjson" "$BATS_TEST_TMPDIR/m.ndjson"
 	assert_success
 	# a is not prefilled whole in its first step; b arrives 10 us into
 	# step 0 and is prefilled whole in step 1 (from 49409): its wait is
@@ -269,16 +271,22 @@ trace-replay: skipped 3 bad records of 5" ]
 	run cat "$BATS_TEST_TMPDIR/ts.ndjson"
 	assert_output '{"request_id":"b","ttft_wait_us":49399,"measured_ttft_us":100000,"step":1,"ts_us":49409,"dur_us":50601,"dur_source":"ttft","prefill_requests":[{"request_id":"a","progress_index":2048,"num_new_prefill_tokens":952},{"request_id":"b","progress_index":0,"num_new_prefill_tokens":100}],"decode_requests":[]}
 {"request_id":"c","ttft_wait_us":0,"measured_ttft_us":100000,"step":5,"ts_us":100000,"dur_us":100000,"dur_source":"ttft","prefill_requests":[{"request_id":"c","progress_index":0,"num_new_prefill_tokens":50}],"decode_requests":[]}'
-	[ "$stderr" = "trace-replay: $BATS_TEST_TMPDIR/ts.ndjson: 2 ttft-steps, of 2 requests with a measured TTFT prefilled whole in the first step after arrival (0 left out: TTFT not longer than the predicted wait)" ]
+	[ "$stderr" = "trace-replay: $BATS_TEST_TMPDIR/ts.ndjson: 2 ttft-steps, of 2 requests with a measured TTFT prefilled whole in the first step after arrival (0 left out: TTFT not longer than the predicted wait, lag and overheads)" ]
 	# roofline-eval takes them as they are.
 	run sh -c "roofline-eval $M '$BATS_TEST_TMPDIR/ts.ndjson' | jq -c '[.request_id, .dur_source, .pred_us > 0]'"
 	assert_output $'["b","ttft",true]\n["c","ttft",true]'
 	# --network-rtt-us comes off first; a TTFT not longer than the rest
 	# gives no step.
-	run --separate-stderr trace-replay $M --network-rtt-us 60000 --ttft-steps "$BATS_TEST_TMPDIR/ts.ndjson" "$BATS_TEST_TMPDIR/m.ndjson"
+	run --separate-stderr trace-replay $M --output-lag 0 --network-rtt-us 60000 --ttft-steps "$BATS_TEST_TMPDIR/ts.ndjson" "$BATS_TEST_TMPDIR/m.ndjson"
 	run jq -c '[.request_id, .dur_us]' "$BATS_TEST_TMPDIR/ts.ndjson"
 	assert_output '["c",40000]'
-	[ "$stderr" = "trace-replay: $BATS_TEST_TMPDIR/ts.ndjson: 1 ttft-step, of 2 requests with a measured TTFT prefilled whole in the first step after arrival (1 left out: TTFT not longer than the predicted wait)" ]
+	[ "$stderr" = "trace-replay: $BATS_TEST_TMPDIR/ts.ndjson: 1 ttft-step, of 2 requests with a measured TTFT prefilled whole in the first step after arrival (1 left out: TTFT not longer than the predicted wait, lag and overheads)" ]
+	# With the output lag, the step after comes off too: c's first token
+	# waits out its own decode step.
+	dc=$(pred '{"prefill_requests":[],"decode_requests":[{"progress_index":50,"num_new_decode_tokens":1}]}')
+	trace-replay $M --ttft-steps "$BATS_TEST_TMPDIR/ts.ndjson" "$BATS_TEST_TMPDIR/m.ndjson" >/dev/null 2>&1
+	run sh -c "jq -c 'select(.request_id == \"c\") | .dur_us' '$BATS_TEST_TMPDIR/ts.ndjson'"
+	assert_output "$((100000 - dc))"
 	# Valid step records.
 	run schema_check "$ROOT/schemas/step.schema.json" "$BATS_TEST_TMPDIR/ts.ndjson"
 	assert_success
@@ -287,14 +295,17 @@ trace-replay: skipped 3 bad records of 5" ]
 @test "the h100-vllm requests (TTFT and E2E only) replay and compare: no prefix cache saturates, blocks does not" {
 	require_shared fixtures/h100-vllm/codellama-34b-tp2-general.requests.ndjson
 	R="$SHARED/fixtures/h100-vllm/codellama-34b-tp2-general.requests.ndjson"
-	H=(-m codellama-34b-instruct-hf -g H100 -t 2 --max-num-seqs 128 --max-num-batched-tokens 2048 --block-size 16 --kv-blocks 26602)
+	H=(-m codellama-34b-instruct-hf -g H100 -t 2 --max-num-seqs 128 --max-num-batched-tokens 2048 --block-size 16 --kv-blocks 26602 --output-lag 0)
 	jq '.H100.BwPeakTBs *= 0.5356' "$ROOT/share/hardware_config.json" >"$BATS_TEST_TMPDIR/hw.json"
-	run sh -c "trace-replay ${H[*]} -q '$R' | jq -c 'select(has(\"measured_ttft_us\") and has(\"measured_e2e_us\") and (has(\"measured_itl_mean_us\") | not))' | wc -l"
+	run sh -c "trace-replay ${H[*]} -q '$R' 2>'$BATS_TEST_TMPDIR/err' | jq -c 'select(has(\"measured_ttft_us\") and has(\"measured_e2e_us\") and (has(\"measured_itl_mean_us\") | not))' | wc -l"
 	assert_output 16800
+	# Without the prefix cache the queue runs away, and the replay says so.
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output --partial "trace-replay: the replay's queue runs away: the last 256 requests wait a median"
 	# Scored on the 12,000 requests arriving in the second half.
 	score='[.steps, (.e2e.median_ape_pct * 10 | round / 10), (.ttft.median_ape_pct * 10 | round / 10), (.calibrate.metrics.ttft.workload_level | [.sim_p99, .real_p99] | map(. / 1000 | round)), .calibrate.metrics.e2e.request_level.bias_direction]'
-	run sh -c "trace-replay ${H[*]} -q --summary --json --warmup-requests 4800 '$R' | jq -c '$score'"
-	assert_output '[85283,473.1,31886.8,[36690,73],"over-predict"]'
+	run sh -c "trace-replay ${H[*]} -q --summary --json --warmup-requests 4800 '$R' 2>/dev/null | jq -c '$score + [.queue_runs_away]'"
+	assert_output '[85283,473.1,31886.8,[36690,73],"over-predict",true]'
 	run sh -c "trace-replay ${H[*]} -q --hardware-config '$BATS_TEST_TMPDIR/hw.json' --prefix-cache blocks --summary --json --warmup-requests 4800 '$R' | jq -c '$score'"
 	assert_output '[76359,0.7,52.7,[34,73],"over-predict"]'
 	run sh -c "trace-replay ${H[*]} -q --hardware-config '$BATS_TEST_TMPDIR/hw.json' --prefix-cache blocks --network-rtt-us 22910 --summary --json --warmup-requests 4800 '$R' | jq -c '$score'"

@@ -1,6 +1,7 @@
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "io/cli.h"
 #include "io/err.h"
@@ -44,14 +45,27 @@ cli_opt_double(const char *opt, const char *arg)
 	return v;
 }
 
+/*
+ * getopt leaves optind on the argument it is inside, so within a group
+ * of short options ("-zq") argv[optind - 1] is the argument before it:
+ * a short option is named by optopt, a long one by its argument.
+ */
 void
 cli_bad_option(int c, char *const argv[])
 {
 	const char *arg = argv[optind - 1];
+	int islong = strncmp(arg, "--", 2) == 0;
 
-	if (c == ':')
+	if (c == ':') {
+		if (!islong && optopt > 0 && optopt < 0x100)
+			err_usage("option '-%c' needs a value", optopt);
 		err_usage("option '%s' needs a value", arg);
-	if (optopt != 0 && arg[0] == '-' && arg[1] != '-')
+	}
+	if (!islong && optopt > 0 && optopt < 0x100)
 		err_usage("unknown option '-%c'", optopt);
-	err_usage("unknown option '%s'", arg);
+	/* A known long option given a value it does not take. */
+	if (islong && optopt != 0)
+		err_usage("option '%.*s' takes no value",
+		    (int)strcspn(arg, "="), arg);
+	err_usage("unknown option '%.*s'", (int)strcspn(arg, "="), arg);
 }

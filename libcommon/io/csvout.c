@@ -68,6 +68,15 @@ csvout_empty(struct csvw *c)
 }
 
 void
+csvout_optstr(struct csvw *c, const char *s)
+{
+	if (s != NULL)
+		csvout_str(c, s);
+	else
+		csvout_empty(c);
+}
+
+void
 csvout_endrow(struct csvw *c)
 {
 	putc('\n', c->fp);

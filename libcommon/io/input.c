@@ -44,9 +44,10 @@ input_init(struct input *in, const struct common_opts *o)
 void
 input_count(struct input *in, enum input_status st)
 {
-	if (st == INPUT_OK)
+	if (st == INPUT_OK) {
 		in->records++;
-	else if (st == INPUT_BAD) {
+		progress_record();
+	} else if (st == INPUT_BAD) {
 		if (!in->skip_bad)
 			exit(EXIT_DATA);
 		in->skipped++;

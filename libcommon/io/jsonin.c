@@ -144,30 +144,40 @@ struct walk {
 	struct jerr *e;
 };
 
-/* What cJSON skips between tokens: every byte up to the space. */
-static const char *
-skip_blanks(const char *p, const char *end)
+const char *
+jsonin_skip_blanks(const char *p, const char *end)
 {
 	while (p < end && (unsigned char)*p <= ' ')
 		p++;
 	return p;
 }
 
-/* Past the string token at p (its opening quote); *nul if it has one. */
-static const char *
-raw_string(const char *p, const char *end, int *nul)
+const char *
+jsonin_skip_string(const char *p, const char *end, int *nul)
 {
-	*nul = 0;
+	int has = 0;
+
 	for (p++; p < end && *p != '"'; p++) {
 		if (*p == '\0')
-			*nul = 1;
+			has = 1;
 		else if (*p == '\\') {
 			if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
-				*nul = 1;
+				has = 1;
 			p++;
 		}
 	}
-	return p + 1;
+	if (nul != NULL)
+		*nul = has;
+	return p < end ? p + 1 : NULL;
+}
+
+/* Past the string token at p, which cJSON has read whole. */
+static const char *
+raw_string(const char *p, const char *end, int *nul)
+{
+	const char *q = jsonin_skip_string(p, end, nul);
+
+	return q != NULL ? q : end;
 }
 
 static size_t
@@ -201,7 +211,7 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 	size_t was, i = 0;
 	int nul;
 
-	p = skip_blanks(p, w->end);
+	p = jsonin_skip_blanks(p, w->end);
 	if (cJSON_IsString(v)) {
 		p = raw_string(p, w->end, &nul);
 		if (nul) {
@@ -219,7 +229,7 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 	}
 	p++;	/* the bracket */
 	for (c = v->child; c != NULL; c = c->next, i++) {
-		p = skip_blanks(p, w->end);
+		p = jsonin_skip_blanks(p, w->end);
 		if (cJSON_IsObject(v)) {
 			p = raw_string(p, w->end, &nul);
 			if (nul) {
@@ -228,18 +238,18 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 				    w->plen > 0 ? ": " : "");
 				return NULL;
 			}
-			p = skip_blanks(p, w->end) + 1;	/* the colon */
+			p = jsonin_skip_blanks(p, w->end) + 1;	/* the colon */
 			was = path_push(w, c->string, 0);
 		} else
 			was = path_push(w, NULL, i);
 		if ((p = walk_value(w, c, p)) == NULL)
 			return NULL;
 		path_pop(w, was);
-		p = skip_blanks(p, w->end);
+		p = jsonin_skip_blanks(p, w->end);
 		if (p < w->end && *p == ',')
 			p++;
 	}
-	p = skip_blanks(p, w->end);
+	p = jsonin_skip_blanks(p, w->end);
 	return p + 1;	/* the closing bracket */
 }
 
@@ -367,6 +377,57 @@ check_dups(const cJSON *root, struct jerr *e)
 	return -1;
 }
 
+/* The four hex digits at p as a number, or -1. */
+static long
+hex4(const char *p)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		v <<= 4;
+		if (p[i] >= '0' && p[i] <= '9')
+			v |= p[i] - '0';
+		else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
+			v |= (p[i] | 0x20) - 'a' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * Where cJSON stopped, named when it is something a writer put there on
+ * purpose: Python's NaN and Infinity, a lone UTF-16 surrogate.  1 with
+ * e set, else 0.
+ */
+static int
+stop_named(const char *text, const char *at, const char *end,
+    struct jerr *e)
+{
+	static const char *const words[] = { "NaN", "-NaN", "Infinity",
+	    "-Infinity" };
+	size_t i, n, col = (size_t)(at - text) + 1;
+	long u;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = strlen(words[i]);
+		if ((size_t)(end - at) >= n && memcmp(at, words[i], n) == 0) {
+			jsonin_err(e, "%s at column %zu: not a JSON number "
+			    "(Python's json writes it for a float NaN or "
+			    "infinity)", words[i], col);
+			return 1;
+		}
+	}
+	if (end - at >= 6 && at[0] == '\\' && at[1] == 'u' &&
+	    (u = hex4(at + 2)) >= 0xd800 && u <= 0xdfff) {
+		jsonin_err(e, "a lone UTF-16 surrogate \\u%04lx at column %zu: "
+		    "no character, so no UTF-8 text can hold it", u, col);
+		return 1;
+	}
+	return 0;
+}
+
 /* *vend, when given, is set to just past the value on success. */
 static cJSON *
 parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
@@ -389,7 +450,7 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
 			jsonin_err(e, "truncated %s: unclosed string, object "
 			    "or array at end of input (column %zu)", what,
 			    len + 1);
-		else
+		else if (!stop_named(text, end, text + len, e))
 			jsonin_err(e, "invalid JSON at column %zu",
 			    (size_t)(end - text) + 1);
 		return NULL;
@@ -568,7 +629,14 @@ jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
 	d = v->valuedouble;
 	/* 2^53 + 1 reads as 2^53: only what is below 2^53 is exact. */
 	if (!isfinite(d) || fabs(d) >= (double)RT_INT_EXACT_MAX) {
-		jsonin_err(e, "%s: integer too large (limit 2^53)", path);
+		if (d > 0)
+			jsonin_err(e, "%s: integer too large (limit 2^53)", path);
+		else if (lo >= 0)
+			jsonin_err(e, "%s: must not be negative, got %.17g",
+			    path, d);
+		else
+			jsonin_err(e, "%s: integer too small (limit -2^53)",
+			    path);
 		return -1;
 	}
 	if (d != trunc(d))

@@ -85,6 +85,16 @@ const cJSON *jsonin_need(const cJSON *obj, const char *key, struct jerr *e);
 void jsonin_err(struct jerr *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * The one scanner of raw JSON text, for readers that look at bytes
+ * before (or beside) cJSON.  Past the blanks at p, as cJSON skips them:
+ * every byte up to the space.  Past the string token at p (its opening
+ * quote), escapes honoured, *nul (when not NULL) set if it holds a NUL
+ * byte or \u0000; NULL if it is not closed before end.
+ */
+const char *jsonin_skip_blanks(const char *p, const char *end);
+const char *jsonin_skip_string(const char *p, const char *end, int *nul);
+
 /* Read a whole file (for configs); NULL with errno on failure. */
 char *jsonin_slurp(const char *path, size_t *len);
 

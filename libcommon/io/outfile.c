@@ -177,9 +177,16 @@ outfile_open(const char *path)
 		p->inplace = 1;
 		return p->fp;
 	}
-	if (stat(p->final, &st) == 0)
+	if (stat(p->final, &st) == 0) {
+		/*
+		 * A file nobody may write is one the user protected: root's
+		 * rename would replace it anyway, so it is refused here.
+		 */
+		if ((st.st_mode & 0222) == 0)
+			err_die(EXIT_DATA, "%s: is read-only (mode %04o); "
+			    "not replaced", path, (unsigned)(st.st_mode & 07777));
 		mode = st.st_mode & 07777;
-	else {
+	} else {
 		mode = umask(0);
 		umask(mode);
 		mode = 0666 & ~mode;
@@ -200,6 +207,25 @@ outfile_open(const char *path)
 	if (fchmod(fd, mode) < 0 || (p->fp = fdopen(fd, "w")) == NULL)
 		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	return p->fp;
+}
+
+void
+outfile_refuse_inputs(const char *path, char *const *inputs, int n)
+{
+	struct stat out, in;
+	int i;
+
+	if (path == NULL || strcmp(path, "-") == 0 || stat(path, &out) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (strcmp(inputs[i], "-") != 0 && stat(inputs[i], &in) == 0 &&
+		    in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+			if (strcmp(path, inputs[i]) == 0)
+				err_die(EXIT_USAGE, "%s: is also an input; "
+				    "not replaced", path);
+			err_die(EXIT_USAGE, "%s: is the same file as the "
+			    "input %s; not replaced", path, inputs[i]);
+		}
 }
 
 static void

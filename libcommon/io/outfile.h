@@ -21,7 +21,16 @@
 /* Outputs one process may have pending at once. */
 enum { OUTFILE_MAX = 8 };
 
-/* Open path (NULL or "-": standard output); exits 1 on failure. */
+/*
+ * Before any work: exit 2 when path (links followed) is the same file as
+ * one of the n inputs, which the output would destroy before it is read.
+ */
+void outfile_refuse_inputs(const char *path, char *const *inputs, int n);
+
+/*
+ * Open path (NULL or "-": standard output); exits 1 on failure, and on a
+ * regular file no one may write (mode 0444), which is not replaced.
+ */
 FILE *outfile_open(const char *path);
 /*
  * Flush, check, sync, close, rename (unless held); exits 1 with a message

@@ -30,23 +30,50 @@ hf_get(const struct hf *h, const char *key)
 	return v != NULL ? v : jsonin_field(h->top, key);
 }
 
-/* A JSON number truncated toward zero, as Go's int(float64); else 0. */
+/* The first error only, naming the field where it was found. */
+static void
+hf_bad(struct hf *h, const char *key, const char *what)
+{
+	if (h->bad)
+		return;
+	h->bad = 1;
+	snprintf(h->msg, h->msgsz, "%s: %s%s %s", h->path,
+	    h->text != NULL && jsonin_field(h->text, key) != NULL ?
+	    "text_config." : "", key, what);
+}
+
+/*
+ * A size or count: a whole number from 0 to MODEL_INT_MAX (absent or
+ * null is 0, as BLIS reads it).  Anything else is refused, naming the
+ * field: a fraction BLIS would truncate, a negative size, a magnitude no
+ * model has (and whose products would overflow), a string.
+ */
 static int64_t
 hf_int(struct hf *h, const char *key)
 {
 	const cJSON *v = hf_get(h, key);
+	char what[128], got[64];
+	double d;
 
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	jsonin_describe(v, got, sizeof(got));
+	d = cJSON_IsNumber(v) ? v->valuedouble : 0;
 	if (!cJSON_IsNumber(v))
-		return 0;
-	if (!isfinite(v->valuedouble) ||
-	    fabs(v->valuedouble) >= (double)RT_INT_EXACT_MAX) {
-		if (!h->bad)
-			snprintf(h->msg, h->msgsz, "%s: %s: number too large",
-			    h->path, key);
-		h->bad = 1;
-		return 0;
-	}
-	return (int64_t)v->valuedouble;
+		snprintf(what, sizeof(what), "must be a whole number, got %s",
+		    got);
+	else if (!isfinite(d) || fabs(d) > (double)MODEL_INT_MAX)
+		snprintf(what, sizeof(what), "is too large (%s; at most %lld)",
+		    got, (long long)MODEL_INT_MAX);
+	else if (d < 0)
+		snprintf(what, sizeof(what), "must not be negative, got %s", got);
+	else if (d != trunc(d))
+		snprintf(what, sizeof(what), "must be a whole number, got %s",
+		    got);
+	else
+		return (int64_t)d;
+	hf_bad(h, key, what);
+	return 0;
 }
 
 /* First of the keys with a non-zero value. */
@@ -220,28 +247,21 @@ fill(struct hf *h, const char *name, struct model_config *m)
 		m->weight_bytes_per_param = quantization_bytes(v);
 	m->interleave_moe_layer_step = hf_int(h, "interleave_moe_layer_step");
 	m->dense_intermediate_dim = hf_int(h, "intermediate_size_mlp");
+	m->head_dim = hf_int(h, "head_dim");
 	if (m->weight_bytes_per_param == 0 && name != NULL)
 		m->weight_bytes_per_param = model_weight_bytes_from_name(name);
 }
 
 int
-model_load(const char *path, const char *name, struct model_config *m,
-    char *msg, size_t msgsz)
+model_parse(const char *text, size_t len, const char *path, const char *name,
+    struct model_config *m, char *msg, size_t msgsz)
 {
 	struct hf h = { .path = path, .msg = msg, .msgsz = msgsz };
 	struct jerr e;
-	const cJSON *text;
+	const cJSON *tc;
 	cJSON *doc;
-	size_t len;
-	char *buf;
 
-	if ((buf = jsonin_slurp(path, &len)) == NULL) {
-		snprintf(msg, msgsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	doc = jsonin_parse_doc(buf, len, &e);
-	free(buf);
-	if (doc == NULL) {
+	if ((doc = jsonin_parse_doc(text, len, &e)) == NULL) {
 		snprintf(msg, msgsz, "%s: %s", path, e.msg);
 		return -1;
 	}
@@ -251,8 +271,8 @@ model_load(const char *path, const char *name, struct model_config *m,
 		return -1;
 	}
 	h.top = doc;
-	text = jsonin_field(doc, "text_config");
-	h.text = cJSON_IsObject(text) ? text : NULL;
+	tc = jsonin_field(doc, "text_config");
+	h.text = cJSON_IsObject(tc) ? tc : NULL;
 	fill(&h, name, m);
 	cJSON_Delete(doc);
 	if (h.bad)
@@ -267,10 +287,48 @@ model_load(const char *path, const char *name, struct model_config *m,
 	return 0;
 }
 
+int
+model_load(const char *path, const char *name, struct model_config *m,
+    char *msg, size_t msgsz)
+{
+	size_t len;
+	char *buf;
+	int rc;
+
+	if ((buf = jsonin_slurp(path, &len)) == NULL) {
+		snprintf(msg, msgsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = model_parse(buf, len, path, name, m, msg, msgsz);
+	free(buf);
+	return rc;
+}
+
 static int
 positive_finite(double v)
 {
 	return v > 0 && isfinite(v);
+}
+
+/* Heads split evenly: what every attention layout needs. */
+static int
+model_validate_geometry(const struct model_config *m, char *msg,
+    size_t msgsz)
+{
+	if (m->num_kv_heads > m->num_attention_heads ||
+	    m->num_attention_heads % m->num_kv_heads != 0)
+		snprintf(msg, msgsz, "num_key_value_heads (%lld) must divide "
+		    "num_attention_heads (%lld)", (long long)m->num_kv_heads,
+		    (long long)m->num_attention_heads);
+	else if (m->head_dim == 0 &&
+	    m->hidden_dim % m->num_attention_heads != 0)
+		snprintf(msg, msgsz, "num_attention_heads (%lld) must divide "
+		    "hidden_size (%lld) when head_dim is not given",
+		    (long long)m->num_attention_heads,
+		    (long long)m->hidden_dim);
+	else
+		return 0;
+	return -1;
 }
 
 /* The model half of BLIS's ValidateRooflineConfig, in HF field names. */
@@ -315,6 +373,23 @@ model_validate(const struct model_config *m, char *msg, size_t msgsz)
 	else if (wb != 0 && !positive_finite(wb))
 		snprintf(msg, msgsz, "quantized weight width must be positive, "
 		    "got %g bytes", wb);
+	else
+		return model_validate_geometry(m, msg, msgsz);
+	return -1;
+}
+
+int
+model_check_tp(const struct model_config *m, int64_t tp, char *msg,
+    size_t msgsz)
+{
+	if (tp > m->num_attention_heads)
+		snprintf(msg, msgsz, "more GPUs than its %lld attention heads "
+		    "(num_attention_heads)", (long long)m->num_attention_heads);
+	else if (m->num_kv_heads >= tp && m->num_kv_heads % tp != 0)
+		snprintf(msg, msgsz, "its %lld KV heads (num_key_value_heads) "
+		    "are not a multiple of %lld (BLIS needs them split evenly "
+		    "across the GPUs, or fewer than the GPUs, then replicated)",
+		    (long long)m->num_kv_heads, (long long)tp);
 	else
 		return 0;
 	return -1;

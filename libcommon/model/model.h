@@ -8,7 +8,11 @@
 #ifndef RT_MODEL_H
 #define RT_MODEL_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+/* The largest size or count a config may give: far above any model's. */
+#define MODEL_INT_MAX 2147483647LL
 
 struct model_config {
 	int64_t	 num_layers, hidden_dim, vocab_size;
@@ -17,6 +21,7 @@ struct model_config {
 	int64_t	 num_local_experts, num_experts_per_tok;
 	int64_t	 moe_expert_ffn_dim, shared_expert_ffn_dim;
 	int64_t	 interleave_moe_layer_step, dense_intermediate_dim;
+	int64_t	 head_dim;		/* as given; 0 when absent (unused) */
 	double	 bytes_per_param;	/* compute/KV dtype width */
 	double	 weight_bytes_per_param; /* 0: same as bytes_per_param */
 	char	 hidden_act[32];
@@ -29,9 +34,24 @@ struct model_config {
  */
 int model_load(const char *path, const char *name, struct model_config *m,
     char *msg, size_t msgsz);
+/* The same, of a config's text (path for messages). */
+int model_parse(const char *text, size_t len, const char *path,
+    const char *name, struct model_config *m, char *msg, size_t msgsz);
 
-/* BLIS's ValidateRooflineConfig for the model half; 0 or -1 with msg. */
+/*
+ * BLIS's ValidateRooflineConfig for the model half, and the geometry a
+ * transformer has: KV heads divide the attention heads, the heads divide
+ * the hidden size (unless head_dim is given).  0, or -1 with msg.
+ */
 int model_validate(const struct model_config *m, char *msg, size_t msgsz);
+
+/*
+ * Tensor parallelism tp on model m, as BLIS's KVBytesPerToken allows it:
+ * KV heads at least tp must be a multiple of it (fewer are replicated),
+ * and tp may not exceed the attention heads.  0, or -1 with msg.
+ */
+int model_check_tp(const struct model_config *m, int64_t tp, char *msg,
+    size_t msgsz);
 
 double model_weight_bytes(const struct model_config *m);
 

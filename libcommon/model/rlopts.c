@@ -9,6 +9,7 @@
 #include "io/cli.h"
 #include "io/err.h"
 #include "model/hardware.h"
+#include "model/hfcache.h"
 #include "model/model.h"
 #include "model/rlopts.h"
 #include "model/share.h"
@@ -91,6 +92,25 @@ hwconfig_path(const struct rl_opts *o, char *buf, size_t sz)
 		share_path(buf, sz, "hardware_config.json");
 }
 
+/* What --list-hardware adds for a person at a terminal. */
+static void
+how_to_add_gpu(FILE *fp, const char *path)
+{
+	fprintf(fp, "\nEntries of %s.  To add a GPU, add an object to a copy "
+	    "of it\n(given with --hardware-config) or to it, with:\n"
+	    "  TFlopsPeak   dense BF16 TFLOPS, the vendor datasheet's figure "
+	    "without\n               sparsity (H100 SXM: 989.5)\n"
+	    "  TFlopsFP8    dense FP8 TFLOPS, 0 when the GPU has no FP8 "
+	    "tensor cores\n"
+	    "  BwPeakTBs    HBM bandwidth in TB/s, from the datasheet "
+	    "(H100 SXM: 3.35)\n"
+	    "  mfuPrefill, mfuDecode  fractions of TFlopsPeak reached; "
+	    "start from\n               an entry of the same generation "
+	    "and calibrate with fit-penalty(1)\n"
+	    "  MemoryGiB    memory per GPU\n"
+	    "See roofline-eval(1), HARDWARE ENTRIES.\n", path);
+}
+
 int
 rlopts_list(const struct rl_opts *o, FILE *fp)
 {
@@ -106,10 +126,10 @@ rlopts_list(const struct rl_opts *o, FILE *fp)
 		hwconfig_path(o, path, sizeof(path));
 		if ((doc = hardware_read(path, msg, sizeof(msg))) == NULL)
 			err_die(EXIT_DATA, "%s", msg);
-		hardware_names(doc, names, sizeof(names), "\n");
-		if (names[0] != '\0')
-			fprintf(fp, "%s\n", names);
+		hardware_list(doc, fp);
 		cJSON_Delete(doc);
+		if (isatty(fileno(fp)))
+			how_to_add_gpu(fp, path);
 	}
 	return o->list_models || o->list_hardware;
 }
@@ -145,15 +165,38 @@ base(const char *p, char *buf, size_t sz)
 }
 
 /*
- * --model is a directory holding config.json, a config file, or a name
- * under share/models.  The name (for quantization hints) is the model's
- * directory name in every case.
+ * A model nothing knows, exit 2, saying where it looked: a name among the
+ * shipped models; ORG/NAME also in the Hugging Face cache.
+ */
+static void
+unknown_model(const char *arg)
+{
+	char known[8192], looked[4096], tmp[PATH_MAX];
+
+	model_names(known, sizeof(known), ", ");
+	if (strchr(arg, '/') == NULL)
+		err_usage("unknown model '%s' (known: %s)", arg, known);
+	err_warn("unknown model '%s' (known: %s)", arg, known);
+	if (!hfcache_is_id(arg))
+		err_usage("%s: no such file or directory", arg);
+	(void)hfcache_find(arg, tmp, sizeof(tmp), looked, sizeof(looked));
+	err_usage("not a file or directory either, nor in the Hugging Face "
+	    "cache: looked in %s; rooftrace never downloads: fetch it with "
+	    "'huggingface-cli download %s config.json', or give -m a "
+	    "directory holding its config.json", looked, arg);
+}
+
+/*
+ * --model is a directory holding config.json, a config file, a name
+ * under share/models, or a Hugging Face model id (ORG/NAME) found in the
+ * local hub cache.  The name (for quantization hints) is the model's directory name,
+ * or the hub id (as BLIS applies it to the id).
  */
 static void
 resolve_model(const char *arg, char *path, size_t psz, char *name,
     size_t nsz)
 {
-	char known[8192], tmp[PATH_MAX], dir[PATH_MAX];
+	char looked[4096], tmp[PATH_MAX], dir[PATH_MAX];
 	char *slash;
 
 	if (is_dir(arg)) {
@@ -179,8 +222,12 @@ resolve_model(const char *arg, char *path, size_t psz, char *name,
 		if (is_file(path))
 			return;
 	}
-	model_names(known, sizeof(known), ", ");
-	err_usage("unknown model '%s' (known: %s)", arg, known);
+	if (strchr(arg, '/') != NULL && hfcache_is_id(arg) &&
+	    hfcache_find(arg, path, psz, looked, sizeof(looked)) == 0) {
+		err_snprintf(name, nsz, "%s", arg);
+		return;
+	}
+	unknown_model(arg);
 }
 
 void
@@ -199,6 +246,9 @@ rlopts_build(const struct rl_opts *o, struct roofline *r)
 	resolve_model(o->model, path, sizeof(path), name, sizeof(name));
 	if (model_load(path, name, &m, msg, sizeof(msg)) < 0)
 		err_die(EXIT_DATA, "%s", msg);
+	if (model_check_tp(&m, o->tp, msg, sizeof(msg)) < 0)
+		err_usage("--tp %lld does not fit the model in %s: %s",
+		    (long long)o->tp, path, msg);
 	hwconfig_path(o, path, sizeof(path));
 	if ((doc = hardware_read(path, msg, sizeof(msg))) == NULL)
 		err_die(EXIT_DATA, "%s", msg);

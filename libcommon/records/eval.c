@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include "io/csvout.h"
 #include "io/jsonin.h"
 #include "io/jsonout.h"
+#include "io/members.h"
 #include "io/numfmt.h"
 #include "records/eval.h"
 
@@ -13,12 +15,14 @@
 static int
 model_time(const cJSON *rec, const char *key, double *out, struct jerr *e)
 {
+	char got[NUMFMT_BUFSZ];
 	const cJSON *v;
 
 	if ((v = jsonin_need(rec, key, e)) == NULL || jsonin_num(v, key, out, e) < 0)
 		return -1;
 	if (*out < 0) {
-		jsonin_err(e, "%s: must not be negative, got %.17g", key, *out);
+		numfmt_double(got, *out);
+		jsonin_err(e, "%s: must not be negative, got %s", key, got);
 		return -1;
 	}
 	return 0;
@@ -102,14 +106,18 @@ opt_time(const cJSON *rec, const char *key, double *out, int *has,
 	return model_time(rec, key, out, e);
 }
 
-/* dur_source "engine_wait": a vLLM iteration log's wait for the GPU. */
+/*
+ * dur_source, kept; "engine_wait": a vLLM iteration log's wait for the
+ * GPU.
+ */
 static int
-engine_wait(const cJSON *rec, int *out, struct jerr *e)
+dur_source(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 {
 	const cJSON *v = jsonin_field(rec, "dur_source");
 	char what[64];
 
-	*out = 0;
+	r->engine_wait = 0;
+	r->dur_source[0] = '\0';
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsString(v)) {
@@ -117,7 +125,8 @@ engine_wait(const cJSON *rec, int *out, struct jerr *e)
 		jsonin_err(e, "dur_source: must be a string, got %s", what);
 		return -1;
 	}
-	*out = strcmp(v->valuestring, "engine_wait") == 0;
+	r->engine_wait = strcmp(v->valuestring, "engine_wait") == 0;
+	snprintf(r->dur_source, sizeof(r->dur_source), "%s", v->valuestring);
 	return 0;
 }
 
@@ -134,6 +143,7 @@ kind(int64_t np, int64_t nd)
 static int
 fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 {
+	char got[NUMFMT_BUFSZ];
 	const cJSON *v;
 	int64_t np, nd;
 
@@ -156,11 +166,13 @@ fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	    &r->has_compute_decode, e) < 0 ||
 	    opt_time(rec, "sched_us", &r->sched_us, &r->has_sched, e) < 0 ||
 	    flag(rec, "below_floor", &r->below_floor, e) < 0 ||
-	    engine_wait(rec, &r->engine_wait, e) < 0)
+	    opt_time(rec, "floor_us", &r->floor_us, &r->has_floor, e) < 0 ||
+	    dur_source(rec, r, e) < 0)
 		return -1;
 	if (r->minority_fraction > 0.5) {
-		jsonin_err(e, "minority_fraction: must be at most 0.5, got %.17g",
-		    r->minority_fraction);
+		numfmt_double(got, r->minority_fraction);
+		jsonin_err(e, "minority_fraction: must be at most 0.5, got %s",
+		    got);
 		return -1;
 	}
 	r->kind = kind(np, nd);
@@ -187,6 +199,78 @@ eval_parse(const char *line, size_t len, struct eval_rec *r,
 	return rc;
 }
 
+/*
+ * A request list's value as the fit needs it: only whether it is empty
+ * ("[]" or "[0]", a list of one), so cJSON never builds its entries.
+ */
+static int
+is_list_member(const char *at, size_t len, const char **stub)
+{
+	static const char *const keys[] = { "\"prefill_requests\"",
+	    "\"decode_requests\"" };
+	const char *p, *end = at + len;
+	size_t i, k;
+
+	for (i = 0; i < 2; i++) {
+		k = strlen(keys[i]);
+		if (len > k && memcmp(at, keys[i], k) == 0)
+			break;
+	}
+	if (i == 2)
+		return 0;
+	for (p = at + k; p < end && (*p == ':' || (unsigned char)*p <= ' '); p++)
+		;
+	if (p == end || *p != '[' || end[-1] != ']')
+		return 0;	/* not a list: cJSON sees it and says so */
+	for (p++; p < end && (unsigned char)*p <= ' '; p++)
+		;
+	*stub = *p == ']' ? "[]" : "[0]";
+	return 1;
+}
+
+/*
+ * The line with each request list cut to its stub, in buf (grown as
+ * needed).  Other members are copied as they are, for cJSON to check.
+ */
+static int
+compact(struct eval_buf *b, const char *line, size_t len, size_t *out)
+{
+	const char *at, *stub;
+	struct members m;
+	size_t n, k, keylen;
+	char *p;
+
+	if (b->cap < len + 8) {
+		free(b->buf);
+		b->cap = len + 64;
+		if ((b->buf = malloc(b->cap)) == NULL) {
+			b->cap = 0;
+			return -1;
+		}
+	}
+	p = b->buf;
+	*p++ = '{';
+	members_init(&m, line, len);
+	for (k = 0; members_next(&m, &at, &n); k++) {
+		if (k > 0)
+			*p++ = ',';
+		if (is_list_member(at, n, &stub)) {
+			keylen = (size_t)(strchr(at + 1, '"') - at) + 1;
+			memcpy(p, at, keylen);
+			p += keylen;
+			*p++ = ':';
+			memcpy(p, stub, strlen(stub));
+			p += strlen(stub);
+		} else {
+			memcpy(p, at, n);
+			p += n;
+		}
+	}
+	*p++ = '}';
+	*out = (size_t)(p - b->buf);
+	return 0;
+}
+
 int
 eval_parse_with(struct jsonin *j, const char *line, size_t len,
     struct eval_rec *r, struct jerr *e)
@@ -198,6 +282,26 @@ eval_parse_with(struct jsonin *j, const char *line, size_t len,
 	if ((rec = jsonin_parse(j, line, len, e)) == NULL)
 		return -1;
 	return fields(rec, r, e);
+}
+
+int
+eval_parse_lean(struct jsonin *j, struct eval_buf *b, const char *line,
+    size_t len, struct eval_rec *r, struct jerr *e)
+{
+	size_t n;
+
+	/*
+	 * Only a whole object is cut: anything else goes to cJSON as it
+	 * is, so its message is cJSON's.
+	 */
+	while (len > 0 && (unsigned char)line[len - 1] <= ' ')
+		len--;
+	if (len < 2 || line[len - 1] != '}' || compact(b, line, len, &n) < 0)
+		return eval_parse_with(j, line, len, r, e);
+	if (eval_parse_with(j, b->buf, n, r, e) == 0)
+		return 0;
+	/* The message as the whole line would have it, column and all. */
+	return eval_parse_with(j, line, len, r, e);
 }
 
 /* The writer side: what roofline-eval appends to each step record. */

@@ -36,6 +36,13 @@ struct eval_rec {
 	double	 sched_us;	/* the scheduler's time (step traces) */
 	int	 has_sched;
 	int	 below_floor, engine_wait;
+	/*
+	 * The physical floor roofline-eval wrote (floor_us), and what dur_us
+	 * measures (dur_source; "" when absent, cut to fit).
+	 */
+	double	 floor_us;
+	int	 has_floor;
+	char	 dur_source[32];
 };
 
 /*
@@ -47,6 +54,19 @@ int eval_parse(const char *line, size_t len, struct eval_rec *r,
 /* The same, parsed into j's memory reused from line to line (faster). */
 int eval_parse_with(struct jsonin *j, const char *line, size_t len,
     struct eval_rec *r, struct jerr *e);
+
+/*
+ * The same, with the request lists left unparsed (only whether each is
+ * empty is read): most of a step's bytes, and nothing a fit uses.  b is
+ * a buffer reused from line to line (zeroed first, freed by the caller).
+ * A record cJSON refuses is parsed again whole, for cJSON's own message.
+ */
+struct eval_buf {
+	char	*buf;
+	size_t	 cap;
+};
+int eval_parse_lean(struct jsonin *j, struct eval_buf *b, const char *line,
+    size_t len, struct eval_rec *r, struct jerr *e);
 
 /* The fields the writer appends to a step record, in this order. */
 struct eval_fields {

@@ -39,9 +39,10 @@ read_id(const cJSON *obj, struct request *r, struct jerr *e)
 	return 0;
 }
 
-/* A token count: a whole number of at least 1. */
+/* A token count: a whole number of at least least. */
 static int
-read_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
+read_count(const cJSON *obj, const char *key, int64_t least, int64_t *out,
+    struct jerr *e)
 {
 	const cJSON *v;
 	int64_t n;
@@ -49,9 +50,9 @@ read_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 	if ((v = jsonin_need(obj, key, e)) == NULL ||
 	    jsonin_int(v, key, -RT_INT_EXACT_MAX, RT_INT_EXACT_MAX, &n, e) < 0)
 		return -1;
-	if (n < 1) {
-		jsonin_err(e, "%s: must be at least 1, got %lld", key,
-		    (long long)n);
+	if (n < least) {
+		jsonin_err(e, "%s: must be at least %lld, got %lld", key,
+		    (long long)least, (long long)n);
 		return -1;
 	}
 	*out = n;
@@ -62,12 +63,14 @@ read_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 static int
 read_us(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 {
+	char num[NUMFMT_BUFSZ];
 	double d;
 
 	if (jsonin_num(v, path, &d, e) < 0)
 		return -1;
 	if (d < 0) {
-		jsonin_err(e, "%s: must not be negative, got %.17g", path, d);
+		numfmt_double(num, d);
+		jsonin_err(e, "%s: must not be negative, got %s", path, num);
 		return -1;
 	}
 	if (d >= (double)RT_INT_EXACT_MAX) {
@@ -151,6 +154,34 @@ opt_us(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 }
 
 /*
+ * Fewer gaps than tokens: several tokens a chunk (speculative decoding, a
+ * stream interval).  No per-token times; the E2E, when not given, is the
+ * last chunk's time.
+ */
+static int
+read_chunked(const cJSON *itl, struct request *r, struct jerr *e)
+{
+	const cJSON *it;
+	char path[64];
+	int64_t gap, t = r->ttft_us;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(it, itl) {
+		snprintf(path, sizeof(path), "itl_us[%zu]", i++);
+		if (read_us(it, path, &gap, e) < 0)
+			return -1;
+		if ((t += gap) > RT_INT_EXACT_MAX) {
+			jsonin_err(e, "%s: token time exceeds 2^53", path);
+			return -1;
+		}
+	}
+	if (r->e2e_us == REQUEST_ABSENT)
+		r->e2e_us = t;
+	r->itl_chunked = 1;
+	return 0;
+}
+
+/*
  * Whatever the record measured: ttft_us and e2e_us each when present,
  * and the token times when it has them all (itl_us, or one token).
  */
@@ -160,7 +191,10 @@ read_measured(const cJSON *obj, struct request *r, struct jerr *e)
 	const cJSON *itl;
 
 	if (opt_us(obj, "ttft_us", &r->ttft_us, e) < 0 ||
-	    opt_us(obj, "e2e_us", &r->e2e_us, e) < 0)
+	    opt_us(obj, "e2e_us", &r->e2e_us, e) < 0 ||
+	    opt_us(obj, "queue_us", &r->queue_us, e) < 0 ||
+	    opt_us(obj, "prefill_us", &r->prefill_us, e) < 0 ||
+	    opt_us(obj, "decode_us", &r->decode_us, e) < 0)
 		return -1;
 	itl = jsonin_field(obj, "itl_us");
 	if (itl != NULL && cJSON_IsNull(itl))
@@ -173,7 +207,12 @@ read_measured(const cJSON *obj, struct request *r, struct jerr *e)
 			    "the first token's time)");
 			return -1;
 		}
+		if (r->output_tokens > 0 && cJSON_GetArraySize(itl) <
+		    r->output_tokens - 1)
+			return read_chunked(itl, r, e);
 	} else if (r->ttft_us == REQUEST_ABSENT || r->output_tokens != 1)
+		return 0;
+	if (r->output_tokens == 0)
 		return 0;
 	return build_tokens(itl, r->ttft_us, r, e);
 }
@@ -224,8 +263,9 @@ read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
 		r->failed = 1;
 		return 0;
 	}
-	if (read_count(obj, "input_tokens", &r->input_tokens, e) < 0 ||
-	    read_count(obj, "output_tokens", &r->output_tokens, e) < 0)
+	if (read_count(obj, "input_tokens", 1, &r->input_tokens, e) < 0 ||
+	    read_count(obj, "output_tokens", flags & REQ_ZERO_OUTPUT ? 0 : 1,
+	    &r->output_tokens, e) < 0)
 		return -1;
 	if (r->input_tokens + r->output_tokens > RT_INT_EXACT_MAX) {
 		jsonin_err(e, "input_tokens + output_tokens exceeds 2^53");
@@ -246,6 +286,7 @@ request_from_json(const cJSON *obj, int flags, struct request *r,
 {
 	memset(r, 0, sizeof(*r));
 	r->ttft_us = r->e2e_us = r->cached_tokens = REQUEST_ABSENT;
+	r->queue_us = r->prefill_us = r->decode_us = REQUEST_ABSENT;
 	e->msg[0] = '\0';
 	if (read_fields(obj, flags, r, e) < 0) {
 		request_free(r);
@@ -268,7 +309,8 @@ request_free(struct request *r)
 static const char *const csv_columns[] = {
 	"request_id", "arrival_us", "input_tokens", "output_tokens",
 	"ttft_us", "e2e_us", "queue_us", "prefill_us", "decode_us", "error",
-	"model", NULL
+	"model", "inference_us", "scheduler_us", "model_forward_us",
+	"model_execute_us", NULL
 };
 
 void
@@ -278,6 +320,8 @@ request_out_init(struct request_out *r)
 	r->ttft_us = r->e2e_us = r->queue_us = REQUEST_ABSENT;
 	r->cached_tokens = REQUEST_ABSENT;
 	r->prefill_us = r->decode_us = REQUEST_ABSENT;
+	r->inference_us = r->scheduler_us = REQUEST_ABSENT;
+	r->model_forward_us = r->model_execute_us = REQUEST_ABSENT;
 }
 
 static void
@@ -285,6 +329,18 @@ json_opt(struct jw *w, const char *key, int64_t v)
 {
 	if (v != REQUEST_ABSENT)
 		jsonout_kint(w, key, v);
+}
+
+static void
+json_ints(struct jw *w, const char *key, const int64_t *v, size_t n)
+{
+	size_t i;
+
+	jsonout_key(w, key);
+	jsonout_arr(w);
+	for (i = 0; i < n; i++)
+		jsonout_int(w, v[i]);
+	jsonout_arr_end(w);
 }
 
 void
@@ -308,21 +364,20 @@ request_json_close(struct jw *w)
 void
 request_write_json(struct jw *w, const struct request_out *r)
 {
-	size_t i;
-
 	request_json_open(w, r);
 	json_opt(w, "ttft_us", r->ttft_us);
 	json_opt(w, "e2e_us", r->e2e_us);
-	if (r->itl_us != NULL) {
-		jsonout_key(w, "itl_us");
-		jsonout_arr(w);
-		for (i = 0; i < r->n_itl; i++)
-			jsonout_int(w, r->itl_us[i]);
-		jsonout_arr_end(w);
-	}
+	if (r->itl_us != NULL)
+		json_ints(w, "itl_us", r->itl_us, r->n_itl);
+	if (r->chunk_itl_us != NULL)
+		json_ints(w, "chunk_itl_us", r->chunk_itl_us, r->n_chunk_itl);
 	json_opt(w, "queue_us", r->queue_us);
 	json_opt(w, "prefill_us", r->prefill_us);
 	json_opt(w, "decode_us", r->decode_us);
+	json_opt(w, "inference_us", r->inference_us);
+	json_opt(w, "scheduler_us", r->scheduler_us);
+	json_opt(w, "model_forward_us", r->model_forward_us);
+	json_opt(w, "model_execute_us", r->model_execute_us);
 	if (r->error != NULL)
 		jsonout_kstr(w, "error", r->error);
 	if (r->model != NULL)
@@ -337,15 +392,6 @@ csv_opt(struct csvw *c, int64_t v)
 {
 	if (v != REQUEST_ABSENT)
 		csvout_int(c, v);
-	else
-		csvout_empty(c);
-}
-
-static void
-csv_optstr(struct csvw *c, const char *s)
-{
-	if (s != NULL)
-		csvout_str(c, s);
 	else
 		csvout_empty(c);
 }
@@ -368,7 +414,11 @@ request_write_csv(struct csvw *c, const struct request_out *r)
 	csv_opt(c, r->queue_us);
 	csv_opt(c, r->prefill_us);
 	csv_opt(c, r->decode_us);
-	csv_optstr(c, r->error);
-	csv_optstr(c, r->model);
+	csvout_optstr(c, r->error);
+	csvout_optstr(c, r->model);
+	csv_opt(c, r->inference_us);
+	csv_opt(c, r->scheduler_us);
+	csv_opt(c, r->model_forward_us);
+	csv_opt(c, r->model_execute_us);
 	csvout_endrow(c);
 }

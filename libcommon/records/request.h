@@ -24,10 +24,14 @@ struct request {
 	char	*id;			/* owned */
 	int64_t	 arrival_us;
 	int64_t	 input_tokens;		/* >= 1 */
-	int64_t	 output_tokens;		/* >= 1 */
+	int64_t	 output_tokens;		/* >= 1 (>= 0: REQ_ZERO_OUTPUT) */
 	int64_t	*token_us;		/* output_tokens times, or NULL */
 	/* REQ_MEASURED: the measured latencies given, else REQUEST_ABSENT */
 	int64_t	 ttft_us, e2e_us;
+	int64_t	 queue_us, prefill_us, decode_us;	/* a server's span */
+	/* itl_us had fewer gaps than output_tokens - 1 (several tokens a
+	 * chunk): no token times, ttft_us and e2e_us kept */
+	int	 itl_chunked;
 	/* prompt tokens served from a prefix cache; REQUEST_ABSENT if not
 	 * given (0 <= cached_tokens < input_tokens) */
 	int64_t	 cached_tokens;
@@ -37,7 +41,8 @@ struct request {
 
 enum {
 	REQ_NEED_TIMES = 1,	/* ttft_us and itl_us are required */
-	REQ_MEASURED = 2	/* whatever was measured, each optional */
+	REQ_MEASURED = 2,	/* whatever was measured, each optional */
+	REQ_ZERO_OUTPUT = 4	/* output_tokens may be 0 (a bare prefill) */
 };
 
 /* An optional integer field that is not known: left out. */
@@ -49,9 +54,11 @@ enum {
  * arrival_us + ttft_us + the running sum of itl_us (rounded to whole
  * microseconds); itl_us must hold output_tokens - 1 gaps.  With
  * REQ_MEASURED (which wins over REQ_NEED_TIMES) each of ttft_us, e2e_us
- * and itl_us is read when present: ttft_us and e2e_us into their fields,
- * and the token times as above when itl_us is there too (itl_us without
- * ttft_us is refused).  cached_tokens is read whenever present.  A record
+ * and itl_us is read when present, and queue_us, prefill_us and decode_us
+ * (a server span's): ttft_us and e2e_us into their fields, and the token
+ * times as above when itl_us is there too (itl_us without ttft_us is
+ * refused; fewer gaps than output_tokens - 1 keeps no token times and
+ * sets itl_chunked, the E2E then the last gap's end when not given).  cached_tokens is read whenever present.  A record
  * with a non-null "error" is marked failed and its counts are not
  * checked.
  * 0, or -1 with e set; r owns nothing on failure.
@@ -70,8 +77,15 @@ struct request_out {
 	/* REQUEST_ABSENT when unknown */
 	int64_t	 cached_tokens;		/* after output_tokens */
 	int64_t	 ttft_us, e2e_us, queue_us, prefill_us, decode_us;
+	/* engine-side span times; V0 engines' last three */
+	int64_t	 inference_us, scheduler_us, model_forward_us,
+		 model_execute_us;
 	const int64_t *itl_us;		/* n_itl gaps; NULL: absent */
 	size_t	 n_itl;
+	/* gaps between streamed chunks holding several tokens each, kept
+	 * instead of itl_us (NULL: absent) */
+	const int64_t *chunk_itl_us;
+	size_t	 n_chunk_itl;
 	const char *error;		/* NULL: the request succeeded */
 	const char *model;		/* NULL: unknown */
 	const char *session_id;		/* the trace's conversation; NULL */
@@ -93,7 +107,7 @@ void request_json_close(struct jw *w);
 
 /*
  * CSV: the header, and one row a record (unknown fields empty; no itl_us,
- * no session_id).
+ * chunk_itl_us, cached_tokens or session_id).
  */
 void request_csv_header(struct csvw *c);
 void request_write_csv(struct csvw *c, const struct request_out *r);

@@ -192,7 +192,8 @@ step_prefill_tokens(const struct step *s)
 
 enum col {
 	COL_STEP, COL_ENGINE, COL_TS, COL_DUR, COL_DUR_SOURCE, COL_SCHED,
-	COL_NPREFILL, COL_PTOKENS, COL_NDECODE, COL_DTOKENS, COL_KV,
+	COL_NPREFILL, COL_PTOKENS, COL_NDECODE, COL_DTOKENS, COL_PKV,
+	COL_PVAR, COL_DKV, COL_DVAR, COL_KV,
 	COL_KV_BLOCKS, COL_DUMMY, COL_HIDDEN, COL_ESTIMATED, COL_MODEL,
 	COL_HARDWARE, COL_TP, NCOL
 };
@@ -200,7 +201,8 @@ enum col {
 static const char *const col_names[NCOL] = {
 	"step", "engine", "ts_us", "dur_us", "dur_source", "sched_us",
 	"n_prefill", "prefill_tokens", "n_decode", "decode_tokens",
-	"kv_usage", "kv_blocks_total", "dummy", "hidden", "estimated",
+	"prefill_kv_tokens", "prefill_len_var", "decode_kv_tokens",
+	"decode_kv_var", "kv_usage", "kv_blocks_total", "dummy", "hidden", "estimated",
 	"model", "hardware", "tp"
 };
 
@@ -212,6 +214,8 @@ step_out_init(struct step_out *s)
 	s->n_prefill = s->prefill_tokens = STEP_ABSENT;
 	s->n_decode = s->decode_tokens = STEP_ABSENT;
 	s->sched_us = s->kv_blocks_total = STEP_ABSENT;
+	s->prefill_kv_tokens = s->decode_kv_tokens = STEP_ABSENT;
+	s->prefill_len_var = s->decode_kv_var = -1;
 	s->kv_usage = -1;
 }
 
@@ -232,7 +236,8 @@ is_set(const struct step_out *s, enum col k)
 {
 	switch (k) {
 	case COL_STEP:		return s->step != STEP_ABSENT;
-	case COL_ENGINE:	return s->engine != STEP_ABSENT;
+	case COL_ENGINE:
+		return s->engine != STEP_ABSENT || s->engine_name != NULL;
 	case COL_TS:		return s->ts_us != STEP_ABSENT;
 	case COL_DUR:		return s->dur_us != STEP_ABSENT;
 	case COL_DUR_SOURCE:	return s->dur_source != NULL;
@@ -241,6 +246,10 @@ is_set(const struct step_out *s, enum col k)
 	case COL_PTOKENS:	return s->prefill_tokens != STEP_ABSENT;
 	case COL_NDECODE:	return s->n_decode != STEP_ABSENT;
 	case COL_DTOKENS:	return s->decode_tokens != STEP_ABSENT;
+	case COL_PKV:		return s->prefill_kv_tokens != STEP_ABSENT;
+	case COL_PVAR:		return s->prefill_len_var >= 0;
+	case COL_DKV:		return s->decode_kv_tokens != STEP_ABSENT;
+	case COL_DVAR:		return s->decode_kv_var >= 0;
 	case COL_KV:		return s->kv_usage >= 0;
 	case COL_KV_BLOCKS:	return s->kv_blocks_total != STEP_ABSENT;
 	case COL_DUMMY:		return s->dummy;
@@ -338,7 +347,10 @@ step_write_json(struct jw *w, const struct step_out *s)
 		}
 	}
 	json_opt(w, "step", s->step);
-	json_opt(w, "engine", s->engine);
+	if (s->engine_name != NULL)
+		jsonout_kstr(w, "engine", s->engine_name);
+	else
+		json_opt(w, "engine", s->engine);
 	json_opt(w, "ts_us", s->ts_us);
 	json_opt(w, "dur_us", s->dur_us);
 	if (s->dur_source != NULL)
@@ -348,6 +360,12 @@ step_write_json(struct jw *w, const struct step_out *s)
 	json_opt(w, "prefill_tokens", s->prefill_tokens);
 	json_opt(w, "n_decode", s->n_decode);
 	json_opt(w, "decode_tokens", s->decode_tokens);
+	json_opt(w, "prefill_kv_tokens", s->prefill_kv_tokens);
+	if (s->prefill_len_var >= 0)
+		jsonout_knum(w, "prefill_len_var", s->prefill_len_var);
+	json_opt(w, "decode_kv_tokens", s->decode_kv_tokens);
+	if (s->decode_kv_var >= 0)
+		jsonout_knum(w, "decode_kv_var", s->decode_kv_var);
 	if (s->kv_usage >= 0)
 		jsonout_knum(w, "kv_usage", s->kv_usage);
 	json_opt(w, "kv_blocks_total", s->kv_blocks_total);
@@ -404,11 +422,12 @@ csv_opt(struct csvw *c, int64_t v)
 		csvout_int(c, v);
 }
 
+/* A variance when known (>= 0), else empty. */
 static void
-csv_optstr(struct csvw *c, const char *s)
+csv_var(struct csvw *c, double v)
 {
-	if (s != NULL)
-		csvout_str(c, s);
+	if (v >= 0)
+		csvout_num(c, v);
 	else
 		csvout_empty(c);
 }
@@ -438,10 +457,15 @@ step_write_csv(const struct step_csv *sc, const struct step_out *s)
 	for (i = 0; i < sc->ncol; i++)
 		switch ((enum col)sc->col[i]) {
 		case COL_STEP:		csv_opt(c, s->step); break;
-		case COL_ENGINE:	csv_opt(c, s->engine); break;
+		case COL_ENGINE:
+			if (s->engine_name != NULL)
+				csvout_str(c, s->engine_name);
+			else
+				csv_opt(c, s->engine);
+			break;
 		case COL_TS:		csv_opt(c, s->ts_us); break;
 		case COL_DUR:		csv_opt(c, s->dur_us); break;
-		case COL_DUR_SOURCE:	csv_optstr(c, s->dur_source); break;
+		case COL_DUR_SOURCE:	csvout_optstr(c, s->dur_source); break;
 		case COL_SCHED:		csv_opt(c, s->sched_us); break;
 		case COL_NPREFILL:
 			csv_count(c, s->n_prefill, s, COL_NPREFILL);
@@ -461,12 +485,19 @@ step_write_csv(const struct step_csv *sc, const struct step_out *s)
 			else
 				csvout_empty(c);
 			break;
+		case COL_PKV:	csv_opt(c, s->prefill_kv_tokens); break;
+		case COL_DKV:	csv_opt(c, s->decode_kv_tokens); break;
+		case COL_PVAR:
+		case COL_DVAR:
+			csv_var(c, sc->col[i] == COL_PVAR ? s->prefill_len_var :
+			    s->decode_kv_var);
+			break;
 		case COL_KV_BLOCKS:	csv_opt(c, s->kv_blocks_total); break;
 		case COL_DUMMY:		csvout_int(c, s->dummy); break;
 		case COL_HIDDEN:	csvout_int(c, s->hidden); break;
 		case COL_ESTIMATED:	csvout_int(c, s->estimated); break;
-		case COL_MODEL:		csv_optstr(c, s->model); break;
-		case COL_HARDWARE:	csv_optstr(c, s->hardware); break;
+		case COL_MODEL:		csvout_optstr(c, s->model); break;
+		case COL_HARDWARE:	csvout_optstr(c, s->hardware); break;
 		case COL_TP:		csv_opt(c, s->tp); break;
 		case NCOL:		break;
 		}

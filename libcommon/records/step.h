@@ -76,10 +76,14 @@ struct step_out {
 	size_t	 pass_len;
 	int	 pass_members;
 	int64_t	 step, engine, ts_us, dur_us;	/* STEP_ABSENT, STEP_NULL */
+	const char *engine_name;	/* engine as a string; wins over engine */
 	const char *dur_source;		/* what dur_us measures; NULL: none */
 	int64_t	 sched_us;		/* the scheduler's own time; STEP_ABSENT */
 	/* the counts (aggregate form); STEP_ABSENT each */
 	int64_t	 n_prefill, prefill_tokens, n_decode, decode_tokens;
+	/* their moments (aggregate form); STEP_ABSENT, variances < 0 each */
+	int64_t	 prefill_kv_tokens, decode_kv_tokens;
+	double	 prefill_len_var, decode_kv_var;
 	double	 kv_usage;		/* fraction; < 0: not known */
 	int64_t	 kv_blocks_total;	/* the KV pool in blocks; STEP_ABSENT */
 	int	 dummy, hidden, estimated;	/* true ones are written */
@@ -98,12 +102,14 @@ void step_write_json(struct jw *w, const struct step_out *s);
 /*
  * CSV with the columns a program chooses, named as the NDJSON fields
  * (step, engine, ts_us, dur_us, dur_source, sched_us, n_prefill,
- * prefill_tokens, n_decode, decode_tokens, kv_usage, kv_blocks_total,
+ * prefill_tokens, n_decode, decode_tokens, prefill_kv_tokens,
+ * prefill_len_var, decode_kv_tokens, decode_kv_var, kv_usage,
+ * kv_blocks_total,
  * dummy, hidden, estimated, model, hardware, tp).  Unknown values are
  * empty; a count not given is taken from comp (decode_tokens as n_decode:
  * a decode is one token); a flag is 0 or 1.
  */
-enum { STEP_CSV_MAXCOLS = 20 };
+enum { STEP_CSV_MAXCOLS = 24 };
 
 struct step_csv {
 	struct csvw *c;

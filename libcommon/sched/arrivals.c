@@ -90,22 +90,123 @@ kind_of(const cJSON *obj)
 	return ARRIVALS_REQUESTS;
 }
 
-static void
+/*
+ * 1 if rec may join the window; 0 if it is a bad record (said, and
+ * counted: the input driver stops, or skips it with --skip-bad): out of
+ * order with --strict, or earlier than a request already handed out.
+ */
+static int
 check_order(struct arrivals *a, const struct arrivals_rec *rec)
 {
+	if (rec->r.arrival_us < a->last_out) {
+		err_warnat(rec->file, rec->r.line, "arrival_us %lld is more "
+		    "than --sort-window %zu records out of order",
+		    (long long)rec->r.arrival_us, a->window);
+		return 0;
+	}
 	if (rec->r.arrival_us >= a->last_read) {
 		a->last_read = rec->r.arrival_us;
-		return;
+		return 1;
 	}
-	if (a->strict)
-		err_dieat(EXIT_DATA, rec->file, rec->r.line, "arrival_us %lld "
-		    "is earlier than the previous request's %lld (--strict)",
+	if (a->strict) {
+		err_warnat(rec->file, rec->r.line, "arrival_us %lld is earlier "
+		    "than the previous request's %lld (--strict)",
 		    (long long)rec->r.arrival_us, (long long)a->last_read);
+		return 0;
+	}
 	if (!a->warned)
 		err_warnat(rec->file, rec->r.line, "arrival_us %lld is earlier "
 		    "than the previous request's %lld; sorting by arrival",
 		    (long long)rec->r.arrival_us, (long long)a->last_read);
 	a->warned = 1;
+	return 1;
+}
+
+/* --- request ids seen: a duplicate is a bad record ------------------- */
+
+struct idslot {
+	char	*id;
+	const char *file;
+	long	 line;
+};
+
+static uint64_t
+ids_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static void
+ids_grow(struct arrivals *a)
+{
+	struct idslot *old = a->ids;
+	size_t i, j, oldcap = a->idcap;
+
+	a->idcap = oldcap ? 2 * oldcap : 1024;
+	a->ids = err_malloc(a->idcap * sizeof(*a->ids));
+	memset(a->ids, 0, a->idcap * sizeof(*a->ids));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].id == NULL)
+			continue;
+		j = ids_hash(old[i].id) & (a->idcap - 1);
+		while (a->ids[j].id != NULL)
+			j = (j + 1) & (a->idcap - 1);
+		a->ids[j] = old[i];
+	}
+	free(old);
+}
+
+/* Add rec's id; 0 if new, else the slot where it was first seen. */
+static const struct idslot *
+ids_add(struct arrivals *a, const struct arrivals_rec *rec)
+{
+	size_t j;
+
+	if (2 * (a->nids + 1) > a->idcap)
+		ids_grow(a);
+	j = ids_hash(rec->r.id) & (a->idcap - 1);
+	for (; a->ids[j].id != NULL; j = (j + 1) & (a->idcap - 1))
+		if (strcmp(a->ids[j].id, rec->r.id) == 0)
+			return &a->ids[j];
+	a->ids[j].id = err_strdup(rec->r.id);
+	a->ids[j].file = rec->file;
+	a->ids[j].line = rec->r.line;
+	a->nids++;
+	return NULL;
+}
+
+static void
+ids_free(struct arrivals *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->idcap; i++)
+		free(a->ids[i].id);
+	free(a->ids);
+	a->ids = NULL;
+	a->idcap = a->nids = 0;
+}
+
+/* 1 if rec's id is new; 0 if a duplicate (said; a bad record). */
+static int
+check_id(struct arrivals *a, const struct arrivals_rec *rec)
+{
+	const struct idslot *first = ids_add(a, rec);
+
+	if (first == NULL)
+		return 1;
+	if (first->file == rec->file)
+		err_warnat(rec->file, rec->r.line, "duplicate request id "
+		    "\"%.200s\" (first at line %ld)", rec->r.id, first->line);
+	else
+		err_warnat(rec->file, rec->r.line, "duplicate request id "
+		    "\"%.200s\" (first at %.200s:%ld)", rec->r.id, first->file,
+		    first->line);
+	return 0;
 }
 
 /* The first record decides the kind; aggregate steps say so in messages. */
@@ -154,15 +255,21 @@ parse(struct arrivals *a, const char *line, size_t len,
 		input_count(in, INPUT_BAD);
 		return 0;
 	}
-	input_count(in, INPUT_OK);
 	rec->r.line = in->lr.lineno;
 	rec->file = in->lr.name;
 	rec->seq = a->seq++;
 	if (rec->r.failed) {
+		input_count(in, INPUT_OK);
 		a->failed++;
 		request_free(&rec->r);
 		return 0;
 	}
+	if (!check_order(a, rec) || !check_id(a, rec)) {
+		request_free(&rec->r);
+		input_count(in, INPUT_BAD);
+		return 0;
+	}
+	input_count(in, INPUT_OK);
 	return 1;
 }
 
@@ -205,7 +312,6 @@ fill(struct arrivals *a, size_t upto)
 			a->eof = 1;
 			break;
 		}
-		check_order(a, &rec);
 		heap_push(a, &rec);
 	}
 }
@@ -229,10 +335,7 @@ void
 arrivals_pop(struct arrivals *a, struct arrivals_rec *out)
 {
 	heap_pop(a, out);
-	if (out->r.arrival_us < a->last_out)
-		err_dieat(EXIT_DATA, out->file, out->r.line, "arrival_us %lld "
-		    "is more than --sort-window %zu records out of order",
-		    (long long)out->r.arrival_us, a->window);
+	/* Records read later and earlier than this are refused (parse). */
 	a->last_out = out->r.arrival_us;
 }
 
@@ -252,6 +355,10 @@ arrivals_close(struct arrivals *a)
 		heap_pop(a, &rec);
 		request_free(&rec.r);
 	}
+	if (a->cur_held)
+		request_free(&a->cur.r);
+	a->cur_held = 0;
+	ids_free(a);
 	input_end(&a->in);
 	jsonin_free(&a->jin);
 	free(a->pending);
@@ -266,4 +373,54 @@ arrivals_report(const struct arrivals *a)
 		err_warn("ignored %ld failed request%s (with \"error\")",
 		    a->failed, a->failed == 1 ? "" : "s");
 	input_report(&a->in);
+}
+
+/* --- the replay's source ------------------------------------------------ */
+
+static int
+source_next(void *ctx, struct replay_req *out)
+{
+	struct arrivals *a = ctx;
+
+	if (a->cur_held)
+		request_free(&a->cur.r);
+	a->cur_held = 0;
+	if (arrivals_peek(a) == NULL)
+		return 0;
+	arrivals_pop(a, &a->cur);
+	a->cur_held = 1;
+	out->id = a->cur.r.id;
+	out->arrival_us = a->cur.r.arrival_us;
+	out->input_tokens = a->cur.r.input_tokens;
+	out->output_tokens = a->cur.r.output_tokens;
+	out->cached_tokens = a->cur.r.cached_tokens == REQUEST_ABSENT ? -1 :
+	    a->cur.r.cached_tokens;
+	out->user = NULL;
+	return 1;
+}
+
+static int
+source_never_fits(void *ctx, const struct replay_req *rq, int64_t need)
+{
+	struct arrivals *a = ctx;
+
+	err_warnat(a->cur.file, a->cur.r.line, "request \"%s\" needs %lld KV "
+	    "blocks at its longest (%lld tokens), more than --kv-blocks "
+	    "%lld: it can never run", rq->id, (long long)need,
+	    (long long)(rq->input_tokens + (rq->output_tokens > 0 ?
+	    rq->output_tokens - 1 : 0)), (long long)a->kv_blocks);
+	if (!a->in.skip_bad)
+		return -1;
+	arrivals_skipped(a);
+	return 0;
+}
+
+void
+arrivals_source(struct arrivals *a, int64_t kv_blocks,
+    struct replay_source *src)
+{
+	a->kv_blocks = kv_blocks;
+	src->ctx = a;
+	src->next = source_next;
+	src->never_fits = source_never_fits;
 }

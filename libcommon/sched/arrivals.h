@@ -3,9 +3,12 @@
  * input of every program that replays requests through the scheduler
  * (batchify, trace-replay).  Records out of order are sorted through a
  * window of --sort-window records (with one warning), or refused with
- * --strict.  Memory is the window plus one record.  The files are read
- * with the input driver (io/input.h): its messages, its --skip-bad count
- * and its closing line.
+ * --strict.  A request id seen before (the same file twice; "1" and 1)
+ * is a bad record, as in trace-parse.  Memory is the window plus one
+ * record, and the ids seen.  The files are read with the input driver
+ * (io/input.h): its messages, its --skip-bad count and its closing line;
+ * records out of order (--strict, or beyond the window) and duplicate
+ * ids are bad records, which it stops on or, with --skip-bad, counts.
  */
 #ifndef RT_ARRIVALS_H
 #define RT_ARRIVALS_H
@@ -16,6 +19,7 @@
 #include "io/input.h"
 #include "io/jsonin.h"
 #include "records/request.h"
+#include "sched/replay.h"
 
 /* What the first record looks like, for batchify's --mode auto. */
 enum arrivals_kind { ARRIVALS_UNKNOWN, ARRIVALS_REQUESTS, ARRIVALS_TIMED,
@@ -27,6 +31,8 @@ struct arrivals_rec {
 	const char *file;
 	uint64_t seq;		/* reading order: ties keep it */
 };
+
+struct idslot;
 
 struct arrivals {
 	struct input in;
@@ -44,6 +50,11 @@ struct arrivals {
 	char	*pending;	/* first line of aggregate input */
 	size_t	 pending_len;
 	int	 pending_used;
+	struct idslot *ids;	/* an open-addressing set of ids seen */
+	size_t	 nids, idcap;
+	struct arrivals_rec cur;	/* the source's current request */
+	int	 cur_held;
+	int64_t	 kv_blocks;	/* for the source's messages */
 };
 
 /* paths[0..n); none means standard input.  o gives -q and --skip-bad. */
@@ -65,6 +76,15 @@ void arrivals_close(struct arrivals *a);
  * messages name a->in.lr.name and a->in.lr.lineno.
  */
 char *arrivals_line(struct arrivals *a, size_t *len);
+/*
+ * The replay's source over a (sched/replay.h): requests in arrival order;
+ * one that can never fit kv_blocks is said at its file:line, and skipped
+ * and counted with --skip-bad, else it stops the replay.  The record
+ * handed out last, with everything read from it, is a->cur.
+ */
+void arrivals_source(struct arrivals *a, int64_t kv_blocks,
+    struct replay_source *src);
+
 /* Failed requests ignored, then the input's closing line. */
 void arrivals_report(const struct arrivals *a);
 

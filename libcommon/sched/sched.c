@@ -146,8 +146,10 @@ sched_too_big(const struct sched *s, int64_t input_tokens,
 
 	if (s->c.kv_blocks == 0)
 		return 0;
-	/* The last decode leaves input + output - 1 tokens cached. */
-	need = blocks_for(s, input_tokens + output_tokens - 1);
+	/* The last decode leaves input + output - 1 tokens cached; a
+	 * request without output still prefills its whole prompt. */
+	need = blocks_for(s, input_tokens + (output_tokens > 0 ?
+	    output_tokens - 1 : 0));
 	return need > s->c.kv_blocks ? need : 0;
 }
 
@@ -155,33 +157,31 @@ int64_t
 sched_assume_cached(const struct sched_config *c, int64_t seq,
     int64_t input_tokens)
 {
-	int64_t n;
+	int64_t n, most;
 
 	if (c->prefix_cache == SCHED_PREFIX_NONE || seq < c->prefix_cold ||
 	    input_tokens < 2)
 		return 0;
-	if (c->prefix_fraction >= 1)
-		n = input_tokens - 1;
-	else
-		n = (int64_t)floor(c->prefix_fraction *
-		    (double)(input_tokens - 1));
-	return n / c->block_size * c->block_size;
+	most = (input_tokens - 1) / c->block_size * c->block_size;
+	n = (int64_t)llround(c->prefix_fraction * (double)input_tokens /
+	    (double)c->block_size) * c->block_size;
+	return n < most ? n : most;
 }
 
 struct sched_req *
 sched_submit_cached(struct sched *s, const char *id, int64_t arrival_us,
     int64_t input_tokens, int64_t output_tokens, int64_t cached_tokens)
 {
-	struct sched_req *r = err_malloc(sizeof(*r));
+	struct sched_req *r;
 
-	memset(r, 0, sizeof(*r));
 	if (cached_tokens < 0)
 		cached_tokens = sched_assume_cached(&s->c, s->submitted,
 		    input_tokens);
-	if (cached_tokens >= input_tokens)
-		err_die(EXIT_DATA, "internal error: %lld cached tokens of a "
-		    "%lld-token prompt", (long long)cached_tokens,
-		    (long long)input_tokens);
+	if (input_tokens < 1 || output_tokens < 0 ||
+	    cached_tokens >= input_tokens)
+		return NULL;
+	r = err_malloc(sizeof(*r));
+	memset(r, 0, sizeof(*r));
 	s->submitted++;
 	r->id = err_strdup(id);
 	r->arrival_us = arrival_us;
@@ -391,12 +391,26 @@ sched_commit(struct sched *s)
 			}
 			r->new_tokens = 0;
 		}
-		if (r->generated >= r->output_tokens)
+		/* Done with its outputs; without any, with its prefill. */
+		if (r->generated >= (r->output_tokens > 0 ? r->output_tokens :
+		    1))
 			retire(s, r);
 		else
 			s->run[kept++] = r;
 	}
 	s->nrun = kept;
+}
+
+size_t
+sched_nrunning(const struct sched *s)
+{
+	return s->nrun;
+}
+
+struct sched_req *
+sched_running(const struct sched *s, size_t i)
+{
+	return s->run[i];
 }
 
 size_t

@@ -8,7 +8,8 @@
  *
  * Convention: the step that computes a request's last prefill chunk emits
  * its first output token, and each decode step emits one more, so a
- * request with O output tokens decodes O - 1 times.
+ * request with O output tokens decodes O - 1 times.  A request with no
+ * output (aborted, or a prefill alone) leaves when its prefill is done.
  *
  * Preemption recomputes, as vLLM does: the evicted request loses its KV
  * cache and, when readmitted, prefills its input plus the tokens it had
@@ -83,27 +84,35 @@ void sched_free(struct sched *s);
 int64_t sched_too_big(const struct sched *s, int64_t input_tokens,
     int64_t output_tokens);
 
-/* Queue an arrived request (counts >= 1); the id is copied. */
+/* Queue an arrived request (input >= 1, output >= 0); the id is copied. */
 struct sched_req *sched_submit(struct sched *s, const char *id,
     int64_t arrival_us, int64_t input_tokens, int64_t output_tokens);
 /*
  * The same with cached_tokens of its prompt in the prefix cache
  * (0 <= cached_tokens < input_tokens), or, when cached_tokens < 0, as many
- * as the configuration assumes.  sched_submit is this with -1.
+ * as the configuration assumes.  sched_submit is this with -1.  NULL when
+ * the counts are out of range (nothing is queued).
  */
 struct sched_req *sched_submit_cached(struct sched *s, const char *id,
     int64_t arrival_us, int64_t input_tokens, int64_t output_tokens,
     int64_t cached_tokens);
 /*
  * The configuration's assumption for a prompt of input_tokens: none, or
- * the fraction f of its first input_tokens - 1 tokens (vLLM always
- * computes the last one), rounded down to whole blocks (vLLM's cache hits
- * only on full blocks of an identical prefix): floor(f (I - 1) / B) B.
- * With f = 1 ("blocks") that is every full block but the last partial
- * one.  The first prefix_cold requests submitted find the cache cold (0).
+ * the fraction f of its tokens in whole blocks, to the nearest block
+ * (vLLM's cache hits only on full blocks of an identical prefix, and a
+ * measured hit fraction is a mean, so rounding down would bias it), at
+ * most every full block before the last token (vLLM always computes that
+ * one): min(round(f I / B) B, floor((I - 1) / B) B).  With f = 1
+ * ("blocks") that is every full block but the last partial one.  The
+ * first prefix_cold requests submitted find the cache cold (0).
  */
 int64_t sched_assume_cached(const struct sched_config *c, int64_t seq,
     int64_t input_tokens);
+
+/* The running requests, in admission order (those with new_tokens > 0
+ * after sched_form are the step's). */
+size_t sched_nrunning(const struct sched *s);
+struct sched_req *sched_running(const struct sched *s, size_t i);
 
 /* No request running or waiting. */
 int sched_idle(const struct sched *s);

@@ -199,29 +199,51 @@ replay_step_time(void *ctx, const struct step *st)
 }
 
 static void
-replay_running(void *ctx, const struct step *st, int64_t start, int64_t dur)
+replay_running(void *ctx, const struct step *st,
+    const struct replay_entry *e, size_t n, int64_t start, int64_t dur)
 {
 	struct replay_ctx *rc = ctx;
 
+	(void)e;
+	(void)n;
 	write_step(rc->out, st, start, dur, clock_source(rc->ck), 0, 0);
 }
 
+static void
+replay_done(void *ctx, const struct replay_result *rr)
+{
+	(void)ctx;
+	(void)rr;
+}
+
+/* Steps are what the engine runs: no output lag, no overheads. */
 static void
 run_replay(struct arrivals *src, const struct opts *o, struct clock *ck,
     struct out *out)
 {
 	struct replay_ctx rc = { ck, out };
 	struct replay_hooks h = { .ctx = &rc, .step_time = replay_step_time,
-	    .running = replay_running };
-	char why[128];
+	    .running = replay_running, .done = replay_done };
+	struct replay_source rs;
+	struct replay_model m;
+	struct replay_stats st;
+	char why[256];
 	struct sched *s;
+	int rc_;
 
 	if ((s = sched_new(&o->sc, why, sizeof(why))) == NULL) {
 		err_usage("%s", why);
 		return;		/* not reached; for cppcheck */
 	}
-	replay_run(src, s, &h);
+	memset(&m, 0, sizeof(m));
+	arrivals_source(src, o->sc.kv_blocks, &rs);
+	rc_ = replay_run(&rs, s, &m, &h, &st, why, sizeof(why));
 	sched_free(s);
+	if (rc_ < 0) {
+		if (why[0] != '\0')
+			err_warn("%s", why);
+		exit(EXIT_DATA);
+	}
 }
 
 /* --- timestamps ----------------------------------------------------- */
@@ -244,6 +266,22 @@ has_times(struct arrivals *src, const struct arrivals_rec *rec)
 
 	if (rec->r.token_us != NULL)
 		return 1;
+	if (rec->r.itl_chunked) {
+		if (!src->in.skip_bad)
+			err_dieat(EXIT_DATA, rec->file, rec->r.line, "itl_us: "
+			    "fewer gaps than output_tokens %lld needs (%lld): "
+			    "several tokens a chunk, but timestamps mode needs "
+			    "the time of every output token",
+			    (long long)rec->r.output_tokens,
+			    (long long)rec->r.output_tokens - 1);
+		err_warnat(rec->file, rec->r.line, "itl_us: fewer gaps than "
+		    "output_tokens %lld needs (%lld): several tokens a chunk, "
+		    "but timestamps mode needs the time of every output token",
+		    (long long)rec->r.output_tokens,
+		    (long long)rec->r.output_tokens - 1);
+		arrivals_skipped(src);
+		return 0;
+	}
 	if (!src->in.skip_bad)
 		err_dieat(EXIT_DATA, rec->file, rec->r.line, "missing field "
 		    "\"%s\" (timestamps mode needs the time of every output "
@@ -662,6 +700,7 @@ main(int argc, char **argv)
 	if (o.mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
 		err_usage("replay needs a clock: --model and --hardware, "
 		    "or --step-us");
+	outfile_refuse_inputs(o.co.output, argv + optind, argc - optind);
 	arrivals_init(&src, &o.co, argv + optind, argc - optind,
 	    (size_t)o.window);
 	src.strict = o.strict;

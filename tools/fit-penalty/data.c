@@ -23,6 +23,7 @@ data_free(struct fit_data *d)
 	free(d->cp);
 	free(d->cd);
 	free(d->sched_half);
+	free(d->client);
 	free(d->step);
 	free(d->kind);
 	free(d->w);
@@ -44,6 +45,8 @@ grow(struct fit_data *d)
 	}
 	d->sched_half = err_realloc(d->sched_half, cap / 8);
 	memset(d->sched_half + d->cap / 8, 0, (cap - d->cap) / 8);
+	d->client = err_realloc(d->client, cap / 8);
+	memset(d->client + d->cap / 8, 0, (cap - d->cap) / 8);
 	if (d->keep_step)
 		d->step = err_realloc(d->step, cap * sizeof(int64_t));
 	d->kind = err_realloc(d->kind, cap);
@@ -51,7 +54,7 @@ grow(struct fit_data *d)
 }
 
 void
-data_add(struct fit_data *d, const struct eval_rec *r)
+data_add(struct fit_data *d, const struct eval_rec *r, int client)
 {
 	size_t i;
 
@@ -68,7 +71,40 @@ data_add(struct fit_data *d, const struct eval_rec *r)
 	}
 	if (r->has_sched && r->sched_us >= 0.5 * r->dur_us)
 		d->sched_half[i / 8] |= (uint8_t)(1u << (i % 8));
+	if (client)
+		d->client[i / 8] |= (uint8_t)(1u << (i % 8));
 	if (d->keep_step)
 		d->step[i] = r->step;
 	d->kind[i] = (uint8_t)r->kind;
+}
+
+/*
+ * A time below FIT_FLOOR_NOISE of the physical floor is not noise around
+ * a step time (a timer's noise is a few %: 20 % below is 7 standard
+ * deviations at 3 %): it is another quantity.  One at or above it is
+ * noise around a step that runs at the floor, and is kept: leaving such
+ * steps out keeps the slow half of the noise and biases every estimate.
+ * Records without floor_us (older roofline-eval) go by below_floor.
+ */
+int
+data_far_below(const struct eval_rec *r)
+{
+	return r->below_floor && (!r->has_floor ||
+	    r->dur_us < FIT_FLOOR_NOISE * r->floor_us);
+}
+
+enum fit_src
+data_source(const struct eval_rec *r)
+{
+	static const char *const model[] = { "roofline", "step_us", NULL };
+	static const char *const client[] = { "client_ttft", "ttft", NULL };
+	int i;
+
+	for (i = 0; model[i] != NULL; i++)
+		if (strcmp(r->dur_source, model[i]) == 0)
+			return SRC_MODEL;
+	for (i = 0; client[i] != NULL; i++)
+		if (strcmp(r->dur_source, client[i]) == 0)
+			return SRC_CLIENT;
+	return SRC_STEP;
 }

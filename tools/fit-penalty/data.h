@@ -20,14 +20,30 @@ struct fit_data {
 	uint8_t	*sched_half;	/* bit i: sched_us >= half of dur_us */
 	int64_t	*step;		/* or NULL */
 	uint8_t	*kind;		/* enum eval_kind */
+	uint8_t	*client;	/* bit i: timed by a client's TTFT */
 	double	*w;		/* --sample's weights (mean 1), else NULL */
 	int	 keep_split, keep_step;	/* store cp, cd; step */
 };
 
+/* What a step's time is, by its dur_source. */
+enum fit_src { SRC_STEP, SRC_CLIENT, SRC_MODEL };
+
+/*
+ * Below this fraction of the physical floor a time is not noise around a
+ * step time; at or above it, it is kept.
+ */
+#define FIT_FLOOR_NOISE 0.8
+
+/* What r's time measures: a step, a client's TTFT, the model's own. */
+enum fit_src data_source(const struct eval_rec *r);
+/* r's time is too far below the floor to be a step time. */
+int data_far_below(const struct eval_rec *r);
+
 /* Empty; keep_split and keep_step say which optional columns to store. */
 void data_init(struct fit_data *d, int keep_split, int keep_step);
 void data_free(struct fit_data *d);
-void data_add(struct fit_data *d, const struct eval_rec *r);
+/* Add r; client: its time is a client's TTFT. */
+void data_add(struct fit_data *d, const struct eval_rec *r, int client);
 
 /* Step i as the model takes it. */
 static inline void
@@ -39,6 +55,7 @@ data_step(const struct fit_data *d, size_t i, struct fit_step *st)
 	st->cp = d->cp != NULL ? d->cp[i] : 0;
 	st->cd = d->cd != NULL ? d->cd[i] : 0;
 	st->mixed = d->kind[i] == EVAL_MIXED;
+	st->client = d->client[i / 8] >> (i % 8) & 1;
 }
 
 /* Whether step i's scheduler took at least half its cycle. */

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,9 +9,6 @@
 #include "stats/stats.h"
 #include "cuts.h"
 #include "fit.h"
-
-const char *const fit_par_short[FIT_NPAR] = { "b", "o", "overhead",
-	"scale", "mfu-prefill", "mfu-decode", "bandwidth" };
 
 /*
  * A constant per-step overhead shows as short steps running slower than
@@ -48,7 +46,9 @@ overhead_check(struct fit_out *f, double *tmp)
 	}
 	f->short_resid = ns ? sum_s / (double)ns : NAN;
 	f->long_resid = nl ? sum_l / (double)nl : NAN;
+	/* Tenths of too few steps say nothing. */
 	f->overhead_suspected = !f->r.sol.on[FIT_H] &&
+	    pb->n >= FIT_VERDICT_MIN_STEPS &&
 	    f->short_resid - f->long_resid > 0.05;
 }
 
@@ -114,8 +114,34 @@ fit_run(struct fit_out *f, const struct fit_opts *o, struct fit_steps *s)
 }
 
 void
+fit_heldout(struct fit_out *f, const struct fit_opts *o,
+    const struct fit_validation *v)
+{
+	struct fit_problem q;
+
+	f->heldout = NULL;
+	f->heldout_err[0] = '\0';
+	if (f->pb.n < FIT_VERDICT_MIN_STEPS)
+		return;
+	if (v->method != NULL) {
+		f->heldout = v;
+		return;
+	}
+	/* Each fold starts from the whole fit: one start, not three. */
+	q = f->pb;
+	q.warm = &f->r.sol.est;
+	if (validate_run(&q, f->r.sol.on, q.n < FIT_VERDICT_KFOLD_MAX ? 0 :
+	    FIT_VERDICT_HOLDOUT, FIT_VERDICT_FOLDS, o->seed, &f->own,
+	    f->heldout_err, sizeof(f->heldout_err)) == 0)
+		f->heldout = &f->own;
+	else if (f->heldout_err[0] == '\0')
+		snprintf(f->heldout_err, sizeof(f->heldout_err), "a fold failed");
+}
+
+void
 fit_free(struct fit_out *f)
 {
+	validate_free(&f->own);
 	free(f->idx);
 	f->idx = NULL;
 	ident_result_free(&f->r);

@@ -1,14 +1,77 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/err.h"
 #include "io/jsonin.h"
 #include "io/outfile.h"
 #include "model/share.h"
+#include "entrytext.h"
 #include "hwconfig.h"
 #include "report.h"
+
+/* ---------------------------------------------------- the file as read */
+
+/*
+ * What hwconfig_load read: the text the edit is made to (unless the file
+ * is edited in place and others wrote it since), and the entry as it
+ * was, to tell whether it changed meanwhile.
+ */
+static struct {
+	char	*text;
+	size_t	 len;
+	cJSON	*entry;		/* a copy */
+	char	*name;		/* the entry's canonical name */
+} loaded;
+
+/* The whole of fd; NULL with errno set. */
+static char *
+read_fd(int fd, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = err_malloc(cap + 1);
+	ssize_t got;
+
+	for (;;) {
+		if (n == cap)
+			buf = err_realloc(buf, (cap *= 2) + 1);
+		if ((got = read(fd, buf + n, cap - n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static char *
+read_path(const char *path, size_t *len)
+{
+	int fd, saved;
+	char *t;
+
+	if ((fd = open(path, O_RDONLY)) < 0)
+		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	t = read_fd(fd, len);
+	saved = errno;
+	close(fd);
+	if (t == NULL)
+		err_die(EXIT_DATA, "%s: %s", path, strerror(saved));
+	return t;
+}
 
 cJSON *
 hwconfig_load(const char *config, const char *name, char *path, size_t sz,
@@ -17,165 +80,400 @@ hwconfig_load(const char *config, const char *name, char *path, size_t sz,
 	const cJSON *ent, *v;
 	char msg[1200];
 	cJSON *doc;
-	int rc;
+	int rc, amb;
 
 	if (config != NULL)
 		snprintf(path, sz, "%s", config);
 	else
 		share_path(path, sz, "hardware_config.json");
-	if ((doc = hardware_read(path, msg, sizeof(msg))) == NULL)
+	free(loaded.text);
+	free(loaded.name);
+	cJSON_Delete(loaded.entry);
+	loaded.text = read_path(path, &loaded.len);
+	if ((doc = hardware_parse(loaded.text, loaded.len, path, msg,
+	    sizeof(msg))) == NULL)
 		err_die(EXIT_DATA, "%s", msg);
 	if ((rc = hardware_entry(doc, path, name, hw, msg, sizeof(msg))) < 0) {
 		cJSON_Delete(doc);
-		if (rc == -2)
+		if (rc == HW_UNKNOWN)
 			err_usage("%s", msg);
 		err_die(EXIT_DATA, "%s", msg);
 	}
-	ent = cJSON_GetObjectItemCaseSensitive(doc, name);
+	ent = hardware_find(doc, name, &amb);
+	loaded.entry = cJSON_Duplicate(ent, 1);
+	loaded.name = err_strdup(ent->string);
 	v = cJSON_GetObjectItemCaseSensitive(ent, "BwPhysicalTBs");
 	*bw_phys = cJSON_IsNumber(v) && v->valuedouble > 0 ? v->valuedouble :
 	    hw->bw_peak_tbs;
 	return doc;
 }
 
-/* ------------------------------------------------- the text, located */
+/* ------------------------------------------------------ output paths */
 
 /*
- * Only spans are needed, never values (cJSON has read the file and found
- * it valid): where a member's key and value start and end, so that the
- * bytes around an edit are copied as they are.
+ * Where output p lands: the standard output, a file that is not a regular
+ * one (written in place, any number of times), a regular file (its device
+ * and inode, links followed), or a file still to be made (its folder's
+ * device and inode, and its name).
  */
-struct member {
-	size_t	 key, val, end;	/* offsets: '"' of the key, value, after */
-	char	 name[64];
+struct target {
+	enum { T_STDOUT, T_SPECIAL, T_FILE, T_NEW } kind;
+	dev_t	 dev;
+	ino_t	 ino;
+	char	 base[NAME_MAX + 1];
 };
 
-static size_t
-ws(const char *t, size_t i, size_t n)
+static void
+target_of(const char *p, struct target *t)
 {
-	while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' ||
-	    t[i] == '\r'))
-		i++;
-	return i;
-}
+	char dir[PATH_MAX];
+	const char *slash;
+	struct stat st;
 
-/* Past the string that starts at t[i] == '"'. */
-static size_t
-skip_string(const char *t, size_t i, size_t n)
-{
-	for (i++; i < n && t[i] != '"'; i++)
-		if (t[i] == '\\')
-			i++;
-	return i + 1;
-}
-
-/* Past the value at t[i]: a string, or brackets nested to depth 0. */
-static size_t
-skip_value(const char *t, size_t i, size_t n)
-{
-	int depth = 0;
-
-	if (t[i] == '"')
-		return skip_string(t, i, n);
-	for (; i < n; i++) {
-		if (t[i] == '"') {
-			i = skip_string(t, i, n) - 1;
-			continue;
-		}
-		if (t[i] == '{' || t[i] == '[')
-			depth++;
-		else if (t[i] == '}' || t[i] == ']') {
-			if (depth == 0)
-				return i;
-			if (--depth == 0)
-				return i + 1;
-		} else if (depth == 0 && (t[i] == ',' || t[i] == ' ' ||
-		    t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
-			return i;
+	memset(t, 0, sizeof(*t));
+	if (p == NULL || strcmp(p, "-") == 0) {
+		t->kind = T_STDOUT;
+		return;
 	}
-	return i;
+	if (stat(p, &st) == 0) {
+		t->kind = S_ISREG(st.st_mode) ? T_FILE : T_SPECIAL;
+		t->dev = st.st_dev;
+		t->ino = st.st_ino;
+		return;
+	}
+	t->kind = T_NEW;
+	slash = strrchr(p, '/');
+	snprintf(t->base, sizeof(t->base), "%s", slash != NULL ? slash + 1 : p);
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - p + 1), p);
+	if (stat(dir, &st) == 0) {
+		t->dev = st.st_dev;
+		t->ino = st.st_ino;
+	}
 }
 
-/*
- * The members of the object at t[i] == '{' (at most max); *close gets
- * the offset of its '}'.  The count.
- */
-static size_t
-members(const char *t, size_t i, size_t n, struct member *m, size_t max,
-    size_t *close)
+static int
+same_target(const struct target *a, const struct target *b)
 {
-	size_t k = 0, j, len;
+	if (a->kind != b->kind || a->kind == T_SPECIAL)
+		return 0;
+	if (a->kind == T_STDOUT)
+		return 1;
+	return a->dev == b->dev && a->ino == b->ino &&
+	    (a->kind == T_FILE || strcmp(a->base, b->base) == 0);
+}
 
-	i = ws(t, i + 1, n);
-	while (i < n && t[i] == '"' && k < max) {
-		m[k].key = i;
-		j = skip_string(t, i, n);
-		len = j - i - 2 < sizeof(m[k].name) - 1 ? j - i - 2 :
-		    sizeof(m[k].name) - 1;
-		memcpy(m[k].name, t + i + 1, len);
-		m[k].name[len] = '\0';
-		i = ws(t, j, n);	/* the ':' */
-		m[k].val = ws(t, i + 1, n);
-		m[k].end = skip_value(t, m[k].val, n);
-		i = ws(t, m[k].end, n);
-		k++;
-		if (i < n && t[i] == ',')
-			i = ws(t, i + 1, n);
-	}
-	*close = i;
-	return k;
+void
+hwconfig_check_outputs(const char *report, const char *residuals,
+    const char *hwout, const char *hwconfig)
+{
+	const char *name[3] = { "-o", "--residuals", "--hardware-config-out" };
+	const char *path[3] = { report, residuals, hwout };
+	struct target t[3], in;
+	char inpath[PATH_MAX];
+	int i, j;
+
+	for (i = 0; i < 3; i++)
+		target_of(i == 0 && report == NULL ? "-" : path[i], &t[i]);
+	for (i = 0; i < 3; i++)
+		for (j = i + 1; j < 3; j++)
+			if (path[j] != NULL && (i == 0 || path[i] != NULL) &&
+			    same_target(&t[i], &t[j]))
+				err_usage("%s and %s name one file (%s): give "
+				    "each output its own", name[i], name[j],
+				    t[i].kind == T_STDOUT ? "standard output" :
+				    path[j]);
+	if (hwout == NULL && hwconfig == NULL)
+		return;
+	if (hwconfig != NULL)
+		snprintf(inpath, sizeof(inpath), "%s", hwconfig);
+	else if (share_dir(inpath, sizeof(inpath)) == 0)
+		snprintf(inpath + strlen(inpath), sizeof(inpath) - strlen(inpath),
+		    "/hardware_config.json");
+	else
+		return;
+	target_of(inpath, &in);
+	for (i = 0; i < 2; i++)
+		if (path[i] != NULL && in.kind == T_FILE &&
+		    same_target(&t[i], &in))
+			err_usage("%s would replace the hardware config it reads "
+			    "(%s)", name[i], path[i]);
 }
 
 /* ---------------------------------------------------------- the edits */
 
-enum { MAXEDIT = 8 };
-
-struct edit {
-	const char *key;
-	char	 text[2048];	/* the value as JSON */
-	double	 num;		/* when a number: unchanged values stay */
-	int	 is_num;
-};
-
-/* The shortest form that reads back as v. */
-static void
-num_text(char *buf, size_t sz, double v)
+void
+hwconfig_edits_init(struct hwconfig_edits *ed)
 {
-	int prec;
+	memset(ed, 0, sizeof(*ed));
+}
 
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(buf, sz, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
+void
+hwconfig_edits_free(struct hwconfig_edits *ed)
+{
+	size_t k;
+
+	for (k = 0; k < ed->n; k++)
+		free(ed->e[k].text);
+	memset(ed, 0, sizeof(*ed));
+}
+
+static size_t
+edit_slot(struct hwconfig_edits *ed, const char *key)
+{
+	size_t k;
+
+	for (k = 0; k < ed->n && strcmp(ed->e[k].key, key) != 0; k++)
+		;
+	if (k == HWCONFIG_MAXEDIT)
+		err_die(EXIT_DATA, "internal error: more than %d edits",
+		    HWCONFIG_MAXEDIT);
+	if (k == ed->n)
+		ed->n++;
+	free(ed->e[k].text);
+	ed->e[k].key = key;
+	return k;
+}
+
+void
+hwconfig_edit_num(struct hwconfig_edits *ed, const char *key, double v)
+{
+	size_t k = edit_slot(ed, key);
+	char buf[64];
+
+	if (!isfinite(v))
+		err_die(EXIT_DATA, "internal error: %s is not finite", key);
+	entrytext_number(buf, sizeof(buf), v);
+	ed->e[k].text = err_strdup(buf);
+	ed->e[k].num = v;
+	ed->e[k].is_num = 1;
+}
+
+void
+hwconfig_edit_str(struct hwconfig_edits *ed, const char *key, const char *v)
+{
+	size_t k = edit_slot(ed, key);
+
+	ed->e[k].text = entrytext_string(v);
+	ed->e[k].is_num = 0;
+}
+
+void
+hwconfig_edit_extras(struct hwconfig_edits *ed, const struct hw_extras *x)
+{
+	size_t k;
+
+	for (k = 0; k < hardware_extras_nfields; k++)
+		if ((x->have & hardware_extras_fields[k].bit) != 0) {
+			const struct hw_extras_field *f =
+			    &hardware_extras_fields[k];
+			double v = *(const double *)(const void *)
+			    ((const char *)x + f->off);
+
+			if (!(v >= f->lo && v <= f->hi))
+				err_die(EXIT_DATA, "internal error: rooftrace."
+				    "%s = %g is out of its range", f->key, v);
+		}
+	if (!ed->has_extras)
+		ed->extras.have = 0;
+	for (k = 0; k < hardware_extras_nfields; k++) {
+		const struct hw_extras_field *f = &hardware_extras_fields[k];
+
+		if ((x->have & f->bit) == 0)
+			continue;
+		memcpy((char *)&ed->extras + f->off,
+		    (const char *)x + f->off, sizeof(double));
+		ed->extras.have |= f->bit;
+	}
+	if (x->have & HWX_PROVENANCE) {
+		memcpy(ed->extras.provenance, x->provenance,
+		    sizeof(x->provenance));
+		ed->extras.provenance[sizeof(x->provenance) - 1] = '\0';
+		ed->extras.have |= HWX_PROVENANCE;
+	}
+	ed->has_extras = 1;
+}
+
+/* ------------------------------------------------------------- apply */
+
+/*
+ * The file at path, locked against the other writers that lock it:
+ * flock, then again if it was replaced meanwhile (a writer renames a new
+ * file into place).  The lock holds until the program exits, after its
+ * outputs are renamed.  -1 when path is no regular file.
+ */
+static int
+lock_file(const char *path)
+{
+	struct stat a, b;
+	int fd;
+
+	for (;;) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			if (errno == ENOENT)
+				return -1;
+			err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+		}
+		if (fstat(fd, &a) < 0 || !S_ISREG(a.st_mode)) {
+			close(fd);
+			return -1;
+		}
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				err_die(EXIT_DATA, "%s: cannot lock it: %s",
+				    path, strerror(errno));
+		if (stat(path, &b) == 0 && b.st_dev == a.st_dev &&
+		    b.st_ino == a.st_ino)
+			return fd;
+		close(fd);
 	}
 }
 
-static void
-add_num(struct edit *e, size_t *n, const char *key, double v)
+/* Is the file open on fd the one at path now? */
+static int
+is_file_at(int fd, const char *path)
 {
-	e[*n].key = key;
-	e[*n].num = v;
-	e[*n].is_num = 1;
-	num_text(e[*n].text, sizeof(e[*n].text), v);
-	(*n)++;
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-static void
-add_str(struct edit *e, size_t *n, const char *key, const char *v)
+/* The changes of ed, extras merged into the entry's own rooftrace. */
+static size_t
+changes_of(const struct hwconfig_edits *ed, const cJSON *doc,
+    const char *path, const char *name, struct entrytext_change *c,
+    struct hw_extras *merged)
 {
-	cJSON *s = cJSON_CreateString(v);
-	char *p = s != NULL ? cJSON_PrintUnformatted(s) : NULL;
+	struct hw_extras old;
+	char msg[1200];
+	size_t k, n = 0;
 
-	e[*n].key = key;
-	e[*n].is_num = 0;
-	if (p != NULL)
-		snprintf(e[*n].text, sizeof(e[*n].text), "%s", p);
-	else
-		err_die(EXIT_DATA, "out of memory");
-	free(p);
-	cJSON_Delete(s);
-	(*n)++;
+	memset(c, 0, (HWCONFIG_MAXEDIT + 1) * sizeof(*c));
+	for (k = 0; k < ed->n; k++, n++) {
+		c[n].key = ed->e[k].key;
+		c[n].text = err_strdup(ed->e[k].text);
+		c[n].num = ed->e[k].num;
+		c[n].is_num = ed->e[k].is_num;
+	}
+	if (!ed->has_extras)
+		return n;
+	if (hardware_extras(doc, path, name, &old, msg, sizeof(msg)) < 0)
+		err_die(EXIT_DATA, "%s (fix or remove the rooftrace object); "
+		    "nothing written", msg);
+	*merged = old;
+	for (k = 0; k < hardware_extras_nfields; k++) {
+		const struct hw_extras_field *f = &hardware_extras_fields[k];
+
+		if (ed->extras.have & f->bit)
+			memcpy((char *)merged + f->off,
+			    (const char *)&ed->extras + f->off, sizeof(double));
+	}
+	if (ed->extras.have & HWX_PROVENANCE)
+		memcpy(merged->provenance, ed->extras.provenance,
+		    sizeof(merged->provenance));
+	merged->have = old.have | ed->extras.have;
+	c[n].key = "rooftrace";
+	c[n].extras = merged;
+	return n + 1;
 }
+
+/*
+ * One edit a file a run: with the outputs held until the commit, a second
+ * would read the file without the first and replace it.
+ */
+static void
+once_a_file(const char *out)
+{
+	static struct target seen[OUTFILE_MAX];
+	static char *seen_path[OUTFILE_MAX];
+	static int nseen;
+	struct target t;
+	int i;
+
+	if (out == NULL || strcmp(out, "-") == 0)
+		return;
+	target_of(out, &t);
+	if (t.kind == T_SPECIAL)
+		return;		/* written in place, as often as asked */
+	for (i = 0; i < nseen; i++)
+		if (strcmp(seen_path[i], out) == 0 || same_target(&seen[i], &t))
+			err_die(EXIT_DATA, "internal error: %s edited twice in "
+			    "one run: make one struct hwconfig_edits of every "
+			    "edit", out);
+	if (nseen < OUTFILE_MAX) {
+		seen[nseen] = t;
+		seen_path[nseen] = err_strdup(out);
+		nseen++;
+	}
+}
+
+void
+hwconfig_apply(const char *path, const char *name, const char *out,
+    const struct hwconfig_edits *ed)
+{
+	static struct hw_extras merged;
+	struct entrytext_change c[HWCONFIG_MAXEDIT + 1];
+	const char *base = loaded.text;
+	size_t blen = loaded.len, nc, k, tlen;
+	char msg[1200], *now = NULL, *text;
+	const cJSON *ent;
+	cJSON *doc;
+	FILE *fp;
+	int fd = -1;
+
+	if (loaded.text == NULL)
+		err_die(EXIT_DATA, "internal error: %s edited before it was "
+		    "loaded", path);
+	(void)name;
+	name = loaded.name;
+	once_a_file(out);
+	if (out != NULL && strcmp(out, "-") != 0 &&
+	    (fd = lock_file(out)) >= 0 && is_file_at(fd, path)) {
+		/* In place: the file as it is now, others' edits included. */
+		if ((now = read_fd(fd, &blen)) == NULL)
+			err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+		base = now;
+	}
+	if ((doc = hardware_parse(base, blen, path, msg, sizeof(msg))) == NULL)
+		err_die(EXIT_DATA, "%s changed since it was read and no longer "
+		    "reads (%s); nothing written", path, msg);
+	ent = jsonin_field(doc, name);
+	if (now != NULL && (ent == NULL || !cJSON_Compare(ent, loaded.entry,
+	    1)))
+		err_die(EXIT_DATA, "%s: entry \"%s\" changed since it was read "
+		    "(another program wrote it meanwhile); nothing written: "
+		    "run the fit again", path, name);
+	nc = changes_of(ed, doc, path, name, c, &merged);
+	text = entrytext_edit(path, base, blen, name, c, nc, &tlen);
+	entrytext_check(path, doc, text, tlen, name, c, nc);
+	fp = outfile_open(out);
+	if (tlen > 0 && fwrite(text, 1, tlen, fp) != tlen)
+		err_die(EXIT_DATA, "%s: write error: %s", out, strerror(errno));
+	outfile_close(fp);
+	/* fd stays open: the lock is released at exit, after the rename. */
+	for (k = 0; k < nc; k++)
+		free(c[k].text);
+	free(text);
+	free(now);
+	cJSON_Delete(doc);
+}
+
+void
+hwconfig_write_extras(const char *path, const char *name, const char *out,
+    const struct hw_extras *x)
+{
+	struct hwconfig_edits ed;
+
+	hwconfig_edits_init(&ed);
+	hwconfig_edit_extras(&ed, x);
+	hwconfig_apply(path, name, out, &ed);
+	hwconfig_edits_free(&ed);
+}
+
+/* -------------------------------------------------- what a fit writes */
 
 static int
 any_entry_field(const struct fit_opts *o)
@@ -184,73 +482,82 @@ any_entry_field(const struct fit_opts *o)
 }
 
 /* What the _comment says: who wrote the entry, from what, and how. */
-static void
-provenance(char *buf, size_t sz, const struct fit_opts *o,
-    const struct fit_steps *s, const struct fit_out *f, const char *earlier)
+static char *
+provenance(const struct fit_opts *o, const struct fit_steps *s,
+    const struct fit_out *f, const char *earlier)
 {
 	static const char *const field[FIT_NPAR] = { "mixedBatchPenalty",
 	    "overlapPenalty", NULL, NULL, "mfuPrefill", "mfuDecode",
 	    "BwPeakTBs" };
 	const struct fit_solution *sol = &f->r.sol;
+	struct { FILE *fp; char *buf; size_t len; } w = { 0 };
 	char date[32];
-	size_t off;
 	int k, i, first;
 
+	if ((w.fp = open_memstream(&w.buf, &w.len)) == NULL)
+		err_die(EXIT_DATA, "out of memory");
 	report_run_date(date, sizeof(date));
-	off = (size_t)snprintf(buf, sz, "Calibrated by fit-penalty %s on %s "
-	    "from %zu measured steps of", ROOFTRACE_VERSION, date, f->pb.n);
-	for (i = 0; i < o->nfiles && off < sz; i++)
-		off += (size_t)snprintf(buf + off, sz - off, " %s",
-		    o->files[i]);
-	if (o->nfiles == 0 && off < sz)
-		off += (size_t)snprintf(buf + off, sz - off, " standard input");
-	if (off < sz)
-		off += (size_t)snprintf(buf + off, sz - off, " (eval records"
-		    " sha256 %.16s). Fitted:", s->digest);
-	for (first = 1, k = 0; k < FIT_NPAR && off < sz; k++)
+	fprintf(w.fp, "Calibrated by fit-penalty %s on %s from %zu measured "
+	    "steps of", ROOFTRACE_VERSION, date, f->pb.n);
+	for (i = 0; i < o->nfiles; i++)
+		fprintf(w.fp, " %s", o->files[i]);
+	if (o->nfiles == 0)
+		fprintf(w.fp, " standard input");
+	fprintf(w.fp, " (eval records sha256 %.16s). Fitted:", s->digest);
+	for (first = 1, k = 0; k < FIT_NPAR; k++)
 		if (field[k] != NULL && sol->on[k]) {
-			off += (size_t)snprintf(buf + off, sz - off, "%s %s",
-			    first ? "" : ",", field[k]);
+			fprintf(w.fp, "%s %s", first ? "" : ",", field[k]);
 			first = 0;
 		}
-	if (first && off < sz)
-		off += (size_t)snprintf(buf + off, sz - off, " nothing");
-	for (first = 1, k = 0; k < FIT_NPAR && off < sz; k++)
+	if (first)
+		fprintf(w.fp, " nothing");
+	for (first = 1, k = 0; k < FIT_NPAR; k++)
 		if (field[k] != NULL && !sol->on[k]) {
-			off += (size_t)snprintf(buf + off, sz - off, "%s %s",
-			    first ? "; kept at the entry's value:" : ",",
-			    field[k]);
+			fprintf(w.fp, "%s %s", first ?
+			    "; kept at the entry's value:" : ",", field[k]);
 			first = 0;
 		}
-	if (off < sz)
-		snprintf(buf + off, sz - off, ". BwPeakTBs is an effective "
-		    "bandwidth (%.4g of the physical %.4g TB/s in "
-		    "BwPhysicalTBs), specific to the model and tensor "
-		    "parallelism of these steps. BLIS main reads TFlopsPeak, "
-		    "BwPeakTBs, mfuPrefill, mfuDecode; mixedBatchPenalty and "
-		    "overlapPenalty only with PR #951.", sol->est.v[FIT_BW] *
-		    o->bw_peak_tbs / o->bw_physical_tbs, o->bw_physical_tbs);
+	fprintf(w.fp, ". BwPeakTBs is an effective bandwidth (%.4g of the "
+	    "physical %.4g TB/s in BwPhysicalTBs), specific to the model and "
+	    "tensor parallelism of these steps. BLIS main reads TFlopsPeak, "
+	    "BwPeakTBs, mfuPrefill, mfuDecode; mixedBatchPenalty and "
+	    "overlapPenalty only with PR #951.", sol->est.v[FIT_BW] *
+	    o->bw_peak_tbs / o->bw_physical_tbs, o->bw_physical_tbs);
 	/* The entry's own comment, unless it is an earlier one of ours. */
-	off = strlen(buf);
 	if (earlier != NULL && strncmp(earlier, "Calibrated by fit-penalty",
-	    25) != 0 && off < sz)
-		snprintf(buf + off, sz - off, " Earlier comment: %s", earlier);
+	    25) != 0)
+		fprintf(w.fp, " Earlier comment: %s", earlier);
+	if (fclose(w.fp) != 0)
+		err_die(EXIT_DATA, "out of memory");
+	return w.buf;
 }
 
-/* The entry's value of key as it is in the file, or NaN. */
-static double
-old_num(const cJSON *ent, const char *key)
+void
+hwconfig_fit_edits(struct hwconfig_edits *ed, const char *out,
+    const struct fit_opts *o, const struct fit_steps *s,
+    const struct fit_out *f)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ent, key);
+	const struct fit_par *est = &f->r.sol.est;
+	const cJSON *c;
+	char *comment;
 
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static void
-put(FILE *fp, const char *p, size_t n)
-{
-	if (n > 0 && fwrite(p, 1, n, fp) != n)
-		err_die(EXIT_DATA, "write error");
+	hwconfig_edit_num(ed, "mixedBatchPenalty", est->v[FIT_B]);
+	hwconfig_edit_num(ed, "overlapPenalty", est->v[FIT_O]);
+	if (any_entry_field(o)) {
+		hwconfig_edit_num(ed, "mfuPrefill", est->v[FIT_MP]);
+		hwconfig_edit_num(ed, "mfuDecode", est->v[FIT_MD]);
+		hwconfig_edit_num(ed, "BwPeakTBs", est->v[FIT_BW] *
+		    o->bw_peak_tbs);
+		hwconfig_edit_num(ed, "BwPhysicalTBs", o->bw_physical_tbs);
+		c = jsonin_field(loaded.entry, "_comment");
+		comment = provenance(o, s, f, cJSON_IsString(c) ?
+		    c->valuestring : NULL);
+		hwconfig_edit_str(ed, "_comment", comment);
+		free(comment);
+	}
+	if (est->v[FIT_H] != 0 || est->v[FIT_S] != 1)
+		err_warn("%s: holds the penalties only; the fitted overhead "
+		    "and scale have no field in a hardware config", out);
 }
 
 void
@@ -258,90 +565,10 @@ hwconfig_write(const char *path, const char *name, const char *out,
     const struct fit_opts *o, const struct fit_steps *s,
     const struct fit_out *f)
 {
-	const struct fit_par *est = &f->r.sol.est;
-	struct member top[256], ent[64];
-	struct edit ed[MAXEDIT];
-	char comment[2048], indent[64], msg[1200];
-	size_t len, ntop, nent, ned = 0, close, i, k, at, ilen;
-	cJSON *doc, *entry, *c;
-	char *t;
-	FILE *fp;
+	struct hwconfig_edits ed;
 
-	if ((t = jsonin_slurp(path, &len)) == NULL)
-		err_die(EXIT_DATA, "%s: cannot read it again", path);
-	if ((doc = hardware_read(path, msg, sizeof(msg))) == NULL)
-		err_die(EXIT_DATA, "%s", msg);
-	entry = cJSON_GetObjectItemCaseSensitive(doc, name);
-	add_num(ed, &ned, "mixedBatchPenalty", est->v[FIT_B]);
-	add_num(ed, &ned, "overlapPenalty", est->v[FIT_O]);
-	if (any_entry_field(o)) {
-		add_num(ed, &ned, "mfuPrefill", est->v[FIT_MP]);
-		add_num(ed, &ned, "mfuDecode", est->v[FIT_MD]);
-		add_num(ed, &ned, "BwPeakTBs", est->v[FIT_BW] *
-		    o->bw_peak_tbs);
-		add_num(ed, &ned, "BwPhysicalTBs", o->bw_physical_tbs);
-		c = cJSON_GetObjectItemCaseSensitive(entry, "_comment");
-		provenance(comment, sizeof(comment), o, s, f,
-		    cJSON_IsString(c) ? c->valuestring : NULL);
-		add_str(ed, &ned, "_comment", comment);
-	}
-	if (est->v[FIT_H] != 0 || est->v[FIT_S] != 1)
-		err_warn("%s: holds the penalties only; the fitted overhead "
-		    "and scale have no field in a hardware config", out);
-
-	ntop = members(t, ws(t, 0, len), len, top, 256, &close);
-	for (i = 0; i < ntop && strcmp(top[i].name, name) != 0; i++)
-		;
-	if (i == ntop || t[top[i].val] != '{')
-		err_die(EXIT_DATA, "%s: entry \"%s\" not found in the text", path,
-		    name);
-	nent = members(t, top[i].val, len, ent, 64, &close);
-
-	/* Between members: "," then what precedes the first key. */
-	if (nent > 0) {
-		ilen = ent[0].key - (top[i].val + 1);
-		if (ilen >= sizeof(indent))
-			ilen = sizeof(indent) - 1;
-		memcpy(indent, t + top[i].val + 1, ilen);
-		indent[ilen] = '\0';
-	} else
-		snprintf(indent, sizeof(indent), " ");
-
-	fp = outfile_open(out);
-	at = 0;
-	for (k = 0; k < nent; k++) {
-		size_t e;
-
-		for (e = 0; e < ned; e++)
-			if (ed[e].key != NULL && strcmp(ed[e].key,
-			    ent[k].name) == 0)
-				break;
-		if (e == ned)
-			continue;
-		/* An unchanged number keeps its bytes ("0.30" stays). */
-		if (!(ed[e].is_num && old_num(entry, ed[e].key) ==
-		    ed[e].num)) {
-			put(fp, t + at, ent[k].val - at);
-			put(fp, ed[e].text, strlen(ed[e].text));
-			at = ent[k].end;
-		}
-		ed[e].key = NULL;
-	}
-	/* New members go after the last one, in the same layout. */
-	k = nent > 0 ? ent[nent - 1].end : top[i].val + 1;
-	put(fp, t + at, k - at);
-	at = k;
-	for (k = 0; k < ned; k++) {
-		if (ed[k].key == NULL)
-			continue;
-		if (nent > 0 || k > 0)
-			put(fp, ",", 1);
-		put(fp, indent, strlen(indent));
-		fprintf(fp, "\"%s\": %s", ed[k].key, ed[k].text);
-		nent++;
-	}
-	put(fp, t + at, len - at);
-	outfile_close(fp);
-	cJSON_Delete(doc);
-	free(t);
+	hwconfig_edits_init(&ed);
+	hwconfig_fit_edits(&ed, out, o, s, f);
+	hwconfig_apply(path, name, out, &ed);
+	hwconfig_edits_free(&ed);
 }

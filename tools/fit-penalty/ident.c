@@ -16,6 +16,13 @@ const char *const ident_names[] = {
 	"not identifiable", "not informed", "at bound, absorbing misfit"
 };
 
+/* Whether parameter k acts on step st (has anything to scale there). */
+static int
+has_part(int k, const struct fit_step *st)
+{
+	return param_table[k].part == NULL || param_table[k].part(st) > 0;
+}
+
 /* Spread of the minority fraction over the mixed steps of the fit. */
 static void
 mf_quantiles(const struct fit_problem *pb, struct fit_ident *id)
@@ -46,10 +53,13 @@ informative(const struct fit_problem *pb, struct fit_ident *id)
 	const struct fit_data *d = pb->d;
 	struct fit_step st;
 	size_t k, i;
+	int j;
 
 	for (k = 0; k < pb->n; k++) {
 		i = problem_step(pb, k);
 		data_step(d, i, &st);
+		for (j = 0; j < FIT_NPAR; j++)
+			id->informs[j] += has_part(j, &st);
 		if (d->kind[i] == EVAL_MIXED) {
 			id->mixed++;
 			id->mixed_informative += d->mf[i] > 0;
@@ -94,14 +104,6 @@ not_informed(struct fit_ident *id, int on[FIT_NPAR], int k,
 	va_end(ap);
 }
 
-/* Whether the entry's field k has anything to scale in step st. */
-static int
-has_part(int k, const struct fit_step *st)
-{
-	return k == FIT_MP ? st->cp > 0 : k == FIT_MD ? st->cd > 0 :
-	    st->memory_us > 0;
-}
-
 /*
  * Where field k stops acting on step st, the others at p: the MFU below
  * which the step turns compute-bound, the bandwidth below which it turns
@@ -110,19 +112,23 @@ has_part(int k, const struct fit_step *st)
 static double
 turn_point(const struct fit_par *p, int k, const struct fit_step *st)
 {
-	double c, m, den = 1, other;
+	const struct param_row *r = &param_table[k];
+	double c, m, den = 1, other = 0;
+	int j;
 
 	steptime_sides(p, st, &c, &m);
 	if (st->mixed)
 		den = 1 - p->v[FIT_B] * st->mf;
-	if (k == FIT_BW)
-		return c > 0 ? st->memory_us / c : NAN;
-	other = k == FIT_MP ? st->cd * steptime_reference(FIT_MD) /
-	    p->v[FIT_MD] : st->cp * steptime_reference(FIT_MP) / p->v[FIT_MP];
+	if (r->side == PARAM_SIDE_MEMORY)
+		return c > 0 ? r->part(st) / c : NAN;
+	/* The compute the other compute-side fields scale, at p. */
+	for (j = 0; j < FIT_NPAR; j++)
+		if (j != k && param_table[j].side == PARAM_SIDE_COMPUTE)
+			other += param_table[j].part(st) *
+			    steptime_reference(j) / p->v[j];
 	if (m * den - other <= 0)
 		return NAN;
-	return (k == FIT_MP ? st->cp : st->cd) * steptime_reference(k) /
-	    (m * den - other);
+	return r->part(st) * steptime_reference(k) / (m * den - other);
 }
 
 /*
@@ -137,42 +143,31 @@ count_acts(const struct fit_problem *pb, const struct fit_par *p,
 	struct fit_step st;
 	double t;
 	size_t i, j;
-	int k, cb;
+	int k, cb, mem;
 
-	for (k = FIT_MP; k <= FIT_BW; k++) {
-		id->acts[k] = id->has[k] = 0;
-		id->limit[k] = k == FIT_BW ? INFINITY : 0;
-	}
+	for (k = 0; k < FIT_NPAR; k++)
+		if (param_is(k, PARAM_ENTRY)) {
+			mem = param_table[k].side == PARAM_SIDE_MEMORY;
+			id->acts[k] = id->has[k] = 0;
+			id->limit[k] = mem ? INFINITY : 0;
+		}
 	for (j = 0; j < pb->n; j++) {
 		i = problem_step(pb, j);
 		data_step(pb->d, i, &st);
 		cb = steptime_compute_bound(p, &st);
-		for (k = FIT_MP; k <= FIT_BW; k++) {
-			if (!has_part(k, &st))
+		for (k = 0; k < FIT_NPAR; k++) {
+			if (!param_is(k, PARAM_ENTRY) || !has_part(k, &st))
 				continue;
+			mem = param_table[k].side == PARAM_SIDE_MEMORY;
 			id->has[k]++;
-			if ((k == FIT_BW ? !cb : cb) || p->v[FIT_O] > 0)
+			if ((mem ? !cb : cb) || p->v[FIT_O] > 0)
 				id->acts[k]++;
 			t = turn_point(p, k, &st);
 			if (isfinite(t))
-				id->limit[k] = k == FIT_BW ? fmin(id->limit[k],
-				    t) : fmax(id->limit[k], t);
+				id->limit[k] = mem ? fmin(id->limit[k], t) :
+				    fmax(id->limit[k], t);
 		}
 	}
-}
-
-static const char *
-field_what(int k)
-{
-	return k == FIT_MP ? "compute-bound steps with prefill" : k == FIT_MD ?
-	    "compute-bound steps with decode" : "memory-bound steps";
-}
-
-static const char *
-field_has(int k)
-{
-	return k == FIT_MP ? "with prefill tokens" : k == FIT_MD ?
-	    "with decode tokens" : "with memory traffic";
 }
 
 /*
@@ -187,21 +182,23 @@ hold_uninformed(const struct fit_problem *pb, struct fit_result *r,
 	int k, held = 0;
 
 	count_acts(pb, &r->sol.est, id);
-	for (k = FIT_MP; k <= FIT_BW; k++) {
-		if (!on[k] || id->acts[k] > 0)
+	for (k = 0; k < FIT_NPAR; k++) {
+		const struct param_row *row = &param_table[k];
+
+		if (!param_is(k, PARAM_ENTRY) || !on[k] || id->acts[k] > 0)
 			continue;
-		if (k == FIT_BW)
+		if (row->side == PARAM_SIDE_MEMORY)
 			not_informed(id, on, k, "not informed: 0 %s (of %zu "
-			    "steps %s); any bandwidth <= %.4g of the entry's "
-			    "fits them equally: the entry's value kept",
-			    field_what(k), id->has[k], field_has(k),
+			    "steps %s); any %s <= %.4g of the entry's fits "
+			    "them equally: the entry's value kept",
+			    row->acts_on, id->has[k], row->has, row->noun,
 			    id->limit[k]);
 		else
 			not_informed(id, on, k, "not informed: 0 %s (of %zu "
 			    "steps %s); any %s >= %.4g fits them equally: the "
-			    "entry's %.4g kept", field_what(k), id->has[k],
-			    field_has(k), k == FIT_MP ? "mfuPrefill" :
-			    "mfuDecode", id->limit[k], pb->prior.v[k]);
+			    "entry's %.4g kept", row->acts_on, id->has[k],
+			    row->has, row->noun, id->limit[k],
+			    pb->prior.v[k]);
 		held = 1;
 	}
 	return held;
@@ -225,7 +222,8 @@ bound_check(const struct fit_problem *pb, struct fit_result *r)
 	int k, any = 0;
 
 	for (k = 0; k < FIT_NPAR; k++) {
-		r->id.bound_z[k] = r->id.misfit_pct[k] = NAN;
+		if (r->id.held_bound[k] == 0)
+			r->id.bound_z[k] = r->id.misfit_pct[k] = NAN;
 		any |= sol->on[k] && sol->bound[k] != 0;
 	}
 	if (!any)
@@ -252,8 +250,7 @@ bound_check(const struct fit_problem *pb, struct fit_result *r)
 		for (n = 0, j = 0; j < pb->n; j++) {
 			i = problem_step(pb, j);
 			data_step(pb->d, i, &st);
-			if ((k == FIT_B && !(st.mixed && st.mf > 0)) ||
-			    (steptime_is_entry_field(k) && !has_part(k, &st)))
+			if (!has_part(k, &st))
 				continue;
 			pred = steptime_predict(&sol->est, &st);
 			err[n++] = fabs(pred - pb->d->dur_us[i]) /
@@ -278,10 +275,22 @@ precheck(const struct fit_problem *pb, struct fit_ident *id,
 	int k;
 
 	count_acts(pb, &pb->prior, id);
-	for (k = FIT_MP; k <= FIT_BW; k++)
-		if (on[k] && id->has[k] == 0)
+	for (k = 0; k < FIT_NPAR; k++)
+		if (param_is(k, PARAM_ENTRY) && on[k] && id->has[k] == 0)
 			not_informed(id, on, k, "not informed: no step %s: "
-			    "the entry's value kept", field_has(k));
+			    "the entry's value kept", param_table[k].has);
+	for (k = 0; k < FIT_NPAR; k++) {
+		const struct param_row *row = &param_table[k];
+
+		if (!on[k] || row->part == NULL || param_is(k, PARAM_AUTO) ||
+		    id->informs[k] == 0 || id->informs[k] >= IDENT_MIN_STEPS)
+			continue;
+		not_informed(id, on, k, "not informed: only %zu step%s %s "
+		    "(minimum %d): %s kept", id->informs[k],
+		    id->informs[k] == 1 ? "" : "s", row->has,
+		    IDENT_MIN_STEPS, param_is(k, PARAM_ENTRY) ?
+		    "the entry's value" : "its prior");
+	}
 	if (on[FIT_B] && id->mixed_informative == 0)
 		not_identifiable(id, on, FIT_B, "no informative steps: %zu of "
 		    "%zu steps mix prefill and decode", id->mixed, pb->n);
@@ -290,21 +299,106 @@ precheck(const struct fit_problem *pb, struct fit_ident *id,
 		    "step has zero compute or zero memory time");
 }
 
+/* What a field of the entry keeps when it is not informed, in words. */
+static void
+kept_words(const struct fit_problem *pb, int k, char *buf, size_t sz)
+{
+	if (param_table[k].side == PARAM_SIDE_MEMORY)
+		snprintf(buf, sz, "the entry's value");
+	else
+		snprintf(buf, sz, "the entry's %.4g", pb->prior.v[k]);
+}
+
+/* Row k, fitted at a bound, held: said so, with the misfit if any. */
+static void
+hold_at_bound(const struct fit_problem *pb, struct fit_result *r,
+    int on[FIT_NPAR], int k)
+{
+	struct fit_ident *id = &r->id;
+	char kept[64], push[200] = "";
+	double lo, hi;
+	int b = r->sol.bound[k];
+
+	param_bounds(k, &lo, &hi);
+	kept_words(pb, k, kept, sizeof(kept));
+	if (id->bound_z[k] > IDENT_Z_MISFIT)
+		snprintf(push, sizeof(push), ", and the data push it past it "
+		    "(score z = %.1f; the steps it acts on are %.1f %% off, "
+		    "median): the model is short of explaining them",
+		    id->bound_z[k], id->misfit_pct[k]);
+	id->held_bound[k] = b;
+	not_informed(id, on, k, "not informed: the fit puts it at its %s "
+	    "bound %g%s; %s kept", b < 0 ? "lower" : "upper", b < 0 ? lo : hi,
+	    push, kept);
+}
+
+/*
+ * A field of the entry the steps cannot vouch for keeps the entry's
+ * value: one the fit puts at a bound, one that acts on fewer than
+ * IDENT_MIN_STEPS steps at the estimate, else the one whose interval
+ * spans the most of its range beyond IDENT_SPAN_MAX.  1 when one was
+ * held (the rest is fitted again).
+ */
+static int
+hold_unearned(const struct fit_problem *pb, struct fit_result *r,
+    int on[FIT_NPAR])
+{
+	struct fit_ident *id = &r->id;
+	const struct param_row *row;
+	double span, worst = IDENT_SPAN_MAX;
+	char kept[64];
+	int k, held = 0, wide = -1;
+
+	count_acts(pb, &r->sol.est, id);
+	bound_check(pb, r);
+	for (k = 0; k < FIT_NPAR; k++) {
+		row = &param_table[k];
+		if (!param_is(k, PARAM_ENTRY) || !on[k])
+			continue;
+		kept_words(pb, k, kept, sizeof(kept));
+		if (r->sol.bound[k] != 0) {
+			hold_at_bound(pb, r, on, k);
+			held = 1;
+		} else if (id->acts[k] < IDENT_MIN_STEPS) {
+			not_informed(id, on, k, "not informed: it acts on %zu "
+			    "%s at the estimate (minimum %d); %s kept",
+			    id->acts[k], row->acts_on, IDENT_MIN_STEPS, kept);
+			held = 1;
+		} else {
+			span = (r->un.hi[k] - r->un.lo[k]) / (row->hi - row->lo);
+			if (span > worst) {
+				worst = span;
+				wide = k;
+			}
+		}
+	}
+	if (held || wide < 0)
+		return held;
+	row = &param_table[wide];
+	kept_words(pb, wide, kept, sizeof(kept));
+	not_informed(id, on, wide, "not informed: its 95 %% interval [%.4g, "
+	    "%.4g] spans %.0f %% of [%g, %g] (more than %.0f %%); %s kept",
+	    r->un.lo[wide], r->un.hi[wide], 100 * worst, row->lo, row->hi,
+	    100 * IDENT_SPAN_MAX, kept);
+	return 1;
+}
+
 /* Words for a fitted parameter, from the width of its interval. */
 static void
 describe(const struct fit_problem *pb, struct fit_result *r, int k)
 {
 	struct fit_ident *id = &r->id;
+	const struct param_row *row = &param_table[k];
 	double lo = r->un.lo[k], hi = r->un.hi[k], x = r->sol.est.v[k];
 	double share;
 
-	if (k == FIT_B || k == FIT_O) {
-		share = hi - lo;
+	if (row->width == PARAM_W_RANGE) {
+		share = (hi - lo) / (row->hi - row->lo);
 		id->status[k] = share > 0.2 ? FIT_ID_WEAK : FIT_ID_WELL;
 		snprintf(id->why[k], sizeof(id->why[k]), "the 95 %% interval "
-		    "[%.3g, %.3g] spans %.0f %% of [0, 1]", lo, hi,
-		    100 * share);
-	} else if (k == FIT_H) {
+		    "[%.3g, %.3g] spans %.0f %% of [%g, %g]", lo, hi,
+		    100 * share, row->lo, row->hi);
+	} else if (row->width == PARAM_W_STEP) {
 		/* Against the typical step: an overhead may well be 0. */
 		share = (hi - lo) / pb->h_unit;
 		id->status[k] = share > 0.2 ? FIT_ID_WEAK : FIT_ID_WELL;
@@ -391,13 +485,19 @@ ident_fit(const struct fit_problem *pb, struct fit_result *r,
 			again = 1;
 			continue;
 		}
-		for (k = FIT_B; k <= FIT_O; k++)
-			if (on[k] && r->un.se[k] * FIT_Z95 >= 1) {
+		for (k = 0; k < FIT_NPAR; k++) {
+			const struct param_row *row = &param_table[k];
+
+			if (on[k] && row->width == PARAM_W_RANGE &&
+			    r->un.se[k] * FIT_Z95 >= row->hi - row->lo) {
 				not_identifiable(&r->id, on, k, "standard error "
 				    "%.3g: the 95 %% interval would cover all of "
-				    "[0, 1]", r->un.se[k]);
+				    "[%g, %g]", r->un.se[k], row->lo, row->hi);
 				again = 1;
 			}
+		}
+		if (!again && hold_unearned(pb, r, on))
+			again = 1;
 	} while (again);
 	for (k = 0; k < FIT_NPAR; k++)
 		if (on[k])

@@ -19,6 +19,15 @@ enum fit_id { FIT_ID_NOT_FITTED, FIT_ID_WELL, FIT_ID_WEAK, FIT_ID_NONE,
 /* One-sided 5 % point of the score test that a bound holds back the data. */
 #define IDENT_Z_MISFIT 1.6448536269514722
 
+/*
+ * A parameter that acts on fewer steps than this is not informed (a
+ * nuisance term such as the client offset excepted), and a field of the
+ * entry whose 95 % interval spans more than IDENT_SPAN_MAX of its range
+ * is not informed either: the entry's value is kept.
+ */
+#define IDENT_MIN_STEPS 10
+#define IDENT_SPAN_MAX 0.5
+
 extern const char *const ident_names[];
 
 struct fit_ident {
@@ -36,6 +45,7 @@ struct fit_ident {
 	 * informed, the value beyond which the steps cannot see it.
 	 */
 	size_t	 acts[FIT_NPAR], has[FIT_NPAR];
+	size_t	 informs[FIT_NPAR];	/* steps it acts on (has_part) */
 	double	 limit[FIT_NPAR];
 	/*
 	 * A parameter held at a bound: the score test's z that the data
@@ -43,6 +53,12 @@ struct fit_ident {
 	 * absolute % error the fit leaves on the steps it acts on.
 	 */
 	double	 bound_z[FIT_NPAR], misfit_pct[FIT_NPAR];
+	/*
+	 * A field of the entry held at the entry's value because the fit
+	 * put it at a bound: which (-1 lower, 1 upper, else 0); its
+	 * bound_z and misfit_pct are those of that fit.
+	 */
+	int	 held_bound[FIT_NPAR];
 };
 
 struct fit_result {

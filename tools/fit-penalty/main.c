@@ -7,6 +7,7 @@
  * tell, the error before and after, and where the numbers came from.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "hwconfig.h"
 #include "model/hardware.h"
 #include "report.h"
+#include "reqmain.h"
 #include "sample.h"
 #include "validate.h"
 
@@ -38,24 +40,35 @@ enum {
 static void
 usage(void)
 {
+	char known[200], entry[200];
+
+	param_names(known, sizeof(known), PARAM_ENTRY, 0);
+	param_names(entry, sizeof(entry), PARAM_ENTRY, 1);
 	printf("usage: fit-penalty [options] [FILE...]\n"
-	    "Fit BLIS's mixed-batch and overlap penalties to measured step "
-	    "times.\nInput: eval records (roofline-eval output) with dur_us.\n\n"
-	    "      --fit LIST                 parameters to fit: b,o (default),"
-	    "\n                                 any of b,o,overhead,scale,\n"
-	    "                                 mfu-prefill,mfu-decode,bandwidth"
-	    "\n                                 (these three need -g)\n"
+	    "Fit BLIS's roofline entry (mfuPrefill, mfuDecode, an effective "
+	    "BwPeakTBs) and\nPR #951's mixed-batch and overlap penalties to "
+	    "measured step times; write\nonly the fields the steps inform.\n"
+	    "Input: eval records (roofline-eval output) with dur_us.\n\n"
+	    "      --fit LIST                 parameters to fit, from %s\n"
+	    "                                 and, with -g, %s\n"
+	    "                                 (without --fit: b,o, the "
+	    "penalties, which BLIS\n                                 main "
+	    "ignores; an entry BLIS main reads: -g GPU\n"
+	    "                                 --fit b,o,mfu-prefill,mfu-decode,"
+	    "bandwidth);\n                                 client-offset is "
+	    "fitted whenever steps are\n                                 "
+	    "timed by a client's TTFT\n"
 	    "      --prior NAME=X             value of a parameter not fitted "
-	    "or not\n                                 identifiable (default b=0,"
-	    "o=0,\n                                 overhead=0,scale=1, the "
-	    "entry's\n                                 MFUs, bandwidth=1)\n"
-	    "      --loss ls|huber|cauchy     loss (default ls; huber and "
-	    "cauchy\n                                 by iterative "
-	    "reweighting)\n"
-	    "      --residual log|relative    residual form (default log)\n"
+	    "or not\n                                 informed (default: "
+	    "penalties and overhead 0,\n                                 "
+	    "scale 1, the entry's own fields)\n"
+	    "      --loss ls|huber|cauchy     loss (default ls; huber, which "
+	    "rooftrace-\n                                 calibrate uses, "
+	    "resists outliers)\n", known, entry);
+	printf("      --residual log|relative    residual form (default log)\n"
 	    "      --exact-only               exclude steps marked estimated\n"
 	    "      --keep-dummy               fit dummy steps too\n"
-	    "      --keep-below-floor         fit steps below the physical "
+	    "      --keep-below-floor         fit steps far below the physical "
 	    "floor too\n"
 	    "      --max-iter N               solver iterations a start "
 	    "(default 200)\n"
@@ -63,7 +76,9 @@ usage(void)
 	    "scales, refit\n"
 	    "      --holdout FRACTION         hold out a random fraction for "
 	    "testing\n"
-	    "      --kfold K                  K-fold cross-validation\n"
+	    "      --kfold K                  K-fold cross-validation (the "
+	    "verdict's\n                                 own: 5-fold, or a "
+	    "20 %% holdout from\n                                 1000 steps)\n"
 	    "      --sample N                 fit a stratified random sample of"
 	    "\n                                 at most N steps, weighted "
 	    "(memory\n                                 bounded by N)\n"
@@ -75,8 +90,8 @@ usage(void)
 	    "--hardware-config-out)\n"
 	    "      --hardware-config FILE     hardware_config.json to start "
 	    "from\n"
-	    "      --hardware-config-out FILE write it with the fitted "
-	    "penalties\n"
+	    "      --hardware-config-out FILE write it with the informed "
+	    "fields\n"
 	    "      --plot DIR                 plots of the fit (needs gnuplot)\n"
 	    "      --residuals FILE           write per-step residuals "
 	    "(NDJSON)\n"
@@ -88,26 +103,14 @@ usage(void)
 	    "  -q, --quiet                    no progress display\n"
 	    "  -h, --help                     show this help\n"
 	    "  -V, --version                  show the version\n");
-}
-
-static int
-par_index(const char *name, size_t len)
-{
-	int k;
-
-	for (k = 0; k < FIT_NPAR; k++)
-		if ((strlen(fit_par_short[k]) == len &&
-		    strncmp(name, fit_par_short[k], len) == 0) ||
-		    (strlen(steptime_par_names[k]) == len &&
-		    strncmp(name, steptime_par_names[k], len) == 0))
-			return k;
-	return -1;
+	reqmain_usage();
 }
 
 static void
 opt_fit(struct fit_opts *o, const char *arg)
 {
 	const char *p = arg, *comma;
+	char known[200], entry[200];
 	size_t len;
 	int k;
 
@@ -115,13 +118,15 @@ opt_fit(struct fit_opts *o, const char *arg)
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		if ((k = par_index(p, len)) >= 0)
+		if ((k = param_index(p, len)) >= 0)
 			o->want[k] = 1;
 		else {
-			err_warn("--fit: unknown parameter '%.*s' (known: b, o, "
-			    "overhead, scale)", (int)len, p);
-			err_usage("--fit: and, given -g, the entry's fields "
-			    "mfu-prefill, mfu-decode, bandwidth");
+			param_names(known, sizeof(known), PARAM_ENTRY, 0);
+			param_names(entry, sizeof(entry), PARAM_ENTRY, 1);
+			err_warn("--fit: unknown parameter '%.*s' (known: %s)",
+			    (int)len, p, known);
+			err_usage("--fit: and, given -g, the entry's fields %s",
+			    entry);
 		}
 		if (comma == NULL)
 			break;
@@ -129,34 +134,46 @@ opt_fit(struct fit_opts *o, const char *arg)
 	}
 }
 
+/* The words for row k's bounds in a --prior message. */
+static void
+prior_range(int k, char *buf, size_t sz)
+{
+	double lo, hi;
+
+	param_bounds(k, &lo, &hi);
+	if (isinf(hi))
+		snprintf(buf, sz, param_is(k, PARAM_POSITIVE) ? "positive" :
+		    "at least %g", lo);
+	else
+		snprintf(buf, sz, "in [%g, %g]", lo, hi);
+}
+
 static void
 opt_prior(struct fit_opts *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
-	double v;
-	int k = eq != NULL ? par_index(arg, (size_t)(eq - arg)) : -1;
+	char known[200], entry[200], range[64];
+	double v, lo, hi;
+	int k = eq != NULL ? param_index(arg, (size_t)(eq - arg)) : -1;
 
 	if (k < 0) {
-		err_warn("--prior: expected NAME=VALUE with NAME one of b, o, "
-		    "overhead, scale, got '%s'", arg);
-		err_usage("--prior: or, given -g, one of the entry's fields "
-		    "mfu-prefill, mfu-decode, bandwidth");
+		param_names(known, sizeof(known), PARAM_ENTRY, 0);
+		param_names(entry, sizeof(entry), PARAM_ENTRY, 1);
+		err_warn("--prior: expected NAME=VALUE with NAME one of %s, "
+		    "got '%s'", known, arg);
+		err_usage("--prior: or, given -g, one of the entry's fields %s",
+		    entry);
 		return;		/* not reached; for checkers */
 	}
-	if (k == FIT_B || k == FIT_O)
+	if (param_is(k, PARAM_PENALTY))
 		v = cli_opt_penalty("--prior", eq + 1);
 	else
 		v = cli_opt_double("--prior", eq + 1);
-	if ((k == FIT_H && v < 0) || (k == FIT_S && v <= 0))
-		err_usage("--prior: %s must be %s, got '%s'", fit_par_short[k],
-		    k == FIT_H ? "at least 0" : "positive", eq + 1);
-	if (steptime_is_entry_field(k)) {
-		double lo, hi;
-
-		steptime_bounds(k, &lo, &hi);
-		if (!(v >= lo && v <= hi))
-			err_usage("--prior: %s must be in [%g, %g], got '%s'",
-			    fit_par_short[k], lo, hi, eq + 1);
+	param_bounds(k, &lo, &hi);
+	if (!(param_is(k, PARAM_POSITIVE) ? v > lo : v >= lo) || !(v <= hi)) {
+		prior_range(k, range, sizeof(range));
+		err_usage("--prior: %s must be %s, got '%s'",
+		    param_table[k].short_name, range, eq + 1);
 	}
 	o->prior.v[k] = v;
 	o->prior_set[k] = 1;
@@ -205,7 +222,8 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->want[FIT_B] = o->want[FIT_O] = 1;
+	for (c = 0; c < FIT_NPAR; c++)
+		o->want[c] = param_is(c, PARAM_DEFAULT);
 	steptime_par_zero(&o->prior);
 	o->seed = 1;
 	while ((c = getopt_long(argc, argv, ":g:" COMMON_SHORTOPTS, longopts,
@@ -267,12 +285,13 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		err_usage("--holdout and --kfold: choose one");
 	if (o->hw_out != NULL && o->hw_name == NULL)
 		err_usage("--hardware-config-out needs --hardware NAME");
-	for (c = FIT_MP; c <= FIT_BW; c++)
-		if ((o->want[c] || o->prior_set[c]) && o->hw_name == NULL)
+	for (c = 0; c < FIT_NPAR; c++)
+		if (param_is(c, PARAM_ENTRY) && (o->want[c] ||
+		    o->prior_set[c]) && o->hw_name == NULL)
 			err_usage("%s %s needs the hardware entry the eval "
 			    "records were made with: give -g GPU "
 			    "[--hardware-config FILE]", o->want[c] ? "--fit" :
-			    "--prior", fit_par_short[c]);
+			    "--prior", param_table[c].short_name);
 }
 
 /*
@@ -282,13 +301,14 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 static void
 take_entry(struct fit_opts *o, const struct hw_calib *hw)
 {
+	int k;
+
 	o->has_entry = 1;
 	o->bw_peak_tbs = hw->bw_peak_tbs;
 	steptime_set_reference(hw->mfu_prefill, hw->mfu_decode);
-	if (!o->prior_set[FIT_MP])
-		o->prior.v[FIT_MP] = hw->mfu_prefill;
-	if (!o->prior_set[FIT_MD])
-		o->prior.v[FIT_MD] = hw->mfu_decode;
+	for (k = 0; k < FIT_NPAR; k++)
+		if (param_is(k, PARAM_ENTRY) && !o->prior_set[k])
+			o->prior.v[k] = steptime_reference(k);
 }
 
 /* --------------------------------------------------------------- read */
@@ -297,6 +317,7 @@ struct reader {
 	const struct fit_opts *o;
 	struct fit_steps *s;
 	struct jsonin j;	/* records parsed into memory reused */
+	struct eval_buf lean;	/* a record less its request lists */
 };
 
 static enum fit_excl
@@ -311,22 +332,32 @@ exclusion(const struct fit_opts *o, const struct eval_rec *r)
 	/* A step with nothing in it has no model time to compare. */
 	if (r->kind == EVAL_EMPTY || (r->compute_us == 0 && r->memory_us == 0))
 		return EX_EMPTY;
-	if (r->below_floor && !o->keep_below_floor)
+	if (data_far_below(r) && !o->keep_below_floor)
 		return EX_BELOW_FLOOR;
 	return EX_N;
+}
+
+/* The first row of want[] that needs the compute split, or -1. */
+static int
+split_wanted(const int want[FIT_NPAR])
+{
+	int k;
+
+	for (k = 0; k < FIT_NPAR; k++)
+		if (want[k] && param_is(k, PARAM_SPLIT))
+			return k;
+	return -1;
 }
 
 /* The field the fit asked for that the record lacks, or NULL. */
 static const char *
 missing_split(const struct fit_opts *o, const struct eval_rec *r)
 {
-	if (o->want[FIT_MP] && !r->has_compute_prefill)
+	if (split_wanted(o->want) < 0)
+		return NULL;
+	if (!r->has_compute_prefill)
 		return "compute_prefill_us";
-	if ((o->want[FIT_MP] || o->want[FIT_MD]) && !r->has_compute_decode)
-		return "compute_decode_us";
-	if (o->want[FIT_MD] && !r->has_compute_prefill)
-		return "compute_prefill_us";
-	return NULL;
+	return r->has_compute_decode ? NULL : "compute_decode_us";
 }
 
 static enum input_status
@@ -336,31 +367,45 @@ read_record(struct reader *rd, struct input *in, const char *line,
 	struct eval_rec r;
 	struct jerr e;
 	enum fit_excl x;
+	enum fit_src src = SRC_STEP;
 	const char *miss;
 
-	if (eval_parse_with(&rd->j, line, len, &r, &e) < 0) {
+	if (eval_parse_lean(&rd->j, &rd->lean, line, len, &r, &e) < 0) {
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
+		return INPUT_BAD;
+	}
+	if (r.has_dur && (src = data_source(&r)) == SRC_MODEL &&
+	    !(r.dummy && !rd->o->keep_dummy)) {
+		err_warnat(in->lr.name, in->lr.lineno, "dur_source \"%s\": the "
+		    "time is the model's own (a replay's clock), not a "
+		    "measurement; fitting it would fit the model to itself "
+		    "(measured times come from batchify --mode timestamps or "
+		    "expand)", r.dur_source);
 		return INPUT_BAD;
 	}
 	if (r.engine_wait && r.has_dur) {
 		rd->s->engine_wait++;
 		rd->s->engine_wait_below += r.below_floor;
 	}
+	if (r.has_dur)
+		rd->s->timed++;
+	if (r.has_dur && r.below_floor && !data_far_below(&r))
+		rd->s->near_floor++;
 	if ((x = exclusion(rd->o, &r)) == EX_N &&
 	    (miss = missing_split(rd->o, &r)) != NULL) {
 		err_warnat(in->lr.name, in->lr.lineno, "missing field \"%s\" "
 		    "(--fit %s needs the compute time of the prefill and of "
 		    "the decode tokens apart: re-run roofline-eval, which "
-		    "writes them)", miss, rd->o->want[FIT_MP] ? "mfu-prefill" :
-		    "mfu-decode");
+		    "writes them)", miss,
+		    param_table[split_wanted(rd->o->want)].short_name);
 		return INPUT_BAD;
 	}
 	if (x != EX_N)
 		rd->s->excl[x]++;
 	else if (rd->s->smp != NULL)
-		sample_add(rd->s->smp, &r);
+		sample_add(rd->s->smp, &r, src == SRC_CLIENT);
 	else
-		data_add(&rd->s->d, &r);
+		data_add(&rd->s->d, &r, src == SRC_CLIENT);
 	return INPUT_OK;
 }
 
@@ -395,13 +440,14 @@ read_steps(const struct fit_opts *o, const struct common_opts *co,
 	struct reader rd;
 	struct input in;
 
+	memset(&rd, 0, sizeof(rd));
 	rd.o = o;
 	rd.s = s;
 	jsonin_init(&rd.j);
 
 	/* The compute split only when the entry's MFUs may move. */
-	data_init(&s->d, o->want[FIT_MP] || o->want[FIT_MD] ||
-	    o->prior_set[FIT_MP] || o->prior_set[FIT_MD], o->res_out != NULL);
+	data_init(&s->d, split_wanted(o->want) >= 0 ||
+	    split_wanted(o->prior_set) >= 0, o->res_out != NULL);
 	digest_init(&s->sha);
 	input_init(&in, co);
 	in.none_msg = "no eval records";
@@ -411,12 +457,53 @@ read_steps(const struct fit_opts *o, const struct common_opts *co,
 	}
 	input_files(&in, paths, npaths, read_file, &rd);
 	jsonin_free(&rd.j);
+	free(rd.lean.buf);
 	if (s->smp != NULL)
 		sample_finish(s->smp, &s->d);
 	digest_hex(&s->sha, s->digest);
 	input_report(&in);
 	s->read = in.records;
 	s->bad = in.skipped;
+}
+
+/*
+ * The rows fitted whenever a used step informs them (the client offset,
+ * when steps are timed by a client's TTFT), unless --prior holds them.
+ */
+static void
+auto_rows(struct fit_opts *o, const struct fit_data *d)
+{
+	struct fit_step st;
+	size_t i;
+	int k;
+
+	for (k = 0; k < FIT_NPAR; k++) {
+		if (!param_is(k, PARAM_AUTO) || o->prior_set[k] || o->want[k])
+			continue;
+		for (i = 0; i < d->n && !o->want[k]; i++) {
+			data_step(d, i, &st);
+			o->want[k] = param_table[k].part(&st) > 0;
+		}
+	}
+}
+
+/*
+ * Times far below the physical floor for most timed steps: the source
+ * does not time steps.  Refused, unless --keep-below-floor.
+ */
+static void
+floor_check(const struct fit_opts *o, const struct fit_steps *s)
+{
+	long far = s->excl[EX_BELOW_FLOOR];
+
+	/* None left: the message below says so. */
+	if (o->keep_below_floor || far == 0 || 2 * far <= s->timed ||
+	    s->d.n == 0)
+		return;
+	err_die(EXIT_DATA, "%ld of %ld timed steps are far below the physical "
+	    "floor (under %g of it, beyond any timer's noise): their times "
+	    "are not step times, and the fit stops; --keep-below-floor fits "
+	    "them anyway", far, s->timed, FIT_FLOOR_NOISE);
 }
 
 /* ---------------------------------------------------------------- main */
@@ -436,14 +523,19 @@ main(int argc, char **argv)
 	int k, nwant = 0;
 
 	err_setprog(argv[0]);
+	if (reqmain_wanted(argc, argv))
+		return reqmain(argc, argv);
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o, &co);
+	hwconfig_check_outputs(co.output, o.res_out, o.hw_out, o.hw_config);
 	if (o.hw_name != NULL) {
 		hwdoc = hwconfig_load(o.hw_config, o.hw_name, hwpath,
 		    sizeof(hwpath), &hw, &o.bw_physical_tbs);
 		take_entry(&o, &hw);
 	}
 
+	outfile_refuse_inputs(co.output, argv + optind, argc - optind);
+	outfile_refuse_inputs(o.res_out, argv + optind, argc - optind);
 	o.files = argv + optind;
 	o.nfiles = argc - optind;
 	read_steps(&o, &co, &s, argv + optind, argc - optind);
@@ -455,6 +547,8 @@ main(int argc, char **argv)
 		    "written with async scheduling, and its times are waits "
 		    "for the GPU, not step times", s.engine_wait_below,
 		    s.engine_wait);
+	floor_check(&o, &s);
+	auto_rows(&o, &s.d);
 	/* Too little to fit: the entry read for writing goes unwritten. */
 	if (s.d.n <= (size_t)nwant)
 		cJSON_Delete(hwdoc);
@@ -463,6 +557,9 @@ main(int argc, char **argv)
 		    "the physical floor (below_floor: true) and %ld have no "
 		    "dur_us; --keep-below-floor fits them anyway",
 		    s.read, s.excl[EX_BELOW_FLOOR], s.excl[EX_NO_DUR]);
+	if (s.d.n == 0)
+		err_die(EXIT_DATA, "no steps to fit (%ld records read; %ld "
+		    "without dur_us)", s.read, s.excl[EX_NO_DUR]);
 	if (s.d.n <= (size_t)nwant)
 		err_die(EXIT_DATA, "%zu usable step%s (of %ld read; %ld without "
 		    "dur_us): too few to fit %d parameter%s", s.d.n,
@@ -473,12 +570,13 @@ main(int argc, char **argv)
 	if (validate_run(&f.pb, f.r.sol.on, o.holdout, o.kfold, o.seed, &v,
 	    msg, sizeof(msg)) < 0)
 		err_die(EXIT_DATA, "%s", msg);
+	fit_heldout(&f, &o, &v);
 
 	outfile_hold();	/* -o, --residuals, --hardware-config-out: all or none */
 	if (o.res_out != NULL)
 		report_residuals(o.res_out, &f);
 	if (o.plot_dir != NULL)
-		report_plots(o.plot_dir, &f);
+		report_plots(o.plot_dir, &f, &o);
 	if (o.hw_out != NULL)
 		hwconfig_write(hwpath, o.hw_name, o.hw_out, &o, &s, &f);
 	out = outfile_open(co.output);

@@ -60,7 +60,7 @@ problem_residual(const struct fit_problem *pb, size_t i,
 int
 problem_ridged(const struct fit_problem *pb, int k)
 {
-	return steptime_is_entry_field(k) && pb->want[k];
+	return param_is(k, PARAM_ENTRY) && pb->want[k];
 }
 
 double

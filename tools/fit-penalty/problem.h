@@ -25,6 +25,11 @@ struct fit_problem {
 	enum fit_loss loss;
 	double	 h_unit;	/* typical step time, us: the overhead's scale */
 	int	 max_iter;	/* solver iterations a run; 0: the default */
+	/*
+	 * One start from here instead of several (a refit of part of the
+	 * steps, near this estimate of all of them), or NULL.
+	 */
+	const struct fit_par *warm;
 };
 
 static inline size_t

@@ -30,10 +30,10 @@ write_metrics(struct jw *w, const struct fit_metrics *m)
 {
 	jsonout_obj(w);
 	jsonout_kint(w, "n", (int64_t)m->n);
-	jsonout_knum(w, "mape", m->mape);
-	jsonout_knum(w, "median_ape", m->median);
-	jsonout_knum(w, "p90_ape", m->p90);
-	jsonout_knum(w, "p99_ape", m->p99);
+	jsonout_knum(w, "mape_pct", m->mape);
+	jsonout_knum(w, "median_ape_pct", m->median);
+	jsonout_knum(w, "p90_ape_pct", m->p90);
+	jsonout_knum(w, "p99_ape_pct", m->p99);
 	jsonout_knum(w, "bias_pct", m->bias);
 	jsonout_knum(w, "pearson_r", m->r);
 	jsonout_obj_end(w);
@@ -96,7 +96,7 @@ write_ident(struct jw *w, const struct fit_out *f, int k)
 	} else if (k == FIT_O)
 		jsonout_kint(w, "informative_steps",
 		    (int64_t)id->overlap_informative);
-	else if (steptime_is_entry_field(k) &&
+	else if (param_is(k, PARAM_ENTRY) &&
 	    (f->r.sol.on[k] || id->status[k] == FIT_ID_NOT_INFORMED)) {
 		jsonout_kint(w, "steps_with_it", (int64_t)id->has[k]);
 		jsonout_kint(w, "steps_it_acts_on", (int64_t)id->acts[k]);
@@ -114,15 +114,15 @@ write_param(struct jw *w, const struct fit_opts *o, const struct fit_out *f,
 {
 	const struct fit_solution *s = &f->r.sol;
 
-	jsonout_key(w, steptime_par_names[k]);
+	jsonout_key(w, param_table[k].name);
 	jsonout_obj(w);
 	jsonout_key(w, "fitted");
 	jsonout_bool(w, s->on[k]);
-	if (steptime_is_entry_field(k) && !o->has_entry)
+	if (param_is(k, PARAM_ENTRY) && !o->has_entry)
 		jw_knull(w, "estimate");
 	else
 		jsonout_knum(w, "estimate", s->est.v[k]);
-	if (k == FIT_BW && o->has_entry) {
+	if (param_is(k, PARAM_OF_PEAK_BW) && o->has_entry) {
 		jsonout_knum(w, "tbs", s->est.v[k] * o->bw_peak_tbs);
 		jsonout_knum(w, "entry_tbs", o->bw_peak_tbs);
 	}
@@ -157,7 +157,7 @@ write_correlation(struct jw *w, const struct fit_out *f)
 	jsonout_arr(w);
 	for (i = 0; i < FIT_NPAR; i++)
 		if (f->r.sol.on[i])
-			jsonout_str(w, steptime_par_names[i]);
+			jsonout_str(w, param_table[i].name);
 	jsonout_arr_end(w);
 	jsonout_key(w, "matrix");
 	jsonout_arr(w);
@@ -253,6 +253,7 @@ write_steps(struct jw *w, const struct fit_steps *in,
 	jsonout_kint(w, "read", in->read);
 	jsonout_kint(w, "used", (int64_t)f->pb.n);
 	jsonout_kint(w, "bad_skipped", in->bad);
+	jsonout_kint(w, "below_floor_kept", in->near_floor);
 	jsonout_key(w, "excluded");
 	jsonout_obj(w);
 	for (x = 0; x < EX_N; x++)
@@ -309,7 +310,7 @@ write_validation(struct jw *w, const struct fit_validation *v)
 		jsonout_key(w, "estimate");
 		jsonout_obj(w);
 		for (k = 0; k < FIT_NPAR; k++)
-			jsonout_knum(w, steptime_par_names[k], v->folds[i].est.v[k]);
+			jsonout_knum(w, param_table[k].name, v->folds[i].est.v[k]);
 		jsonout_obj_end(w);
 		jsonout_key(w, "test_error");
 		write_groups(w, v->folds[i].test);
@@ -317,14 +318,14 @@ write_validation(struct jw *w, const struct fit_validation *v)
 		sum += v->folds[i].test[FIT_G_ALL].mape;
 	}
 	jsonout_arr_end(w);
-	jsonout_knum(w, "mean_test_mape", sum / (double)v->k);
+	jsonout_knum(w, "mean_test_mape_pct", sum / (double)v->k);
 	jsonout_obj_end(w);
 }
 
 static void
 write_options(struct jw *w, const struct fit_opts *o)
 {
-	char spec[32];
+	char spec[256];
 	int k;
 
 	jsonout_key(w, "options");
@@ -334,14 +335,15 @@ write_options(struct jw *w, const struct fit_opts *o)
 	for (k = 0; k < FIT_NPAR; k++)
 		if (o->want[k])
 			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec),
-			    "%s%s", spec[0] ? "," : "", fit_par_short[k]);
+			    "%s%s", spec[0] ? "," : "",
+			    param_table[k].short_name);
 	jsonout_kstr(w, "fit", spec);
 	jsonout_kstr(w, "loss", loss_name(o->loss));
 	jsonout_kstr(w, "residual", resid_name(o->resid));
 	jsonout_key(w, "prior");
 	jsonout_obj(w);
 	for (k = 0; k < FIT_NPAR; k++)
-		jsonout_knum(w, steptime_par_names[k], o->prior.v[k]);
+		jsonout_knum(w, param_table[k].name, o->prior.v[k]);
 	jsonout_obj_end(w);
 	jsonout_key(w, "exact_only");
 	jsonout_bool(w, o->exact_only);
@@ -406,6 +408,32 @@ write_provenance(struct jw *w, const struct fit_opts *o,
 static const int kind_groups[4] = { FIT_G_ALL, FIT_G_PREFILL, FIT_G_DECODE,
 	FIT_G_MIXED };
 
+/*
+ * Whether a fitted parameter that no field of the entry holds moved from
+ * its row's default (an overhead, a scale).
+ */
+static int
+needs_no_field(const struct fit_par *e)
+{
+	int k;
+
+	for (k = 0; k < FIT_NPAR; k++)
+		if (param_table[k].hw_field == NULL &&
+		    !param_is(k, PARAM_CLIENT) &&
+		    e->v[k] != param_table[k].prior)
+			return 1;
+	return 0;
+}
+
+/* Whether row k absorbs a misfit (fitted at a bound, or held there). */
+static int
+absorbs(const struct fit_out *f, int k)
+{
+	return f->r.id.status[k] == FIT_ID_MISFIT ||
+	    (f->r.id.held_bound[k] != 0 &&
+	    f->r.id.bound_z[k] > IDENT_Z_MISFIT);
+}
+
 /* Names of the parameters absorbing a misfit, joined; their count. */
 static int
 misfits(const struct fit_out *f, char *buf, size_t sz)
@@ -415,50 +443,124 @@ misfits(const struct fit_out *f, char *buf, size_t sz)
 
 	buf[0] = '\0';
 	for (k = 0; k < FIT_NPAR; k++)
-		if (f->r.id.status[k] == FIT_ID_MISFIT && off < sz) {
+		if (absorbs(f, k) && off < sz) {
 			off += (size_t)snprintf(buf + off, sz - off, "%s%s",
-			    n ? ", " : "", steptime_par_names[k]);
+			    n ? ", " : "", param_table[k].name);
 			n++;
 		}
 	return n;
 }
 
-/* One sentence: can the fitted model be trusted for simulation? */
+/*
+ * The fields of the entry asked for that the steps do not inform (not
+ * informed, not identifiable), their entry names joined; their count.
+ */
 static int
-verdict(const struct fit_out *f, char *buf, size_t sz)
+uninformed(const struct fit_opts *o, const struct fit_out *f, char *buf,
+    size_t sz)
 {
-	const struct fit_metrics *a = &f->after[FIT_G_ALL];
+	size_t off = 0;
+	enum fit_id st;
+	int k, n = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < FIT_NPAR; k++) {
+		st = f->r.id.status[k];
+		if (!o->want[k] || param_table[k].hw_field == NULL ||
+		    (st != FIT_ID_NOT_INFORMED && st != FIT_ID_NONE) ||
+		    off >= sz)
+			continue;
+		off += (size_t)snprintf(buf + off, sz - off, "%s%s",
+		    n ? ", " : "", param_table[k].hw_field);
+		n++;
+	}
+	return n;
+}
+
+/* The verdict's classes; their words are the report's status. */
+enum verdict_kind { V_TRUST, V_STEPS_LIKE, V_NOT, V_NO_DATA };
+
+static const char *const verdict_words[] = {
+	"trustworthy", "trustworthy for steps like these",
+	"not trustworthy", "not enough data"
+};
+
+/* How the held-out steps were chosen, in words. */
+static void
+heldout_how(const struct fit_validation *v, char *buf, size_t sz)
+{
+	if (v->k == 1)
+		snprintf(buf, sz, "a random holdout of %zu steps", v->n_test);
+	else
+		snprintf(buf, sz, "%ld-fold cross-validation", v->k);
+}
+
+/*
+ * One sentence: can the fitted entry be trusted for simulation?  Earned
+ * on steps the fit did not see; never for a field the steps do not
+ * inform.
+ */
+static enum verdict_kind
+verdict(const struct fit_opts *o, const struct fit_out *f, char *buf,
+    size_t sz)
+{
+	const struct fit_validation *h = f->heldout;
 	const struct fit_par *e = &f->r.sol.est;
-	char names[200], why[600];
+	char names[200], un[200], how[80], why[600];
 	size_t off = 0;
 	int nm = misfits(f, names, sizeof(names));
+	int nu = uninformed(o, f, un, sizeof(un));
 
+	if (h == NULL && f->heldout_err[0] != '\0') {
+		snprintf(buf, sz, "not trustworthy for simulation: the fit "
+		    "could not be repeated on part of the steps (%s)",
+		    f->heldout_err);
+		return V_NOT;
+	}
+	if (h == NULL) {
+		snprintf(buf, sz, "not enough data: %zu steps used (a verdict "
+		    "needs at least %d, some held out): nothing is known of "
+		    "how the entry predicts other steps", f->pb.n,
+		    FIT_VERDICT_MIN_STEPS);
+		return V_NO_DATA;
+	}
+	heldout_how(h, how, sizeof(how));
 	why[0] = '\0';
-	if (a->median > VERDICT_MEDIAN)
-		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sthe "
-		    "median step error after the fit is %.1f %% (limit %g %%)",
-		    off ? "; " : "", a->median, VERDICT_MEDIAN);
-	if (a->p90 > VERDICT_P90 && off < sizeof(why))
-		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sits "
-		    "P90 is %.1f %% (limit %g %%)", off ? "; " : "", a->p90,
+	if (h->median_ape > VERDICT_MEDIAN)
+		off += (size_t)snprintf(why + off, sizeof(why) - off, "on steps "
+		    "the fit did not see (%s) the median step error is %.1f %% "
+		    "(limit %g %%)", how, h->median_ape, VERDICT_MEDIAN);
+	if (h->p90_ape > VERDICT_P90 && off < sizeof(why))
+		off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s "
+		    "P90 is %.1f %% (limit %g %%)", off ? "; " : "", off ?
+		    "its" : "on steps the fit did not see the", h->p90_ape,
 		    VERDICT_P90);
 	if (nm > 0 && off < sizeof(why))
 		off += (size_t)snprintf(why + off, sizeof(why) - off, "%s%s "
 		    "%s at a bound, absorbing a misfit", off ? "; " : "", names,
 		    nm == 1 ? "is" : "are");
-	if ((e->v[FIT_H] != 0 || e->v[FIT_S] != 1) && off < sizeof(why))
+	if (needs_no_field(e) && off < sizeof(why))
 		off += (size_t)snprintf(why + off, sizeof(why) - off, "%sthe "
 		    "fit needs an overhead or a scale, which a hardware entry "
 		    "cannot carry", off ? "; " : "");
-	if (off == 0) {
-		snprintf(buf, sz, "trustworthy for simulation: after the fit "
-		    "the median step error is %.1f %% and the P90 %.1f %% "
-		    "(limits %g %% and %g %%), and no parameter absorbs a "
-		    "misfit", a->median, a->p90, VERDICT_MEDIAN, VERDICT_P90);
-		return 1;
+	if (off > 0) {
+		snprintf(buf, sz, "not trustworthy for simulation: %s", why);
+		return V_NOT;
 	}
-	snprintf(buf, sz, "not trustworthy for simulation: %s", why);
-	return 0;
+	off = (size_t)snprintf(buf, sz, "%s: on steps the fit did not see "
+	    "(%s) the median step error is %.1f %% and the P90 %.1f %% "
+	    "(limits %g %% and %g %%), and no parameter absorbs a misfit",
+	    nu > 0 ? "trustworthy for steps like these only" :
+	    "trustworthy for simulation", how, h->median_ape, h->p90_ape,
+	    VERDICT_MEDIAN, VERDICT_P90);
+	if (nu == 0)
+		return V_TRUST;
+	if (off < sz)
+		snprintf(buf + off, sz - off, "; %s %s not informed by these "
+		    "steps (the entry's value%s kept, untested): not for steps "
+		    "where %s", un, nu == 1 ? "is" : "are", nu == 1 ? "" : "s",
+		    nu == 1 ? "it acts" : "they act");
+	return V_STEPS_LIKE;
 }
 
 /*
@@ -485,7 +587,7 @@ lack_of_fit(const struct fit_out *f, char out[5][400])
 		    "overhead (kernel launches, TP communication) that the "
 		    "roofline lacks", 100 * expm1(f->short_resid -
 		    f->long_resid));
-	if (e->v[FIT_H] != 0 || e->v[FIT_S] != 1)
+	if (needs_no_field(e))
 		snprintf(out[n++], 400, "the fitted overhead (%.4g us) and "
 		    "scale (%.4g) stand for what the roofline lacks (per-step "
 		    "overhead, TP communication, scheduler CPU): no field of "
@@ -498,11 +600,11 @@ lack_of_fit(const struct fit_out *f, char out[5][400])
 		    "roofline lacks" : "so the scheduler's CPU time is hidden "
 		    "there (async scheduling)");
 	for (k = 0; k < FIT_NPAR && n < 5; k++)
-		if (f->r.id.status[k] == FIT_ID_MISFIT) {
+		if (absorbs(f, k)) {
 			snprintf(out[n++], 400, "%s is held at its bound while "
 			    "the steps it acts on are still %.1f %% off "
 			    "(median): the model is short of explaining them",
-			    steptime_par_names[k], f->r.id.misfit_pct[k]);
+			    param_table[k].name, f->r.id.misfit_pct[k]);
 			break;
 		}
 	return n;
@@ -512,16 +614,39 @@ static void
 write_assessment(struct jw *w, const struct fit_opts *o,
     const struct fit_out *f)
 {
+	const struct fit_validation *h = f->heldout;
 	char v[900], lof[5][400];
-	int i, n, ok;
+	enum verdict_kind vk;
+	int i, n, k;
 
-	(void)o;
-	ok = verdict(f, v, sizeof(v));
+	vk = verdict(o, f, v, sizeof(v));
 	jsonout_key(w, "assessment");
 	jsonout_obj(w);
 	jsonout_kstr(w, "verdict", v);
+	jsonout_kstr(w, "status", verdict_words[vk]);
 	jsonout_key(w, "trustworthy");
-	jsonout_bool(w, ok);
+	jsonout_bool(w, vk == V_TRUST);
+	jsonout_key(w, "held_out");
+	if (h == NULL)
+		jsonout_null(w);
+	else {
+		jsonout_obj(w);
+		jsonout_kstr(w, "method", h->method);
+		jsonout_kint(w, "folds", h->k);
+		jsonout_kint(w, "steps", (int64_t)h->n_test);
+		jsonout_knum(w, "bias_pct", h->bias);
+		jsonout_knum(w, "median_ape_pct", h->median_ape);
+		jsonout_knum(w, "p90_ape_pct", h->p90_ape);
+		jsonout_obj_end(w);
+	}
+	jsonout_key(w, "not_informed");
+	jsonout_arr(w);
+	for (k = 0; k < FIT_NPAR; k++)
+		if (o->want[k] && param_table[k].hw_field != NULL &&
+		    (f->r.id.status[k] == FIT_ID_NOT_INFORMED ||
+		    f->r.id.status[k] == FIT_ID_NONE))
+			jsonout_str(w, param_table[k].name);
+	jsonout_arr_end(w);
 	jsonout_key(w, "after_fit");
 	jsonout_obj(w);
 	for (i = 0; i < 4; i++) {
@@ -531,8 +656,8 @@ write_assessment(struct jw *w, const struct fit_opts *o,
 		jsonout_obj(w);
 		jsonout_kint(w, "n", (int64_t)m->n);
 		jsonout_knum(w, "bias_pct", m->bias);
-		jsonout_knum(w, "median_ape", m->median);
-		jsonout_knum(w, "p90_ape", m->p90);
+		jsonout_knum(w, "median_ape_pct", m->median);
+		jsonout_knum(w, "p90_ape_pct", m->p90);
 		jsonout_obj_end(w);
 	}
 	jsonout_obj_end(w);
@@ -546,6 +671,23 @@ write_assessment(struct jw *w, const struct fit_opts *o,
 }
 
 /* ------------------------------------------------------ --summary */
+
+/* A fraction of the entry's bandwidth, and its interval, in TB/s. */
+static void
+summary_tbs(FILE *fp, const struct fit_opts *o, const struct fit_out *f,
+    int k)
+{
+	const struct fit_solution *s = &f->r.sol;
+	char a[32], b[32], c[32], label[40];
+
+	snprintf(label, sizeof(label), "  %s, TB/s", param_table[k].name);
+	fprintf(fp, "%-20s %12s %12s %12s  TB/s (entry %.4g)\n", label,
+	    numfmt_cell(a, sizeof(a), "%.4g", s->est.v[k] * o->bw_peak_tbs),
+	    numfmt_cell(b, sizeof(b), "%.4g", s->on[k] ?
+	    f->r.un.lo[k] * o->bw_peak_tbs : NAN),
+	    numfmt_cell(c, sizeof(c), "%.4g", s->on[k] ?
+	    f->r.un.hi[k] * o->bw_peak_tbs : NAN), o->bw_peak_tbs);
+}
 
 void
 report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
@@ -575,9 +717,10 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 	fprintf(fp, ")\n\n%-20s %12s %12s %12s  %s\n", "parameter",
 	    "estimate", "ci95 low", "ci95 high", "status");
 	for (k = 0; k < FIT_NPAR; k++) {
-		if (steptime_is_entry_field(k) && !o->has_entry)
+		if ((param_is(k, PARAM_ENTRY) && !o->has_entry) ||
+		    (param_is(k, PARAM_AUTO) && !o->want[k]))
 			continue;
-		fprintf(fp, "%-20s %12s %12s %12s  %s\n", steptime_par_names[k],
+		fprintf(fp, "%-20s %12s %12s %12s  %s\n", param_table[k].name,
 		    numfmt_cell(a, sizeof(a), "%.4g", s->est.v[k]),
 		    numfmt_cell(b, sizeof(b), "%.4g",
 		    s->on[k] ? f->r.un.lo[k] : NAN),
@@ -587,15 +730,9 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 		if (f->r.id.status[k] != FIT_ID_NOT_FITTED)
 			fprintf(fp, "%-20s %38s  %s\n", "", "", f->r.id.why[k]);
 	}
-	if (o->has_entry)
-		fprintf(fp, "%-20s %12s %12s %12s  TB/s (entry %.4g)\n",
-		    "  bandwidth, TB/s",
-		    numfmt_cell(a, sizeof(a), "%.4g", s->est.v[FIT_BW] *
-		    o->bw_peak_tbs),
-		    numfmt_cell(b, sizeof(b), "%.4g", s->on[FIT_BW] ?
-		    f->r.un.lo[FIT_BW] * o->bw_peak_tbs : NAN),
-		    numfmt_cell(c, sizeof(c), "%.4g", s->on[FIT_BW] ?
-		    f->r.un.hi[FIT_BW] * o->bw_peak_tbs : NAN), o->bw_peak_tbs);
+	for (k = 0; k < FIT_NPAR && o->has_entry; k++)
+		if (param_is(k, PARAM_OF_PEAK_BW))
+			summary_tbs(fp, o, f, k);
 	fprintf(fp, "\n%-15s %32s %32s\n", "", "before the fit",
 	    "after the fit");
 	fprintf(fp, "%-8s %6s %10s %10s %10s %10s %10s %10s\n", "kind", "n",
@@ -627,7 +764,7 @@ report_summary(FILE *fp, const struct fit_opts *o, const struct fit_steps *in,
 		fprintf(fp, "\nlack of fit (no field of the entry):\n");
 	for (i = 0; i < n; i++)
 		fprintf(fp, "  - %s\n", lof[i]);
-	verdict(f, vd, sizeof(vd));
+	verdict(o, f, vd, sizeof(vd));
 	fprintf(fp, "\nverdict: %s\n", vd);
 }
 
@@ -704,13 +841,33 @@ report_residuals(const char *path, const struct fit_out *f)
 	outfile_close(fp);
 }
 
-void
-report_plots(const char *dir, const struct fit_out *f)
+/* The plots' second title line: what the steps were fitted with. */
+static void
+plot_subtitle(char *buf, size_t sz, const struct fit_opts *o, size_t n)
 {
-	static const char *const kinds[] = { "pure prefill", "pure decode",
-	    "mixed" };
+	size_t off;
+	int k, first = 1;
+
+	off = (size_t)snprintf(buf, sz, "%s%s%s%s; fitted", o->hw_name ?
+	    "GPU " : "", o->hw_name ? o->hw_name : "", o->hw_name ? ", entry " :
+	    "", o->hw_name ? (o->hw_config ? o->hw_config : "shipped") : "");
+	for (k = 0; k < FIT_NPAR && off < sz; k++)
+		if (o->want[k])
+			off += (size_t)snprintf(buf + off, sz - off, "%s %s",
+			    first-- > 0 ? "" : ",", param_table[k].short_name);
+	if (off < sz)
+		snprintf(buf + off, sz - off, "; loss %s; %zu steps",
+		    loss_name(o->loss), n);
+}
+
+void
+report_plots(const char *dir, const struct fit_out *f,
+    const struct fit_opts *o)
+{
 	const struct fit_problem *pb = &f->pb;
 	struct fit_step st;
+	struct plot_axes ax;
+	char sub[512], title[640];
 	double *pred = err_malloc((pb->n ? pb->n : 1) * sizeof(double));
 	double *meas = err_malloc((pb->n ? pb->n : 1) * sizeof(double));
 	double *mf = err_malloc((pb->n ? pb->n : 1) * sizeof(double));
@@ -724,23 +881,38 @@ report_plots(const char *dir, const struct fit_out *f)
 		data_step(pb->d, i, &st);
 		pred[k] = steptime_predict(&f->r.sol.est, &st);
 		meas[k] = pb->d->dur_us[i];
-		grp[k] = pb->d->kind[i] == EVAL_PREFILL ? 0 :
-		    pb->d->kind[i] == EVAL_DECODE ? 1 : 2;
-		if (grp[k] == 2) {
+		grp[k] = pb->d->kind[i] == EVAL_PREFILL ? PLOT_PREFILL :
+		    pb->d->kind[i] == EVAL_DECODE ? PLOT_DECODE : PLOT_MIXED;
+		if (grp[k] == PLOT_MIXED) {
 			mf[nmixed] = st.mf;
 			res[nmixed++] = log(meas[k] / pred[k]);
 		}
 	}
 	mixed_grp = err_malloc((nmixed ? nmixed : 1) * sizeof(int));
-	memset(mixed_grp, 0, (nmixed ? nmixed : 1) * sizeof(int));
-	if (plot_scatter(dir, "measured-vs-predicted", "step time after the fit",
-	    "predicted (us)", "measured (us)", pred, meas, grp, kinds, 3, pb->n,
-	    1, 1) < 0 || plot_scatter(dir, "residual-vs-minority",
-	    "mixed steps: log(measured / predicted)", "minority fraction",
-	    "residual", mf, res, mixed_grp, kinds + 2, 1, nmixed, 0, 0) < 0) {
-		if (plot_unavailable())
-			err_warn("no plots: gnuplot is not installed or failed");
+	for (k = 0; k < nmixed; k++)
+		mixed_grp[k] = PLOT_MIXED;
+	plot_subtitle(sub, sizeof(sub), o, pb->n);
+	memset(&ax, 0, sizeof(ax));
+	snprintf(title, sizeof(title), "Step time, measured against predicted "
+	    "after the fit\n%s", sub);
+	ax.title = title;
+	ax.xlabel = "predicted step time";
+	ax.ylabel = "measured step time";
+	ax.xus = ax.yus = ax.logx = ax.logy = ax.diag = 1;
+	if (plot_scatter(dir, "measured-vs-predicted", &ax, pred, meas, grp,
+	    pb->n) == 0) {
+		memset(&ax, 0, sizeof(ax));
+		snprintf(title, sizeof(title), "Mixed steps: log(measured / "
+		    "predicted) after the fit, by minority fraction\n%s", sub);
+		ax.title = title;
+		ax.xlabel = "minority fraction (the smaller of the prefill and "
+		    "decode shares of the step's tokens)";
+		ax.ylabel = "log(measured / predicted)";
+		plot_scatter(dir, "residual-vs-minority", &ax, mf, res,
+		    mixed_grp, nmixed);
 	}
+	if (plot_unavailable())
+		err_warn("no plots: gnuplot is not installed or failed");
 	free(pred);
 	free(meas);
 	free(mf);

@@ -32,6 +32,7 @@ void report_residuals(const char *path, const struct fit_out *f);
  * residual against the minority fraction of mixed steps, into dir.  No
  * gnuplot costs one warning.
  */
-void report_plots(const char *dir, const struct fit_out *f);
+void report_plots(const char *dir, const struct fit_out *f,
+    const struct fit_opts *o);
 
 #endif

@@ -11,7 +11,7 @@ struct sample_row {
 	double	 key;
 	int64_t	 step;
 	uint64_t seq;
-	uint8_t	 kind, stratum;
+	uint8_t	 kind, stratum, client;
 };
 
 static const char *const kind_names[SAMPLE_NKIND] = {
@@ -194,7 +194,7 @@ compact(struct sampler *s)
 }
 
 void
-sample_add(struct sampler *s, const struct eval_rec *r)
+sample_add(struct sampler *s, const struct eval_rec *r, int client)
 {
 	struct sample_row *w;
 	int k = stratum(r);
@@ -218,6 +218,7 @@ sample_add(struct sampler *s, const struct eval_rec *r)
 	w->seq = s->seq;
 	w->kind = (uint8_t)r->kind;
 	w->stratum = (uint8_t)k;
+	w->client = (uint8_t)client;
 	if (s->n == s->cap)
 		compact(s);
 }
@@ -252,7 +253,7 @@ sample_finish(struct sampler *s, struct fit_data *d)
 		r.sched_us = w->sched_us;
 		r.step = w->step;
 		r.kind = (enum eval_kind)w->kind;
-		data_add(d, &r);
+		data_add(d, &r, w->client);
 		d->w[d->n - 1] = s->weight[w->stratum] * norm;
 	}
 	free(s->rows);

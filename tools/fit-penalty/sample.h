@@ -37,8 +37,8 @@ struct sampler {
 };
 
 void sample_init(struct sampler *s, size_t budget, unsigned long seed);
-/* Offer one usable step. */
-void sample_add(struct sampler *s, const struct eval_rec *r);
+/* Offer one usable step (client: timed by a client's TTFT). */
+void sample_add(struct sampler *s, const struct eval_rec *r, int client);
 /*
  * The sample into d (in input order) with each step's weight, normalised
  * to a mean of 1 over the kept steps (so that standard errors are those of

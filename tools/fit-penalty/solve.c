@@ -34,44 +34,54 @@ struct ctx {
  * variable: a change of variable flattens the cost at the bound and the
  * trust region crawls there for hundreds of iterations.
  */
-static int
-log_var(int k)
-{
-	return k == FIT_S || steptime_is_entry_field(k);
-}
-
 static double
 to_ext(const struct ctx *c, int k, double u, double *dx)
 {
-	if (log_var(k)) {
+	switch (param_table[k].var) {
+	case PARAM_VAR_LOG:
 		*dx = exp(u);
 		return exp(u);
-	}
-	if (k == FIT_H) {
+	case PARAM_VAR_STEP:
 		*dx = c->pb->h_unit;
 		return c->pb->h_unit * u;
+	default:
+		*dx = 1;
+		return u;
 	}
-	*dx = 1;
-	return u;
 }
 
 static double
 to_int(const struct ctx *c, int k, double x)
 {
-	if (log_var(k))
+	switch (param_table[k].var) {
+	case PARAM_VAR_LOG:
 		return log(x);
-	return k == FIT_H ? x / c->pb->h_unit : x;
+	case PARAM_VAR_STEP:
+		return x / c->pb->h_unit;
+	default:
+		return x;
+	}
 }
 
 /*
  * Where the model is defined, a little beyond the bounds so the solver
- * may step over one: 1 - b mf > 0 needs b < 2 (mf <= 0.5).
+ * may step over one (1 - b mf > 0 needs b < 2, mf <= 0.5): each row's
+ * domain, where it has one.
  */
 static int
 in_domain(const struct fit_par *p)
 {
-	return p->v[FIT_B] > -1 && p->v[FIT_B] < 1.9 &&
-	    p->v[FIT_O] > -0.9 && p->v[FIT_O] < 2;
+	const struct param_row *r;
+	int k;
+
+	for (k = 0; k < FIT_NPAR; k++) {
+		r = &param_table[k];
+		if (isinf(r->dom_lo) && isinf(r->dom_hi))
+			continue;
+		if (!(p->v[k] > r->dom_lo && p->v[k] < r->dom_hi))
+			return 0;
+	}
+	return 1;
 }
 
 static void
@@ -218,16 +228,12 @@ static double
 max_change(const struct fit_problem *pb, const struct fit_par *a,
     const struct fit_par *b)
 {
-	double m;
-
-	m = fmax(fabs(a->v[FIT_B] - b->v[FIT_B]),
-	    fabs(a->v[FIT_O] - b->v[FIT_O]));
+	double m = 0;
 	int k;
 
-	m = fmax(m, fabs(a->v[FIT_H] - b->v[FIT_H]) / pb->h_unit);
-	m = fmax(m, fabs(a->v[FIT_S] - b->v[FIT_S]) / a->v[FIT_S]);
-	for (k = FIT_MP; k <= FIT_BW; k++)
-		m = fmax(m, fabs(a->v[k] - b->v[k]) / a->v[k]);
+	for (k = 0; k < FIT_NPAR; k++)
+		m = fmax(m, fabs(a->v[k] - b->v[k]) / param_unit(k, pb->h_unit,
+		    a->v[k]));
 	return m;
 }
 
@@ -352,54 +358,70 @@ ctx_init(struct ctx *c, const struct fit_problem *pb, const double *w,
 		}
 }
 
+/* The mean log ratio of measured to predicted step time under p. */
+static double
+mean_log_ratio(const struct fit_problem *pb, const struct fit_par *p)
+{
+	struct fit_step s;
+	double mean = 0;
+	size_t k;
+
+	for (k = 0; k < pb->n; k++) {
+		data_step(pb->d, problem_step(pb, k), &s);
+		mean += log(pb->d->dur_us[problem_step(pb, k)] /
+		    steptime_smooth(p, &s, NULL));
+	}
+	return mean;
+}
+
+/* Whether a fitted row starts the way start says. */
+static int
+any_start(const int on[FIT_NPAR], enum param_start start)
+{
+	int k;
+
+	for (k = 0; k < FIT_NPAR; k++)
+		if (on[k] && param_table[k].start == start)
+			return 1;
+	return 0;
+}
+
 /*
  * Starting points: the roofline as shipped, the middle of the box and a
- * far corner, each with the scale set to the geometric mean ratio of
- * measured to predicted so that every start is on the right order.
+ * far corner (the grid rows at 0.05, 0.5, 0.9), each with the scale set
+ * to the geometric mean ratio of measured to predicted so that every
+ * start is on the right order (or, without a scale, the bandwidth).
  */
 static void
 starts(const struct fit_problem *pb, const int on[FIT_NPAR],
     struct fit_par st[FIT_STARTS])
 {
-	static const double bo[FIT_STARTS][2] = {
-		{ 0.05, 0.05 }, { 0.5, 0.5 }, { 0.9, 0.9 }
-	};
-	struct fit_par p = pb->prior;
-	double mean = 0;
-	size_t k;
-	int i;
+	static const double grid[FIT_STARTS] = { 0.05, 0.5, 0.9 };
+	struct fit_par p = pb->prior, q;
+	double lo, hi;
+	int i, k;
 
-	if (on[FIT_S]) {
-		p.v[FIT_S] = 1;
-		for (k = 0; k < pb->n; k++) {
-			struct fit_step s;
-
-			data_step(pb->d, problem_step(pb, k), &s);
-			mean += log(pb->d->dur_us[problem_step(pb, k)] /
-			    steptime_smooth(&p, &s, NULL));
+	for (k = 0; k < FIT_NPAR; k++)
+		if (on[k] && param_table[k].start == PARAM_START_MEAN) {
+			q = p;
+			q.v[k] = 1;
+			p.v[k] = exp(mean_log_ratio(pb, &q) / (double)pb->n);
 		}
-		p.v[FIT_S] = exp(mean / (double)pb->n);
-	}
-	/* The bandwidth that makes the steps right on (log) average. */
-	if (on[FIT_BW] && !on[FIT_S]) {
-		for (mean = 0, k = 0; k < pb->n; k++) {
-			struct fit_step s;
-
-			data_step(pb->d, problem_step(pb, k), &s);
-			mean += log(pb->d->dur_us[problem_step(pb, k)] /
-			    steptime_smooth(&p, &s, NULL));
+	for (k = 0; k < FIT_NPAR; k++)
+		if (on[k] && param_table[k].start == PARAM_START_MEAN_INV &&
+		    !any_start(on, PARAM_START_MEAN)) {
+			param_bounds(k, &lo, &hi);
+			p.v[k] = fmin(fmax(p.v[k] * exp(-mean_log_ratio(pb,
+			    &p) / (double)pb->n), lo), hi);
 		}
-		p.v[FIT_BW] = fmin(fmax(p.v[FIT_BW] * exp(-mean /
-		    (double)pb->n), 0.05), 1);
-	}
-	if (on[FIT_H])
-		p.v[FIT_H] = 0.05 * pb->h_unit;
+	for (k = 0; k < FIT_NPAR; k++)
+		if (on[k] && param_table[k].start == PARAM_START_STEP)
+			p.v[k] = 0.05 * pb->h_unit;
 	for (i = 0; i < FIT_STARTS; i++) {
 		st[i] = p;
-		if (on[FIT_B])
-			st[i].v[FIT_B] = bo[i][0];
-		if (on[FIT_O])
-			st[i].v[FIT_O] = bo[i][1];
+		for (k = 0; k < FIT_NPAR; k++)
+			if (on[k] && param_table[k].start == PARAM_START_GRID)
+				st[i].v[k] = grid[i];
 	}
 }
 
@@ -415,10 +437,10 @@ violation(const struct fit_problem *pb, const int act[FIT_NPAR],
 	int k, which = -1;
 
 	for (k = 0; k < FIT_NPAR; k++) {
-		if (!act[k] || k == FIT_S)
+		if (!act[k] || param_is(k, PARAM_POSITIVE))
 			continue;
-		steptime_bounds(k, &lo, &hi);
-		unit = k == FIT_H ? pb->h_unit : log_var(k) ? x->v[k] : 1;
+		param_bounds(k, &lo, &hi);
+		unit = param_unit(k, pb->h_unit, x->v[k]);
 		if (x->v[k] < lo) {
 			v = (lo - x->v[k]) / unit;
 			if (v > worst) {
@@ -445,8 +467,8 @@ clamp_box(struct fit_par *x)
 	int k;
 
 	for (k = 0; k < FIT_NPAR; k++)
-		if (k != FIT_S) {
-			steptime_bounds(k, &lo, &hi);
+		if (!param_is(k, PARAM_POSITIVE)) {
+			param_bounds(k, &lo, &hi);
 			x->v[k] = fmin(fmax(x->v[k], lo), hi);
 		}
 }
@@ -477,7 +499,7 @@ wants_inside(const struct fit_problem *pb, const double *w,
 			g[k] += r * PROBLEM_RIDGE_W / p->v[k];
 		}
 	for (k = 0; k < FIT_NPAR; k++) {
-		unit = k == FIT_H ? pb->h_unit : log_var(k) ? p->v[k] : 1;
+		unit = param_unit(k, pb->h_unit, p->v[k]);
 		if (bound[k] * g[k] * unit > 1e-8 * cost)
 			return k;
 	}
@@ -516,7 +538,7 @@ run_box(const struct fit_problem *pb, const double *w,
 			if ((k = violation(pb, act, out, &at)) >= 0) {
 				act[k] = 0;
 				q.prior.v[k] = at;
-				steptime_bounds(k, &lo, &hi);
+				param_bounds(k, &lo, &hi);
 				bound[k] = at == lo ? -1 : 1;
 				x = *out;
 				x.v[k] = at;
@@ -544,8 +566,12 @@ multistart(const struct fit_problem *pb, const double *w,
 	int i, nstart, bound[FIT_NPAR];
 
 	starts(pb, on, st);
-	/* Without a penalty to fit, one start settles it. */
-	nstart = on[FIT_B] || on[FIT_O] ? FIT_STARTS : 1;
+	/* Without a grid row to fit (a penalty), one start settles it. */
+	nstart = any_start(on, PARAM_START_GRID) ? FIT_STARTS : 1;
+	if (pb->warm != NULL) {
+		st[0] = *pb->warm;
+		nstart = 1;
+	}
 	for (i = 0; i < nstart; i++) {
 		if (run_box(pb, w, on, &st[i], &end[i], bound,
 		    &sol->iterations, msg, msgsz) < 0)
@@ -629,25 +655,30 @@ irls(const struct fit_problem *pb, const int on[FIT_NPAR],
 }
 
 /*
- * The global check: the cost on an 11 x 11 grid of (b, o), the other
- * parameters at their estimate.  A grid point below the optimum would
- * mean the trust region found a local minimum.
+ * The global check: the cost on an 11 x 11 grid of the grid rows (b,
+ * o), the other parameters at their estimate.  A grid point below the
+ * optimum would mean the trust region found a local minimum.
  */
 static double
 grid_check(const struct fit_problem *pb, const struct fit_solution *sol)
 {
 	struct fit_par p = sol->est;
 	double best = INFINITY;
-	int i, j, ni = sol->on[FIT_B] ? 10 : 0, nj = sol->on[FIT_O] ? 10 : 0;
+	int g[2] = { -1, -1 }, ng = 0, i, j, k, ni, nj;
 
+	for (k = 0; k < FIT_NPAR && ng < 2; k++)
+		if (param_table[k].start == PARAM_START_GRID)
+			g[ng++] = k;
+	ni = g[0] >= 0 && sol->on[g[0]] ? 10 : 0;
+	nj = g[1] >= 0 && sol->on[g[1]] ? 10 : 0;
 	if (ni == 0 && nj == 0)
 		return sol->cost;
 	for (i = 0; i <= ni; i++)
 		for (j = 0; j <= nj; j++) {
-			if (sol->on[FIT_B])
-				p.v[FIT_B] = i / 10.0;
-			if (sol->on[FIT_O])
-				p.v[FIT_O] = j / 10.0;
+			if (ni > 0)
+				p.v[g[0]] = i / 10.0;
+			if (nj > 0)
+				p.v[g[1]] = j / 10.0;
 			best = fmin(best, cost_of(pb, sol->w, &p));
 		}
 	return best;

@@ -4,11 +4,6 @@
 #include "steptime.h"
 #include "model/roofline.h"
 
-const char *const steptime_par_names[FIT_NPAR] = {
-	"mixed_batch_penalty", "overlap_penalty", "overhead_us", "scale",
-	"mfu_prefill", "mfu_decode", "bandwidth"
-};
-
 static double ref_mp = 1, ref_md = 1;
 
 void
@@ -27,47 +22,11 @@ steptime_reference(int k)
 void
 steptime_par_zero(struct fit_par *p)
 {
-	p->v[FIT_B] = 0;
-	p->v[FIT_O] = 0;
-	p->v[FIT_H] = 0;
-	p->v[FIT_S] = 1;
-	p->v[FIT_MP] = ref_mp;
-	p->v[FIT_MD] = ref_md;
-	p->v[FIT_BW] = 1;
-}
+	int k;
 
-void
-steptime_bounds(int k, double *lo, double *hi)
-{
-	switch (k) {
-	case FIT_B:
-	case FIT_O:
-		*lo = 0;
-		*hi = 1;
-		break;
-	case FIT_H:
-		*lo = 0;
-		*hi = INFINITY;
-		break;
-	case FIT_MP:
-	case FIT_MD:
-		*lo = 0.02;
-		*hi = 1;
-		break;
-	case FIT_BW:
-		*lo = 0.05;
-		*hi = 1;
-		break;
-	default:
-		*lo = 0;
-		*hi = INFINITY;
-	}
-}
-
-int
-steptime_is_entry_field(int k)
-{
-	return k == FIT_MP || k == FIT_MD || k == FIT_BW;
+	for (k = 0; k < FIT_NPAR; k++)
+		p->v[k] = isnan(param_table[k].prior) ? steptime_reference(k) :
+		    param_table[k].prior;
 }
 
 /*
@@ -136,7 +95,10 @@ steptime_smooth(const struct fit_par *p, const struct fit_step *st,
 		    (p->v[FIT_MD] * p->v[FIT_MD] * den);
 		grad[FIT_BW] = -s * dg_dm * st->memory_us /
 		    (p->v[FIT_BW] * p->v[FIT_BW]);
+		grad[FIT_C] = st->client;
 	}
+	if (st->client)
+		return s * (hi + o * lo) + p->v[FIT_H] + p->v[FIT_C];
 	return s * (hi + o * lo) + p->v[FIT_H];
 }
 
@@ -164,7 +126,7 @@ double
 steptime_predict(const struct fit_par *p, const struct fit_step *st)
 {
 	if (p->v[FIT_H] == 0 && p->v[FIT_S] == 1)
-		return (double)blis_us(p, st);
+		return (double)blis_us(p, st) + (st->client ? p->v[FIT_C] : 0);
 	return steptime_smooth(p, st, NULL);
 }
 

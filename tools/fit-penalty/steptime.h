@@ -13,25 +13,19 @@
 
 #include <stdint.h>
 
-/* The parameters, in this order everywhere (vectors, matrices, output). */
-enum { FIT_B, FIT_O, FIT_H, FIT_S, FIT_MP, FIT_MD, FIT_BW, FIT_NPAR };
+#include "params.h"
 
-extern const char *const steptime_par_names[FIT_NPAR];
-
-struct fit_par {
-	/*
-	 * b, o in [0, 1]; h >= 0 in us; s > 0; mfuPrefill and mfuDecode in
-	 * [0.02, 1]; bw, the effective bandwidth as a fraction of the entry's
-	 * BwPeakTBs, in [0.05, 1].
-	 */
-	double	 v[FIT_NPAR];
-};
-
+/*
+ * The parameters (params.h): b, o in [0, 1]; h >= 0 in us; s > 0;
+ * mfuPrefill and mfuDecode in [0.02, 1]; bw, the effective bandwidth as
+ * a fraction of the entry's BwPeakTBs, in [0.05, 1].
+ */
 /* A step, as far as the fit needs it. */
 struct fit_step {
 	double	 compute_us, memory_us, mf;
 	double	 cp, cd;	/* compute of prefill, decode tokens (us) */
 	int	 mixed;		/* has both prefill and decode */
+	int	 client;	/* timed by a client's TTFT */
 };
 
 /*
@@ -42,16 +36,11 @@ void steptime_set_reference(double mfu_prefill, double mfu_decode);
 double steptime_reference(int k);
 
 /*
- * Zero penalties, no overhead, unit scale, the entry's MFUs and its
- * bandwidth: the roofline as shipped.
+ * Every parameter at its row's default: zero penalties, no overhead,
+ * unit scale, the entry's MFUs and its bandwidth: the roofline as
+ * shipped.
  */
 void steptime_par_zero(struct fit_par *p);
-
-/* Bounds of parameter k (lo may equal -inf, hi +inf). */
-void steptime_bounds(int k, double *lo, double *hi);
-
-/* Whether k is one of the entry's own fields (mfu-prefill, ...). */
-int steptime_is_entry_field(int k);
 
 /* The compute and memory times under p, before the overlap. */
 void steptime_sides(const struct fit_par *p, const struct fit_step *st,

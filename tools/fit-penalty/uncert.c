@@ -112,7 +112,7 @@ fill(struct fit_uncert *u, const struct fit_solution *sol,
 	for (i = 0; i < p; i++) {
 		k = map[i];
 		u->se[k] = sqrt(s2 * cov[i][i]);
-		steptime_bounds(k, &lo, &hi);
+		param_bounds(k, &lo, &hi);
 		x = sol->est.v[k];
 		u->lo[k] = fmax(lo, x - FIT_Z95 * u->se[k]);
 		u->hi[k] = fmin(hi, x + FIT_Z95 * u->se[k]);

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -5,6 +6,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "io/err.h"
+#include "stats/stats.h"
 #include "solve.h"
 #include "validate.h"
 
@@ -42,11 +44,30 @@ assign_folds(const struct fit_problem *pb, double holdout, long k,
 	return fold;
 }
 
+/* The test steps' errors, added to the pool. */
+static void
+pool(const struct fit_problem *test, const struct fit_par *est,
+    struct fit_validation *v)
+{
+	struct fit_step st;
+	double d, pred;
+	size_t k, i;
+
+	for (k = 0; k < test->n; k++) {
+		i = problem_step(test, k);
+		data_step(test->d, i, &st);
+		d = test->d->dur_us[i];
+		pred = steptime_predict(est, &st);
+		v->ape[v->n_test++] = fabs(pred - d) / d * 100;
+		v->bias += (pred - d) / d * 100;
+	}
+}
+
 /* Fit on the steps outside fold k, measure on those in it. */
 static int
 one_fold(const struct fit_problem *pb, const int on[FIT_NPAR],
-    const unsigned char *fold, int k, struct fit_fold *out, char *msg,
-    size_t msgsz)
+    const unsigned char *fold, int k, struct fit_fold *out,
+    struct fit_validation *v, char *msg, size_t msgsz)
 {
 	struct fit_problem train = *pb, test = *pb;
 	struct fit_solution sol;
@@ -79,6 +100,7 @@ one_fold(const struct fit_problem *pb, const int on[FIT_NPAR],
 		tmp = err_malloc(test.n * sizeof(double));
 		metrics_groups(&test, &sol.est, out->test, tmp);
 		free(tmp);
+		pool(&test, &sol.est, v);
 		rc = 0;
 	}
 	solve_free(&sol);
@@ -102,13 +124,17 @@ validate_run(const struct fit_problem *pb, const int on[FIT_NPAR],
 	v->k = holdout > 0 ? 1 : kfold;
 	fold = assign_folds(pb, holdout, kfold, seed);
 	v->folds = err_malloc((size_t)v->k * sizeof(struct fit_fold));
+	v->ape = err_malloc((pb->n ? pb->n : 1) * sizeof(double));
 	for (i = 0; i < v->k; i++)
-		if (one_fold(pb, on, fold, (int)i, &v->folds[i], msg,
+		if (one_fold(pb, on, fold, (int)i, &v->folds[i], v, msg,
 		    msgsz) < 0) {
 			free(fold);
 			return -1;
 		}
 	free(fold);
+	v->bias = v->n_test > 0 ? v->bias / (double)v->n_test : NAN;
+	v->p90_ape = stats_percentile(v->ape, v->n_test, 90);
+	v->median_ape = stats_percentile(v->ape, v->n_test, 50);
 	return 0;
 }
 
@@ -116,5 +142,7 @@ void
 validate_free(struct fit_validation *v)
 {
 	free(v->folds);
+	free(v->ape);
 	v->folds = NULL;
+	v->ape = NULL;
 }

@@ -20,6 +20,14 @@ struct fit_validation {
 	const char *method;	/* "holdout", "kfold", or NULL for none */
 	long	 k;		/* folds (1 for a holdout) */
 	struct fit_fold *folds;
+	/*
+	 * Every test step pooled: the count, the median and P90 absolute %
+	 * error and the mean signed % error of the predictions made by a
+	 * fit that did not see it.
+	 */
+	size_t	 n_test;
+	double	 median_ape, p90_ape, bias;
+	double	*ape;		/* scratch: n_test absolute % errors */
 };
 
 /*

@@ -26,6 +26,8 @@
 #include "records/eval.h"
 #include "records/step.h"
 
+#include "io/members.h"
+
 enum { OPT_CSV = RL_OPT_NEXT };
 
 struct run {
@@ -97,24 +99,31 @@ write_ndjson_copy(struct run *r, const struct eval_fields *f)
 }
 
 /*
- * A record that already has eval fields: its own fields re-serialised,
- * ours replacing them at the end, so each key appears once.
+ * A record that already has eval fields: its other fields' own bytes, in
+ * their order, then ours, so each key appears once and a number that no
+ * double holds (12345678901234567890, 1e400, -0) passes through as it is.
  */
 static void
 write_ndjson(struct run *r, const cJSON *rec, const struct eval_fields *f)
 {
+	const char *text, *at;
+	struct members m;
 	const cJSON *c;
+	size_t len;
+	int kept = 0, any;
 
-	jsonout_obj(&r->jw);
-	for (c = rec->child; c != NULL; c = c->next) {
+	text = jsonin_object_head(&r->jin, &len, &any);
+	members_init(&m, text, len);
+	fputc('{', r->jw.fp);
+	for (c = rec->child; c != NULL && members_next(&m, &at, &len);
+	    c = c->next) {
 		if (eval_write_owns(c->string))
 			continue;
-		jsonout_key(&r->jw, c->string);
-		jsonout_cjson(&r->jw, c);
+		if (kept++ > 0)
+			fputc(',', r->jw.fp);
+		fwrite(at, 1, len, r->jw.fp);
 	}
-	eval_write_json(&r->jw, f);
-	jsonout_obj_end(&r->jw);
-	jsonout_endline(&r->jw);
+	eval_write_tail(r->jw.fp, f, kept > 0);
 }
 
 static void
@@ -252,6 +261,7 @@ main(int argc, char **argv)
 		outfile_close(stdout);
 		return 0;
 	}
+	outfile_refuse_inputs(co.output, argv + optind, argc - optind);
 	rlopts_build(&ro, &r.rl);
 
 	out = outfile_open(co.output);

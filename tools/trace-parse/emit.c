@@ -11,7 +11,8 @@ enum { KIND_NONE, KIND_REQUEST, KIND_STEP };
 static const char *const step_columns[] = {
 	"step", "engine", "ts_us", "dur_us", "n_prefill", "prefill_tokens",
 	"n_decode", "decode_tokens", "kv_usage", "dummy", "estimated", "model",
-	"hardware", "tp", NULL
+	"hardware", "tp", "dur_source", "prefill_kv_tokens", "prefill_len_var",
+	"decode_kv_tokens", "decode_kv_var", NULL
 };
 
 void
@@ -40,6 +41,82 @@ emit_free(struct emit *em)
 	for (i = 0; i < em->nfiles; i++)
 		free(em->files[i]);
 	free(em->files);
+	for (i = 0; i < 4; i++)
+		free(em->fix[i]);
+}
+
+/* Length of the valid UTF-8 sequence at p (RFC 3629), or 0. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		/* No overlong form, no surrogate. */
+		if ((p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] > 0x9f))
+			return 0;
+		return (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] > 0x8f))
+			return 0;
+		return (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
+		    (p[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/*
+ * s, or when it holds invalid UTF-8 a copy (in slot k) with each bad
+ * byte replaced by U+FFFD.  The check stops at a NUL, so a bad sequence
+ * cut short by the string's end is bad too.
+ */
+static const char *
+emit_utf8(struct emit *em, int k, const char *s)
+{
+	const unsigned char *p;
+	size_t n, need;
+	char *o;
+
+	if (s == NULL)
+		return NULL;
+	for (p = (const unsigned char *)s; *p != '\0' && (n = utf8_len(p)) > 0;
+	    p += n)
+		;
+	if (*p == '\0')
+		return s;
+	need = 3 * strlen(s) + 1;
+	if (em->fix_cap[k] < need) {
+		em->fix_cap[k] = need;
+		em->fix[k] = err_realloc(em->fix[k], need);
+	}
+	o = em->fix[k];
+	for (p = (const unsigned char *)s; *p != '\0'; )
+		if ((n = utf8_len(p)) > 0) {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+		}
+	*o = '\0';
+	em->utf8_fixed++;
+	return em->fix[k];
+}
+
+void
+emit_report(const struct emit *em)
+{
+	if (em->utf8_fixed > 0)
+		err_warn("%ld string%s held invalid UTF-8: written with each bad "
+		    "byte replaced by U+FFFD", em->utf8_fixed,
+		    em->utf8_fixed == 1 ? "" : "s");
 }
 
 void
@@ -112,6 +189,30 @@ id_text(char *buf, long n)
 	return p;
 }
 
+/*
+ * What the next stage would refuse, refused here where the line is
+ * known: an arrival before the file's first record, a first token after
+ * the last.
+ */
+static int
+emit_times_bad(const struct request_out *q, struct jerr *e)
+{
+	if (q->arrival_us < 0) {
+		jsonin_err(e, "arrives %lld us before the file's first record "
+		    "(times count from it): sort the file by time, or give "
+		    "--keep-clock", (long long)-q->arrival_us);
+		return 1;
+	}
+	if (q->ttft_us != REQUEST_ABSENT && q->e2e_us != REQUEST_ABSENT &&
+	    q->ttft_us > q->e2e_us) {
+		jsonin_err(e, "ttft_us %lld is greater than e2e_us %lld (the "
+		    "first token after the last)", (long long)q->ttft_us,
+		    (long long)q->e2e_us);
+		return 1;
+	}
+	return 0;
+}
+
 void
 emit_request(struct emit *em, long line, struct request_out *q)
 {
@@ -120,6 +221,14 @@ emit_request(struct emit *em, long line, struct request_out *q)
 	size_t np, ni;
 	long first, file = em->nfiles - 1, ffile = file;
 
+	if (emit_times_bad(q, &e)) {
+		emit_bad(em, line, &e);
+		return;
+	}
+	q->id = emit_utf8(em, 0, q->id);
+	q->model = emit_utf8(em, 1, q->model);
+	q->error = emit_utf8(em, 2, q->error);
+	q->session_id = emit_utf8(em, 3, q->session_id);
 	if (q->id == NULL) {
 		q->id = id_text(idbuf, em->next_id++);
 	} else if ((first = idset_add(&em->ids, q->id, file, line,
@@ -159,6 +268,7 @@ emit_request(struct emit *em, long line, struct request_out *q)
 void
 emit_step(struct emit *em, const struct step_out *st)
 {
+	struct step_out fixed;
 	struct jerr e;
 
 	/* No step takes no time: refused here whatever the reader. */
@@ -167,6 +277,14 @@ emit_step(struct emit *em, const struct step_out *st)
 		    "got 0");
 		emit_bad(em, em->in->lr.lineno, &e);
 		return;
+	}
+	if (st->engine_name != NULL || st->model != NULL ||
+	    st->hardware != NULL) {
+		fixed = *st;
+		fixed.engine_name = emit_utf8(em, 0, st->engine_name);
+		fixed.model = emit_utf8(em, 1, st->model);
+		fixed.hardware = emit_utf8(em, 2, st->hardware);
+		st = &fixed;
 	}
 	claim_kind(em, KIND_STEP);
 	if (em->csv_mode)

@@ -38,6 +38,10 @@ struct emit {
 	long	 file_records;	/* records it gave so far */
 	int	 metadata;	/* it holds no records by design */
 	int	 said_none;	/* its reader said why it gave no records */
+	/* Strings written with invalid UTF-8 replaced, and their copies. */
+	long	 utf8_fixed;
+	char	*fix[4];
+	size_t	 fix_cap[4];
 };
 
 void emit_init(struct emit *em, struct input *in, FILE *fp, int csv_mode,
@@ -52,7 +56,9 @@ int64_t emit_rebase(struct emit *em, int64_t t);
 /*
  * Write a request read at line (0: none): give it an id when the trace
  * has none, refuse an id seen before (a duplicate would double-count load
- * downstream) as a bad record; then put --id-prefix before it.
+ * downstream) as a bad record; then put --id-prefix before it.  Strings
+ * (id, model, error, session) with invalid UTF-8 are written with each
+ * bad sequence replaced by U+FFFD, counted for emit_report, never raw.
  */
 void emit_request(struct emit *em, long line, struct request_out *q);
 /*
@@ -60,6 +66,8 @@ void emit_request(struct emit *em, long line, struct request_out *q);
  * read (a step cannot take no time; fit-penalty would stop on it).
  */
 void emit_step(struct emit *em, const struct step_out *st);
+/* After the last file: what the run changed on the way (standard error). */
+void emit_report(const struct emit *em);
 /* A bad record at line: its message, then stop or (--skip-bad) count it. */
 void emit_bad(struct emit *em, long line, const struct jerr *e);
 

@@ -27,7 +27,7 @@ itlmap_free(struct itlmap *m)
 
 void
 itlmap_add(struct itlmap *m, const char *id, int64_t index,
-    int64_t ts_us)
+    int64_t ts_us, long line)
 {
 	int added;
 	void **v = strmap_put(&m->m, id, &added);
@@ -44,6 +44,7 @@ itlmap_add(struct itlmap *m, const char *id, int64_t index,
 	}
 	e->chunk[e->n].index = index;
 	e->chunk[e->n].ts_us = ts_us;
+	e->chunk[e->n].line = line;
 	e->n++;
 }
 
@@ -52,7 +53,10 @@ by_index(const void *a, const void *b)
 {
 	const struct itlmap_chunk *x = a, *y = b;
 
-	return (x->index > y->index) - (x->index < y->index);
+	/* Ties in file order: a repeated chunk names its first line. */
+	if (x->index != y->index)
+		return (x->index > y->index) - (x->index < y->index);
+	return (x->line > y->line) - (x->line < y->line);
 }
 
 struct itlmap_ent *

@@ -84,6 +84,93 @@ summarize(const struct series *s, struct summary *out)
 	free(m);
 }
 
+/* --- a queue that runs away ------------------------------------------- */
+
+void
+report_watch(struct watch *w, double pred, double meas)
+{
+	if (w->nfirst < WATCH) {
+		w->first_pred[w->nfirst] = pred;
+		w->first_meas[w->nfirst++] = meas;
+	}
+	w->last_pred[w->pos] = pred;
+	w->last_meas[w->pos] = meas;
+	w->pos = (w->pos + 1) % WATCH;
+	if (w->nlast < WATCH)
+		w->nlast++;
+}
+
+static double
+median_of(const double *v, size_t n)
+{
+	double *tmp, m;
+
+	if (n == 0)
+		return NAN;
+	tmp = err_malloc(n * sizeof(*tmp));
+	memcpy(tmp, v, n * sizeof(*tmp));
+	m = stats_percentile(tmp, n, 50);
+	free(tmp);
+	return m;
+}
+
+/* "53 ms", "37.2 s" */
+static const char *
+dur_text(char *buf, size_t sz, double us)
+{
+	if (us >= 1e6)
+		snprintf(buf, sz, "%.1f s", us / 1e6);
+	else
+		snprintf(buf, sz, "%.0f ms", us / 1e3);
+	return buf;
+}
+
+/*
+ * The latest requests wait ten times what they measured, over a second,
+ * and four times what the first ones were predicted to: the replayed
+ * engine fell behind where the real one did not.
+ */
+static void
+check_runaway(struct run *r)
+{
+	const struct watch *w = &r->watch;
+	double lp, lm, fp;
+	char a[32], b[32], c[32];
+
+	if (w->nlast < WATCH || w->nfirst < WATCH)
+		return;
+	lp = median_of(w->last_pred, w->nlast);
+	lm = median_of(w->last_meas, w->nlast);
+	fp = median_of(w->first_pred, w->nfirst);
+	if (!(lp > 10 * lm && lp > 1e6 && lp > 4 * fp))
+		return;
+	r->runaway = 1;
+	err_warn("the replay's queue runs away: the last %d requests wait a "
+	    "median %s for their first token against %s measured (the "
+	    "first %d: %s predicted); the replayed engine falls behind where "
+	    "the real one kept up.  Likely causes: prefill capacity (the "
+	    "prompt tokens each step computes; mfuPrefill, "
+	    "--max-num-batched-tokens) or a prefix cache the replay does "
+	    "not see (cached_tokens, --prefix-hit-fraction, "
+	    "--measure-prefix-hits).  This replay's errors measure that, not "
+	    "the calibration", WATCH, dur_text(a, sizeof(a), lp),
+	    dur_text(b, sizeof(b), lm), WATCH, dur_text(c, sizeof(c), fp));
+}
+
+void
+report_counts(struct run *r)
+{
+	if (r->no_output > 0)
+		err_warn("%ld request%s without output (output_tokens 0: a "
+		    "prefill that produced nothing) replayed, not scored",
+		    r->no_output, r->no_output == 1 ? "" : "s");
+	if (r->chunked > 0)
+		err_warn("%ld request%s with fewer itl_us gaps than output "
+		    "tokens (several tokens a chunk): TTFT and E2E compared, "
+		    "not ITL", r->chunked, r->chunked == 1 ? "" : "s");
+	check_runaway(r);
+}
+
 static double
 rel_err(double pred, double meas)
 {
@@ -247,8 +334,14 @@ report_json(const struct run *r, FILE *fp)
 	jsonout_kint(&w, "steps", r->steps);
 	jsonout_kint(&w, "failed_not_replayed", r->failed);
 	jsonout_kint(&w, "skipped", r->skipped);
+	jsonout_kint(&w, "without_output", r->no_output);
+	jsonout_kint(&w, "itl_not_compared", r->chunked);
+	jsonout_key(&w, "queue_runs_away");
+	jsonout_bool(&w, r->runaway);
 	for (m = 0; m < NMETRIC; m++) {
 		summarize(&r->m[m], &sm);
+		if (m >= M_QUEUE && sm.n_measured == 0)
+			continue;
 		jsonout_key(&w, metric_names[m]);
 		jsonout_obj(&w);
 		jsonout_kint(&w, "n", (int64_t)sm.n);
@@ -280,7 +373,7 @@ report_table(const struct run *r, FILE *fp)
 	struct summary sm;
 	char a[32], b[32], c[32], d[32];
 	size_t measured = 0;
-	int m, i;
+	int m, i, wide = 5;
 
 	fprintf(fp, "%ld requests replayed in %ld steps", r->requests,
 	    r->steps);
@@ -288,23 +381,35 @@ report_table(const struct run *r, FILE *fp)
 		fprintf(fp, "; %ld failed requests not replayed", r->failed);
 	if (r->skipped > 0)
 		fprintf(fp, "; %ld skipped", r->skipped);
+	if (r->no_output > 0)
+		fprintf(fp, "; %ld without output, not scored", r->no_output);
 	if (r->o->warm_up > 0)
 		fprintf(fp, "; the first %lld left out of the report",
 		    (long long)(r->o->warm_up < r->requests ? r->o->warm_up :
 		    r->requests));
-	fprintf(fp, "\n\n%-5s %6s %8s %7s  %-4s %12s %12s %8s\n", "", "n",
-	    "MAPE %", "r", "pct", "predicted", "measured", "err %");
+	/* The server span's names are longer: wider only with them. */
+	for (m = M_QUEUE; m < NMETRIC; m++)
+		for (i = 0; i < (int)r->m[m].n; i++)
+			if (isfinite(r->m[m].meas[i])) {
+				wide = 7;
+				break;
+			}
+	fprintf(fp, "\n\n%-*s %6s %8s %7s  %-4s %12s %12s %8s\n", wide, "",
+	    "n", "MAPE %", "r", "pct", "predicted", "measured", "err %");
 	for (m = 0; m < NMETRIC; m++) {
 		summarize(&r->m[m], &sm);
+		if (m >= M_QUEUE && sm.n_measured == 0)
+			continue;
 		measured += sm.n_measured;
 		for (i = 0; i < 4; i++) {
 			if (i == 0)
-				fprintf(fp, "%-5s %6zu %8s %7s", metric_names[m],
-				    sm.n, numfmt_cell(a, sizeof(a), "%.2f", sm.mape),
-				    numfmt_cell(b, sizeof(b), "%.4f", sm.r));
+				fprintf(fp, "%-*s %6zu %8s %7s", wide,
+				    metric_names[m], sm.n, numfmt_cell(a,
+				    sizeof(a), "%.2f", sm.mape), numfmt_cell(b,
+				    sizeof(b), "%.4f", sm.r));
 			else
-				fprintf(fp, "%-5s %6s %8s %7s", "", "", "",
-				    "");
+				fprintf(fp, "%-*s %6s %8s %7s", wide, "", "",
+				    "", "");
 			fprintf(fp, "  P%-3g %12.0f %12s %8s\n", pcts[i],
 			    sm.pred[i], numfmt_cell(c, sizeof(c), "%.0f", sm.meas[i]),
 			    numfmt_cell(d, sizeof(d), "%.2f", rel_err(sm.pred[i],
@@ -314,21 +419,55 @@ report_table(const struct run *r, FILE *fp)
 	if (measured == 0)
 		fprintf(fp, "\n(no measured latencies in the input: nothing "
 		    "to compare)\n");
+	if (r->runaway)
+		fprintf(fp, "\n(the replay's queue runs away: see standard "
+		    "error; these errors are not a calibration result)\n");
+}
+
+/* The plots' second title line: what was replayed, on what. */
+static void
+plot_subtitle(const struct run *r, char *buf, size_t sz)
+{
+	const struct opts *o = r->o;
+	size_t off;
+
+	off = (size_t)snprintf(buf, sz, "%s on %s, TP %lld, entry %s; "
+	    "prefix cache ", o->rl.model, o->rl.hardware, (long long)o->rl.tp,
+	    o->rl.hwconfig != NULL ? o->rl.hwconfig : "shipped");
+	if (off < sz && o->so.sc.prefix_cache == SCHED_PREFIX_NONE)
+		off += (size_t)snprintf(buf + off, sz - off, "none");
+	else if (off < sz && o->so.sc.prefix_fraction == 1)
+		off += (size_t)snprintf(buf + off, sz - off, "blocks");
+	else if (off < sz)
+		off += (size_t)snprintf(buf + off, sz - off, "%g of a prompt",
+		    o->so.sc.prefix_fraction);
+	if (off < sz && o->warm_up > 0)
+		snprintf(buf + off, sz - off, "; first %lld requests left out",
+		    (long long)o->warm_up);
 }
 
 void
 report_plots(const struct run *r, const char *dir)
 {
 	static const int which[] = { M_TTFT, M_E2E };
-	char title[64];
+	struct plot_axes ax;
+	char sub[512], title[640];
 	size_t i;
 
+	plot_subtitle(r, sub, sizeof(sub));
 	for (i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
 		const struct series *s = &r->m[which[i]];
 
-		snprintf(title, sizeof(title), "%s: predicted and measured, "
-		    "CDF over requests", which[i] == M_TTFT ? "TTFT" : "E2E");
-		if (plot_cdf(dir, metric_names[which[i]], title, s->pred,
+		snprintf(title, sizeof(title), "%s, predicted and measured: "
+		    "CDF over requests\n%s", which[i] == M_TTFT ?
+		    "Time to first token" : "End-to-end latency", sub);
+		memset(&ax, 0, sizeof(ax));
+		ax.title = title;
+		ax.xlabel = which[i] == M_TTFT ? "time to first token" :
+		    "end-to-end latency";
+		ax.ylabel = "fraction of requests";
+		ax.xus = ax.logx = 1;
+		if (plot_cdf(dir, metric_names[which[i]], &ax, s->pred,
 		    s->n, s->meas, s->n) < 0 && plot_unavailable()) {
 			err_warn("no plots: gnuplot is not installed or "
 			    "failed");

@@ -1,6 +1,6 @@
 /*
- * trace-replay's state, shared by its main loop (main.c) and its report
- * (report.c).
+ * trace-replay's state, shared by its main loop (main.c), its modules
+ * and its report (report.c).
  */
 #ifndef RT_TRACE_REPLAY_RUN_H
 #define RT_TRACE_REPLAY_RUN_H
@@ -12,41 +12,18 @@
 #include "io/jsonout.h"
 #include "model/rlopts.h"
 #include "model/roofline.h"
-#include "ptrmap.h"
-#include "sched/sched.h"
+#include "sched/schedopts.h"
+
+#include "reorder.h"
+#include "ttftsteps.h"
 
 struct opts {
-	struct rl_opts ro;
-	struct sched_config sc;
+	struct rl_opts rl;
+	struct schedopts so;
 	struct common_opts co;
 	int64_t	 window, warm_up, rtt;
 	int	 strict, summary, json, tokens;
-	const char *plotdir, *ttft_steps;
-};
-
-/* What one request lived through, predicted and measured. */
-struct life {
-	uint64_t seq;		/* arrival order: the order of output */
-	char	*id;
-	int64_t	 arrival_us, input_tokens, output_tokens;
-	int64_t	 first_run_us, first_token_us, last_token_us, seen;
-	int64_t	*gaps;		/* predicted inter-token gaps */
-	int64_t	*measured;	/* measured token times, or NULL */
-	/* without token times: what was measured, else REQUEST_ABSENT */
-	int64_t	 meas_ttft, meas_e2e;
-	int64_t	 cached;	/* prompt tokens from the prefix cache */
-	int	 cached_given;	/* the record said how many */
-};
-
-/*
- * Records leave in arrival order although requests finish out of it: a
- * finished record waits here until every earlier one is out.  Memory is
- * bounded by the requests in flight.
- */
-struct reorder {
-	char	**line;		/* line[i] is seq base + i, or NULL */
-	size_t	 cap, head;
-	uint64_t base;
+	const char *plotdir, *ttft_steps, *measure_hits;
 };
 
 /* One metric's predicted and measured values over the requests. */
@@ -55,24 +32,38 @@ struct series {
 	size_t	 n, cap;
 };
 
-enum { M_TTFT, M_ITL, M_E2E, NMETRIC };
+/* The metrics compared: the client's, then a server span's. */
+enum { M_TTFT, M_ITL, M_E2E, M_QUEUE, M_PREFILL, M_DECODE, NMETRIC };
 extern const char *const metric_names[NMETRIC];
+
+void series_add(struct series *s, double pred, double meas);
+
+/*
+ * Predicted and measured TTFTs of the first and of the latest requests
+ * that finished (WATCH each), to tell a replay whose queue ran away.
+ */
+enum { WATCH = 256 };
+
+struct watch {
+	double	 first_pred[WATCH], first_meas[WATCH];
+	double	 last_pred[WATCH], last_meas[WATCH];
+	size_t	 nfirst, nlast, pos;
+};
 
 struct run {
 	struct opts *o;
 	struct roofline rl;
-	struct sched *s;
-	struct ptrmap lives;	/* scheduler id pointer -> struct life */
 	FILE	*out;
 	struct jw jw;		/* writes one record into a memory stream */
-	struct reorder ro;
+	struct reorder order;	/* records out in arrival order */
 	uint64_t admitted;
 	struct series m[NMETRIC];
 	long	 requests, failed, skipped, steps;
-	int64_t	 prev_start;	/* the last step's start; -1 before any */
-	FILE	*ttft_fp;	/* --ttft-steps */
-	struct jw ttft_jw;
-	long	 ttft_written, ttft_short, ttft_timed;
+	long	 no_output;	/* output_tokens 0: replayed, not scored */
+	long	 chunked;	/* itl_us with fewer gaps than tokens */
+	int	 runaway;	/* the replay's queue ran away */
+	struct watch watch;
+	struct ttftsteps ts;	/* --ttft-steps */
 };
 
 #endif

@@ -45,6 +45,7 @@ azure_row(struct emit *em, const struct csvrow *row, long lineno,
 const struct reader azure_reader = {
 	.name = "azure",
 	.record = "request",
+	.kind = "requests",
 	.what = "Azure LLM inference trace CSV (2023, 2024)",
 	.detect = azure_detect,
 	.mode = READ_CSV,

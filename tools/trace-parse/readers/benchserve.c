@@ -46,6 +46,13 @@ benchserve_open(const cJSON *doc, struct benchserve *b, struct jerr *e)
 		return -1;
 	m = jsonin_field(doc, "model_id");
 	b->model = cJSON_IsString(m) ? m->valuestring : NULL;
+	b->at_in = b->input_lens->child;
+	b->at_out = b->output_lens->child;
+	b->at_ttft = b->ttfts != NULL ? b->ttfts->child : NULL;
+	b->at_itl = b->itls != NULL ? b->itls->child : NULL;
+	b->at_err = b->errors != NULL ? b->errors->child : NULL;
+	b->at_start = b->start_times != NULL ? b->start_times->child : NULL;
+	b->next = 0;
 	return 0;
 }
 
@@ -91,27 +98,47 @@ get_itls(const cJSON *list, size_t i, struct benchserve_req *q,
 	return 0;
 }
 
+/* The entry at *at, and *at moved to the next one. */
+static const cJSON *
+benchserve_step(const cJSON **at)
+{
+	const cJSON *v = *at;
+
+	if (v != NULL)
+		*at = v->next;
+	return v;
+}
+
 int
-benchserve_get(const struct benchserve *b, size_t i, struct benchserve_req *q,
+benchserve_get(struct benchserve *b, size_t i, struct benchserve_req *q,
     struct jerr *e)
 {
+	const cJSON *in, *out, *ttft, *itl, *err, *start;
 	char path[64];
 
+	if (i != b->next) {
+		jsonin_err(e, "internal error: bench-serve request %zu read out "
+		    "of order (next is %zu)", i, b->next);
+		return -1;
+	}
+	b->next++;
+	in = benchserve_step(&b->at_in);
+	out = benchserve_step(&b->at_out);
+	ttft = benchserve_step(&b->at_ttft);
+	itl = benchserve_step(&b->at_itl);
+	err = benchserve_step(&b->at_err);
+	start = benchserve_step(&b->at_start);
 	snprintf(path, sizeof(path), "input_lens[%zu]", i);
-	if (jsonin_int(cJSON_GetArrayItem(b->input_lens, (int)i), path, 0,
-	    RT_INT_EXACT_MAX, &q->input_tokens, e) < 0)
+	if (jsonin_int(in, path, 0, RT_INT_EXACT_MAX, &q->input_tokens, e) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "output_lens[%zu]", i);
-	if (jsonin_int(cJSON_GetArrayItem(b->output_lens, (int)i), path, 0,
-	    RT_INT_EXACT_MAX, &q->output_tokens, e) < 0)
+	if (jsonin_int(out, path, 0, RT_INT_EXACT_MAX, &q->output_tokens,
+	    e) < 0)
 		return -1;
 	q->error = NULL;
 	if (b->errors != NULL) {
-		const cJSON *v;
-
 		snprintf(path, sizeof(path), "errors[%zu]", i);
-		v = cJSON_GetArrayItem(b->errors, (int)i);
-		if (!cJSON_IsNull(v) && jsonin_str(v, path, &q->error, e) < 0)
+		if (!cJSON_IsNull(err) && jsonin_str(err, path, &q->error, e) < 0)
 			return -1;
 		if (q->error != NULL && q->error[0] == '\0')
 			q->error = NULL;
@@ -121,8 +148,7 @@ benchserve_get(const struct benchserve *b, size_t i, struct benchserve_req *q,
 	q->itl_sum = 0;
 	if (b->start_times != NULL) {
 		snprintf(path, sizeof(path), "start_times[%zu]", i);
-		if (seconds_json_us(cJSON_GetArrayItem(b->start_times,
-		    (int)i), path, &q->start_us, e) < 0)
+		if (seconds_json_us(start, path, &q->start_us, e) < 0)
 			return -1;
 	}
 	/* A failed request's latencies are placeholders (0, []): skip them. */
@@ -130,12 +156,10 @@ benchserve_get(const struct benchserve *b, size_t i, struct benchserve_req *q,
 		return 0;
 	if (b->ttfts != NULL) {
 		snprintf(path, sizeof(path), "ttfts[%zu]", i);
-		if (seconds_json_us(cJSON_GetArrayItem(b->ttfts, (int)i),
-		    path, &q->ttft_us, e) < 0)
+		if (seconds_json_us(ttft, path, &q->ttft_us, e) < 0)
 			return -1;
 	}
-	if (b->itls != NULL &&
-	    get_itls(cJSON_GetArrayItem(b->itls, (int)i), i, q, e) < 0)
+	if (b->itls != NULL && get_itls(itl, i, q, e) < 0)
 		return -1;
 	return 0;
 }
@@ -149,6 +173,9 @@ benchserve_detect(const char *line)
 {
 	return *line == '{' ? DETECT_FALLBACK : DETECT_NO;
 }
+
+/* Requests whose chunks held several tokens, for finish(). */
+static long benchserve_chunked;
 
 static void
 benchserve_request(struct emit *em, const struct benchserve *b,
@@ -172,6 +199,19 @@ benchserve_request(struct emit *em, const struct benchserve *b,
 	if (b->itls != NULL && bq->error == NULL) {
 		q.itl_us = bq->itl_us != NULL ? bq->itl_us : &none;
 		q.n_itl = bq->n_itl;
+		/*
+		 * Fewer gaps than tokens: chunks of several tokens
+		 * (speculative decoding, stream_interval).  No token's time
+		 * is known, the first's and the last's are: keep the gaps
+		 * under their own name, and ttft_us and e2e_us.
+		 */
+		if ((int64_t)bq->n_itl + 1 < bq->output_tokens) {
+			q.chunk_itl_us = q.itl_us;
+			q.n_chunk_itl = q.n_itl;
+			q.itl_us = NULL;
+			q.n_itl = 0;
+			benchserve_chunked++;
+		}
 	}
 	emit_request(em, 0, &q);
 }
@@ -186,6 +226,29 @@ benchserve_summary(const cJSON *doc)
 	return jsonin_field(doc, "input_lens") == NULL &&
 	    jsonin_field(doc, "completed") != NULL &&
 	    jsonin_field(doc, "request_throughput") != NULL;
+}
+
+/* More gaps than tokens is no stream at all. */
+static int
+benchserve_gaps(const struct benchserve_req *q, size_t i, struct jerr *e)
+{
+	if (q->error == NULL && q->n_itl > 0 &&
+	    (int64_t)q->n_itl >= q->output_tokens) {
+		jsonin_err(e, "itls[%zu]: %zu gaps for %lld output tokens (at "
+		    "most one fewer)", i, q->n_itl, (long long)q->output_tokens);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+benchserve_finish(void)
+{
+	if (benchserve_chunked > 0)
+		err_warn("bench-serve: %ld request%s streamed several tokens a "
+		    "chunk (fewer itls than output tokens): gaps kept as "
+		    "chunk_itl_us, no itl_us; ttft_us and e2e_us hold",
+		    benchserve_chunked, benchserve_chunked == 1 ? "" : "s");
 }
 
 static int
@@ -209,7 +272,8 @@ benchserve_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 		    "every request");
 	memset(&bq, 0, sizeof(bq));
 	for (i = 0; i < b.n; i++) {
-		if (benchserve_get(&b, i, &bq, e) < 0)
+		if (benchserve_get(&b, i, &bq, e) < 0 ||
+		    benchserve_gaps(&bq, i, e) < 0)
 			emit_bad(em, 0, e);
 		else
 			benchserve_request(em, &b, &bq);
@@ -221,10 +285,12 @@ benchserve_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 const struct reader benchserve_reader = {
 	.name = "bench-serve",
 	.record = "request",
+	.kind = "token-times",
 	.what = "vllm bench serve --save-detailed result JSON",
 	.detect = benchserve_detect,
 	.mode = READ_DOC,
 	.doc_key = "input_lens",
 	.claim = benchserve_summary,
 	.doc = benchserve_doc,
+	.finish = benchserve_finish,
 };

@@ -22,6 +22,9 @@ struct benchserve {
 	const cJSON *start_times;	/* NULL when the file has none */
 	const char *model;		/* NULL when the file has none */
 	size_t	 n;
+	/* request next's entry in each array (NULL: past it, or none) */
+	const cJSON *at_in, *at_out, *at_ttft, *at_itl, *at_err, *at_start;
+	size_t	 next;
 };
 
 struct benchserve_req {
@@ -35,8 +38,12 @@ struct benchserve_req {
 
 /* Find the arrays and check they agree in length; 0, or -1 with e set. */
 int benchserve_open(const cJSON *doc, struct benchserve *b, struct jerr *e);
-/* Request i; 0, or -1 with e set (message gives the JSON path). */
-int benchserve_get(const struct benchserve *b, size_t i,
+/*
+ * The next request, i (0, 1, ...: in order, each once; the arrays are
+ * walked, never indexed, so a file reads in linear time); 0, or -1 with
+ * e set (message gives the JSON path).
+ */
+int benchserve_get(struct benchserve *b, size_t i,
     struct benchserve_req *q, struct jerr *e);
 
 #endif

@@ -237,6 +237,7 @@ static struct {
 	size_t	 cap_gaps;
 	/* The last header file read, until a data file follows it. */
 	char	*lone_header;
+	const char *itl_path;	/* --itl's file, for messages */
 } blis;
 
 /* --itl's rows: bad ones count with the run's, as any bad record. */
@@ -263,7 +264,7 @@ blis_itl_file(void *ctx, struct input *in)
 			input_count(in, INPUT_BAD);
 			continue;
 		}
-		itlmap_add(&blis.itl, id, chunk, ts);
+		itlmap_add(&blis.itl, id, chunk, ts, in->lr.lineno);
 	}
 	return 0;
 }
@@ -278,6 +279,7 @@ blis_load_itl(struct input *in, const char *path)
 	if (!blis.have_itl)
 		itlmap_init(&blis.itl);
 	blis.have_itl = 1;
+	blis.itl_path = path;
 	csvrow_init(&row);
 	in->none_msg = NULL;
 	input_files(in, paths, 1, blis_itl_file, &row);
@@ -370,6 +372,14 @@ join_itl(const struct blis_req *b, int64_t base, struct request_out *q,
 		return 0;
 	ent->used = 1;
 	for (k = 1; k < ent->n; k++) {
+		if (ent->chunk[k].index == ent->chunk[k - 1].index) {
+			jsonin_err(e, "--itl %.200s:%ld: request %.200s: chunk "
+			    "%lld given twice (first at line %ld)",
+			    blis.itl_path, ent->chunk[k].line, b->id,
+			    (long long)ent->chunk[k].index,
+			    ent->chunk[k - 1].line);
+			return -1;
+		}
 		if (ent->chunk[k].ts_us < ent->chunk[k - 1].ts_us) {
 			jsonin_err(e, "--itl: request %.200s: chunk %lld comes "
 			    "before chunk %lld", b->id,
@@ -456,6 +466,7 @@ blis_finish(void)
 const struct reader blis_reader = {
 	.name = "blis",
 	.record = "request",
+	.kind = "latencies",
 	.what = "BLIS trace v2: header YAML, request CSV (--itl joins ITL CSV)",
 	.detect = blis_detect,
 	.refuse = "a BLIS ITL CSV joins a trace: give it with --itl",

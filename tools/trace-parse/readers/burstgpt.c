@@ -158,6 +158,7 @@ burstgpt_finish(void)
 const struct reader burstgpt_reader = {
 	.name = "burstgpt",
 	.record = "request",
+	.kind = "requests",
 	.what = "BurstGPT request log CSV (1.x, 2.0)",
 	.detect = burstgpt_detect,
 	.mode = READ_CSV,

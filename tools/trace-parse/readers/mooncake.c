@@ -3,6 +3,7 @@
 
 #include "readers/mooncake.h"
 #include "io/err.h"
+#include "io/jsonin.h"
 #include "io/numfmt.h"
 
 /* Milliseconds times 1000 must stay an exact integer. */
@@ -51,14 +52,6 @@ isdig(char c)
 }
 
 static const char *
-skip_blanks(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	return p;
-}
-
-static const char *
 digits(const char *p, const char *end)
 {
 	if (p >= end || !isdig(*p))
@@ -95,19 +88,19 @@ static const char *
 numbers_end(const char *p, const char *end, int64_t *n)
 {
 	*n = 0;
-	p = skip_blanks(p + 1, end);
+	p = jsonin_skip_blanks(p + 1, end);
 	if (p < end && *p == ']')
 		return p + 1;
 	for (;;) {
 		if ((p = number_end(p, end)) == NULL)
 			return NULL;
 		++*n;
-		p = skip_blanks(p, end);
+		p = jsonin_skip_blanks(p, end);
 		if (p < end && *p == ']')
 			return p + 1;
 		if (p >= end || *p != ',')
 			return NULL;
-		p = skip_blanks(p + 1, end);
+		p = jsonin_skip_blanks(p + 1, end);
 	}
 }
 
@@ -121,7 +114,7 @@ find_hash_ids(const char *line, size_t len, const char **from,
     const char **to, int64_t *n)
 {
 	static const char key[] = "\"hash_ids\"";
-	const char *p = skip_blanks(line, line + len), *end = line + len, *q;
+	const char *p = jsonin_skip_blanks(line, line + len), *end = line + len, *q;
 	int depth = 0;
 
 	if (p >= end || *p != '{')
@@ -130,18 +123,16 @@ find_hash_ids(const char *line, size_t len, const char **from,
 		switch (*p) {
 		case '"':
 			q = p;
-			for (p++; p < end && *p != '"'; p++)
-				if (*p == '\\')
-					p++;
-			if (p >= end)
+			if ((p = jsonin_skip_string(q, end, NULL)) == NULL)
 				return 0;
+			p--;	/* the closing quote */
 			if (depth != 1 || (size_t)(p + 1 - q) != sizeof(key) - 1 ||
 			    memcmp(q, key, sizeof(key) - 1) != 0)
 				break;
-			q = skip_blanks(p + 1, end);
+			q = jsonin_skip_blanks(p + 1, end);
 			if (q >= end || *q != ':')
 				break;
-			q = skip_blanks(q + 1, end);
+			q = jsonin_skip_blanks(q + 1, end);
 			if (q >= end || *q != '[' ||
 			    (*to = numbers_end(q, end, n)) == NULL)
 				return 0;
@@ -239,6 +230,7 @@ mooncake_line(struct emit *em, const char *line, size_t len, long lineno,
 const struct reader mooncake_reader = {
 	.name = "mooncake",
 	.record = "request",
+	.kind = "requests",
 	.what = "Mooncake trace JSONL",
 	.detect = mooncake_detect,
 	.mode = READ_LINES,

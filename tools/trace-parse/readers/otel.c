@@ -53,16 +53,55 @@ otel_begin(struct otel_iter *it, const cJSON *doc)
 	memset(it, 0, sizeof(*it));
 }
 
-/* The value object of attribute key, or NULL. */
+/* The attributes read, each found in one walk over a span's list. */
+static const char *const otel_keys[] = {
+	"gen_ai.request.id", "gen_ai.usage.prompt_tokens",
+	"gen_ai.usage.completion_tokens", "gen_ai.response.model",
+	"gen_ai.request.model", "gen_ai.latency.time_in_queue",
+	"gen_ai.latency.time_to_first_token", "gen_ai.latency.e2e",
+	"gen_ai.latency.time_in_model_prefill",
+	"gen_ai.latency.time_in_model_decode",
+	"gen_ai.latency.time_in_model_inference",
+	"gen_ai.latency.time_in_scheduler",
+	"gen_ai.latency.time_in_model_forward",
+	"gen_ai.latency.time_in_model_execute"
+};
+enum { OTEL_NKEYS = sizeof(otel_keys) / sizeof(otel_keys[0]) };
+
+/* The last span walked's attributes (the first of each key). */
+static const cJSON *otel_vals[OTEL_NKEYS];
+
+static void
+attr_walk(const cJSON *span)
+{
+	const cJSON *a, *k;
+	const char *s;
+	size_t i;
+
+	memset(otel_vals, 0, sizeof(otel_vals));
+	cJSON_ArrayForEach(a, jsonin_field(span, "attributes")) {
+		if (!cJSON_IsString(k = jsonin_field(a, "key")) ||
+		    strncmp(s = k->valuestring, "gen_ai.", 7) != 0)
+			continue;
+		for (i = 0; i < OTEL_NKEYS; i++)
+			if (otel_vals[i] == NULL && s[7] == otel_keys[i][7] &&
+			    strcmp(s + 7, otel_keys[i] + 7) == 0) {
+				otel_vals[i] = jsonin_field(a, "value");
+				break;
+			}
+	}
+}
+
+/* The value object of attribute key of the span last walked, or NULL. */
 static const cJSON *
 attr(const cJSON *span, const char *key)
 {
-	const cJSON *a;
+	size_t i;
 
-	cJSON_ArrayForEach(a, jsonin_field(span, "attributes"))
-		if (cJSON_IsString(jsonin_field(a, "key")) &&
-		    strcmp(jsonin_field(a, "key")->valuestring, key) == 0)
-			return jsonin_field(a, "value");
+	(void)span;
+	for (i = 0; i < OTEL_NKEYS; i++)
+		if (strcmp(otel_keys[i], key) == 0)
+			return otel_vals[i];
 	return NULL;
 }
 
@@ -180,6 +219,36 @@ span_error(const cJSON *span, struct otel_span *sp)
 		    m->valuestring : "error";
 }
 
+const char *const otel_attrs[OTEL_NATTR] = {
+	"gen_ai.latency.time_in_queue", "gen_ai.latency.time_to_first_token",
+	"gen_ai.latency.e2e", "gen_ai.latency.time_in_model_prefill",
+	"gen_ai.latency.time_in_model_decode",
+	"gen_ai.latency.time_in_model_inference",
+	"gen_ai.latency.time_in_scheduler",
+	"gen_ai.latency.time_in_model_forward",
+	"gen_ai.latency.time_in_model_execute"
+};
+
+/* Every latency attribute, in otel_attrs' order; absent ones stay -1. */
+static int
+span_latencies(const cJSON *span, const char *base, struct otel_span *sp,
+    struct jerr *e)
+{
+	int64_t *to[OTEL_NATTR] = { &sp->queue_us, &sp->ttft_us, &sp->e2e_us,
+	    &sp->prefill_us, &sp->decode_us, &sp->inference_us,
+	    &sp->scheduler_us, &sp->model_forward_us, &sp->model_execute_us };
+	size_t i;
+
+	sp->seen = 0;
+	for (i = 0; i < OTEL_NATTR; i++) {
+		if (attr_seconds(span, otel_attrs[i], base, to[i], e) < 0)
+			return -1;
+		if (*to[i] >= 0)
+			sp->seen |= 1u << i;
+	}
+	return 0;
+}
+
 static int
 span_fields(const cJSON *span, const char *base, struct otel_span *sp,
     struct jerr *e)
@@ -189,15 +258,7 @@ span_fields(const cJSON *span, const char *base, struct otel_span *sp,
 	    &sp->input_tokens, e) < 0 ||
 	    attr_int(span, "gen_ai.usage.completion_tokens", base,
 	    &sp->output_tokens, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.time_to_first_token", base,
-	    &sp->ttft_us, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.e2e", base, &sp->e2e_us, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.time_in_queue", base,
-	    &sp->queue_us, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.time_in_model_prefill", base,
-	    &sp->prefill_us, e) < 0 ||
-	    attr_seconds(span, "gen_ai.latency.time_in_model_decode", base,
-	    &sp->decode_us, e) < 0)
+	    span_latencies(span, base, sp, e) < 0)
 		return -1;
 	if ((sp->model = attr_str(span, "gen_ai.response.model")) == NULL)
 		sp->model = attr_str(span, "gen_ai.request.model");
@@ -223,6 +284,8 @@ otel_next(struct otel_iter *it, const cJSON *doc,
 		snprintf(base, sizeof(base),
 		    "resourceSpans[%zu].scopeSpans[%zu].spans[%zu]",
 		    it->i, it->j, it->k);
+		/* Walked afresh: a later document may reuse the address. */
+		attr_walk(span);
 		if ((sp->id = attr_str(span, "gen_ai.request.id")) == NULL) {
 			(*other)++;	/* not a vLLM request span */
 			continue;
@@ -233,14 +296,21 @@ otel_next(struct otel_iter *it, const cJSON *doc,
 	return 0;
 }
 
-/* Spans that are not vLLM request spans, for the closing note. */
-static long other_spans;
+/* Spans that are not vLLM request spans, and the attributes seen. */
+static long other_spans, otel_requests;
+static unsigned otel_seen;
 
 static enum reader_detect
 otel_detect(const char *line)
 {
 	return *line == '{' && strstr(line, "\"resourceSpans\"") != NULL ?
 	    DETECT_YES : DETECT_NO;
+}
+
+static int64_t
+otel_opt(int64_t us)
+{
+	return us < 0 ? REQUEST_ABSENT : us;
 }
 
 static void
@@ -269,6 +339,12 @@ otel_export(struct emit *em, long line, const cJSON *doc)
 		q.prefill_us = sp.prefill_us < 0 ? REQUEST_ABSENT :
 		    sp.prefill_us;
 		q.decode_us = sp.decode_us < 0 ? REQUEST_ABSENT : sp.decode_us;
+		q.inference_us = otel_opt(sp.inference_us);
+		q.scheduler_us = otel_opt(sp.scheduler_us);
+		q.model_forward_us = otel_opt(sp.model_forward_us);
+		q.model_execute_us = otel_opt(sp.model_execute_us);
+		otel_seen |= sp.seen;
+		otel_requests++;
 		q.error = sp.error;
 		q.model = sp.model;
 		emit_request(em, line, &q);
@@ -299,6 +375,21 @@ otel_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 static void
 otel_finish(void)
 {
+	char list[512];
+	size_t i;
+
+	list[0] = '\0';
+	for (i = 0; i < OTEL_NATTR; i++)
+		if (otel_seen & (1u << i)) {
+			if (list[0] != '\0')
+				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+			strncat(list, otel_attrs[i] + strlen("gen_ai.latency."),
+			    sizeof(list) - strlen(list) - 1);
+		}
+	if (otel_requests > 0)
+		err_warn("otel: %ld request span%s; latency attributes seen: %s",
+		    otel_requests, otel_requests == 1 ? "" : "s",
+		    list[0] != '\0' ? list : "none");
 	if (other_spans > 0)
 		err_warn("ignored %ld span%s without gen_ai.request.id",
 		    other_spans, other_spans == 1 ? "" : "s");
@@ -307,6 +398,7 @@ otel_finish(void)
 const struct reader otel_reader = {
 	.name = "otel",
 	.record = "request",
+	.kind = "spans",
 	.what = "OpenTelemetry OTLP JSON export of vLLM spans",
 	.detect = otel_detect,
 	.open = readers_jsonl_or_doc,

@@ -28,7 +28,15 @@ struct otel_span {
 	int64_t	 start_us;		/* since 1970 */
 	int64_t	 input_tokens, output_tokens;
 	int64_t	 ttft_us, e2e_us, queue_us, prefill_us, decode_us; /* -1 */
+	int64_t	 inference_us;			/* -1 */
+	/* V0 engines only; -1 */
+	int64_t	 scheduler_us, model_forward_us, model_execute_us;
+	unsigned seen;		/* OTEL_ATTR_* bits of the latencies given */
 };
+
+/* The latency attributes read, in this order (bit i: otel_attrs[i]). */
+enum { OTEL_NATTR = 9 };
+extern const char *const otel_attrs[OTEL_NATTR];
 
 void otel_begin(struct otel_iter *it, const cJSON *doc);
 /*

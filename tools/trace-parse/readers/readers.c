@@ -5,16 +5,19 @@
 #include "readers/benchserve.h"
 #include "readers/blis.h"
 #include "readers/burstgpt.h"
+#include "readers/dynamofpm.h"
 #include "readers/mooncake.h"
 #include "readers/otel.h"
 #include "readers/readers.h"
 #include "readers/splitwise.h"
 #include "readers/steptrace.h"
+#include "readers/trtllm.h"
 #include "readers/vllmlog.h"
 
 /* --list-formats' order, and detection's (the first sure reader wins). */
 const struct reader *const readers[] = {
 	&vllmlog_reader, &benchserve_reader, &steptrace_reader, &otel_reader,
+	&dynamofpm_reader, &trtllm_reader,
 	&azure_reader, &mooncake_reader, &burstgpt_reader, &splitwise_reader,
 	&blis_reader
 };

@@ -31,6 +31,10 @@
  *               document reads it; else, when the reader was only a
  *               DETECT_FALLBACK and the document lacks its .doc_key,
  *               the reader whose .doc_key the document has reads it.
+ *               A reader with text() is given the file's bytes instead,
+ *               to split into the JSON values that follow each other
+ *               there (unless, only guessed, the file is one document
+ *               another reader claims).
  *
  * After the last line, end() (when not NULL) closes the file; after the
  * last file, finish() (when not NULL) writes the reader's notes on
@@ -71,6 +75,13 @@ enum { READER_OK = 0, READER_BAD = -1, READER_FATAL = -2 };
 struct reader {
 	const char *name;	/* for --from and --list-formats */
 	const char *record;	/* what it writes: "request" or "step" */
+	/*
+	 * What its records hold, for --kind: requests (no latencies),
+	 * latencies (measured ttft/e2e, no token times), token-times
+	 * (itl), spans (server-side queue/prefill/decode), steps (exact
+	 * compositions), aggregate-steps (counts only).
+	 */
+	const char *kind;
 	const char *what;	/* what it reads, one line */
 	/* The first non-blank line, NUL-terminated, leading blanks skipped. */
 	enum reader_detect (*detect)(const char *line);
@@ -89,6 +100,9 @@ struct reader {
 	int	(*row)(struct emit *em, const struct csvrow *row, long lineno,
 		    struct jerr *e);
 	int	(*doc)(struct emit *em, const cJSON *doc, struct jerr *e);
+	/* READ_DOC: the file's bytes, NUL-terminated; as doc(). */
+	int	(*text)(struct emit *em, const char *text, size_t len,
+		    struct jerr *e);
 	int	(*end)(struct emit *em, struct jerr *e);
 	void	(*finish)(void);
 };

@@ -140,6 +140,7 @@ splitwise_finish(void)
 const struct reader splitwise_reader = {
 	.name = "splitwise",
 	.record = "step",
+	.kind = "steps",
 	.what = "SplitwiseSim measured performance database CSV",
 	.detect = splitwise_detect,
 	.mode = READ_CSV,

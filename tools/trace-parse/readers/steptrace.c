@@ -212,11 +212,19 @@ cycle(struct steptrace *t, const struct steptrace_step *s)
 	if (nx == NULL || nx->step != s->step + 1 || !nx->summary)
 		return STEPTRACE_NONE;
 	d = nx->ts_ns - s->ts_ns;
-	if (ns_to_us(d) <= 0) {
+	if (d <= 0) {
 		bad(t, nx->line, "step %lld: step.ts_start_ns %lld is not "
 		    "after step %lld's %lld (the clock is monotonic)",
 		    (long long)nx->step, (long long)nx->ts_ns,
 		    (long long)s->step, (long long)s->ts_ns);
+		return STEPTRACE_NONE;
+	}
+	if (ns_to_us(d) <= 0) {
+		bad(t, nx->line, "step %lld: step.ts_start_ns %lld is only "
+		    "%lld ns after step %lld's %lld: a cycle that rounds to "
+		    "0 us is no step time", (long long)nx->step,
+		    (long long)nx->ts_ns, (long long)d, (long long)s->step,
+		    (long long)s->ts_ns);
 		return STEPTRACE_NONE;
 	}
 	return ns_to_us(d);
@@ -760,6 +768,7 @@ steptrace_run_report(void)
 const struct reader steptrace_reader = {
 	.name = "vllm-steps",
 	.record = "step",
+	.kind = "steps",
 	.what = "vLLM fork step traces (--step-tracing-enabled), OTLP JSON",
 	.detect = steptrace_detect_line,
 	.open = readers_jsonl_or_doc,

@@ -269,6 +269,26 @@ vllmlog_detect(const char *line)
 	return DETECT_FALLBACK;
 }
 
+/* Counts no batch can have, refused at their log line. */
+static int
+vllmlog_counts_bad(const struct vllmlog_iter *it, struct jerr *e)
+{
+	if (it->ctx_reqs > it->ctx_tokens) {
+		jsonin_err(e, "%lld context requests but %lld context tokens "
+		    "(each computes at least one)", (long long)it->ctx_reqs,
+		    (long long)it->ctx_tokens);
+		return 1;
+	}
+	if (it->gen_tokens != it->gen_reqs) {
+		jsonin_err(e, "%lld generation requests but %lld generation "
+		    "tokens (a decode is one token; speculative decoding is "
+		    "not modelled)", (long long)it->gen_reqs,
+		    (long long)it->gen_tokens);
+		return 1;
+	}
+	return 0;
+}
+
 static int
 vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
     struct jerr *e)
@@ -285,6 +305,8 @@ vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
 	case VLLMLOG_BAD:
 		return READER_BAD;
 	}
+	if (vllmlog_counts_bad(&it, e))
+		return READER_BAD;
 	step_out_init(&st);
 	st.step = it.iter;
 	if (it.engine >= 0)
@@ -339,6 +361,7 @@ vllmlog_finish(void)
 const struct reader vllmlog_reader = {
 	.name = "vllm-log",
 	.record = "step",
+	.kind = "aggregate-steps",
 	.what = "vLLM iteration log (--enable-logging-iteration-details)",
 	.detect = vllmlog_detect,
 	.mode = READ_LINES,

@@ -1,0 +1,41 @@
+/* libFuzzer: ForwardPassMetrics records of every shape, one or an array. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "readers/dynamofpm.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static void
+one(const cJSON *rec)
+{
+	struct dynamofpm_pass p;
+	struct jerr e;
+
+	if (dynamofpm_pass(rec, &p, &e) < 0)
+		return;
+	/* A pass read is a consistent one. */
+	if (p.wall_us < 0 || p.n_prefill > p.prefill_tokens ||
+	    p.n_decode > p.decode_kv || p.prefill_var < -1 || p.decode_var < -1)
+		abort();
+	(void)dynamofpm_idle(&p);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const cJSON *rec;
+	struct jerr e;
+	cJSON *doc;
+
+	if ((doc = jsonin_parse_doc((const char *)data, size, &e)) == NULL)
+		return 0;
+	if (cJSON_IsArray(doc))
+		for (rec = doc->child; rec != NULL; rec = rec->next)
+			one(rec);
+	else
+		one(doc);
+	cJSON_Delete(doc);
+	return 0;
+}
