@@ -49,15 +49,15 @@ all_at_zero() {	# N W
 	# Waves of 32 under 256 seats: every step, the waiting requests
 	# whose prompts fit the budget are passed over (they would have
 	# finished early), never walked one by one.
-	all_at_zero 4000 32 >"$T/small"
-	all_at_zero 40000 32 >"$T/big"
+	all_at_zero 10000 32 >"$T/small"
+	all_at_zero 100000 32 >"$T/big"
 	cpu "$T/t1" batchify -q --mode timestamps --step-us 1000 "$T/small"
 	cpu "$T/t10" batchify -q --mode timestamps --step-us 1000 "$T/big"
 	run sh -c "batchify -q --mode timestamps --step-us 1000 '$T/big' 2>/dev/null | jq -c '[(.prefill_requests | length), (.decode_requests | length)]' | sort | uniq -c | awk '{ print \$1, \$2 }'"
-	# 1250 waves: 3200 prompt tokens in a hidden step of 2048 (21
+	# 3125 waves: 3200 prompt tokens in a hidden step of 2048 (21
 	# requests, the last in part) and one of 1152 ending with the 32
 	# first tokens, then 7 decode steps of 32.
-	assert_output $'8750 [0,32]\n1250 [21,0]\n1250 [32,0]'
+	assert_output $'21875 [0,32]\n3125 [21,0]\n3125 [32,0]'
 	no_worse_than_20x "$T/t1" "$T/t10"
 }
 

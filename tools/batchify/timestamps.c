@@ -17,7 +17,6 @@ struct tsreq {
 	int64_t	 progress;	/* prefill tokens computed */
 	int64_t	 plan;		/* prefill tokens in the step being built */
 	uint64_t seq;		/* arrival order */
-	size_t	 hpos;		/* place in the token heap */
 	struct tsreq *prev, *next;	/* in flight, arrival order */
 	struct tsreq *lprev, *lnext;	/* in the prefilling list */
 	size_t	 wpos;		/* place in the waiting tree */
@@ -45,6 +44,22 @@ struct wtree {
 	size_t	 live;
 };
 
+/*
+ * The token heap's entries carry their keys: a heap of pointers would
+ * chase each one to compare, a cache miss a level once many are in
+ * flight.
+ */
+struct hent {
+	int64_t	 t;		/* the request's next token time */
+	uint64_t seq;
+	struct tsreq *r;
+};
+
+struct theap {
+	struct hent *v;
+	size_t	 n, cap;
+};
+
 /* A growable array of requests. */
 struct tsvec {
 	struct tsreq **v;
@@ -59,7 +74,7 @@ struct timestamps {
 	struct tsreq *first, *last;	/* in flight, arrival order */
 	size_t	 nact;
 	uint64_t seq;
-	struct tsvec heap;	/* in flight, by next token time */
+	struct theap heap;	/* in flight, by next token time */
 	struct wtree wait;	/* not admitted, no token yet */
 	struct tslist pre;	/* admitted, still prefilling */
 	size_t	 nadmitted;	/* admitted, in flight: the seats taken */
@@ -275,66 +290,65 @@ next_time(const struct tsreq *r)
 }
 
 static int
-heap_before(const struct tsreq *x, const struct tsreq *y)
+heap_before(const struct hent *x, const struct hent *y)
 {
-	if (next_time(x) != next_time(y))
-		return next_time(x) < next_time(y);
+	if (x->t != y->t)
+		return x->t < y->t;
 	return x->seq < y->seq;
 }
 
 static void
-heap_set(struct tsvec *h, size_t i, struct tsreq *r)
+heap_up(struct theap *h, size_t i)
 {
-	h->v[i] = r;
-	r->hpos = i;
-}
-
-static void
-heap_up(struct tsvec *h, size_t i)
-{
-	struct tsreq *r = h->v[i];
+	struct hent e = h->v[i];
 	size_t up;
 
 	for (; i > 0; i = up) {
 		up = (i - 1) / 2;
-		if (!heap_before(r, h->v[up]))
+		if (!heap_before(&e, &h->v[up]))
 			break;
-		heap_set(h, i, h->v[up]);
+		h->v[i] = h->v[up];
 	}
-	heap_set(h, i, r);
+	h->v[i] = e;
 }
 
 static void
-heap_down(struct tsvec *h, size_t i)
+heap_down(struct theap *h, size_t i)
 {
-	struct tsreq *r = h->v[i];
+	struct hent e = h->v[i];
 	size_t c;
 
 	for (;;) {
 		c = 2 * i + 1;
 		if (c >= h->n)
 			break;
-		if (c + 1 < h->n && heap_before(h->v[c + 1], h->v[c]))
+		if (c + 1 < h->n && heap_before(&h->v[c + 1], &h->v[c]))
 			c++;
-		if (!heap_before(h->v[c], r))
+		if (!heap_before(&h->v[c], &e))
 			break;
-		heap_set(h, i, h->v[c]);
+		h->v[i] = h->v[c];
 		i = c;
 	}
-	heap_set(h, i, r);
+	h->v[i] = e;
 }
 
 static void
-heap_push(struct tsvec *h, struct tsreq *r)
+heap_push(struct theap *h, struct tsreq *r)
 {
-	vec_push(h, r);
-	heap_up(h, h->n - 1);
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->v = err_realloc(h->v, h->cap * sizeof(*h->v));
+	}
+	h->v[h->n].t = next_time(r);
+	h->v[h->n].seq = r->seq;
+	h->v[h->n].r = r;
+	heap_up(h, h->n++);
 }
 
 static struct tsreq *
-heap_pop(struct tsvec *h)
+heap_pop(struct theap *h)
 {
-	struct tsreq *top = h->v[0];
+	struct tsreq *top = h->v[0].r;
 
 	h->v[0] = h->v[--h->n];
 	if (h->n > 0)
@@ -414,7 +428,7 @@ timestamps_add(struct timestamps *t, struct request *rq)
 int64_t
 timestamps_next_token(const struct timestamps *t)
 {
-	return t->heap.n > 0 ? next_time(t->heap.v[0]) : INT64_MAX;
+	return t->heap.n > 0 ? t->heap.v[0].t : INT64_MAX;
 }
 
 size_t
@@ -460,7 +474,7 @@ gather(struct timestamps *t, size_t *ndecode)
 	*ndecode = 0;
 	t->end_spread = 0;
 	t->step.n = 0;
-	while (t->heap.n > 0 && next_time(t->heap.v[0]) <= t0 + t->merge_us) {
+	while (t->heap.n > 0 && t->heap.v[0].t <= t0 + t->merge_us) {
 		r = heap_pop(&t->heap);
 		r->in_step = 1;
 		vec_push(&t->step, r);
