@@ -6,7 +6,8 @@
 # its own input, in the same run; and expand mode's error: iteration-log
 # counts made from a replay whose compositions are known, expanded, and
 # both timed by the roofline: median and P95 relative error of the
-# estimated steps' time.
+# estimated steps' time, from the counts alone (population), with the
+# run's requests, and from the moments forward-pass metrics carry.
 set -eu
 . "$(dirname "$0")/lib.sh"
 : "${BIN:=bin}"
@@ -32,6 +33,51 @@ outsize() {	# FILE ARG...: batchify's output against its input
 }
 # shellcheck disable=SC2086
 outsize "$scratch/ceil" -q $m
+
+# Against the cJSON ceiling on what batchify writes: its output is 58 to
+# 77 times its input (every step lists its requests), so writing, not
+# reading, bounds it.  The ceiling parses the output, batchify makes it
+# from the input; both by CPU and wall time, the best of BENCH_REPEAT.
+vs_output_ceiling() {	# LABEL INPUT ARG...
+	_lbl=$1 _in=$2
+	shift 2
+	[ -x "$scratch/cjson-ceiling" ] || ceiling_build >/dev/null
+	"$BIN/batchify" "$@" "$_in" >"$scratch/vsout"
+	_bytes=$(wc -c <"$scratch/vsout") _recs=$(wc -l <"$scratch/vsout")
+	_wc='' _cc='' _wa='' _ca='' _wb='' _cb='' _i=0
+	while [ "$_i" -lt "$BENCH_REPEAT" ]; do
+		# shellcheck disable=SC2046
+		set -- $(wall_cpu "$scratch/cjson-ceiling" "$scratch/vsout") "$@"
+		_wc="$_wc $1" _cc="$_cc $2"
+		shift 2
+		# shellcheck disable=SC2046
+		set -- $(wall_cpu "$BIN/batchify" "$@" "$_in") "$@"
+		_wa="$_wa $1" _ca="$_ca $2"
+		shift 2
+		if [ -n "${BENCH_BEFORE_BIN:-}" ]; then
+			# shellcheck disable=SC2046
+			set -- $(wall_cpu "$BENCH_BEFORE_BIN/batchify" "$@" \
+			    "$_in") "$@"
+			_wb="$_wb $1" _cb="$_cb $2"
+			shift 2
+		fi
+		_i=$((_i + 1))
+	done
+	rm -f "$scratch/vsout"
+	# shellcheck disable=SC2086
+	_wc=$(least $_wc) _cc=$(least $_cc)
+	echo "$_lbl: its output, $(mb "$_bytes") MB, $_recs steps; best of" \
+	    "$BENCH_REPEAT runs each, interleaved"
+	printf '  %-26s %8s %8s %9s %11s %10s %8s\n' program wall cpu MB/s \
+	    steps/s "vs ceiling" "(cpu)"
+	_row "cJSON parse+delete" "$_wc" "$_cc"
+	_row "batchify (writing it)" "$_wa" "$_ca"
+	[ -z "$_wb" ] || _row "batchify (before)" "$_wb" "$_cb"
+}
+no=${BENCH_OUTPUT_REQUESTS:-20000}
+"$gen" --count "$no" --seed 1 --rate 30 >"$scratch/ceilo"
+# shellcheck disable=SC2086
+vs_output_ceiling "replay ($no requests)" "$scratch/ceilo" -q $m
 awk -v n="$nc" 'BEGIN { srand(3); t = 0
 	for (i = 0; i < n; i++) {
 		p = rand() < 0.3; d = 1 + int(rand() * 256); dur = 5000 + int(rand() * 30000)
@@ -41,6 +87,8 @@ awk -v n="$nc" 'BEGIN { srand(3); t = 0
 	} }' >"$scratch/aggc"
 vs_ceiling "expand (aggregate steps in)" "$scratch/aggc" batchify --mode expand -q
 outsize "$scratch/aggc" --mode expand -q
+head -n "$no" "$scratch/aggc" >"$scratch/aggo"
+vs_output_ceiling "expand ($no aggregate steps)" "$scratch/aggo" --mode expand -q
 echo
 
 "$gen" --count "$n" --seed 1 --rate 30 >"$scratch/big"
@@ -51,50 +99,62 @@ echo "input: $n requests at 30/s, input 1-4096, output 1-512 tokens" \
 # Replay: steps/s with the roofline clock; output counted, not kept.
 t0=$(now)
 # shellcheck disable=SC2086
-steps=$("$BIN/batchify" $m "$scratch/big" | wc -l)
+steps=$("$BIN/batchify" -q $m "$scratch/big" | wc -l)
 t1=$(now)
 t=$(echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }')
 echo "replay: $steps steps in $t s: $(rate "$steps" "$t" | cut -d. -f1)" \
     "steps/s"
 
 # shellcheck disable=SC2086
-r_small=$(peak_rss_kb "$BIN/batchify" $m "$scratch/small")
+r_small=$(peak_rss_kb "$BIN/batchify" -q $m "$scratch/small")
 # shellcheck disable=SC2086
-r_big=$(peak_rss_kb "$BIN/batchify" $m "$scratch/big")
+r_big=$(peak_rss_kb "$BIN/batchify" -q $m "$scratch/big")
 echo "peak RSS: $r_small KiB at $((n / 10)) requests, $r_big KiB at $n" \
     "(ratio $(ratio "$r_big" "$r_small"))"
 
 # Timestamps mode on the replay of the small trace, as token times.
 # shellcheck disable=SC2086
-"$BIN/batchify" $m "$scratch/small" >"$scratch/steps"
+"$BIN/batchify" -q $m "$scratch/small" >"$scratch/steps"
 fixtures/batchify/steps2requests "$scratch/small" "$scratch/steps" \
     >"$scratch/timed"
 tsteps=$(wc -l <"$scratch/steps")
 # shellcheck disable=SC2086
-t=$(seconds "$BIN/batchify" $m "$scratch/timed")
+t=$(seconds "$BIN/batchify" -q $m "$scratch/timed")
 # shellcheck disable=SC2086
-r_ts=$(peak_rss_kb "$BIN/batchify" $m "$scratch/timed")
+r_ts=$(peak_rss_kb "$BIN/batchify" -q $m "$scratch/timed")
 echo "timestamps: $tsteps steps in $t s: $(rate "$tsteps" "$t" |
     cut -d. -f1) steps/s, peak RSS $r_ts KiB"
 
 # Expand: estimated against true roofline time, step by step.
 "$gen" --count 5000 --seed 2 --rate 30 >"$scratch/req"
 for model in llama-3.1-8b-instruct qwen3-14b; do
-	"$BIN/batchify" -m "$model" -g H100 "$scratch/req" >"$scratch/true"
+	"$BIN/batchify" -q -m "$model" -g H100 "$scratch/req" >"$scratch/true"
 	jq -c '{step, n_prefill: (.prefill_requests | length),
 	    prefill_tokens: ([.prefill_requests[].num_new_prefill_tokens] |
 	    add // 0), n_decode: (.decode_requests | length)}' \
 	    "$scratch/true" >"$scratch/agg"
 	"$BIN/roofline-eval" -m "$model" -g H100 "$scratch/true" |
 	    jq .pred_us >"$scratch/p_true"
-	for how in population requests; do
-		if [ "$how" = requests ]; then
-			set -- --requests "$scratch/req"
-		else
-			set --
-		fi
-		"$BIN/batchify" --mode expand "$@" "$scratch/agg" \
-		    >"$scratch/est"
+	# The moments a forward-pass-metrics record carries.
+	jq -c '(.prefill_requests | map(.num_new_prefill_tokens)) as $t |
+	    (.decode_requests | map(.progress_index)) as $d |
+	    ($t | length) as $np | ($d | length) as $nd |
+	    {step, n_prefill: $np, prefill_tokens: ($t | add // 0),
+	    prefill_kv_tokens: (.prefill_requests | map(.progress_index) |
+	    add // 0), prefill_len_var: (if $np > 0 then ($t | map(. * .) |
+	    add) / $np - (($t | add) / $np) * (($t | add) / $np) else 0 end),
+	    n_decode: $nd, decode_kv_tokens: ($d | add // 0),
+	    decode_kv_var: (if $nd > 0 then ($d | map(. * .) | add) / $nd -
+	    (($d | add) / $nd) * (($d | add) / $nd) else 0 end)}' \
+	    "$scratch/true" >"$scratch/mom"
+	for how in population requests moments; do
+		in=$scratch/agg
+		case $how in
+		requests) set -- --requests "$scratch/req" ;;
+		moments) set --; in=$scratch/mom ;;
+		*) set -- ;;
+		esac
+		"$BIN/batchify" -q --mode expand "$@" "$in" >"$scratch/est"
 		"$BIN/roofline-eval" -m "$model" -g H100 "$scratch/est" |
 		    jq .pred_us >"$scratch/p_est"
 		paste "$scratch/p_true" "$scratch/p_est" | awk '{

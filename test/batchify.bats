@@ -44,8 +44,12 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 @test "replay without a clock is a usage error" {
 	run batchify "$BF/small.ndjson"
 	assert_failure 2
+	assert_line --index 0 "batchify: mode replay: none of the 3 requests has token times (ttft_us)"
+	assert_line --index 1 "batchify: replay needs a clock: --model and --hardware, or --step-us"
+	assert_line --index 2 "Try 'batchify --help' for more information."
+	run batchify --mode replay "$BF/small.ndjson"
+	assert_failure 2
 	assert_line --index 0 "batchify: replay needs a clock: --model and --hardware, or --step-us"
-	assert_line --index 1 "Try 'batchify --help' for more information."
 }
 
 @test "bad options exit 2 with their message" {
@@ -64,7 +68,7 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 }
 
 @test "replay: chunked prefill, first token with the last chunk, decodes after" {
-	run batchify --step-us 1000 "$BF/small.ndjson"
+	run batchify -q --step-us 1000 "$BF/small.ndjson"
 	assert_success
 	assert_output "$(cat "$BF/small.steps")"
 	# a: 3000 tokens in chunks of 2048 and 952; b fills the rest of step 1.
@@ -78,7 +82,7 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 }
 
 @test "replay: --max-num-seqs holds the third request back" {
-	run sh -c "batchify --step-us 100 --max-num-seqs 2 '$BF/seqs.ndjson' | jq -c '[.step, [.prefill_requests[].request_id], [.decode_requests[].request_id]]'"
+	run sh -c "batchify -q --step-us 100 --max-num-seqs 2 '$BF/seqs.ndjson' | jq -c '[.step, [.prefill_requests[].request_id], [.decode_requests[].request_id]]'"
 	assert_success
 	assert_output '[0,["q1","q2"],[]]
 [1,[],["q1","q2"]]
@@ -87,7 +91,7 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 }
 
 @test "replay: --long-prefill-token-threshold caps chunks, running requests first" {
-	run sh -c "batchify --step-us 100 --long-prefill-token-threshold 4 --max-num-batched-tokens 6 '$BF/seqs.ndjson' | jq -c '[.step, [.prefill_requests[] | [.request_id, .progress_index, .num_new_prefill_tokens]], [.decode_requests[] | [.request_id, .progress_index]]]'"
+	run sh -c "batchify -q --step-us 100 --long-prefill-token-threshold 4 --max-num-batched-tokens 6 '$BF/seqs.ndjson' | jq -c '[.step, [.prefill_requests[] | [.request_id, .progress_index, .num_new_prefill_tokens]], [.decode_requests[] | [.request_id, .progress_index]]]'"
 	assert_success
 	assert_output '[0,[["q1",0,4],["q2",0,2]],[]]
 [1,[["q1",4,4],["q2",2,2]],[]]
@@ -99,7 +103,7 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 }
 
 @test "replay: KV preemption evicts the newest request, which recomputes" {
-	run sh -c "batchify --step-us 10 --kv-blocks 5 --block-size 4 '$BF/preempt.ndjson' | jq -c '[.step, [.prefill_requests[] | [.request_id, .progress_index, .num_new_prefill_tokens]], [.decode_requests[] | [.request_id, .progress_index]]]'"
+	run sh -c "batchify -q --step-us 10 --kv-blocks 5 --block-size 4 '$BF/preempt.ndjson' | jq -c '[.step, [.prefill_requests[] | [.request_id, .progress_index, .num_new_prefill_tokens]], [.decode_requests[] | [.request_id, .progress_index]]]'"
 	assert_success
 	# p2 is evicted in step 1; it prefills its 8 input tokens and the one
 	# it had generated (9), which emits its second token; 4 decodes follow.
@@ -114,7 +118,7 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 [8,[],[["p2",10]]]
 [9,[],[["p2",11]]]
 [10,[],[["p2",12]]]'
-	batchify --step-us 10 --kv-blocks 5 --block-size 4 "$BF/preempt.ndjson" >"$T/s"
+	batchify -q --step-us 10 --kv-blocks 5 --block-size 4 "$BF/preempt.ndjson" >"$T/s"
 	run "$BF/conservation" "$BF/preempt.ndjson" "$T/s"
 	assert_output "2 requests, 11 steps, 0 violations"
 }
@@ -141,7 +145,7 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 
 @test "conservation: small budget, threshold and seat limit" {
 	"$BF/genrequests" --seed 9 --count 500 --rate 100 >"$T/r"
-	batchify --step-us 2000 --max-num-batched-tokens 512 --max-num-seqs 8 \
+	batchify -q --step-us 2000 --max-num-batched-tokens 512 --max-num-seqs 8 \
 	    --long-prefill-token-threshold 128 "$T/r" >"$T/s"
 	run "$BF/conservation" --budget 512 --seqs 8 "$T/r" "$T/s"
 	assert_output --regexp '^500 requests, [0-9]+ steps, 0 violations$'
@@ -149,7 +153,7 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 
 @test "conservation: KV pressure with preemptions" {
 	"$BF/genrequests" --seed 5 --count 2000 --rate 30 >"$T/r"
-	batchify --step-us 5000 --kv-blocks 400 "$T/r" >"$T/s"
+	batchify -q --step-us 5000 --kv-blocks 400 "$T/r" >"$T/s"
 	run "$BF/conservation" "$T/r" "$T/s"
 	assert_output "2000 requests, 20255 steps, 0 violations"
 	# Some request did start over.
@@ -182,16 +186,16 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 		assert_output --regexp "^$(wc -l <"$T/r") requests, [0-9]+ steps, 0 violations$"
 	done
 	# 12000 blocks of 16 hold the longest request (191386 tokens).
-	batchify --step-us 10000 --kv-blocks 12000 "$T/r" >"$T/s"
+	batchify -q --step-us 10000 --kv-blocks 12000 "$T/r" >"$T/s"
 	run "$BF/conservation" "$T/r" "$T/s"
 	assert_output --regexp "^3993 requests, [0-9]+ steps, 0 violations$"
 }
 
 @test "a request longer than the KV cache is reported, never waited for" {
-	run batchify --step-us 10 --kv-blocks 3 --block-size 4 "$BF/preempt.ndjson"
+	run batchify -q --step-us 10 --kv-blocks 3 --block-size 4 "$BF/preempt.ndjson"
 	assert_failure 1
 	assert_output 'batchify: '"$BF"'/preempt.ndjson:1: request "p1" needs 4 KV blocks at its longest (13 tokens), more than --kv-blocks 3: it can never run'
-	run batchify --step-us 10 --kv-blocks 3 --block-size 4 --skip-bad "$BF/preempt.ndjson"
+	run batchify -q --step-us 10 --kv-blocks 3 --block-size 4 --skip-bad "$BF/preempt.ndjson"
 	assert_success
 	assert_line --index 2 "batchify: skipped 2 bad records of 2"
 }
@@ -200,40 +204,40 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 	printf '%s\n' '{"request_id":"b","arrival_us":200,"input_tokens":4,"output_tokens":1}' \
 	    '{"request_id":"a","arrival_us":100,"input_tokens":4,"output_tokens":1}' \
 	    '{"request_id":"c","arrival_us":50,"input_tokens":4,"output_tokens":1}' >"$T/r"
-	run batchify --step-us 10 "$T/r"
+	run batchify -q --step-us 10 "$T/r"
 	assert_success
 	assert_line --index 0 "batchify: $T/r:2: arrival_us 100 is earlier than the previous request's 200; sorting by arrival"
 	assert_line --index 1 --partial '"ts_us":50,'
 	assert_line --index 2 --partial '"ts_us":100,'
 	assert_line --index 3 --partial '"ts_us":200,'
 	[ "${#lines[@]}" -eq 4 ]
-	run batchify --step-us 10 --strict "$T/r"
+	run batchify -q --step-us 10 --strict "$T/r"
 	assert_failure 1
 	assert_output "batchify: $T/r:2: arrival_us 100 is earlier than the previous request's 200 (--strict)"
-	run batchify --step-us 10 --sort-window 1 "$T/r"
+	run batchify -q --step-us 10 --sort-window 1 "$T/r"
 	assert_failure 1
 	assert_line --index 1 "batchify: $T/r:3: arrival_us 50 is more than --sort-window 1 records out of order"
 }
 
 @test "zero and negative token counts, bad JSON: messages, exit 1, --skip-bad counts" {
 	printf '%s\n' '{"request_id":"x","arrival_us":5,"input_tokens":0,"output_tokens":3}' >"$T/r"
-	run batchify --step-us 10 "$T/r"
+	run batchify -q --step-us 10 "$T/r"
 	assert_failure 1
 	assert_output "batchify: $T/r:1: input_tokens: must be at least 1, got 0"
 	printf '%s\n' '{"request_id":"x","arrival_us":5,"input_tokens":4,"output_tokens":-2}' >"$T/r"
-	run batchify --step-us 10 "$T/r"
+	run batchify -q --step-us 10 "$T/r"
 	assert_failure 1
 	assert_output "batchify: $T/r:1: output_tokens: must be at least 1, got -2"
 	printf '%s\n' '{"request_id":"x","arrival_us":-5,"input_tokens":4,"output_tokens":2}' >"$T/r"
-	run batchify --step-us 10 "$T/r"
+	run batchify -q --step-us 10 "$T/r"
 	assert_output "batchify: $T/r:1: arrival_us: must not be negative, got -5"
 	printf '%s\n' '{"request_id":["x"],"arrival_us":5,"input_tokens":4,"output_tokens":2}' >"$T/r"
-	run batchify --step-us 10 "$T/r"
+	run batchify -q --step-us 10 "$T/r"
 	assert_output "batchify: $T/r:1: request_id: expected a string, got an array"
 	printf '%s\n' '{"request_id":"ok","arrival_us":1,"input_tokens":4,"output_tokens":1}' \
 	    '{"request_id":"x","arrival_us":5,"input_tokens":2.5,"output_tokens":2}' \
 	    '{"request_id":"y",' >"$T/r"
-	run sh -c "batchify --step-us 10 --skip-bad '$T/r' 2>'$T/err'"
+	run sh -c "batchify -q --step-us 10 --skip-bad '$T/r' 2>'$T/err'"
 	assert_success
 	assert_output --partial '"request_id":"ok"'
 	[ "${#lines[@]}" -eq 1 ]
@@ -246,21 +250,21 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 @test "failed requests are ignored and counted; empty input warns" {
 	printf '%s\n' '{"request_id":"x","arrival_us":0,"input_tokens":4,"output_tokens":1}' \
 	    '{"request_id":"y","arrival_us":1,"input_tokens":0,"output_tokens":0,"error":"timeout"}' >"$T/r"
-	run sh -c "batchify --step-us 10 '$T/r' 2>&1 >/dev/null"
+	run sh -c "batchify -q --step-us 10 '$T/r' 2>&1 >/dev/null"
 	assert_success
 	assert_output 'batchify: ignored 1 failed request (with "error")'
 	: >"$T/empty"
-	run batchify --step-us 10 "$T/empty"
+	run batchify -q --step-us 10 "$T/empty"
 	assert_success
 	assert_output "batchify: $T/empty: no request records"
 }
 
 @test "-o writes atomically; --csv writes counts" {
-	run batchify --step-us 1000 -o "$T/out" "$BF/small.ndjson"
+	run batchify -q --step-us 1000 -o "$T/out" "$BF/small.ndjson"
 	assert_success
 	assert_output ""
 	assert_equal "$(cat "$T/out")" "$(cat "$BF/small.steps")"
-	run batchify --step-us 1000 --csv "$BF/small.ndjson"
+	run batchify -q --step-us 1000 --csv "$BF/small.ndjson"
 	assert_line --index 0 "step,ts_us,dur_us,n_prefill,prefill_tokens,n_decode,decode_tokens"
 	assert_line --index 2 "1,1000,1000,2,1052,0,0"
 }
@@ -271,15 +275,18 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 	assert_failure 1
 	assert_output "batchify: $T/r:1: missing field \"ttft_us\" (timestamps mode needs the time of every output token)"
 	printf '%s\n' '{"request_id":"x","arrival_us":5,"input_tokens":4,"output_tokens":3,"ttft_us":100}' >"$T/r"
-	run batchify "$T/r"
+	run batchify -q "$T/r"
 	assert_failure 1
 	assert_output "batchify: $T/r:1: missing field \"itl_us\" (timestamps mode needs the time of every output token)"
 	printf '%s\n' '{"request_id":"x","arrival_us":5,"input_tokens":4,"output_tokens":3,"ttft_us":100,"itl_us":[5]}' >"$T/r"
-	run batchify "$T/r"
+	run batchify -q "$T/r"
+	assert_failure 1
+	assert_output "batchify: $T/r:1: itl_us: fewer gaps than output_tokens 3 needs (2): several tokens a chunk, but timestamps mode needs the time of every output token"
+	run batchify -q --mode timestamps "$T/r"
 	assert_failure 1
 	assert_output "batchify: $T/r:1: itl_us: has 1 gaps, output_tokens 3 needs 2"
 	printf '%s\n' '{"request_id":"x","arrival_us":5,"input_tokens":4,"output_tokens":2,"ttft_us":100,"itl_us":[-5]}' >"$T/r"
-	run batchify "$T/r"
+	run batchify -q "$T/r"
 	assert_failure 1
 	assert_output "batchify: $T/r:1: itl_us[0]: must not be negative, got -5"
 }
@@ -325,24 +332,26 @@ steps_only() {	# drop what timestamps mode adds or measures, and the time's sour
 @test "timestamps: tokens streamed together are spread over the steps they ran in" {
 	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":10,"output_tokens":4}' \
 	    '{"request_id":"b","arrival_us":0,"input_tokens":10,"output_tokens":4}' >"$T/r"
-	batchify --step-us 10000 "$T/r" >"$T/s"
+	batchify --mode replay --step-us 10000 "$T/r" >"$T/s"
 	"$BF/steps2requests" "$T/r" "$T/s" >"$T/t"
 	# b's second and third tokens arrive in one chunk.
 	jq -c 'if .request_id == "b" then .itl_us = [20000, 0, 10000] else . end' "$T/t" >"$T/t2"
-	run sh -c "batchify --step-us 10000 '$T/t2' | jq -c 'del(.estimated, .dur_source)'"
+	run sh -c "batchify -q --step-us 10000 '$T/t2' 2>/dev/null | jq -c 'del(.estimated, .dur_source)'"
 	assert_success
 	assert_output "$(jq -c 'del(.dur_source)' "$T/s")"
 	# Steps 1 and 2 end at b's spread-out times: not measured, estimated.
-	run sh -c "batchify --step-us 10000 '$T/t2' | jq -c 'select(.estimated) | .step'"
+	run sh -c "batchify -q --step-us 10000 '$T/t2' 2>/dev/null | jq -c 'select(.estimated) | .step'"
 	assert_output $'1\n2'
 }
 
-@test "timestamps mode is chosen from the first record" {
+@test "timestamps mode is chosen from the records, and says so" {
 	printf '%s\n' '{"request_id":"x","arrival_us":5,"input_tokens":4,"output_tokens":3,"ttft_us":1000,"itl_us":[1000,1000]}' >"$T/r"
 	run batchify "$T/r"
 	assert_success
-	assert_line --index 0 '{"step":0,"ts_us":5,"dur_us":1000,"dur_source":"token_times","prefill_requests":[{"request_id":"x","progress_index":0,"num_new_prefill_tokens":4}],"decode_requests":[]}'
-	assert_line --index 2 '{"step":2,"ts_us":2005,"dur_us":1000,"dur_source":"token_times","prefill_requests":[],"decode_requests":[{"request_id":"x","progress_index":5,"num_new_decode_tokens":1}]}'
+	assert_line --index 0 'batchify: mode timestamps: 1 request has token times (ttft_us)'
+	# The first step runs from the request's arrival: a client-side TTFT.
+	assert_line --index 1 '{"step":0,"ts_us":5,"dur_us":1000,"dur_source":"client_ttft","prefill_requests":[{"request_id":"x","progress_index":0,"num_new_prefill_tokens":4}],"decode_requests":[]}'
+	assert_line --index 3 '{"step":2,"ts_us":2005,"dur_us":1000,"dur_source":"token_times","prefill_requests":[],"decode_requests":[{"request_id":"x","progress_index":5,"num_new_decode_tokens":1}]}'
 }
 
 # Aggregate steps (an iteration log's counts) from explicit ones.
@@ -356,10 +365,10 @@ aggregate() {
 	"$BF/genrequests" --seed 5 --count 300 --rate 30 >"$T/r"
 	batchify "${RL[@]}" "$T/r" >"$T/s"
 	aggregate "$T/s" >"$T/a"
-	run batchify "$T/a"
+	run batchify -q "$T/a"
 	assert_success
 	printf '%s\n' "$output" >"$T/x"
-	jq -c 'del(.estimated, .prefill_requests, .decode_requests)' "$T/x" >"$T/x2"
+	jq -c 'del(.estimated, .estimate, .prefill_requests, .decode_requests)' "$T/x" >"$T/x2"
 	run cmp "$T/x2" "$T/a"
 	assert_success
 	run jq -c 'select(.estimated != true)' "$T/x"
@@ -373,7 +382,7 @@ aggregate() {
 	printf '%s\n' '{"n_prefill":2,"prefill_tokens":301,"n_decode":0}' \
 	    '{"n_prefill":0,"prefill_tokens":0,"n_decode":3}' \
 	    '{"n_prefill":0,"prefill_tokens":0,"n_decode":1}' >"$T/a"
-	run sh -c "batchify --mode expand --max-num-batched-tokens 2048 '$T/a' | jq -c '[[.prefill_requests[] | [.progress_index, .num_new_prefill_tokens]], [.decode_requests[].progress_index]]'"
+	run sh -c "batchify -q --mode expand --max-num-batched-tokens 2048 '$T/a' | jq -c '[[.prefill_requests[] | [.progress_index, .num_new_prefill_tokens]], [.decode_requests[].progress_index]]'"
 	assert_success
 	# 301 tokens shared 151 + 150; both join the decoders, a third comes
 	# in with their mean (150); then the two oldest leave.
@@ -386,7 +395,7 @@ aggregate() {
 	printf '%s\n' '{"n_prefill":1,"prefill_tokens":2048,"n_decode":0}' \
 	    '{"n_prefill":2,"prefill_tokens":1000,"n_decode":0}' \
 	    '{"n_prefill":0,"prefill_tokens":0,"n_decode":2}' >"$T/a"
-	run sh -c "batchify --mode expand '$T/a' | jq -c '[[.prefill_requests[] | [.progress_index, .num_new_prefill_tokens]], [.decode_requests[].progress_index]]'"
+	run sh -c "batchify -q --mode expand '$T/a' | jq -c '[[.prefill_requests[] | [.progress_index, .num_new_prefill_tokens]], [.decode_requests[].progress_index]]'"
 	assert_output '[[[0,2048]],[]]
 [[[2048,500],[0,500]],[]]
 [[],[2548,500]]'
@@ -394,7 +403,7 @@ aggregate() {
 
 @test "expand: kv_usage scales decode contexts to the cache's fill" {
 	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":4,"kv_usage":0.5}' >"$T/a"
-	run sh -c "batchify --kv-blocks 1000 --block-size 16 '$T/a' | jq -c '[.decode_requests[].progress_index]'"
+	run sh -c "batchify -q --kv-blocks 1000 --block-size 16 '$T/a' | jq -c '[.decode_requests[].progress_index]'"
 	assert_output '[2000,2000,2000,2000]'
 }
 
@@ -407,10 +416,10 @@ aggregate() {
 	run batchify --mode expand "$T/a"
 	assert_output "batchify: $T/a:1: decode_tokens 4 is not n_decode 3 (one token a decode)"
 	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":3}' '{"n_prefill":0,"n_decode":3,"kv_usage":1.5}' >"$T/a"
-	run sh -c "batchify '$T/a' 2>&1 >/dev/null"
+	run sh -c "batchify -q '$T/a' 2>&1 >/dev/null"
 	assert_failure 1
 	assert_output "batchify: $T/a:2: missing field \"prefill_tokens\""
-	run sh -c "batchify --skip-bad '$T/a' 2>&1 >/dev/null"
+	run sh -c "batchify -q --skip-bad '$T/a' 2>&1 >/dev/null"
 	assert_success
 	assert_line --index 1 "batchify: skipped 1 bad record of 2"
 }
@@ -496,13 +505,13 @@ aggregate() {
 
 @test "timestamps: hidden prefill steps are timed by the model, or share the interval by tokens" {
 	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":3000,"output_tokens":2,"ttft_us":10000,"itl_us":[1000]}' >"$T/t"
-	run sh -c "batchify '$T/t' | jq -c '[.ts_us, .dur_us, .hidden, .estimated, [.prefill_requests[].num_new_prefill_tokens], (.decode_requests | length)]'"
+	run sh -c "batchify -q '$T/t' | jq -c '[.ts_us, .dur_us, .hidden, .estimated, [.prefill_requests[].num_new_prefill_tokens], (.decode_requests | length)]'"
 	# 3000 tokens over 10 ms: 2048 of them take 6826 us; only the 10 ms
 	# was measured, so both shares are estimated.
 	assert_output '[0,6826,true,true,[2048],0]
 [6826,3174,null,true,[952],0]
 [10000,1000,null,null,[],1]'
-	run sh -c "batchify --step-us 4000 '$T/t' | jq -c '[.ts_us, .dur_us]'"
+	run sh -c "batchify -q --step-us 4000 '$T/t' | jq -c '[.ts_us, .dur_us]'"
 	assert_output '[0,4000]
 [4000,6000]
 [10000,1000]'
@@ -511,7 +520,7 @@ aggregate() {
 @test "timestamps: tokens that arrive together never give a measured 0 us step" {
 	# Two tokens at one instant: the step between them was not measured.
 	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":10,"output_tokens":3,"ttft_us":5000,"itl_us":[0,3000]}' >"$T/t"
-	run sh -c "batchify '$T/t' | jq -c '[.dur_us, .estimated]'"
+	run sh -c "batchify -q '$T/t' | jq -c '[.dur_us, .estimated]'"
 	assert_success
 	# The burst's two tokens are spread over 0..5000: both steps estimated.
 	assert_output '[2500,true]
@@ -539,7 +548,7 @@ aggregate() {
 	printf '%s\n' '{"n_prefill":1,"prefill_tokens":10,"n_decode":0}' '' \
 	    '{"n_prefill":"x"}' >"$T/agg"
 	: >"$T/empty"
-	run --separate-stderr batchify --skip-bad "$T/agg" "$T/empty"
+	run --separate-stderr batchify -q --skip-bad "$T/agg" "$T/empty"
 	assert_success
 	[ "$(jq -c '[.estimated, (.prefill_requests | length)]' <<<"$output")" = '[true,1]' ]
 	[ "$stderr" = "batchify: $T/agg:3: n_prefill: expected an integer, got a string
@@ -550,33 +559,35 @@ batchify: skipped 1 bad record of 2" ]
 # --- dur_source, kv_blocks_total, exact steps, expand --csv ----
 
 @test "every timed step says where its dur_us came from" {
-	run sh -c "batchify --step-us 1000 '$BF/small.ndjson' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
+	run sh -c "batchify -q --step-us 1000 '$BF/small.ndjson' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
 	assert_output "7 step_us"
-	run sh -c "batchify ${RL[*]} '$BF/small.ndjson' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
+	run sh -c "batchify -q ${RL[*]} '$BF/small.ndjson' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
 	assert_output "7 roofline"
 	batchify "${RL[@]}" "$BF/small.ndjson" >"$T/s"
 	"$BF/steps2requests" "$BF/small.ndjson" "$T/s" >"$T/t"
-	run sh -c "batchify ${RL[*]} '$T/t' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
-	assert_output "7 token_times"
-	# Shares of one measured interval are token times too, estimated.
+	run sh -c "batchify -q ${RL[*]} '$T/t' | jq -r .dur_source | sort | uniq -c | awk '{print \$1, \$2}'"
+	# Step 0 emitted no token: the roofline timed it.  Steps 1 and 5
+	# end intervals that began at an arrival: client-side TTFTs.
+	assert_output $'2 client_ttft\n1 roofline\n4 token_times'
+	# Shares of one measured interval take its source, estimated.
 	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":3000,"output_tokens":1,"ttft_us":5000}' >"$T/t"
-	run sh -c "batchify '$T/t' | jq -c '[.dur_us, .dur_source, .estimated]'"
-	assert_output $'[3413,"token_times",true]\n[1587,"token_times",true]'
+	run sh -c "batchify -q '$T/t' | jq -c '[.dur_us, .dur_source, .estimated]'"
+	assert_output $'[3413,"client_ttft",true]\n[1587,"client_ttft",true]'
 	# An unknown time has no source.
 	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":3000,"output_tokens":1,"ttft_us":0}' >"$T/t"
-	run sh -c "batchify '$T/t' | jq -c '[.dur_us, .dur_source]'"
+	run sh -c "batchify -q '$T/t' | jq -c '[.dur_us, .dur_source]'"
 	assert_output $'[null,null]\n[null,null]'
 	# Expand passes the record's own.
 	printf '%s\n' '{"step":4,"dur_us":5,"dur_source":"cycle","n_prefill":0,"prefill_tokens":0,"n_decode":1}' >"$T/a"
-	run sh -c "batchify '$T/a' | jq -c '[.dur_us, .dur_source, .estimated]'"
+	run sh -c "batchify -q '$T/a' | jq -c '[.dur_us, .dur_source, .estimated]'"
 	assert_output '[5,"cycle",true]'
 }
 
 @test "expand: kv_usage is scaled by the record's kv_blocks_total unless --kv-blocks is given" {
 	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":4,"kv_usage":0.5,"kv_blocks_total":1000}' >"$T/a"
-	run sh -c "batchify --block-size 16 '$T/a' | jq -c '[.decode_requests[].progress_index]'"
+	run sh -c "batchify -q --block-size 16 '$T/a' | jq -c '[.decode_requests[].progress_index]'"
 	assert_output '[2000,2000,2000,2000]'
-	run sh -c "batchify --kv-blocks 500 --block-size 16 '$T/a' | jq -c '[.decode_requests[].progress_index]'"
+	run sh -c "batchify -q --kv-blocks 500 --block-size 16 '$T/a' | jq -c '[.decode_requests[].progress_index]'"
 	assert_output '[1000,1000,1000,1000]'
 	printf '%s\n' '{"n_prefill":0,"prefill_tokens":0,"n_decode":4,"kv_usage":0.5,"kv_blocks_total":0}' >"$T/a"
 	run batchify "$T/a"
@@ -593,8 +604,8 @@ batchify: skipped 1 bad record of 2" ]
 	assert_line -n 1 "$(sed -n 2p "$T/a")"
 	# Step 1's decoder (at 50, next at 51) and its prefill (finished at
 	# 120) decode in step 2, scaled to 0.5 x 10 x 16 = 80 tokens.
-	assert_line -n 2 '{"step":2,"n_prefill":0,"prefill_tokens":0,"n_decode":2,"kv_usage":0.5,"kv_blocks_total":10,"estimated":true,"prefill_requests":[],"decode_requests":[{"progress_index":24,"num_new_decode_tokens":1},{"progress_index":56,"num_new_decode_tokens":1}]}'
-	run sh -c "batchify --mode expand '$T/a' | jq -c '.estimated'"
+	assert_line -n 2 '{"step":2,"n_prefill":0,"prefill_tokens":0,"n_decode":2,"kv_usage":0.5,"kv_blocks_total":10,"estimated":true,"estimate":"population","prefill_requests":[],"decode_requests":[{"progress_index":24,"num_new_decode_tokens":1},{"progress_index":56,"num_new_decode_tokens":1}]}'
+	run sh -c "batchify -q --mode expand '$T/a' | jq -c '.estimated'"
 	assert_output $'true\nnull\ntrue'
 	# A bad exact step is reported with its line.
 	printf '%s\n' '{"prefill_requests":[],"decode_requests":[{"progress_index":5,"num_new_decode_tokens":2}]}' >"$T/b"
@@ -616,7 +627,7 @@ batchify: skipped 1 bad record of 2" ]
 }
 
 @test "replay: --prefix-cache blocks prefills only each prompt's last partial block" {
-	run sh -c "batchify --step-us 1000 --prefix-cache blocks '$BF/small.ndjson' | jq -c '[.step, [.prefill_requests[] | [.request_id, .progress_index, .num_new_prefill_tokens]]]' | head -2"
+	run sh -c "batchify -q --step-us 1000 --prefix-cache blocks '$BF/small.ndjson' | jq -c '[.step, [.prefill_requests[] | [.request_id, .progress_index, .num_new_prefill_tokens]]]' | head -2"
 	# a: 2992 of 3000 cached; b (arriving 10 us in): 96 of 100.
 	assert_output '[0,[["a",2992,8]]]
 [1,[["b",96,4]]]'
@@ -642,14 +653,14 @@ batchify: skipped 1 bad record of 2" ]
 	printf '%s\n' '{"step": 7, "ts_us": 1000, "dur_us": 2.5e3, "n_prefill": 1, "prefill_tokens": 100, "n_decode": 2, "note": "caf\u00e9" }' >"$T/a"
 	run batchify --mode expand -q "$T/a"
 	assert_success
-	assert_output '{"step": 7, "ts_us": 1000, "dur_us": 2.5e3, "n_prefill": 1, "prefill_tokens": 100, "n_decode": 2, "note": "caf\u00e9","estimated":true,"prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":100}],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1},{"progress_index":1024,"num_new_decode_tokens":1}]}'
+	assert_output '{"step": 7, "ts_us": 1000, "dur_us": 2.5e3, "n_prefill": 1, "prefill_tokens": 100, "n_decode": 2, "note": "caf\u00e9","estimated":true,"estimate":"population","prefill_requests":[{"progress_index":0,"num_new_prefill_tokens":100}],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1},{"progress_index":1024,"num_new_decode_tokens":1}]}'
 }
 
 @test "expand: an aggregate step that already says estimated is written with each key once" {
 	printf '%s\n' '{"step": 1, "n_prefill": 0, "prefill_tokens": 0, "n_decode": 1, "estimated": true}' >"$T/a"
 	run batchify --mode expand -q "$T/a"
 	assert_success
-	assert_output '{"step":1,"n_prefill":0,"prefill_tokens":0,"n_decode":1,"estimated":true,"prefill_requests":[],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1}]}'
+	assert_output '{"step":1,"n_prefill":0,"prefill_tokens":0,"n_decode":1,"estimated":true,"estimate":"population","prefill_requests":[],"decode_requests":[{"progress_index":1024,"num_new_decode_tokens":1}]}'
 }
 
 @test "expand --requests: the steps' and the requests' parses do not disturb each other" {

@@ -161,7 +161,7 @@ signal_test() {	# signal status line prog args...
 	run roofline-eval -m "$M" -g H100 -o /dev/full <<<"$DEC"
 	assert_failure 1
 	assert_output "roofline-eval: /dev/full: write error: No space left on device"
-	run batchify --step-us 1000 -o /dev/full <<<"$REQ"
+	run batchify --mode replay --step-us 1000 -o /dev/full <<<"$REQ"
 	assert_failure 1
 	assert_output "batchify: /dev/full: write error: No space left on device"
 }

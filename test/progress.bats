@@ -10,7 +10,7 @@ setup() {
 	# time the program waits, so an update after it is due.
 	cat >"$T/slow" <<-SH
 	{ head -n 300 "$T/req.ndjson"; sleep 1.05; tail -n +301 "$T/req.ndjson"; } |
-	    batchify "\$@" >/dev/null
+	    batchify --mode timestamps "\$@" >/dev/null
 	SH
 }
 

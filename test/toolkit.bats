@@ -70,7 +70,7 @@ setup() {
 	local b="$d/usr/bin" m="-m llama-3.1-8b-instruct -g H100"
 	run env -u ROOFTRACE_SHARE bash -c "
 		'$b/trace-parse' '$ROOT/fixtures/demo/bench-serve.json' >'$BATS_TEST_TMPDIR/req' &&
-		'$b/batchify' '$BATS_TEST_TMPDIR/req' >'$BATS_TEST_TMPDIR/steps' &&
+		'$b/batchify' -q '$BATS_TEST_TMPDIR/req' >'$BATS_TEST_TMPDIR/steps' &&
 		'$b/roofline-eval' $m '$BATS_TEST_TMPDIR/steps' 2>/dev/null |
 		'$b/fit-penalty' -g H100 --exact-only \
 		    --fit b,o,mfu-prefill,mfu-decode,bandwidth \
@@ -88,7 +88,7 @@ setup() {
 	    "$ROOT/fixtures/demo/bench-serve.json"
 	assert_success
 	run jq .H100.mfuPrefill "$BATS_TEST_TMPDIR/cal.json"
-	assert_output 0.4010571359653441
+	assert_output 0.40135547439026376
 	run make -C "$ROOT" -s uninstall DESTDIR="$d" PREFIX=/usr
 	assert_success
 	assert_file_not_exists "$d/usr/bin/roofline-eval"

@@ -255,7 +255,7 @@ trace-replay: skipped 3 bad records of 5" ]
 	# a finishes to prefill its 40 + 9 tokens from its cached 32.
 	printf '%s\n' '{"request_id":"a","arrival_us":0,"input_tokens":40,"output_tokens":30}' \
 	    '{"request_id":"b","arrival_us":0,"input_tokens":40,"output_tokens":30,"cached_tokens":32}' >"$BATS_TEST_TMPDIR/c.ndjson"
-	run sh -c "batchify --step-us 10 --kv-blocks 7 --block-size 16 '$BATS_TEST_TMPDIR/c.ndjson' | jq -c 'select(any(.prefill_requests[]; .request_id == \"b\")) | [.step, [.prefill_requests[] | select(.request_id == \"b\") | .progress_index, .num_new_prefill_tokens]]'"
+	run sh -c "batchify --mode replay --step-us 10 --kv-blocks 7 --block-size 16 '$BATS_TEST_TMPDIR/c.ndjson' | jq -c 'select(any(.prefill_requests[]; .request_id == \"b\")) | [.step, [.prefill_requests[] | select(.request_id == \"b\") | .progress_index, .num_new_prefill_tokens]]'"
 	assert_output $'[0,[32,8]]\n[30,[32,17]]'
 	run sh -c "trace-replay $M --kv-blocks 7 '$BATS_TEST_TMPDIR/c.ndjson' | jq -c '[.request_id, .cached_tokens, .preemptions]'"
 	assert_output $'["a",null,0]\n["b",32,1]'

@@ -272,6 +272,8 @@ writes(const struct step_out *s, const char *key)
 		return s->comp != NULL;
 	if (strcmp(key, "dur_source") == 0)
 		return s->dur_source != NULL;
+	if (strcmp(key, "estimate") == 0)
+		return s->estimate != NULL;
 	return is_set(s, col_of(key));
 }
 
@@ -370,6 +372,8 @@ step_write_json(struct jw *w, const struct step_out *s)
 	json_flag(w, "dummy", s->dummy);
 	json_flag(w, "hidden", s->hidden);
 	json_flag(w, "estimated", s->estimated);
+	if (s->estimate != NULL)
+		jsonout_kstr(w, "estimate", s->estimate);
 	if (s->model != NULL)
 		jsonout_kstr(w, "model", s->model);
 	if (s->hardware != NULL)

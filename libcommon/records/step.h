@@ -87,6 +87,7 @@ struct step_out {
 	double	 kv_usage;		/* fraction; < 0: not known */
 	int64_t	 kv_blocks_total;	/* the KV pool in blocks; STEP_ABSENT */
 	int	 dummy, hidden, estimated;	/* true ones are written */
+	const char *estimate;		/* how it was estimated; NULL: none */
 	const char *model, *hardware;	/* NULL: unknown */
 	int64_t	 tp;			/* STEP_ABSENT */
 	const struct step *comp;	/* the request lists; NULL: none */

@@ -184,25 +184,48 @@ mean_context(const struct expand *x)
 	return x->done_n > 0 ? x->done_sum / x->done_n : x->fallback;
 }
 
-static void
-remove_dec(struct expand *x, size_t i)
+/* Leaving order: fewest decodes left first (unknown last), then oldest. */
+static int
+cmp_leave(const void *a, const void *b)
 {
-	memmove(x->dec + i, x->dec + i + 1, (x->ndec - i - 1) *
-	    sizeof(*x->dec));
-	x->ndec--;
+	const struct dec *x = *(struct dec *const *)a;
+	const struct dec *y = *(struct dec *const *)b;
+	int64_t lx = x->left >= 0 ? x->left : INT64_MAX;
+	int64_t ly = y->left >= 0 ? y->left : INT64_MAX;
+
+	if (lx != ly)
+		return (lx > ly) - (lx < ly);
+	return (x > y) - (x < y);
 }
 
-/* The decoder nearest its end: fewest decodes left, else the oldest. */
-static size_t
-nearest_end(const struct expand *x)
+/*
+ * Drop k decoders, those nearest their end first: fewest decodes left,
+ * else the oldest.  One sort and one pass, whatever k.
+ */
+static void
+drop_decoders(struct expand *x, size_t k)
 {
-	size_t i, best = 0;
+	struct dec **order;
+	size_t i, kept = 0;
 
-	for (i = 1; i < x->ndec; i++)
-		if (x->dec[i].left >= 0 && (x->dec[best].left < 0 ||
-		    x->dec[i].left < x->dec[best].left))
-			best = i;
-	return best;
+	for (i = 0; i < x->ndec && x->dec[i].left < 0; i++)
+		;
+	if (i == x->ndec) {	/* none knows its end: the oldest go */
+		memmove(x->dec, x->dec + k, (x->ndec - k) * sizeof(*x->dec));
+		x->ndec -= k;
+		return;
+	}
+	order = err_malloc(x->ndec * sizeof(*order));
+	for (i = 0; i < x->ndec; i++)
+		order[i] = &x->dec[i];
+	qsort(order, x->ndec, sizeof(*order), cmp_leave);
+	for (i = 0; i < k; i++)
+		order[i]->ctx = -1;	/* marked to go */
+	free(order);
+	for (i = 0; i < x->ndec; i++)
+		if (x->dec[i].ctx >= 0)
+			x->dec[kept++] = x->dec[i];
+	x->ndec = kept;
 }
 
 /* Fit the population to n decoders: who ends first leaves; newcomers get
@@ -210,8 +233,8 @@ nearest_end(const struct expand *x)
 static void
 fit_population(struct expand *x, int64_t n)
 {
-	while ((int64_t)x->ndec > n)
-		remove_dec(x, nearest_end(x));
+	if ((int64_t)x->ndec > n)
+		drop_decoders(x, x->ndec - (size_t)n);
 	while ((int64_t)x->ndec < n)
 		add_dec(&x->dec, &x->ndec, &x->capdec, mean_context(x), -1);
 }
@@ -261,10 +284,107 @@ decode_all(struct expand *x, struct step *out)
 	x->ndec = kept;
 }
 
-void
+/*
+ * n whole numbers of at least lo summing to sum, whose population
+ * variance is as near var as whole numbers allow: k of them high and
+ * n - k low, k as near n / 2 as keeps the low ones at lo or above (the
+ * most variance the sum allows when even k = 1 does not).
+ */
+static void
+spread_moments(int64_t *v, size_t n, int64_t sum, double var, int64_t lo)
+{
+	double mu = (double)sum / (double)n, r, p, low;
+	size_t i, k;
+	int64_t l, rest;
+
+	if (!(var > 0) || n < 2) {
+		for (i = 0; i < n; i++)
+			v[i] = sum / (int64_t)n + ((int64_t)i <
+			    sum % (int64_t)n);
+		return;
+	}
+	r = (mu - (double)lo) * (mu - (double)lo) / var;
+	k = (size_t)((double)n * r / (1 + r));
+	if (k > n / 2)
+		k = n / 2;
+	if (k < 1)
+		k = 1;
+	p = (double)k / (double)n;
+	low = mu - sqrt(var * p / (1 - p));
+	l = (int64_t)llround(low);
+	if (l < lo)
+		l = lo;
+	if (l > sum / (int64_t)n)
+		l = sum / (int64_t)n;
+	rest = sum - l * (int64_t)(n - k);
+	for (i = 0; i < k; i++)
+		v[i] = rest / (int64_t)k + ((int64_t)i < rest % (int64_t)k);
+	for (; i < n; i++)
+		v[i] = l;
+}
+
+/* Where the record has moments, they decide; 1 if any did. */
+static int
+apply_moments(struct expand *x, const struct expand_moments *m,
+    struct step *out, int *all)
+{
+	size_t i, np = out->n_prefill, nd = out->n_decode;
+	int64_t *v;
+	int used = 0;
+
+	v = err_malloc((np > nd ? np : nd) * sizeof(*v) + 1);
+	*all = 1;
+	if (np > 0) {
+		if (m->prefill_var >= 0) {
+			spread_moments(v, np, step_prefill_tokens(out),
+			    m->prefill_var, 1);
+			for (i = 0; i < np; i++)
+				out->prefill[i].tokens = v[i];
+			used = 1;
+		} else
+			*all = 0;
+		if (m->prefill_kv >= 0) {
+			spread_moments(v, np, m->prefill_kv, 0, 0);
+			for (i = 0; i < np; i++)
+				out->prefill[i].progress_index = v[i];
+			used = 1;
+		} else
+			*all = 0;
+	}
+	if (nd > 0) {
+		if (m->decode_kv >= 0) {
+			spread_moments(v, nd, m->decode_kv, m->decode_var,
+			    m->decode_kv >= (int64_t)nd ? 1 : 0);
+			for (i = 0; i < nd; i++)
+				out->decode[i].progress_index = v[i];
+			/* The population follows the moments' contexts. */
+			for (i = 0; x->ndec == nd && i < nd; i++)
+				x->dec[i].ctx = v[i] + 1;
+			used = 1;
+		} else
+			*all = 0;
+	}
+	free(v);
+	return used;
+}
+
+const char *
+expand_method_name(enum expand_method m)
+{
+	switch (m) {
+	case EXPAND_POPULATION:	return "population";
+	case EXPAND_REQUESTS:	return "requests";
+	case EXPAND_MOMENTS:	return "moments";
+	case EXPAND_MIXED:	break;
+	}
+	return "moments+population";
+}
+
+enum expand_method
 expand_step(struct expand *x, const struct expand_agg *a, struct step *out)
 {
 	size_t i;
+	int all;
 
 	step_clear(out);
 	/* Last step's finished prefills decode from now on. */
@@ -279,6 +399,9 @@ expand_step(struct expand *x, const struct expand_agg *a, struct step *out)
 		prefill_even(x, a, out);
 	fit_kv(x, a, out);
 	decode_all(x, out);
+	if (apply_moments(x, &a->m, out, &all))
+		return all ? EXPAND_MOMENTS : EXPAND_MIXED;
+	return x->reqfn != NULL ? EXPAND_REQUESTS : EXPAND_POPULATION;
 }
 
 void
@@ -344,6 +467,64 @@ check_counts(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 	return 0;
 }
 
+/* An optional whole number; *out -1 when absent or null. */
+static int
+opt_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
+{
+	const cJSON *v = jsonin_field(obj, key);
+
+	*out = -1;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	return jsonin_int(v, key, 0, RT_INT_EXACT_MAX, out, e);
+}
+
+/* An optional variance; *out -1 when absent or null. */
+static int
+opt_var(const cJSON *obj, const char *key, double *out, struct jerr *e)
+{
+	const cJSON *v = jsonin_field(obj, key);
+
+	*out = -1;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (jsonin_num(v, key, out, e) < 0)
+		return -1;
+	if (!(*out >= 0) || !isfinite(*out)) {
+		jsonin_err(e, "%s: must be a variance (finite, not negative), "
+		    "got %g", key, *out);
+		return -1;
+	}
+	return 0;
+}
+
+/* A context sum needs requests of its kind to hold it. */
+static int
+check_kv(const char *key, int64_t kv, const char *nkey, int64_t n,
+    struct jerr *e)
+{
+	if (kv > 0 && n == 0) {
+		jsonin_err(e, "%s %lld with %s 0", key, (long long)kv, nkey);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_moments(const cJSON *obj, struct expand_agg *a, struct jerr *e)
+{
+	struct expand_moments *m = &a->m;
+
+	if (opt_count(obj, "prefill_kv_tokens", &m->prefill_kv, e) < 0 ||
+	    opt_var(obj, "prefill_len_var", &m->prefill_var, e) < 0 ||
+	    opt_count(obj, "decode_kv_tokens", &m->decode_kv, e) < 0 ||
+	    opt_var(obj, "decode_kv_var", &m->decode_var, e) < 0)
+		return -1;
+	return check_kv("prefill_kv_tokens", m->prefill_kv, "n_prefill",
+	    a->n_prefill, e) < 0 || check_kv("decode_kv_tokens", m->decode_kv,
+	    "n_decode", a->n_decode, e) < 0 ? -1 : 0;
+}
+
 int
 expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 {
@@ -352,6 +533,8 @@ expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 
 	a->kv_usage = -1;
 	a->kv_blocks = 0;
+	a->m.prefill_kv = a->m.decode_kv = -1;
+	a->m.prefill_var = a->m.decode_var = -1;
 	if (!cJSON_IsObject(obj)) {
 		jsonin_err(e, "expected a JSON object (an aggregate step)");
 		return -1;
@@ -364,7 +547,7 @@ expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 	    count(obj, "n_prefill", &a->n_prefill, e) < 0 ||
 	    count(obj, "prefill_tokens", &a->prefill_tokens, e) < 0 ||
 	    count(obj, "n_decode", &a->n_decode, e) < 0 ||
-	    check_counts(obj, a, e) < 0)
+	    check_counts(obj, a, e) < 0 || read_moments(obj, a, e) < 0)
 		return -1;
 	v = jsonin_field(obj, "kv_blocks_total");
 	if (v != NULL && !cJSON_IsNull(v) && jsonin_int(v, "kv_blocks_total",

@@ -17,6 +17,7 @@
 #include "io/input.h"
 #include "io/jsonin.h"
 #include "io/jsonout.h"
+#include "io/numfmt.h"
 #include "io/outfile.h"
 #include "model/rlopts.h"
 #include "model/roofline.h"
@@ -28,7 +29,8 @@
 #include "sched/schedopts.h"
 #include "timestamps.h"
 
-enum mode { MODE_AUTO, MODE_REPLAY, MODE_TIMESTAMPS, MODE_EXPAND };
+/* MODE_NONE: auto mode found no request to batch. */
+enum mode { MODE_AUTO, MODE_REPLAY, MODE_TIMESTAMPS, MODE_EXPAND, MODE_NONE };
 
 enum {
 	OPT_MODE = SCHED_OPT_NEXT, OPT_STEP_US, OPT_MERGE_US,
@@ -88,7 +90,7 @@ usage(void)
 	    "Rebuild per-step batches from request records or aggregate "
 	    "steps.\n\n"
 	    "      --mode MODE                    replay, timestamps, expand "
-	    "(default: from the first record)\n"
+	    "(default: from the records)\n"
 	    "      --max-num-seqs N               running requests a step "
 	    "(default 256)\n"
 	    "      --max-num-batched-tokens N     tokens a step (default "
@@ -128,7 +130,7 @@ usage(void)
 	    "  -o, --output FILE                  write FILE atomically\n"
 	    "      --list-models                  list shipped models\n"
 	    "      --list-hardware                list hardware entries\n"
-	    "  -q, --quiet                        no progress display\n"
+	    "  -q, --quiet                        no progress display, no mode note\n"
 	    "  -h, --help                         show this help\n"
 	    "  -V, --version                      show the version\n");
 }
@@ -155,6 +157,11 @@ write_step(struct out *o, const struct step *st, int64_t ts, int64_t dur,
 {
 	struct step_out so;
 
+	/* A time past 2^53 is no longer exact: every reader refuses it. */
+	if (ts >= RT_INT_EXACT_MAX)
+		err_die(EXIT_DATA, "step %lld would start at %lld us, past "
+		    "2^53 - 1, the largest time kept exact: arrival_us is too "
+		    "near 2^53", (long long)o->steps, (long long)ts);
 	step_out_init(&so);
 	so.step = o->steps;
 	so.ts_us = ts;
@@ -241,9 +248,54 @@ run_replay(struct arrivals *src, const struct opts *o, struct clock *ck,
 
 /* --- timestamps ----------------------------------------------------- */
 
+/* What timestamps mode saw of the arrivals, for its closing note. */
+struct ts_seen {
+	int64_t	 n, first;
+	int	 same;		/* every request arrived at first */
+};
+
+/*
+ * A request read in auto mode, before the mode was known, may lack its
+ * token times: refused here as timestamps mode would have refused it.
+ */
+static int
+has_times(struct arrivals *src, const struct arrivals_rec *rec)
+{
+	const char *what = rec->r.ttft_us == REQUEST_ABSENT ? "ttft_us" :
+	    "itl_us";
+
+	if (rec->r.token_us != NULL)
+		return 1;
+	if (rec->r.itl_chunked) {
+		if (!src->in.skip_bad)
+			err_dieat(EXIT_DATA, rec->file, rec->r.line, "itl_us: "
+			    "fewer gaps than output_tokens %lld needs (%lld): "
+			    "several tokens a chunk, but timestamps mode needs "
+			    "the time of every output token",
+			    (long long)rec->r.output_tokens,
+			    (long long)rec->r.output_tokens - 1);
+		err_warnat(rec->file, rec->r.line, "itl_us: fewer gaps than "
+		    "output_tokens %lld needs (%lld): several tokens a chunk, "
+		    "but timestamps mode needs the time of every output token",
+		    (long long)rec->r.output_tokens,
+		    (long long)rec->r.output_tokens - 1);
+		arrivals_skipped(src);
+		return 0;
+	}
+	if (!src->in.skip_bad)
+		err_dieat(EXIT_DATA, rec->file, rec->r.line, "missing field "
+		    "\"%s\" (timestamps mode needs the time of every output "
+		    "token)", what);
+	err_warnat(rec->file, rec->r.line, "missing field \"%s\" "
+	    "(timestamps mode needs the time of every output token)", what);
+	arrivals_skipped(src);
+	return 0;
+}
+
 /* Add every request that could end the next step, or just arrive in it. */
 static void
-load(struct arrivals *src, struct timestamps *t, int64_t merge_us)
+load(struct arrivals *src, struct timestamps *t, int64_t merge_us,
+    struct ts_seen *seen)
 {
 	struct arrivals_rec *p, rec;
 
@@ -252,9 +304,42 @@ load(struct arrivals *src, struct timestamps *t, int64_t merge_us)
 		    p->r.arrival_us > timestamps_next_token(t) + merge_us)
 			break;
 		arrivals_pop(src, &rec);
-		timestamps_add(t, &rec.r);
+		if (has_times(src, &rec)) {
+			if (seen->n++ == 0)
+				seen->first = rec.r.arrival_us;
+			seen->same &= rec.r.arrival_us == seen->first;
+			timestamps_add(t, &rec.r);
+		}
 		request_free(&rec.r);
 	}
+}
+
+/* dur_source of a timestamps-mode step. */
+static const char *
+ts_source(const struct timestamps_out *v, const struct clock *ck)
+{
+	switch (v->source) {
+	case TS_CLIENT_TTFT:	return "client_ttft";
+	case TS_MODEL:		return clock_source(ck);
+	case TS_TOKENS:		break;
+	}
+	return "token_times";
+}
+
+/*
+ * Requests that all arrive at one instant: right when they were sent at
+ * once, wrong when the source did not say when they were sent.
+ */
+static void
+ts_note(const struct ts_seen *seen)
+{
+	if (seen->n < 2 || !seen->same)
+		return;
+	err_warn("all %lld requests arrive at %lld us: right if they were "
+	    "sent at once; if the source gave no send times (vllm bench "
+	    "serve without start_times), each request's token times count "
+	    "from its own send and these steps are not the engine's",
+	    (long long)seen->n, (long long)seen->first);
 }
 
 static void
@@ -262,6 +347,7 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
     struct out *out)
 {
 	const struct timestamps_out *v;
+	struct ts_seen seen = { 0, 0, 1 };
 	struct timestamps *t;
 	size_t i;
 
@@ -269,18 +355,20 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
 	for (;;) {
 		size_t n;
 
-		load(src, t, o->merge_us);
+		load(src, t, o->merge_us, &seen);
 		if ((n = timestamps_step(t, &v)) == 0)
 			break;
 		for (i = 0; i < n; i++)
 			write_step(out, &v[i].st, v[i].ts_us, v[i].dur_us,
-			    "token_times", v[i].hidden, v[i].estimated);
+			    ts_source(&v[i], ck), v[i].hidden,
+			    v[i].estimated);
 	}
 	if (timestamps_anomalies(t) > 0)
 		err_warn("%lld step%s not explained by the scheduler's rules "
 		    "(first tokens needing more than one step's budget)",
 		    (long long)timestamps_anomalies(t),
 		    timestamps_anomalies(t) == 1 ? "" : "s");
+	ts_note(&seen);
 	timestamps_free(t);
 }
 
@@ -293,7 +381,7 @@ run_timestamps(struct arrivals *src, const struct opts *o, struct clock *ck,
  */
 static void
 write_expanded(struct out *o, const struct jsonin *jin, const cJSON *rec,
-    const struct step *st)
+    const struct step *st, const char *how)
 {
 	struct step_out so;
 
@@ -318,6 +406,7 @@ write_expanded(struct out *o, const struct jsonin *jin, const cJSON *rec,
 	so.pass_head = jsonin_object_head(jin, &so.pass_len,
 	    &so.pass_members);
 	so.estimated = 1;
+	so.estimate = how;
 	out_step(o, &so);
 	o->steps++;
 }
@@ -350,7 +439,7 @@ pass_exact(struct arrivals *src, struct expand *x, struct out *out,
 	}
 	expand_observe(x, &st);
 	if (out->csv_mode)
-		write_expanded(out, jin, rec, &st);
+		write_expanded(out, jin, rec, &st, NULL);
 	else {
 		fwrite(line, 1, len, out->jw.fp);
 		fputc('\n', out->jw.fp);
@@ -366,6 +455,7 @@ expand_one(struct arrivals *src, struct expand *x, struct out *out,
     struct jsonin *jin, const char *line, size_t len)
 {
 	struct expand_agg a;
+	const char *how;
 	struct step st;
 	struct jerr e;
 	cJSON *rec;
@@ -381,8 +471,8 @@ expand_one(struct arrivals *src, struct expand *x, struct out *out,
 		return INPUT_BAD;
 	}
 	step_init(&st);
-	expand_step(x, &a, &st);
-	write_expanded(out, jin, rec, &st);
+	how = expand_method_name(expand_step(x, &a, &st));
+	write_expanded(out, jin, rec, &st, how);
 	step_free(&st);
 	return INPUT_OK;
 }
@@ -517,17 +607,72 @@ parse_opts(int argc, char **argv, struct opts *o)
 		    "other");
 }
 
-/* The mode: as given, or from the first record. */
+/*
+ * Auto mode on request records: timestamps when every request of the
+ * sample (those in the sort window: the first --sort-window + 1, failed
+ * ones aside) has a ttft_us, replay when none has; a mix is refused.
+ */
+static enum mode
+pick_request_mode(struct arrivals *src, int quiet)
+{
+	const struct arrivals_rec *r, *untimed = NULL, *timed = NULL;
+	size_t i, n, nt = 0;
+	const char *of;
+
+	arrivals_peek(src);
+	n = src->n;
+	for (i = 0; i < n; i++) {
+		r = &src->heap[i];
+		if (r->r.ttft_us == REQUEST_ABSENT) {
+			if (untimed == NULL || r->seq < untimed->seq)
+				untimed = r;
+		} else if (timed == NULL || r->seq < timed->seq)
+			timed = r;
+		nt += r->r.ttft_us != REQUEST_ABSENT;
+	}
+	if (n == 0)
+		return MODE_NONE;
+	of = src->eof ? "" : " sampled (the first, by --sort-window)";
+	if (nt > 0 && untimed != NULL)
+		err_dieat(EXIT_DATA, untimed->file, untimed->r.line, "request "
+		    "\"%s\" has no ttft_us, but %zu of the %zu requests%s do "
+		    "(%s:%ld): give --mode timestamps (with --skip-bad to skip "
+		    "the others) or --mode replay", untimed->r.id, nt, n, of,
+		    timed->file, timed->r.line);
+	if (nt == 0) {
+		if (!quiet)
+				err_warn("mode replay: %s %zu request%s%s %s token "
+			    "times (ttft_us)", n > 1 ? "none of the" : "the",
+			    n, n > 1 ? "s" : "", of, n > 1 ? "has" : "has no");
+		return MODE_REPLAY;
+	}
+	if (!quiet)
+		err_warn("mode timestamps: %s%zu request%s%s %s token times "
+		    "(ttft_us)%s", n > 1 ? "all " : "", n, n > 1 ? "s" : "",
+		    of, n > 1 ? "have" : "has", src->failed > 0 ?
+		    ", failed ones aside" : "");
+	return MODE_TIMESTAMPS;
+}
+
+/* The mode: as given, or from the records, said on standard error. */
 static enum mode
 pick_mode(const struct opts *o, struct arrivals *src)
 {
 	if (o->mode != MODE_AUTO)
 		return o->mode;
 	switch (arrivals_kind(src)) {
-	case ARRIVALS_TIMED:	return MODE_TIMESTAMPS;
-	case ARRIVALS_AGGREGATE: return MODE_EXPAND;
-	default:		return MODE_REPLAY;
+	case ARRIVALS_AGGREGATE:
+		if (!o->co.quiet)
+			err_warn("mode expand: the first record is a step "
+			    "(n_prefill or prefill_requests)");
+		return MODE_EXPAND;
+	case ARRIVALS_UNKNOWN:
+		return MODE_NONE;
+	case ARRIVALS_REQUESTS:
+	case ARRIVALS_TIMED:
+		break;
 	}
+	return pick_request_mode(src, o->co.quiet);
 }
 
 int
@@ -559,17 +704,25 @@ main(int argc, char **argv)
 	arrivals_init(&src, &o.co, argv + optind, argc - optind,
 	    (size_t)o.window);
 	src.strict = o.strict;
-	/* Auto mode reads the first record before it knows the mode. */
+	/*
+	 * Auto mode reads a sample before it knows the mode: with whatever
+	 * times the records have, each optional.
+	 */
 	if (o.mode == MODE_TIMESTAMPS)
 		src.flags = REQ_NEED_TIMES;
+	if (o.mode == MODE_AUTO)
+		src.flags = REQ_MEASURED;
+	if (o.mode == MODE_EXPAND)
+		src.in.none_msg = "no step records";
 	src.auto_mode = o.mode == MODE_AUTO;
+	/* Open before the sample is read: it may be a while on a pipe. */
+	fp = outfile_open(o.co.output);
 	mode = pick_mode(&o, &src);
 	if (mode == MODE_REPLAY && !o.have_rl && o.step_us == 0)
 		err_usage("replay needs a clock: --model and --hardware, "
 		    "or --step-us");
 	src.flags = mode == MODE_TIMESTAMPS ? REQ_NEED_TIMES : 0;
 
-	fp = outfile_open(o.co.output);
 	memset(&out, 0, sizeof(out));
 	jsonout_init(&out.jw, fp);
 	csvout_init(&out.csv, fp);
@@ -581,7 +734,7 @@ main(int argc, char **argv)
 		run_timestamps(&src, &o, &ck, &out);
 	else if (mode == MODE_EXPAND)
 		run_expand(&src, &o, &out);
-	else
+	else if (mode == MODE_REPLAY)
 		run_replay(&src, &o, &ck, &out);
 	arrivals_report(&src);
 	arrivals_close(&src);

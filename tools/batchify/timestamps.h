@@ -14,7 +14,14 @@
  * it, timed by the caller's time model.
  *
  * A step starts when the previous one ended, or, when nothing was in the
- * system then, when the next request arrived.
+ * system then, when the next request arrived: that interval is then a
+ * client-side time to first token (from the client's send to the token),
+ * which holds what happened before the engine saw the request.
+ *
+ * Work a step is proportional to the requests it touches (the tokens that
+ * end it, the prefills placed) plus a log of those in flight: the next
+ * tokens are kept in a heap, waiting and prefilling requests in lists of
+ * their own.
  */
 #ifndef RT_TIMESTAMPS_H
 #define RT_TIMESTAMPS_H
@@ -29,9 +36,17 @@
 /* Time of a hidden step in microseconds, or -1 when unknown. */
 typedef int64_t (*timestamps_timefn)(void *ctx, const struct step *st);
 
+/* What a step's dur_us is. */
+enum timestamps_source {
+	TS_TOKENS,		/* measured between tokens */
+	TS_CLIENT_TTFT,		/* from a request's (client-side) arrival */
+	TS_MODEL		/* the time model's (a hidden step) */
+};
+
 struct timestamps_out {
 	struct step st;
 	int64_t	 ts_us, dur_us;		/* start, and length; -1 unknown */
+	enum timestamps_source source;
 	int	 hidden;		/* emitted no token */
 	int	 estimated;		/* dur_us shares an interval */
 };
