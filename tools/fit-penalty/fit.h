@@ -17,7 +17,7 @@
 
 /* Why a record read is not a step of the fit. */
 enum fit_excl { EX_NO_DUR, EX_DUMMY, EX_ESTIMATED, EX_EMPTY, EX_OUTLIER,
-	EX_BELOW_FLOOR, EX_N };
+	EX_BELOW_FLOOR, EX_MODEL_TIME, EX_N };
 
 /*
  * Fewer steps than this earn no verdict ("not enough data"), and no

@@ -374,14 +374,16 @@ read_record(struct reader *rd, struct input *in, const char *line,
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}
+	/*
+	 * The model's own time is no measurement: left out and counted
+	 * (a token clock's untimed steps), or, when it is most of what
+	 * was read, the run stops (model_time_check).
+	 */
 	if (r.has_dur && (src = data_source(&r)) == SRC_MODEL &&
 	    !(r.dummy && !rd->o->keep_dummy)) {
-		err_warnat(in->lr.name, in->lr.lineno, "dur_source \"%s\": the "
-		    "time is the model's own (a replay's clock), not a "
-		    "measurement; fitting it would fit the model to itself "
-		    "(measured times come from batchify --mode timestamps or "
-		    "expand)", r.dur_source);
-		return INPUT_BAD;
+		rd->s->excl[EX_MODEL_TIME]++;
+		rd->s->timed++;
+		return INPUT_OK;
 	}
 	if (r.engine_wait && r.has_dur) {
 		rd->s->engine_wait++;
@@ -506,6 +508,24 @@ floor_check(const struct fit_opts *o, const struct fit_steps *s)
 	    "them anyway", far, s->timed, FIT_FLOOR_NOISE);
 }
 
+/*
+ * Most timed steps timed by the model itself (dur_source roofline or
+ * step_us: a replay): fitting them would fit the model to itself.
+ */
+static void
+model_time_check(const struct fit_steps *s)
+{
+	long model = s->excl[EX_MODEL_TIME];
+
+	if (model == 0 || 2 * model <= s->timed)
+		return;
+	err_die(EXIT_DATA, "%ld of %ld timed steps have dur_source roofline "
+	    "or step_us: their time is the model's own (a replay's clock), "
+	    "not a measurement, and fitting it would fit the model to itself "
+	    "(measured times come from batchify --mode timestamps or "
+	    "expand)", model, s->timed);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -547,6 +567,7 @@ main(int argc, char **argv)
 		    "written with async scheduling, and its times are waits "
 		    "for the GPU, not step times", s.engine_wait_below,
 		    s.engine_wait);
+	model_time_check(&s);
 	floor_check(&o, &s);
 	auto_rows(&o, &s.d);
 	/* Too little to fit: the entry read for writing goes unwritten. */

@@ -15,7 +15,8 @@
 #include "sample.h"
 
 static const char *const excl_names[EX_N] = {
-	"no_dur_us", "dummy", "estimated", "empty", "outlier", "below_floor"
+	"no_dur_us", "dummy", "estimated", "empty", "outlier", "below_floor",
+	"model_time"
 };
 
 static void
