@@ -17,7 +17,7 @@ static void
 check_request(const cJSON *obj, int flags)
 {
 	struct request r;
-	struct jerr e = { "" };
+	struct errmsg e = { "" };
 
 	if (request_from_json(obj, flags, &r, &e) < 0) {
 		if (e.msg[0] == '\0')
@@ -40,7 +40,7 @@ static void
 check_agg(const cJSON *obj, struct expand *x, struct step *st)
 {
 	struct expand_agg a;
-	struct jerr e = { "" };
+	struct errmsg e = { "" };
 
 	if (expand_agg_from_json(obj, &a, &e) < 0)
 		return;
@@ -58,7 +58,7 @@ check_agg(const cJSON *obj, struct expand *x, struct step *st)
 static void
 one_line(const char *line, size_t len, struct expand *x, struct step *st)
 {
-	struct jerr e = { "" };
+	struct errmsg e = { "" };
 	cJSON *obj;
 
 	if ((obj = jsonin_parse_line(line, len, &e)) == NULL)

@@ -17,7 +17,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct eval_rec r;
-	struct jerr e;
+	struct errmsg e;
 
 	if (eval_parse((const char *)data, size, &r, &e) < 0) {
 		if (e.msg[0] == '\0')

@@ -17,7 +17,7 @@ static void
 one(char *line, size_t len)
 {
 	struct rq_rec x;
-	struct jerr e = { "" };
+	struct errmsg e = { "" };
 	int failed;
 
 	if (!ready) {

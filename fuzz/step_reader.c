@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct roofline r;
 	struct roofline_result res;
 	struct step s;
-	struct jerr e;
+	struct errmsg e;
 	struct jw w;
 	cJSON *rec;
 	FILE *in, *out;

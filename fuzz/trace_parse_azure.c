@@ -20,7 +20,7 @@ one(char *line, size_t len)
 	static int ready;
 	enum reader_detect how;
 	struct azure_rec a;
-	struct jerr e;
+	struct errmsg e;
 	size_t i, total = 0;
 	int64_t us;
 

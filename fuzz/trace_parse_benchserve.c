@@ -12,7 +12,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct benchserve b;
 	struct benchserve_req q;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *doc;
 
 	if ((doc = jsonin_parse_doc((const char *)data, size, &e)) == NULL)

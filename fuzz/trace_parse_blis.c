@@ -19,7 +19,7 @@ one(char *line, size_t len)
 	struct blis_header h;
 	struct blis_cols cols;
 	struct blis_req q;
-	struct jerr e;
+	struct errmsg e;
 	const char *id;
 	int64_t c, ts;
 

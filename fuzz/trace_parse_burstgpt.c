@@ -17,7 +17,7 @@ one(char *line, size_t len)
 	static struct burstgpt_layout l;
 	static int ready;
 	struct burstgpt_rec b;
-	struct jerr e;
+	struct errmsg e;
 	int64_t v;
 
 	if (!ready) {

@@ -10,7 +10,7 @@ static void
 one(char *line, size_t len)
 {
 	struct mooncake_rec m, full;
-	struct jerr e, efull;
+	struct errmsg e, efull;
 	int rc = mooncake_parse(line, len, &m, &e);
 
 	if (rc == 0 && (m.ts_us < 0 || m.input_tokens < 0))

@@ -12,7 +12,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct otel_iter it;
 	struct otel_span sp;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *doc;
 	long other = 0, n = 0;
 	int rc;

@@ -13,7 +13,7 @@ one(char *line, size_t len)
 	static struct csvrow row;
 	static int ready;
 	struct splitwise_rec w;
-	struct jerr e;
+	struct errmsg e;
 	size_t i;
 
 	if (!ready) {

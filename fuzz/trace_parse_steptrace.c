@@ -65,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	struct steptrace t;
 	struct seen s;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *doc;
 	size_t start = 0, i;
 

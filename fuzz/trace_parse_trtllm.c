@@ -11,7 +11,7 @@ static void
 one(const cJSON *rec)
 {
 	struct trtllm_iter it;
-	struct jerr e;
+	struct errmsg e;
 
 	if (trtllm_parse(rec, &it, &e) < 0)
 		return;
@@ -26,7 +26,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const cJSON *rec;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *doc;
 
 	if ((doc = jsonin_parse_doc((const char *)data, size, &e)) == NULL)

@@ -19,7 +19,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct schedopts o;
-	struct jerr e;
+	struct errmsg e;
 	char why[512];
 	cJSON *doc;
 

@@ -16,7 +16,7 @@ static void
 one(char *line, size_t len)
 {
 	struct prefixhits s;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *obj;
 
 	if ((obj = jsonin_parse_line(line, len, &e)) == NULL)

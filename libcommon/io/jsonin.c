@@ -10,18 +10,6 @@
 #include "io/jsonin.h"
 #include "io/numfmt.h"
 
-void
-jsonin_err(struct jerr *e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	/* e->msg is written here, never read: callers need not clear it. */
-	/* cppcheck-suppress ctuuninitvar */
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-}
-
 static int
 only_blanks(const char *p, const char *end)
 {
@@ -126,7 +114,7 @@ struct walk {
 	const char *end;
 	char	 path[192];
 	size_t	 plen;
-	struct jerr *e;
+	struct errmsg *e;
 };
 
 const char *
@@ -239,7 +227,7 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 	if (cJSON_IsString(v)) {
 		p = raw_string(p, w->end, &nul);
 		if (nul) {
-			jsonin_err(w->e, "%s: contains a NUL character",
+			errmsg_set(w->e, "%s: contains a NUL character",
 			    w->plen > 0 ? w->path : "string");
 			return NULL;
 		}
@@ -257,7 +245,7 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 		if (cJSON_IsObject(v)) {
 			p = raw_string(p, w->end, &nul);
 			if (nul) {
-				jsonin_err(w->e, "%s%sa field name contains "
+				errmsg_set(w->e, "%s%sa field name contains "
 				    "a NUL character", w->path,
 				    w->plen > 0 ? ": " : "");
 				return NULL;
@@ -278,7 +266,7 @@ walk_value(struct walk *w, const cJSON *v, const char *p)
 }
 
 static int
-check_nul(const cJSON *v, const char *text, size_t len, struct jerr *e)
+check_nul(const cJSON *v, const char *text, size_t len, struct errmsg *e)
 {
 	struct walk w;
 	const char *p = text;
@@ -385,7 +373,7 @@ path_to(struct walk *w, const cJSON *v, const cJSON *target)
 }
 
 static int
-check_dups(const cJSON *root, struct jerr *e)
+check_dups(const cJSON *root, struct errmsg *e)
 {
 	const cJSON *obj;
 	const char *key = NULL;
@@ -397,7 +385,7 @@ check_dups(const cJSON *root, struct jerr *e)
 	memset(&w, 0, sizeof(w));
 	path_to(&w, root, obj);
 	path_push(&w, key, 0);
-	jsonin_err(e, "duplicate field \"%s\"", w.path);
+	errmsg_set(e, "duplicate field \"%s\"", w.path);
 	return -1;
 }
 
@@ -427,7 +415,7 @@ hex4(const char *p)
  */
 static int
 stop_named(const char *text, const char *at, const char *end,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	static const char *const words[] = { "NaN", "-NaN", "Infinity",
 	    "-Infinity" };
@@ -437,7 +425,7 @@ stop_named(const char *text, const char *at, const char *end,
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		n = strlen(words[i]);
 		if ((size_t)(end - at) >= n && memcmp(at, words[i], n) == 0) {
-			jsonin_err(e, "%s at column %zu: not a JSON number "
+			errmsg_set(e, "%s at column %zu: not a JSON number "
 			    "(Python's json writes it for a float NaN or "
 			    "infinity)", words[i], col);
 			return 1;
@@ -445,7 +433,7 @@ stop_named(const char *text, const char *at, const char *end,
 	}
 	if (end - at >= 6 && at[0] == '\\' && at[1] == 'u' &&
 	    (u = hex4(at + 2)) >= 0xd800 && u <= 0xdfff) {
-		jsonin_err(e, "a lone UTF-16 surrogate \\u%04lx at column %zu: "
+		errmsg_set(e, "a lone UTF-16 surrogate \\u%04lx at column %zu: "
 		    "no character, so no UTF-8 text can hold it", u, col);
 		return 1;
 	}
@@ -454,7 +442,7 @@ stop_named(const char *text, const char *at, const char *end,
 
 /* *vend, when given, is set to just past the value on success. */
 static cJSON *
-parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
+parse_bounded(const char *text, size_t len, struct errmsg *e, const char *what,
     const char **vend)
 {
 	const char *end = NULL;
@@ -466,21 +454,21 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
 		if (end == NULL || end < text || end > text + len)
 			end = text + len;
 		if (len == 0 || only_blanks(text, text + len))
-			jsonin_err(e, "empty %s", what);
+			errmsg_set(e, "empty %s", what);
 		else if (end < text + len && too_deep(text, end))
-			jsonin_err(e, "nested deeper than %d levels (the JSON "
+			errmsg_set(e, "nested deeper than %d levels (the JSON "
 			    "library's limit)", CJSON_NESTING_LIMIT);
 		else if (unterminated(text, text + len))
-			jsonin_err(e, "truncated %s: unclosed string, object "
+			errmsg_set(e, "truncated %s: unclosed string, object "
 			    "or array at end of input (column %zu)", what,
 			    len + 1);
 		else if (!stop_named(text, end, text + len, e))
-			jsonin_err(e, "invalid JSON at column %zu",
+			errmsg_set(e, "invalid JSON at column %zu",
 			    (size_t)(end - text) + 1);
 		return NULL;
 	}
 	if (!only_blanks(end, text + len)) {
-		jsonin_err(e, "unexpected text after the JSON value at column %zu",
+		errmsg_set(e, "unexpected text after the JSON value at column %zu",
 		    (size_t)(end - text) + 1);
 		cJSON_Delete(v);
 		return NULL;
@@ -496,14 +484,14 @@ parse_bounded(const char *text, size_t len, struct jerr *e, const char *what,
 }
 
 cJSON *
-jsonin_parse_line(const char *line, size_t len, struct jerr *e)
+jsonin_parse_line(const char *line, size_t len, struct errmsg *e)
 {
 	hooks_plain();
 	return parse_bounded(line, len, e, "record", NULL);
 }
 
 cJSON *
-jsonin_parse_doc(const char *text, size_t len, struct jerr *e)
+jsonin_parse_doc(const char *text, size_t len, struct errmsg *e)
 {
 	hooks_plain();
 	return parse_bounded(text, len, e, "JSON", NULL);
@@ -536,7 +524,7 @@ jsonin_init(struct jsonin *j)
 }
 
 cJSON *
-jsonin_parse(struct jsonin *j, const char *line, size_t len, struct jerr *e)
+jsonin_parse(struct jsonin *j, const char *line, size_t len, struct errmsg *e)
 {
 	cJSON_Hooks hooks = { hook_alloc, hook_free };
 	const char *p = line, *end = NULL;
@@ -633,18 +621,18 @@ jsonin_describe(const cJSON *v, char *buf, size_t sz)
 }
 
 static int
-wrong(struct jerr *e, const char *path, const char *want, const cJSON *v)
+wrong(struct errmsg *e, const char *path, const char *want, const cJSON *v)
 {
 	char got[64];
 
 	jsonin_describe(v, got, sizeof(got));
-	jsonin_err(e, "%s: expected %s, got %s", path, want, got);
+	errmsg_set(e, "%s: expected %s, got %s", path, want, got);
 	return -1;
 }
 
 int
 jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
-    int64_t *out, struct jerr *e)
+    int64_t *out, struct errmsg *e)
 {
 	double d;
 
@@ -654,12 +642,12 @@ jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
 	/* 2^53 + 1 reads as 2^53: only what is below 2^53 is exact. */
 	if (!isfinite(d) || fabs(d) >= (double)RT_INT_EXACT_MAX) {
 		if (d > 0)
-			jsonin_err(e, "%s: integer too large (limit 2^53)", path);
+			errmsg_set(e, "%s: integer too large (limit 2^53)", path);
 		else if (lo >= 0)
-			jsonin_err(e, "%s: must not be negative, got %.17g",
+			errmsg_set(e, "%s: must not be negative, got %.17g",
 			    path, d);
 		else
-			jsonin_err(e, "%s: integer too small (limit -2^53)",
+			errmsg_set(e, "%s: integer too small (limit -2^53)",
 			    path);
 		return -1;
 	}
@@ -667,10 +655,10 @@ jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
 		return wrong(e, path, "an integer", v);
 	if (d < (double)lo || d > (double)hi) {
 		if (lo == 0 && d < 0)
-			jsonin_err(e, "%s: must not be negative, got %.0f",
+			errmsg_set(e, "%s: must not be negative, got %.0f",
 			    path, d);
 		else
-			jsonin_err(e, "%s: %.0f is out of range [%lld, %lld]",
+			errmsg_set(e, "%s: %.0f is out of range [%lld, %lld]",
 			    path, d, (long long)lo, (long long)hi);
 		return -1;
 	}
@@ -679,12 +667,12 @@ jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
 }
 
 int
-jsonin_num(const cJSON *v, const char *path, double *out, struct jerr *e)
+jsonin_num(const cJSON *v, const char *path, double *out, struct errmsg *e)
 {
 	if (!cJSON_IsNumber(v))
 		return wrong(e, path, "a number", v);
 	if (!isfinite(v->valuedouble)) {
-		jsonin_err(e, "%s: number out of range", path);
+		errmsg_set(e, "%s: number out of range", path);
 		return -1;
 	}
 	*out = v->valuedouble;
@@ -692,7 +680,7 @@ jsonin_num(const cJSON *v, const char *path, double *out, struct jerr *e)
 }
 
 int
-jsonin_str(const cJSON *v, const char *path, const char **out, struct jerr *e)
+jsonin_str(const cJSON *v, const char *path, const char **out, struct errmsg *e)
 {
 	if (!cJSON_IsString(v))
 		return wrong(e, path, "a string", v);
@@ -701,24 +689,24 @@ jsonin_str(const cJSON *v, const char *path, const char **out, struct jerr *e)
 }
 
 int
-jsonin_array(const cJSON *v, const char *path, struct jerr *e)
+jsonin_array(const cJSON *v, const char *path, struct errmsg *e)
 {
 	return cJSON_IsArray(v) ? 0 : wrong(e, path, "an array", v);
 }
 
 int
-jsonin_object(const cJSON *v, const char *path, struct jerr *e)
+jsonin_object(const cJSON *v, const char *path, struct errmsg *e)
 {
 	return cJSON_IsObject(v) ? 0 : wrong(e, path, "an object", v);
 }
 
 const cJSON *
-jsonin_need(const cJSON *obj, const char *key, struct jerr *e)
+jsonin_need(const cJSON *obj, const char *key, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(obj, key);
 
 	if (v == NULL)
-		jsonin_err(e, "missing field \"%s\"", key);
+		errmsg_set(e, "missing field \"%s\"", key);
 	return v;
 }
 

@@ -12,10 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "io/arena.h"
-
-struct jerr {
-	char	msg[320];
-};
+#include "io/errmsg.h"
 
 /*
  * Parse one JSON value occupying the whole of line[0..len) (blanks around
@@ -26,9 +23,9 @@ struct jerr {
  * (CJSON_NESTING_LIMIT) as such, not as invalid JSON.  Out of memory
  * exits 1 with "out of memory": never reported as bad data.
  */
-cJSON *jsonin_parse_line(const char *line, size_t len, struct jerr *e);
+cJSON *jsonin_parse_line(const char *line, size_t len, struct errmsg *e);
 /* Parse a whole document (a config file); same contract. */
-cJSON *jsonin_parse_doc(const char *text, size_t len, struct jerr *e);
+cJSON *jsonin_parse_doc(const char *text, size_t len, struct errmsg *e);
 
 /*
  * Records parsed into memory reused from line to line: no malloc or free
@@ -47,7 +44,7 @@ struct jsonin {
 
 void jsonin_init(struct jsonin *j);
 cJSON *jsonin_parse(struct jsonin *j, const char *line, size_t len,
-    struct jerr *e);
+    struct errmsg *e);
 /*
  * After jsonin_parse gave an object: its bytes up to the closing brace,
  * without the brace and the blanks before it, so that a writer can copy
@@ -73,17 +70,14 @@ void jsonin_describe(const cJSON *v, char *buf, size_t sz);
  * as doubles, and 2^53 + 1 arrives as 2^53.
  */
 int jsonin_int(const cJSON *v, const char *path, int64_t lo, int64_t hi,
-    int64_t *out, struct jerr *e);
-int jsonin_num(const cJSON *v, const char *path, double *out, struct jerr *e);
+    int64_t *out, struct errmsg *e);
+int jsonin_num(const cJSON *v, const char *path, double *out, struct errmsg *e);
 int jsonin_str(const cJSON *v, const char *path, const char **out,
-    struct jerr *e);
-int jsonin_array(const cJSON *v, const char *path, struct jerr *e);
-int jsonin_object(const cJSON *v, const char *path, struct jerr *e);
+    struct errmsg *e);
+int jsonin_array(const cJSON *v, const char *path, struct errmsg *e);
+int jsonin_object(const cJSON *v, const char *path, struct errmsg *e);
 /* Field lookup that fails with "missing field" when absent. */
-const cJSON *jsonin_need(const cJSON *obj, const char *key, struct jerr *e);
-
-void jsonin_err(struct jerr *e, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+const cJSON *jsonin_need(const cJSON *obj, const char *key, struct errmsg *e);
 
 /*
  * The one scanner of raw JSON text, for readers that look at bytes

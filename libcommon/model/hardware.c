@@ -13,7 +13,7 @@ cJSON *
 hardware_parse(const char *text, size_t len, const char *path, char *msg,
     size_t msgsz)
 {
-	struct jerr e;
+	struct errmsg e;
 	cJSON *doc;
 
 	if ((doc = jsonin_parse_doc(text, len, &e)) == NULL) {
@@ -161,7 +161,7 @@ field(const cJSON *ent, const char *path, const char *name, const char *key,
     int need, double *out, char *msg, size_t msgsz)
 {
 	const cJSON *v = jsonin_field(ent, key);
-	struct jerr e;
+	struct errmsg e;
 	char where[256];
 
 	*out = 0;
@@ -306,7 +306,7 @@ static int
 extras_num(const cJSON *v, const struct hw_extras_field *f, const char *where,
     struct hw_extras *x, char *msg, size_t msgsz)
 {
-	struct jerr e;
+	struct errmsg e;
 	double d;
 
 	if (jsonin_num(v, where, &d, &e) < 0) {

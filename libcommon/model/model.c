@@ -257,7 +257,7 @@ model_parse(const char *text, size_t len, const char *path, const char *name,
     struct model_config *m, char *msg, size_t msgsz)
 {
 	struct hf h = { .path = path, .msg = msg, .msgsz = msgsz };
-	struct jerr e;
+	struct errmsg e;
 	const cJSON *tc;
 	cJSON *doc;
 

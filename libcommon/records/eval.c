@@ -13,7 +13,7 @@
 
 /* A non-negative finite time the model wrote. */
 static int
-model_time(const cJSON *rec, const char *key, double *out, struct jerr *e)
+model_time(const cJSON *rec, const char *key, double *out, struct errmsg *e)
 {
 	char got[NUMFMT_BUFSZ];
 	const cJSON *v;
@@ -22,7 +22,7 @@ model_time(const cJSON *rec, const char *key, double *out, struct jerr *e)
 		return -1;
 	if (*out < 0) {
 		numfmt_double(got, *out);
-		jsonin_err(e, "%s: must not be negative, got %s", key, got);
+		errmsg_set(e, "%s: must not be negative, got %s", key, got);
 		return -1;
 	}
 	return 0;
@@ -31,7 +31,7 @@ model_time(const cJSON *rec, const char *key, double *out, struct jerr *e)
 /* Request counts from the lists, or from the aggregate form. */
 static int
 count(const cJSON *rec, const char *list, const char *agg, int64_t *n,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const cJSON *v;
 
@@ -43,13 +43,13 @@ count(const cJSON *rec, const char *list, const char *agg, int64_t *n,
 	}
 	if ((v = jsonin_field(rec, agg)) != NULL)
 		return jsonin_int(v, agg, 0, INT64_MAX, n, e);
-	jsonin_err(e, "missing field \"%s\" (or \"%s\")", list, agg);
+	errmsg_set(e, "missing field \"%s\" (or \"%s\")", list, agg);
 	return -1;
 }
 
 /* An optional boolean flag; absent or null is false. */
 static int
-flag(const cJSON *rec, const char *key, int *out, struct jerr *e)
+flag(const cJSON *rec, const char *key, int *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(rec, key);
 	char what[64];
@@ -59,7 +59,7 @@ flag(const cJSON *rec, const char *key, int *out, struct jerr *e)
 		return 0;
 	if (!cJSON_IsBool(v)) {
 		jsonin_describe(v, what, sizeof(what));
-		jsonin_err(e, "%s: must be true or false, got %s", key, what);
+		errmsg_set(e, "%s: must be true or false, got %s", key, what);
 		return -1;
 	}
 	*out = cJSON_IsTrue(v);
@@ -67,7 +67,7 @@ flag(const cJSON *rec, const char *key, int *out, struct jerr *e)
 }
 
 static int
-duration(const cJSON *rec, struct eval_rec *r, struct jerr *e)
+duration(const cJSON *rec, struct eval_rec *r, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(rec, "dur_us");
 	char what[64];
@@ -79,11 +79,11 @@ duration(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
 	    v->valuedouble <= 0) {
 		jsonin_describe(v, what, sizeof(what));
-		jsonin_err(e, "dur_us: must be a positive number, got %s", what);
+		errmsg_set(e, "dur_us: must be a positive number, got %s", what);
 		return -1;
 	}
 	if (v->valuedouble >= (double)RT_INT_EXACT_MAX) {
-		jsonin_err(e, "dur_us: too large (limit 2^53)");
+		errmsg_set(e, "dur_us: too large (limit 2^53)");
 		return -1;
 	}
 	r->has_dur = 1;
@@ -94,7 +94,7 @@ duration(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 /* An optional non-negative model time; *has says whether it was there. */
 static int
 opt_time(const cJSON *rec, const char *key, double *out, int *has,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(rec, key);
 
@@ -111,7 +111,7 @@ opt_time(const cJSON *rec, const char *key, double *out, int *has,
  * GPU.
  */
 static int
-dur_source(const cJSON *rec, struct eval_rec *r, struct jerr *e)
+dur_source(const cJSON *rec, struct eval_rec *r, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(rec, "dur_source");
 	char what[64];
@@ -122,7 +122,7 @@ dur_source(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 		return 0;
 	if (!cJSON_IsString(v)) {
 		jsonin_describe(v, what, sizeof(what));
-		jsonin_err(e, "dur_source: must be a string, got %s", what);
+		errmsg_set(e, "dur_source: must be a string, got %s", what);
 		return -1;
 	}
 	r->engine_wait = strcmp(v->valuestring, "engine_wait") == 0;
@@ -141,14 +141,14 @@ kind(int64_t np, int64_t nd)
 }
 
 static int
-fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
+fields(const cJSON *rec, struct eval_rec *r, struct errmsg *e)
 {
 	char got[NUMFMT_BUFSZ];
 	const cJSON *v;
 	int64_t np, nd;
 
 	if (!cJSON_IsObject(rec)) {
-		jsonin_err(e, "expected a JSON object");
+		errmsg_set(e, "expected a JSON object");
 		return -1;
 	}
 	if (model_time(rec, "compute_us", &r->compute_us, e) < 0 ||
@@ -171,7 +171,7 @@ fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 		return -1;
 	if (r->minority_fraction > 0.5) {
 		numfmt_double(got, r->minority_fraction);
-		jsonin_err(e, "minority_fraction: must be at most 0.5, got %s",
+		errmsg_set(e, "minority_fraction: must be at most 0.5, got %s",
 		    got);
 		return -1;
 	}
@@ -185,7 +185,7 @@ fields(const cJSON *rec, struct eval_rec *r, struct jerr *e)
 
 int
 eval_parse(const char *line, size_t len, struct eval_rec *r,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	cJSON *rec;
 	int rc;
@@ -273,7 +273,7 @@ compact(struct eval_buf *b, const char *line, size_t len, size_t *out)
 
 int
 eval_parse_with(struct jsonin *j, const char *line, size_t len,
-    struct eval_rec *r, struct jerr *e)
+    struct eval_rec *r, struct errmsg *e)
 {
 	cJSON *rec;
 
@@ -286,7 +286,7 @@ eval_parse_with(struct jsonin *j, const char *line, size_t len,
 
 int
 eval_parse_lean(struct jsonin *j, struct eval_buf *b, const char *line,
-    size_t len, struct eval_rec *r, struct jerr *e)
+    size_t len, struct eval_rec *r, struct errmsg *e)
 {
 	size_t n;
 

@@ -50,10 +50,10 @@ struct eval_rec {
  * or mistyped model field, or a dur_us that is not a positive number.
  */
 int eval_parse(const char *line, size_t len, struct eval_rec *r,
-    struct jerr *e);
+    struct errmsg *e);
 /* The same, parsed into j's memory reused from line to line (faster). */
 int eval_parse_with(struct jsonin *j, const char *line, size_t len,
-    struct eval_rec *r, struct jerr *e);
+    struct eval_rec *r, struct errmsg *e);
 
 /*
  * The same, with the request lists left unparsed (only whether each is
@@ -66,7 +66,7 @@ struct eval_buf {
 	size_t	 cap;
 };
 int eval_parse_lean(struct jsonin *j, struct eval_buf *b, const char *line,
-    size_t len, struct eval_rec *r, struct jerr *e);
+    size_t len, struct eval_rec *r, struct errmsg *e);
 
 /* The fields the writer appends to a step record, in this order. */
 struct eval_fields {

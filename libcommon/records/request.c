@@ -8,7 +8,7 @@
 #include "records/request.h"
 
 static int
-read_id(const cJSON *obj, struct request *r, struct jerr *e)
+read_id(const cJSON *obj, struct request *r, struct errmsg *e)
 {
 	char num[NUMFMT_BUFSZ];
 	const cJSON *v;
@@ -27,11 +27,11 @@ read_id(const cJSON *obj, struct request *r, struct jerr *e)
 	}
 	if (!cJSON_IsString(v)) {
 		jsonin_describe(v, num, sizeof(num));
-		jsonin_err(e, "request_id: expected a string, got %s", num);
+		errmsg_set(e, "request_id: expected a string, got %s", num);
 		return -1;
 	}
 	if (strlen(v->valuestring) > REQUEST_ID_MAX) {
-		jsonin_err(e, "request_id: longer than %d bytes",
+		errmsg_set(e, "request_id: longer than %d bytes",
 		    REQUEST_ID_MAX);
 		return -1;
 	}
@@ -42,7 +42,7 @@ read_id(const cJSON *obj, struct request *r, struct jerr *e)
 /* A token count: a whole number of at least least. */
 static int
 read_count(const cJSON *obj, const char *key, int64_t least, int64_t *out,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const cJSON *v;
 	int64_t n;
@@ -51,7 +51,7 @@ read_count(const cJSON *obj, const char *key, int64_t least, int64_t *out,
 	    jsonin_int(v, key, -RT_INT_EXACT_MAX, RT_INT_EXACT_MAX, &n, e) < 0)
 		return -1;
 	if (n < least) {
-		jsonin_err(e, "%s: must be at least %lld, got %lld", key,
+		errmsg_set(e, "%s: must be at least %lld, got %lld", key,
 		    (long long)least, (long long)n);
 		return -1;
 	}
@@ -61,7 +61,7 @@ read_count(const cJSON *obj, const char *key, int64_t least, int64_t *out,
 
 /* A time in microseconds: a non-negative finite number, rounded. */
 static int
-read_us(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
+read_us(const cJSON *v, const char *path, int64_t *out, struct errmsg *e)
 {
 	char num[NUMFMT_BUFSZ];
 	double d;
@@ -70,11 +70,11 @@ read_us(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 		return -1;
 	if (d < 0) {
 		numfmt_double(num, d);
-		jsonin_err(e, "%s: must not be negative, got %s", path, num);
+		errmsg_set(e, "%s: must not be negative, got %s", path, num);
 		return -1;
 	}
 	if (d >= (double)RT_INT_EXACT_MAX) {
-		jsonin_err(e, "%s: too large (limit 2^53)", path);
+		errmsg_set(e, "%s: too large (limit 2^53)", path);
 		return -1;
 	}
 	*out = (int64_t)llround(d);
@@ -83,7 +83,7 @@ read_us(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 
 /* The token times: arrival + ttft (t), then the running sum of itl. */
 static int
-build_tokens(const cJSON *itl, int64_t t, struct request *r, struct jerr *e)
+build_tokens(const cJSON *itl, int64_t t, struct request *r, struct errmsg *e)
 {
 	const cJSON *it;
 	char path[64];
@@ -91,7 +91,7 @@ build_tokens(const cJSON *itl, int64_t t, struct request *r, struct jerr *e)
 	size_t i, n = (size_t)r->output_tokens;
 
 	if (itl != NULL && (size_t)cJSON_GetArraySize(itl) != n - 1) {
-		jsonin_err(e, "itl_us: has %d gaps, output_tokens %lld needs %lld",
+		errmsg_set(e, "itl_us: has %d gaps, output_tokens %lld needs %lld",
 		    cJSON_GetArraySize(itl), (long long)r->output_tokens,
 		    (long long)r->output_tokens - 1);
 		return -1;
@@ -106,7 +106,7 @@ build_tokens(const cJSON *itl, int64_t t, struct request *r, struct jerr *e)
 			return -1;
 		t += gap;
 		if (t > RT_INT_EXACT_MAX) {
-			jsonin_err(e, "%s: token time exceeds 2^53", path);
+			errmsg_set(e, "%s: token time exceeds 2^53", path);
 			return -1;
 		}
 		r->token_us[i++] = t;
@@ -115,14 +115,14 @@ build_tokens(const cJSON *itl, int64_t t, struct request *r, struct jerr *e)
 }
 
 static int
-read_times(const cJSON *obj, struct request *r, struct jerr *e)
+read_times(const cJSON *obj, struct request *r, struct errmsg *e)
 {
 	const cJSON *ttft, *itl;
 	int64_t t;
 
 	ttft = jsonin_field(obj, "ttft_us");
 	if (ttft == NULL || cJSON_IsNull(ttft)) {
-		jsonin_err(e, "missing field \"ttft_us\" (timestamps mode "
+		errmsg_set(e, "missing field \"ttft_us\" (timestamps mode "
 		    "needs the time of every output token)");
 		return -1;
 	}
@@ -132,7 +132,7 @@ read_times(const cJSON *obj, struct request *r, struct jerr *e)
 		if (r->output_tokens == 1)
 			itl = NULL;
 		else {
-			jsonin_err(e, "missing field \"itl_us\" (timestamps "
+			errmsg_set(e, "missing field \"itl_us\" (timestamps "
 			    "mode needs the time of every output token)");
 			return -1;
 		}
@@ -143,7 +143,7 @@ read_times(const cJSON *obj, struct request *r, struct jerr *e)
 
 /* An optional time: absent or null leaves *out REQUEST_ABSENT. */
 static int
-opt_us(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
+opt_us(const cJSON *obj, const char *key, int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(obj, key);
 
@@ -159,7 +159,7 @@ opt_us(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
  * last chunk's time.
  */
 static int
-read_chunked(const cJSON *itl, struct request *r, struct jerr *e)
+read_chunked(const cJSON *itl, struct request *r, struct errmsg *e)
 {
 	const cJSON *it;
 	char path[64];
@@ -171,7 +171,7 @@ read_chunked(const cJSON *itl, struct request *r, struct jerr *e)
 		if (read_us(it, path, &gap, e) < 0)
 			return -1;
 		if ((t += gap) > RT_INT_EXACT_MAX) {
-			jsonin_err(e, "%s: token time exceeds 2^53", path);
+			errmsg_set(e, "%s: token time exceeds 2^53", path);
 			return -1;
 		}
 	}
@@ -186,7 +186,7 @@ read_chunked(const cJSON *itl, struct request *r, struct jerr *e)
  * and the token times when it has them all (itl_us, or one token).
  */
 static int
-read_measured(const cJSON *obj, struct request *r, struct jerr *e)
+read_measured(const cJSON *obj, struct request *r, struct errmsg *e)
 {
 	const cJSON *itl;
 
@@ -203,7 +203,7 @@ read_measured(const cJSON *obj, struct request *r, struct jerr *e)
 		if (jsonin_array(itl, "itl_us", e) < 0)
 			return -1;
 		if (r->ttft_us == REQUEST_ABSENT) {
-			jsonin_err(e, "itl_us without ttft_us (the gaps need "
+			errmsg_set(e, "itl_us without ttft_us (the gaps need "
 			    "the first token's time)");
 			return -1;
 		}
@@ -219,7 +219,7 @@ read_measured(const cJSON *obj, struct request *r, struct jerr *e)
 
 /* cached_tokens, when given: 0 <= cached_tokens < input_tokens. */
 static int
-read_cached(const cJSON *obj, struct request *r, struct jerr *e)
+read_cached(const cJSON *obj, struct request *r, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(obj, "cached_tokens");
 	int64_t n;
@@ -229,7 +229,7 @@ read_cached(const cJSON *obj, struct request *r, struct jerr *e)
 	if (jsonin_int(v, "cached_tokens", 0, RT_INT_EXACT_MAX, &n, e) < 0)
 		return -1;
 	if (n >= r->input_tokens) {
-		jsonin_err(e, "cached_tokens %lld: must be less than "
+		errmsg_set(e, "cached_tokens %lld: must be less than "
 		    "input_tokens %lld (the last prompt token is always "
 		    "computed)", (long long)n, (long long)r->input_tokens);
 		return -1;
@@ -239,17 +239,17 @@ read_cached(const cJSON *obj, struct request *r, struct jerr *e)
 }
 
 static int
-read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
+read_fields(const cJSON *obj, int flags, struct request *r, struct errmsg *e)
 {
 	const cJSON *v;
 	const char *dup;
 
 	if (!cJSON_IsObject(obj)) {
-		jsonin_err(e, "expected a JSON object (a request record)");
+		errmsg_set(e, "expected a JSON object (a request record)");
 		return -1;
 	}
 	if ((dup = jsonin_dup_key(obj)) != NULL) {
-		jsonin_err(e, "duplicate field \"%s\"", dup);
+		errmsg_set(e, "duplicate field \"%s\"", dup);
 		return -1;
 	}
 	if (read_id(obj, r, e) < 0)
@@ -268,7 +268,7 @@ read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
 	    &r->output_tokens, e) < 0)
 		return -1;
 	if (r->input_tokens + r->output_tokens > RT_INT_EXACT_MAX) {
-		jsonin_err(e, "input_tokens + output_tokens exceeds 2^53");
+		errmsg_set(e, "input_tokens + output_tokens exceeds 2^53");
 		return -1;
 	}
 	if (read_cached(obj, r, e) < 0)
@@ -282,7 +282,7 @@ read_fields(const cJSON *obj, int flags, struct request *r, struct jerr *e)
 
 int
 request_from_json(const cJSON *obj, int flags, struct request *r,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	memset(r, 0, sizeof(*r));
 	r->ttft_us = r->e2e_us = r->cached_tokens = REQUEST_ABSENT;

@@ -64,7 +64,7 @@ enum {
  * 0, or -1 with e set; r owns nothing on failure.
  */
 int request_from_json(const cJSON *obj, int flags, struct request *r,
-    struct jerr *e);
+    struct errmsg *e);
 void request_free(struct request *r);
 
 /* --- writing -------------------------------------------------------- */

@@ -52,7 +52,7 @@ step_add_decode(struct step *s)
 /* A valid count needs no message; build the path only for a bad one. */
 static int
 entry_int(const cJSON *it, const char *list, size_t i, const char *key,
-    int64_t *out, struct jerr *e)
+    int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(it, key);
 	char path[128];
@@ -65,7 +65,7 @@ entry_int(const cJSON *it, const char *list, size_t i, const char *key,
 	}
 	snprintf(path, sizeof(path), "%s[%zu].%s", list, i, key);
 	if (v == NULL) {
-		jsonin_err(e, "%s: missing", path);
+		errmsg_set(e, "%s: missing", path);
 		return -1;
 	}
 	return jsonin_int(v, path, 0, RT_INT_EXACT_MAX, out, e);
@@ -73,7 +73,7 @@ entry_int(const cJSON *it, const char *list, size_t i, const char *key,
 
 static int
 read_entry(const cJSON *it, const char *list, size_t i, const char *tokkey,
-    struct step_req *r, struct jerr *e)
+    struct step_req *r, struct errmsg *e)
 {
 	const cJSON *v;
 	char path[128];
@@ -98,7 +98,7 @@ read_entry(const cJSON *it, const char *list, size_t i, const char *tokkey,
 
 static int
 read_list(const cJSON *obj, const char *list, const char *tokkey,
-    struct step *s, int decode, struct jerr *e)
+    struct step *s, int decode, struct errmsg *e)
 {
 	const cJSON *arr, *it;
 	struct step_req *r;
@@ -107,11 +107,11 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 	if ((arr = jsonin_field(obj, list)) == NULL) {
 		if (jsonin_field(obj, decode ? "n_decode" : "n_prefill") !=
 		    NULL)
-			jsonin_err(e, "aggregate step (counts only, no "
+			errmsg_set(e, "aggregate step (counts only, no "
 			    "\"%s\"): expand it first with 'batchify --mode "
 			    "expand'", list);
 		else
-			jsonin_err(e, "missing field \"%s\"", list);
+			errmsg_set(e, "missing field \"%s\"", list);
 		return -1;
 	}
 	if (jsonin_array(arr, list, e) < 0)
@@ -121,7 +121,7 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 		if (read_entry(it, list, i, tokkey, r, e) < 0)
 			return -1;
 		if (decode && r->tokens != 1) {
-			jsonin_err(e, "%s[%zu].num_new_decode_tokens: must "
+			errmsg_set(e, "%s[%zu].num_new_decode_tokens: must "
 			    "be 1 (the roofline counts one token per decode), "
 			    "got %lld", list, i, (long long)r->tokens);
 			return -1;
@@ -132,7 +132,7 @@ read_list(const cJSON *obj, const char *list, const char *tokkey,
 }
 
 int
-step_times_from_json(const cJSON *obj, struct jerr *e)
+step_times_from_json(const cJSON *obj, struct errmsg *e)
 {
 	const cJSON *v;
 	int64_t n;
@@ -149,7 +149,7 @@ step_times_from_json(const cJSON *obj, struct jerr *e)
 	if (jsonin_int(v, "dur_us", 0, RT_INT_EXACT_MAX, &n, e) < 0)
 		return -1;
 	if (n == 0) {
-		jsonin_err(e, "dur_us: must be positive (or null when "
+		errmsg_set(e, "dur_us: must be positive (or null when "
 		    "unknown), got 0");
 		return -1;
 	}
@@ -157,11 +157,11 @@ step_times_from_json(const cJSON *obj, struct jerr *e)
 }
 
 int
-step_from_json(const cJSON *obj, struct step *s, struct jerr *e)
+step_from_json(const cJSON *obj, struct step *s, struct errmsg *e)
 {
 	step_clear(s);
 	if (!cJSON_IsObject(obj)) {
-		jsonin_err(e, "expected a JSON object (a step record)");
+		errmsg_set(e, "expected a JSON object (a step record)");
 		return -1;
 	}
 	/* Duplicate keys, at any depth, were refused by jsonin. */

@@ -42,13 +42,13 @@ struct step_req *step_add_decode(struct step *s);
  * ts_us and dur_us (> 0, or null) are checked when present; integers are
  * below 2^53.  request_id pointers point into obj.  0, or -1 with e set.
  */
-int step_from_json(const cJSON *obj, struct step *s, struct jerr *e);
+int step_from_json(const cJSON *obj, struct step *s, struct errmsg *e);
 
 /*
  * Check a step record's optional integers, in either form: step >= 0,
  * ts_us, dur_us > 0 or null, each below 2^53.  0, or -1 with e set.
  */
-int step_times_from_json(const cJSON *obj, struct jerr *e);
+int step_times_from_json(const cJSON *obj, struct errmsg *e);
 
 /* Sum of new prefill tokens; -1 if it would overflow 2^53. */
 int64_t step_prefill_tokens(const struct step *s);

@@ -143,7 +143,7 @@ parse(struct arrivals *a, const char *line, size_t len,
     struct arrivals_rec *rec)
 {
 	struct input *in = &a->in;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *obj;
 	int rc;
 

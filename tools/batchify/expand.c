@@ -430,7 +430,7 @@ expand_observe(struct expand *x, const struct step *st)
 }
 
 static int
-count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
+count(const cJSON *obj, const char *key, int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_need(obj, key, e);
 
@@ -438,18 +438,18 @@ count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 }
 
 static int
-check_counts(const cJSON *obj, struct expand_agg *a, struct jerr *e)
+check_counts(const cJSON *obj, struct expand_agg *a, struct errmsg *e)
 {
 	const cJSON *v;
 	int64_t dt;
 
 	if (a->prefill_tokens < a->n_prefill) {
-		jsonin_err(e, "prefill_tokens %lld is less than n_prefill %lld",
+		errmsg_set(e, "prefill_tokens %lld is less than n_prefill %lld",
 		    (long long)a->prefill_tokens, (long long)a->n_prefill);
 		return -1;
 	}
 	if (a->n_prefill == 0 && a->prefill_tokens > 0) {
-		jsonin_err(e, "prefill_tokens %lld with n_prefill 0",
+		errmsg_set(e, "prefill_tokens %lld with n_prefill 0",
 		    (long long)a->prefill_tokens);
 		return -1;
 	}
@@ -458,7 +458,7 @@ check_counts(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 		    e) < 0)
 			return -1;
 		if (dt != a->n_decode) {
-			jsonin_err(e, "decode_tokens %lld is not n_decode %lld "
+			errmsg_set(e, "decode_tokens %lld is not n_decode %lld "
 			    "(one token a decode)", (long long)dt,
 			    (long long)a->n_decode);
 			return -1;
@@ -469,7 +469,7 @@ check_counts(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 
 /* An optional whole number; *out -1 when absent or null. */
 static int
-opt_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
+opt_count(const cJSON *obj, const char *key, int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(obj, key);
 
@@ -481,7 +481,7 @@ opt_count(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 
 /* An optional variance; *out -1 when absent or null. */
 static int
-opt_var(const cJSON *obj, const char *key, double *out, struct jerr *e)
+opt_var(const cJSON *obj, const char *key, double *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(obj, key);
 
@@ -491,7 +491,7 @@ opt_var(const cJSON *obj, const char *key, double *out, struct jerr *e)
 	if (jsonin_num(v, key, out, e) < 0)
 		return -1;
 	if (!(*out >= 0) || !isfinite(*out)) {
-		jsonin_err(e, "%s: must be a variance (finite, not negative), "
+		errmsg_set(e, "%s: must be a variance (finite, not negative), "
 		    "got %g", key, *out);
 		return -1;
 	}
@@ -501,17 +501,17 @@ opt_var(const cJSON *obj, const char *key, double *out, struct jerr *e)
 /* A context sum needs requests of its kind to hold it. */
 static int
 check_kv(const char *key, int64_t kv, const char *nkey, int64_t n,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	if (kv > 0 && n == 0) {
-		jsonin_err(e, "%s %lld with %s 0", key, (long long)kv, nkey);
+		errmsg_set(e, "%s %lld with %s 0", key, (long long)kv, nkey);
 		return -1;
 	}
 	return 0;
 }
 
 static int
-read_moments(const cJSON *obj, struct expand_agg *a, struct jerr *e)
+read_moments(const cJSON *obj, struct expand_agg *a, struct errmsg *e)
 {
 	struct expand_moments *m = &a->m;
 
@@ -526,7 +526,7 @@ read_moments(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 }
 
 int
-expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
+expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct errmsg *e)
 {
 	const cJSON *v;
 	const char *dup;
@@ -536,11 +536,11 @@ expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 	a->m.prefill_kv = a->m.decode_kv = -1;
 	a->m.prefill_var = a->m.decode_var = -1;
 	if (!cJSON_IsObject(obj)) {
-		jsonin_err(e, "expected a JSON object (an aggregate step)");
+		errmsg_set(e, "expected a JSON object (an aggregate step)");
 		return -1;
 	}
 	if ((dup = jsonin_dup_key(obj)) != NULL) {
-		jsonin_err(e, "duplicate field \"%s\"", dup);
+		errmsg_set(e, "duplicate field \"%s\"", dup);
 		return -1;
 	}
 	if (step_times_from_json(obj, e) < 0 ||
@@ -559,7 +559,7 @@ expand_agg_from_json(const cJSON *obj, struct expand_agg *a, struct jerr *e)
 	if (jsonin_num(v, "kv_usage", &a->kv_usage, e) < 0)
 		return -1;
 	if (a->kv_usage < 0 || a->kv_usage > 1) {
-		jsonin_err(e, "kv_usage: must be a fraction in [0, 1], got %g",
+		errmsg_set(e, "kv_usage: must be a fraction in [0, 1], got %g",
 		    a->kv_usage);
 		return -1;
 	}

@@ -109,6 +109,6 @@ void expand_observe(struct expand *x, const struct step *st);
  * 0, or -1 with e set.
  */
 int expand_agg_from_json(const cJSON *obj, struct expand_agg *a,
-    struct jerr *e);
+    struct errmsg *e);
 
 #endif

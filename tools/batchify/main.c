@@ -428,7 +428,7 @@ pass_exact(struct arrivals *src, struct expand *x, struct out *out,
     const struct jsonin *jin, const cJSON *rec, const char *line, size_t len)
 {
 	struct step st;
-	struct jerr e;
+	struct errmsg e;
 
 	e.msg[0] = '\0';
 	step_init(&st);
@@ -457,7 +457,7 @@ expand_one(struct arrivals *src, struct expand *x, struct out *out,
 	struct expand_agg a;
 	const char *how;
 	struct step st;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *rec;
 
 	/* rec lives in jin until the next record's parse: the estimator's

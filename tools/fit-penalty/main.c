@@ -365,7 +365,7 @@ read_record(struct reader *rd, struct input *in, const char *line,
     size_t len)
 {
 	struct eval_rec r;
-	struct jerr e;
+	struct errmsg e;
 	enum fit_excl x;
 	enum fit_src src = SRC_STEP;
 	const char *miss;

@@ -46,7 +46,7 @@ take(const struct request *q, int no_output, struct rq_rec *x)
 
 int
 rqdata_parse(struct jsonin *j, const char *line, size_t len,
-    struct rq_rec *x, int *failed, struct jerr *e)
+    struct rq_rec *x, int *failed, struct errmsg *e)
 {
 	struct request q;
 	cJSON *obj;
@@ -74,7 +74,7 @@ read_line(void *ctx, struct input *in, const char *line, size_t len)
 	struct rq_reader *rd = ctx;
 	struct rq_data *d = rd->d;
 	struct rq_rec x;
-	struct jerr e;
+	struct errmsg e;
 	int failed;
 
 	if (rqdata_parse(&rd->j, line, len, &x, &failed, &e) < 0) {

@@ -38,7 +38,7 @@ struct rq_data {
  * marked with "error": x unset), or -1 with e set.
  */
 int rqdata_parse(struct jsonin *j, const char *line, size_t len,
-    struct rq_rec *x, int *failed, struct jerr *e);
+    struct rq_rec *x, int *failed, struct errmsg *e);
 
 /* Read request records (NDJSON) from paths, sorted by arrival. */
 void rqdata_read(struct rq_data *d, const struct common_opts *co,

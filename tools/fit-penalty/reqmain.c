@@ -310,7 +310,7 @@ step_line(void *ctx, struct input *in, const char *line, size_t len)
 {
 	struct step_reader *rd = ctx;
 	struct eval_rec r;
-	struct jerr e;
+	struct errmsg e;
 
 	if (eval_parse_with(&rd->j, line, len, &r, &e) < 0) {
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);

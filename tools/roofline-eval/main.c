@@ -207,7 +207,7 @@ eval_line(void *ctx, struct input *in, const char *line, size_t len)
 	struct roofline_result res;
 	struct eval_fields f;
 	struct run *r = ctx;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *rec;
 
 	e.msg[0] = '\0';
@@ -215,7 +215,7 @@ eval_line(void *ctx, struct input *in, const char *line, size_t len)
 	    step_from_json(rec, &r->step, &e) < 0 ||
 	    step_prefill_tokens(&r->step) < 0) {
 		if (rec != NULL && e.msg[0] == '\0')
-			jsonin_err(&e, "prefill token total exceeds 2^53");
+			errmsg_set(&e, "prefill token total exceeds 2^53");
 		err_warnat(in->lr.name, in->lr.lineno, "%s", e.msg);
 		return INPUT_BAD;
 	}

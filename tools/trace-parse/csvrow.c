@@ -108,14 +108,14 @@ finish(struct csvrow *r)
 }
 
 static int
-fail(struct csvrow *r, struct jerr *e, const char *what)
+fail(struct csvrow *r, struct errmsg *e, const char *what)
 {
 	size_t k = r->nseen + 1;
 
 	if (k > CSVROW_MAXFIELDS)
-		jsonin_err(e, "more than %d fields", CSVROW_MAXFIELDS);
+		errmsg_set(e, "more than %d fields", CSVROW_MAXFIELDS);
 	else
-		jsonin_err(e, "field %zu: %s", k, what);
+		errmsg_set(e, "field %zu: %s", k, what);
 	r->discard = 1;
 	(void)finish(r);
 	return -1;
@@ -123,7 +123,7 @@ fail(struct csvrow *r, struct jerr *e, const char *what)
 
 /* One pass of libcsv over the line, with blanks and line ends as set. */
 static int
-parse(struct csvrow *r, const char *line, size_t len, struct jerr *e)
+parse(struct csvrow *r, const char *line, size_t len, struct errmsg *e)
 {
 	size_t at = 0;
 
@@ -152,7 +152,7 @@ parse(struct csvrow *r, const char *line, size_t len, struct jerr *e)
  * as 1): a field holding one is refused, named by its column.
  */
 static int
-nul_check(const struct csvrow *r, const char *const *names, struct jerr *e)
+nul_check(const struct csvrow *r, const char *const *names, struct errmsg *e)
 {
 	size_t i;
 
@@ -160,12 +160,12 @@ nul_check(const struct csvrow *r, const char *const *names, struct jerr *e)
 		if (memchr(r->field[i], '\0', r->len[i]) == NULL)
 			continue;
 		if (names != NULL)
-			jsonin_err(e, "%s: contains a NUL character", names[i]);
+			errmsg_set(e, "%s: contains a NUL character", names[i]);
 		else if (i < r->nnames)
-			jsonin_err(e, "%s: contains a NUL character",
+			errmsg_set(e, "%s: contains a NUL character",
 			    r->names[i]);
 		else
-			jsonin_err(e, "field %zu: contains a NUL character",
+			errmsg_set(e, "field %zu: contains a NUL character",
 			    i + 1);
 		return -1;
 	}
@@ -181,7 +181,7 @@ nul_check(const struct csvrow *r, const char *const *names, struct jerr *e)
  * is read again, our way.
  */
 static int
-fields(struct csvrow *r, const char *line, size_t len, struct jerr *e)
+fields(struct csvrow *r, const char *line, size_t len, struct errmsg *e)
 {
 	size_t i;
 	int ours = memchr(line, '"', len) != NULL;
@@ -199,7 +199,7 @@ fields(struct csvrow *r, const char *line, size_t len, struct jerr *e)
 			return -1;
 	}
 	if (r->nseen > CSVROW_MAXFIELDS) {
-		jsonin_err(e, "more than %d fields", CSVROW_MAXFIELDS);
+		errmsg_set(e, "more than %d fields", CSVROW_MAXFIELDS);
 		return -1;
 	}
 	for (i = 0; i < r->n; i++)
@@ -208,7 +208,7 @@ fields(struct csvrow *r, const char *line, size_t len, struct jerr *e)
 }
 
 int
-csvrow_split(struct csvrow *r, const char *line, size_t len, struct jerr *e)
+csvrow_split(struct csvrow *r, const char *line, size_t len, struct errmsg *e)
 {
 	if (fields(r, line, len, e) < 0)
 		return -1;
@@ -227,14 +227,14 @@ count_names(const char *const *names)
 
 int
 csvrow_split_as(struct csvrow *r, const char *line, size_t len,
-    const char *const *names, struct jerr *e)
+    const char *const *names, struct errmsg *e)
 {
 	size_t want = count_names(names);
 
 	if (fields(r, line, len, e) < 0)
 		return -1;
 	if (r->n != want) {
-		jsonin_err(e, "expected %zu fields, got %zu", want, r->n);
+		errmsg_set(e, "expected %zu fields, got %zu", want, r->n);
 		return -1;
 	}
 	return nul_check(r, names, e);
@@ -243,23 +243,23 @@ csvrow_split_as(struct csvrow *r, const char *line, size_t len,
 /* Why text is not a non-negative number, for the message. */
 static void
 bad_number(const struct csvrow *r, size_t i, const char *const *names,
-    const char *what, struct jerr *e)
+    const char *what, struct errmsg *e)
 {
 	const char *s = r->field[i];
 
 	if (*s == '\0')
-		jsonin_err(e, "%s: empty field", names[i]);
+		errmsg_set(e, "%s: empty field", names[i]);
 	else if (*s == '-')
-		jsonin_err(e, "%s: must not be negative, got \"%.40s\"",
+		errmsg_set(e, "%s: must not be negative, got \"%.40s\"",
 		    names[i], s);
 	else
-		jsonin_err(e, "%s: expected %s, got \"%.40s\"", names[i], what,
+		errmsg_set(e, "%s: expected %s, got \"%.40s\"", names[i], what,
 		    s);
 }
 
 int
 csvrow_uint(const struct csvrow *r, size_t i, const char *const *names,
-    int64_t *out, struct jerr *e)
+    int64_t *out, struct errmsg *e)
 {
 	if (decimal_uint(r->field[i], out) < 0) {
 		bad_number(r, i, names, "a whole number", e);
@@ -270,7 +270,7 @@ csvrow_uint(const struct csvrow *r, size_t i, const char *const *names,
 
 int
 csvrow_decimal(const struct csvrow *r, size_t i, const char *const *names,
-    int scale, int64_t *out, struct jerr *e)
+    int scale, int64_t *out, struct errmsg *e)
 {
 	if (decimal_str(r->field[i], scale, out) < 0) {
 		bad_number(r, i, names, "a decimal number", e);

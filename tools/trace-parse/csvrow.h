@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "io/jsonin.h"
+#include "io/errmsg.h"
 
 /* libcsv's parser stays behind a pointer: only csvrow.c needs <csv.h>. */
 struct csv_parser;
@@ -44,7 +44,7 @@ void csvrow_free(struct csvrow *r);
  * exits 1 with "out of memory" (never bad data).  The fields stay valid until the next call.
  */
 int csvrow_split(struct csvrow *r, const char *line, size_t len,
-    struct jerr *e);
+    struct errmsg *e);
 /*
  * Keep the row just split (a header) as the names of the columns that
  * follow, so that csvrow_split's messages name them too.
@@ -56,13 +56,13 @@ void csvrow_keep_names(struct csvrow *r);
  * character's message the column's name.
  */
 int csvrow_split_as(struct csvrow *r, const char *line, size_t len,
-    const char *const *names, struct jerr *e);
+    const char *const *names, struct errmsg *e);
 /* Field i as a whole non-negative number, the message naming its column. */
 int csvrow_uint(const struct csvrow *r, size_t i, const char *const *names,
-    int64_t *out, struct jerr *e);
+    int64_t *out, struct errmsg *e);
 /* Field i as a non-negative decimal times 10^scale (see decimal.h). */
 int csvrow_decimal(const struct csvrow *r, size_t i,
-    const char *const *names, int scale, int64_t *out, struct jerr *e);
+    const char *const *names, int scale, int64_t *out, struct errmsg *e);
 /* Is line exactly the header's names joined by commas? */
 int csvrow_is_header(const char *line, const char *const *names);
 /* The header's names joined by commas, into buf (truncated to bufsz). */

@@ -170,7 +170,7 @@ claim_kind(struct emit *em, int kind)
 }
 
 void
-emit_bad(struct emit *em, long line, const struct jerr *e)
+emit_bad(struct emit *em, long line, const struct errmsg *e)
 {
 	err_warnat(emit_name(em), line, "%s", e->msg);
 	input_count(em->in, INPUT_BAD);
@@ -195,17 +195,17 @@ id_text(char *buf, long n)
  * the last.
  */
 static int
-emit_times_bad(const struct request_out *q, struct jerr *e)
+emit_times_bad(const struct request_out *q, struct errmsg *e)
 {
 	if (q->arrival_us < 0) {
-		jsonin_err(e, "arrives %lld us before the file's first record "
+		errmsg_set(e, "arrives %lld us before the file's first record "
 		    "(times count from it): sort the file by time, or give "
 		    "--keep-clock", (long long)-q->arrival_us);
 		return 1;
 	}
 	if (q->ttft_us != REQUEST_ABSENT && q->e2e_us != REQUEST_ABSENT &&
 	    q->ttft_us > q->e2e_us) {
-		jsonin_err(e, "ttft_us %lld is greater than e2e_us %lld (the "
+		errmsg_set(e, "ttft_us %lld is greater than e2e_us %lld (the "
 		    "first token after the last)", (long long)q->ttft_us,
 		    (long long)q->e2e_us);
 		return 1;
@@ -217,7 +217,7 @@ void
 emit_request(struct emit *em, long line, struct request_out *q)
 {
 	char idbuf[32], full[REQUEST_ID_MAX + 1];
-	struct jerr e;
+	struct errmsg e;
 	size_t np, ni;
 	long first, file = em->nfiles - 1, ffile = file;
 
@@ -235,10 +235,10 @@ emit_request(struct emit *em, long line, struct request_out *q)
 	    &ffile)) != 0) {
 		/* Another file's: name it, or the line says nothing. */
 		if (ffile == file || ffile < 0 || ffile >= em->nfiles)
-			jsonin_err(&e, "duplicate request id \"%.200s\" (first "
+			errmsg_set(&e, "duplicate request id \"%.200s\" (first "
 			    "at line %ld)", q->id, first);
 		else
-			jsonin_err(&e, "duplicate request id \"%.200s\" (first "
+			errmsg_set(&e, "duplicate request id \"%.200s\" (first "
 			    "at %.200s:%ld)", q->id, em->files[ffile], first);
 		emit_bad(em, line, &e);
 		return;
@@ -247,7 +247,7 @@ emit_request(struct emit *em, long line, struct request_out *q)
 		np = strlen(em->id_prefix);
 		ni = strlen(q->id);
 		if (np + ni > REQUEST_ID_MAX) {
-			jsonin_err(&e, "request id \"%.40s\" with --id-prefix is "
+			errmsg_set(&e, "request id \"%.40s\" with --id-prefix is "
 			    "longer than %d bytes", q->id, REQUEST_ID_MAX);
 			emit_bad(em, line, &e);
 			return;
@@ -269,11 +269,11 @@ void
 emit_step(struct emit *em, const struct step_out *st)
 {
 	struct step_out fixed;
-	struct jerr e;
+	struct errmsg e;
 
 	/* No step takes no time: refused here whatever the reader. */
 	if (st->dur_us == 0) {
-		jsonin_err(&e, "dur_us: a step takes at least 1 microsecond, "
+		errmsg_set(&e, "dur_us: a step takes at least 1 microsecond, "
 		    "got 0");
 		emit_bad(em, em->in->lr.lineno, &e);
 		return;

@@ -12,7 +12,7 @@
 
 #include "io/csvout.h"
 #include "io/input.h"
-#include "io/jsonin.h"
+#include "io/errmsg.h"
 #include "io/jsonout.h"
 #include "records/request.h"
 #include "records/step.h"
@@ -69,6 +69,6 @@ void emit_step(struct emit *em, const struct step_out *st);
 /* After the last file: what the run changed on the way (standard error). */
 void emit_report(const struct emit *em);
 /* A bad record at line: its message, then stop or (--skip-bad) count it. */
-void emit_bad(struct emit *em, long line, const struct jerr *e);
+void emit_bad(struct emit *em, long line, const struct errmsg *e);
 
 #endif

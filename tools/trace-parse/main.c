@@ -100,15 +100,15 @@ take_header(struct run *r, const struct reader *rd, const struct input *in,
     const char *line, size_t len)
 {
 	char want[300];
-	struct jerr e;
+	struct errmsg e;
 
 	if (memchr(line, '\0', len) != NULL)
-		jsonin_err(&e, "the header contains a NUL character");
+		errmsg_set(&e, "the header contains a NUL character");
 	else if (rd->columns != NULL) {
 		if (csvrow_is_header(line, rd->columns))
 			return;
 		csvrow_header_text(rd->columns, want, sizeof(want));
-		jsonin_err(&e, "expected the header \"%s\"", want);
+		errmsg_set(&e, "expected the header \"%s\"", want);
 	} else if (csvrow_split(&r->row, line, len, &e) == 0 &&
 	    rd->header(&r->row, &e) == READER_OK) {
 		csvrow_keep_names(&r->row);
@@ -124,7 +124,7 @@ take_line(struct run *r, const struct reader *rd, enum reader_mode mode,
     const struct input *in, const char *line, size_t len)
 {
 	long lineno = in->lr.lineno;
-	struct jerr e;
+	struct errmsg e;
 	int rc;
 
 	if (mode == READ_LINES)
@@ -182,7 +182,7 @@ take_text(struct run *r, const struct reader *rd, int guessed,
     const struct input *in)
 {
 	const struct reader *claimed = NULL;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *doc = NULL;
 	int rc;
 
@@ -207,7 +207,7 @@ take_text(struct run *r, const struct reader *rd, int guessed,
  * when it has none.  *n counts them.
  */
 static cJSON *
-doc_python(const struct run *r, long *n, struct jerr *e)
+doc_python(const struct run *r, long *n, struct errmsg *e)
 {
 	static const char *const words[] = { "-Infinity", "Infinity", "-NaN",
 	    "NaN" };
@@ -257,7 +257,7 @@ take_doc(struct run *r, const struct reader *rd, int guessed,
     const struct input *in)
 {
 	const struct reader *claimed;
-	struct jerr e, pe;
+	struct errmsg e, pe;
 	cJSON *doc;
 	long line, python;
 
@@ -305,7 +305,7 @@ doc_reader(struct run *r, const struct reader *rd, int guessed,
     const struct input *in)
 {
 	const struct reader *other = NULL;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *doc;
 
 	if (r->from != NULL || (rd->text != NULL && !guessed))
@@ -391,7 +391,7 @@ read_file(void *ctx, struct input *in)
 	enum reader_mode mode = READ_LINES;
 	struct run *r = ctx;
 	struct progress pg;
-	struct jerr e;
+	struct errmsg e;
 	int guessed = 0, known = 0;
 	long seen;
 	char *line;

@@ -12,6 +12,6 @@
  * already rounded to binary, so this is as exact as the file allows.
  */
 int seconds_json_us(const cJSON *v, const char *path, int64_t *out,
-    struct jerr *e);
+    struct errmsg *e);
 
 #endif

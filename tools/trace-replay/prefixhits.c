@@ -13,7 +13,7 @@
 
 /* A record's computed prefill tokens, aggregate or explicit. */
 static int
-prefill_of(const cJSON *obj, double *out, struct jerr *e)
+prefill_of(const cJSON *obj, double *out, struct errmsg *e)
 {
 	const cJSON *v, *it, *n;
 	int64_t k;
@@ -47,14 +47,14 @@ prefixhits_init(struct prefixhits *s)
 }
 
 int
-prefixhits_add(struct prefixhits *s, const cJSON *obj, struct jerr *e)
+prefixhits_add(struct prefixhits *s, const cJSON *obj, struct errmsg *e)
 {
 	const cJSON *v;
 	int64_t ts, step = -1;
 	double p;
 
 	if (!cJSON_IsObject(obj)) {
-		jsonin_err(e, "expected a step record");
+		errmsg_set(e, "expected a step record");
 		return -1;
 	}
 	if ((v = jsonin_need(obj, "ts_us", e)) == NULL ||
@@ -88,7 +88,7 @@ static void
 read_steps(const char *path, struct prefixhits *s)
 {
 	struct linereader lr;
-	struct jerr e;
+	struct errmsg e;
 	cJSON *obj;
 	size_t len;
 	char *line;

@@ -34,7 +34,7 @@ struct prefixhits {
 
 void prefixhits_init(struct prefixhits *s);
 /* One step record; 0, or -1 with e set (counts and times checked). */
-int prefixhits_add(struct prefixhits *s, const cJSON *obj, struct jerr *e);
+int prefixhits_add(struct prefixhits *s, const cJSON *obj, struct errmsg *e);
 /* The steps the records stand for: the step numbers' range, or n. */
 double prefixhits_spanned(const struct prefixhits *s);
 

@@ -6,10 +6,10 @@ const char *const azure_columns[] = {
 };
 
 int
-azure_parse(const struct csvrow *row, struct azure_rec *r, struct jerr *e)
+azure_parse(const struct csvrow *row, struct azure_rec *r, struct errmsg *e)
 {
 	if (datetime_us(row->field[0], &r->ts_us) < 0) {
-		jsonin_err(e, "TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS[.fffffff]"
+		errmsg_set(e, "TIMESTAMP: expected \"YYYY-MM-DD HH:MM:SS[.fffffff]"
 		    "[+HH:MM]\", got \"%.40s\"", row->field[0]);
 		return -1;
 	}
@@ -27,7 +27,7 @@ azure_detect(const char *line)
 
 static int
 azure_row(struct emit *em, const struct csvrow *row, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	struct azure_rec a;
 	struct request_out q;

@@ -22,6 +22,6 @@ struct azure_rec {
 
 /* One data row, split as azure_columns; 0, or -1 with e set. */
 int azure_parse(const struct csvrow *row, struct azure_rec *r,
-    struct jerr *e);
+    struct errmsg *e);
 
 #endif

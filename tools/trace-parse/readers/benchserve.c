@@ -9,14 +9,14 @@
 
 /* An optional per-request array must match input_lens in length. */
 static int
-same_length(const cJSON *a, const char *name, size_t n, struct jerr *e)
+same_length(const cJSON *a, const char *name, size_t n, struct errmsg *e)
 {
 	if (a == NULL)
 		return 0;
 	if (jsonin_array(a, name, e) < 0)
 		return -1;
 	if ((size_t)cJSON_GetArraySize(a) != n) {
-		jsonin_err(e, "%s: %d entries, but input_lens has %zu", name,
+		errmsg_set(e, "%s: %d entries, but input_lens has %zu", name,
 		    cJSON_GetArraySize(a), n);
 		return -1;
 	}
@@ -24,7 +24,7 @@ same_length(const cJSON *a, const char *name, size_t n, struct jerr *e)
 }
 
 int
-benchserve_open(const cJSON *doc, struct benchserve *b, struct jerr *e)
+benchserve_open(const cJSON *doc, struct benchserve *b, struct errmsg *e)
 {
 	const cJSON *m;
 
@@ -69,7 +69,7 @@ itl_push(struct benchserve_req *q, int64_t us)
 
 static int
 get_itls(const cJSON *list, size_t i, struct benchserve_req *q,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	char path[64];
 	const cJSON *v;
@@ -88,7 +88,7 @@ get_itls(const cJSON *list, size_t i, struct benchserve_req *q,
 			return -1;
 		/* Their sum gives e2e_us: keep it exact. */
 		if (us > RT_INT_EXACT_MAX - q->itl_sum) {
-			jsonin_err(e, "itls[%zu]: the gaps add up to more than "
+			errmsg_set(e, "itls[%zu]: the gaps add up to more than "
 			    "2^53 us", i);
 			return -1;
 		}
@@ -111,13 +111,13 @@ benchserve_step(const cJSON **at)
 
 int
 benchserve_get(struct benchserve *b, size_t i, struct benchserve_req *q,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const cJSON *in, *out, *ttft, *itl, *err, *start;
 	char path[64];
 
 	if (i != b->next) {
-		jsonin_err(e, "internal error: bench-serve request %zu read out "
+		errmsg_set(e, "internal error: bench-serve request %zu read out "
 		    "of order (next is %zu)", i, b->next);
 		return -1;
 	}
@@ -230,11 +230,11 @@ benchserve_summary(const cJSON *doc)
 
 /* More gaps than tokens is no stream at all. */
 static int
-benchserve_gaps(const struct benchserve_req *q, size_t i, struct jerr *e)
+benchserve_gaps(const struct benchserve_req *q, size_t i, struct errmsg *e)
 {
 	if (q->error == NULL && q->n_itl > 0 &&
 	    (int64_t)q->n_itl >= q->output_tokens) {
-		jsonin_err(e, "itls[%zu]: %zu gaps for %lld output tokens (at "
+		errmsg_set(e, "itls[%zu]: %zu gaps for %lld output tokens (at "
 		    "most one fewer)", i, q->n_itl, (long long)q->output_tokens);
 		return -1;
 	}
@@ -252,7 +252,7 @@ benchserve_finish(void)
 }
 
 static int
-benchserve_doc(struct emit *em, const cJSON *doc, struct jerr *e)
+benchserve_doc(struct emit *em, const cJSON *doc, struct errmsg *e)
 {
 	struct benchserve b;
 	struct benchserve_req bq;
@@ -260,7 +260,7 @@ benchserve_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 
 	/* No arrays, no records: fatal even with --skip-bad. */
 	if (benchserve_summary(doc)) {
-		jsonin_err(e, "a vllm bench serve summary without per-request "
+		errmsg_set(e, "a vllm bench serve summary without per-request "
 		    "data (input_lens, ttfts, itls): save the run with "
 		    "--save-result --save-detailed");
 		return READER_FATAL;

@@ -37,13 +37,13 @@ struct benchserve_req {
 };
 
 /* Find the arrays and check they agree in length; 0, or -1 with e set. */
-int benchserve_open(const cJSON *doc, struct benchserve *b, struct jerr *e);
+int benchserve_open(const cJSON *doc, struct benchserve *b, struct errmsg *e);
 /*
  * The next request, i (0, 1, ...: in order, each once; the arrays are
  * walked, never indexed, so a file reads in linear time); 0, or -1 with
  * e set (message gives the JSON path).
  */
 int benchserve_get(struct benchserve *b, size_t i,
-    struct benchserve_req *q, struct jerr *e);
+    struct benchserve_req *q, struct errmsg *e);
 
 #endif

@@ -58,20 +58,20 @@ split_key(const char *line, char *key, size_t ksz, char *val, size_t vsz)
 
 static int
 top_level(struct blis_header *h, const char *key, const char *val,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	h->in_server = strcmp(key, "server") == 0 && *val == '\0';
 	if (strcmp(key, "trace_version") == 0) {
 		if (decimal_uint(val, &h->version) < 0 || h->version < 2 ||
 		    h->version > 3) {
-			jsonin_err(e, "trace_version: expected 2 or 3, got "
+			errmsg_set(e, "trace_version: expected 2 or 3, got "
 			    "\"%.20s\"", val);
 			return -1;
 		}
 	} else if (strcmp(key, "time_unit") == 0) {
 		/* Every column we read is named *_us; anything else lies. */
 		if (strcmp(val, "microseconds") != 0 && strcmp(val, "us") != 0) {
-			jsonin_err(e, "time_unit: only microseconds is "
+			errmsg_set(e, "time_unit: only microseconds is "
 			    "supported, got \"%.20s\"", val);
 			return -1;
 		}
@@ -82,7 +82,7 @@ top_level(struct blis_header *h, const char *key, const char *val,
 
 int
 blis_header_line(struct blis_header *h, const char *line,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	char key[64], val[256];
 	const char *p = line;
@@ -94,7 +94,7 @@ blis_header_line(struct blis_header *h, const char *line,
 	if (*p == '\0' || *p == '#')
 		return 0;
 	if (split_key(p, key, sizeof(key), val, sizeof(val)) < 0) {
-		jsonin_err(e, "expected \"key: value\"");
+		errmsg_set(e, "expected \"key: value\"");
 		return -1;
 	}
 	if (p == line)
@@ -105,10 +105,10 @@ blis_header_line(struct blis_header *h, const char *line,
 }
 
 int
-blis_header_end(const struct blis_header *h, struct jerr *e)
+blis_header_end(const struct blis_header *h, struct errmsg *e)
 {
 	if (h->version < 0) {
-		jsonin_err(e, "no trace_version");
+		errmsg_set(e, "no trace_version");
 		return -1;
 	}
 	return 0;
@@ -123,7 +123,7 @@ blis_is_data_header(const char *line)
 }
 
 int
-blis_columns(const struct csvrow *row, struct blis_cols *c, struct jerr *e)
+blis_columns(const struct csvrow *row, struct blis_cols *c, struct errmsg *e)
 {
 	size_t i, k;
 
@@ -136,7 +136,7 @@ blis_columns(const struct csvrow *row, struct blis_cols *c, struct jerr *e)
 	c->n = row->n;
 	for (k = 0; k < sizeof(required) / sizeof(required[0]); k++)
 		if (c->at[required[k]] < 0) {
-			jsonin_err(e, "trace v2 header has no column \"%s\"",
+			errmsg_set(e, "trace v2 header has no column \"%s\"",
 			    col_names[required[k]]);
 			return -1;
 		}
@@ -145,17 +145,17 @@ blis_columns(const struct csvrow *row, struct blis_cols *c, struct jerr *e)
 
 static int
 col_uint(const struct csvrow *row, const struct blis_cols *c,
-    int k, int64_t *out, struct jerr *e)
+    int k, int64_t *out, struct errmsg *e)
 {
 	const char *s = row->field[c->at[k]];
 
 	if (decimal_uint(s, out) == 0)
 		return 0;
 	if (*s == '-')
-		jsonin_err(e, "%s: must not be negative, got \"%.40s\"",
+		errmsg_set(e, "%s: must not be negative, got \"%.40s\"",
 		    col_names[k], s);
 	else
-		jsonin_err(e, "%s: expected a whole number, got \"%.40s\"",
+		errmsg_set(e, "%s: expected a whole number, got \"%.40s\"",
 		    col_names[k], s);
 	return -1;
 }
@@ -163,7 +163,7 @@ col_uint(const struct csvrow *row, const struct blis_cols *c,
 /* A time column BLIS leaves 0 when it was not recorded. */
 static int
 col_time(const struct csvrow *row, const struct blis_cols *c, int k,
-    int64_t *out, struct jerr *e)
+    int64_t *out, struct errmsg *e)
 {
 	*out = -1;
 	if (c->at[k] < 0)
@@ -183,15 +183,15 @@ col_str(const struct csvrow *row, const struct blis_cols *c, int k)
 
 int
 blis_row(const struct csvrow *row, const struct blis_cols *c,
-    struct blis_req *r, struct jerr *e)
+    struct blis_req *r, struct errmsg *e)
 {
 	if (row->n != c->n) {
-		jsonin_err(e, "expected %zu fields, got %zu", c->n, row->n);
+		errmsg_set(e, "expected %zu fields, got %zu", c->n, row->n);
 		return -1;
 	}
 	r->id = row->field[c->at[BC_ID]];
 	if (*r->id == '\0') {
-		jsonin_err(e, "request_id: empty field");
+		errmsg_set(e, "request_id: empty field");
 		return -1;
 	}
 	if (col_uint(row, c, BC_IN, &r->input_tokens, e) < 0 ||
@@ -209,13 +209,13 @@ blis_row(const struct csvrow *row, const struct blis_cols *c,
 
 int
 blis_itl_row(const struct csvrow *row, const char **id, int64_t *chunk,
-    int64_t *ts_us, struct jerr *e)
+    int64_t *ts_us, struct errmsg *e)
 {
 	if (csvrow_uint(row, 1, blis_itl_columns, chunk, e) < 0 ||
 	    csvrow_uint(row, 2, blis_itl_columns, ts_us, e) < 0)
 		return -1;
 	if (*row->field[0] == '\0') {
-		jsonin_err(e, "request_id: empty field");
+		errmsg_set(e, "request_id: empty field");
 		return -1;
 	}
 	*id = row->field[0];
@@ -247,7 +247,7 @@ blis_itl_file(void *ctx, struct input *in)
 	struct csvrow *row = ctx;
 	const char *id;
 	int64_t chunk, ts;
-	struct jerr e;
+	struct errmsg e;
 	char *line;
 	size_t len;
 
@@ -317,7 +317,7 @@ blis_open(const char *first, size_t len)
  */
 static int
 blis_yaml_line(struct emit *em, const char *line, size_t len, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	(void)len;
 	(void)lineno;
@@ -327,7 +327,7 @@ blis_yaml_line(struct emit *em, const char *line, size_t len, long lineno,
 }
 
 static int
-blis_end(struct emit *em, struct jerr *e)
+blis_end(struct emit *em, struct errmsg *e)
 {
 	if (!blis.in_header)
 		return READER_OK;
@@ -340,7 +340,7 @@ blis_end(struct emit *em, struct jerr *e)
 }
 
 static int
-blis_header(const struct csvrow *row, struct jerr *e)
+blis_header(const struct csvrow *row, struct errmsg *e)
 {
 	return blis_columns(row, &blis.cols, e) < 0 ? READER_FATAL :
 	    READER_OK;
@@ -363,7 +363,7 @@ push_gap(size_t n, int64_t gap)
  */
 static int
 join_itl(const struct blis_req *b, int64_t base, struct request_out *q,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	struct itlmap_ent *ent;
 	size_t k;
@@ -373,7 +373,7 @@ join_itl(const struct blis_req *b, int64_t base, struct request_out *q,
 	ent->used = 1;
 	for (k = 1; k < ent->n; k++) {
 		if (ent->chunk[k].index == ent->chunk[k - 1].index) {
-			jsonin_err(e, "--itl %.200s:%ld: request %.200s: chunk "
+			errmsg_set(e, "--itl %.200s:%ld: request %.200s: chunk "
 			    "%lld given twice (first at line %ld)",
 			    blis.itl_path, ent->chunk[k].line, b->id,
 			    (long long)ent->chunk[k].index,
@@ -381,7 +381,7 @@ join_itl(const struct blis_req *b, int64_t base, struct request_out *q,
 			return -1;
 		}
 		if (ent->chunk[k].ts_us < ent->chunk[k - 1].ts_us) {
-			jsonin_err(e, "--itl: request %.200s: chunk %lld comes "
+			errmsg_set(e, "--itl: request %.200s: chunk %lld comes "
 			    "before chunk %lld", b->id,
 			    (long long)ent->chunk[k].index,
 			    (long long)ent->chunk[k - 1].index);
@@ -406,7 +406,7 @@ join_itl(const struct blis_req *b, int64_t base, struct request_out *q,
  */
 static int
 blis_request(const struct blis_req *b, struct request_out *q,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	int64_t base = b->send_us >= 0 ? b->send_us : b->arrival_us;
 
@@ -432,7 +432,7 @@ blis_request(const struct blis_req *b, struct request_out *q,
 
 static int
 blis_data_row(struct emit *em, const struct csvrow *row, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	struct blis_req b;
 	struct request_out q;

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #include "io/input.h"
-#include "io/jsonin.h"
+#include "io/errmsg.h"
 #include "csvrow.h"
 #include "readers/readers.h"
 
@@ -38,9 +38,9 @@ struct blis_header {
 /* Feed the header one line at a time; 0, or -1 with e set. */
 void blis_header_init(struct blis_header *h);
 int blis_header_line(struct blis_header *h, const char *line,
-    struct jerr *e);
+    struct errmsg *e);
 /* After the last line: is everything we need there? */
-int blis_header_end(const struct blis_header *h, struct jerr *e);
+int blis_header_end(const struct blis_header *h, struct errmsg *e);
 
 enum { BC_ID, BC_IN, BC_OUT, BC_ARRIVAL, BC_SEND, BC_FIRST, BC_LAST,
     BC_STATUS, BC_ERRMSG, BC_MODEL, BC_N };
@@ -60,13 +60,13 @@ struct blis_req {
 int blis_is_data_header(const char *line);
 /* Map the header row; 0, or -1 when a column we need is missing. */
 int blis_columns(const struct csvrow *row, struct blis_cols *c,
-    struct jerr *e);
+    struct errmsg *e);
 /* One request row; 0, or -1 with e set. */
 int blis_row(const struct csvrow *row, const struct blis_cols *c,
-    struct blis_req *r, struct jerr *e);
+    struct blis_req *r, struct errmsg *e);
 /* One ITL row, split as blis_itl_columns: id (into the row), chunk, time. */
 int blis_itl_row(const struct csvrow *row, const char **id, int64_t *chunk,
-    int64_t *ts_us, struct jerr *e);
+    int64_t *ts_us, struct errmsg *e);
 /*
  * --itl FILE: every chunk time, by request, before any trace is read; its
  * bad rows count with the run's (in), its header is fatal.

@@ -33,7 +33,7 @@ find(const struct burstgpt_layout *l, const char *name)
 
 int
 burstgpt_layout(struct burstgpt_layout *l, const struct csvrow *hdr,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	int *at[6];
 	size_t i;
@@ -46,7 +46,7 @@ burstgpt_layout(struct burstgpt_layout *l, const struct csvrow *hdr,
 	at[3] = &l->resp; at[4] = &l->total; at[5] = &l->type;
 	for (i = 0; required[i] != NULL; i++)
 		if ((*at[i] = find(l, required[i])) < 0) {
-			jsonin_err(e, "expected a BurstGPT header with "
+			errmsg_set(e, "expected a BurstGPT header with "
 			    "Timestamp, Model, Request tokens, Response tokens, "
 			    "Total tokens and Log Type; no \"%s\"", required[i]);
 			return -1;
@@ -58,13 +58,13 @@ burstgpt_layout(struct burstgpt_layout *l, const struct csvrow *hdr,
 
 int
 burstgpt_parse(const struct burstgpt_layout *l, const struct csvrow *row,
-    struct burstgpt_rec *r, struct jerr *e)
+    struct burstgpt_rec *r, struct errmsg *e)
 {
 	const char *const *cols = (const char *const *)l->names;
 	int64_t total;
 
 	if (row->n != l->ncol) {
-		jsonin_err(e, "expected %zu fields, got %zu", l->ncol, row->n);
+		errmsg_set(e, "expected %zu fields, got %zu", l->ncol, row->n);
 		return -1;
 	}
 	if (csvrow_decimal(row, (size_t)l->ts, cols, 6, &r->ts_us, e) < 0 ||
@@ -73,7 +73,7 @@ burstgpt_parse(const struct burstgpt_layout *l, const struct csvrow *row,
 	    csvrow_uint(row, (size_t)l->total, cols, &total, e) < 0)
 		return -1;
 	if (total != r->input_tokens + r->output_tokens) {
-		jsonin_err(e, "Total tokens: %lld is not Request tokens + "
+		errmsg_set(e, "Total tokens: %lld is not Request tokens + "
 		    "Response tokens (%lld)", (long long)total,
 		    (long long)(r->input_tokens + r->output_tokens));
 		return -1;
@@ -117,7 +117,7 @@ burstgpt_detect(const char *line)
 }
 
 static int
-burstgpt_header(const struct csvrow *row, struct jerr *e)
+burstgpt_header(const struct csvrow *row, struct errmsg *e)
 {
 	if (burstgpt_layout(&layout, row, e) < 0)
 		return READER_BAD;
@@ -127,7 +127,7 @@ burstgpt_header(const struct csvrow *row, struct jerr *e)
 
 static int
 burstgpt_row(struct emit *em, const struct csvrow *row, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	struct burstgpt_rec b;
 	struct request_out q;

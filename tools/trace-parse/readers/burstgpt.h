@@ -40,10 +40,10 @@ struct burstgpt_rec {
 
 /* The header row to a layout (freed by the next call or _free). */
 int burstgpt_layout(struct burstgpt_layout *l, const struct csvrow *hdr,
-    struct jerr *e);
+    struct errmsg *e);
 void burstgpt_layout_free(struct burstgpt_layout *l);
 /* One data row of layout l; 0, or -1 with e set. */
 int burstgpt_parse(const struct burstgpt_layout *l, const struct csvrow *row,
-    struct burstgpt_rec *r, struct jerr *e);
+    struct burstgpt_rec *r, struct errmsg *e);
 
 #endif

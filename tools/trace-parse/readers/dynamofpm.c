@@ -14,7 +14,7 @@ static long dynamofpm_idles, dynamofpm_var_dropped;
 /* The FPM object of a record of any shape, and its path; NULL if none. */
 static const cJSON *
 dynamofpm_body(const cJSON *rec, const char **path, int64_t *ts_ms,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const cJSON *ev, *s, *t;
 
@@ -23,7 +23,7 @@ dynamofpm_body(const cJSON *rec, const char **path, int64_t *ts_ms,
 		s = jsonin_field(ev, "schema");
 		if (cJSON_IsString(s) && strcmp(s->valuestring,
 		    DYNAMOFPM_SCHEMA) != 0) {
-			jsonin_err(e, "event.schema: \"%.60s\", this reader knows "
+			errmsg_set(e, "event.schema: \"%.60s\", this reader knows "
 			    "\"" DYNAMOFPM_SCHEMA "\"", s->valuestring);
 			return NULL;
 		}
@@ -35,7 +35,7 @@ dynamofpm_body(const cJSON *rec, const char **path, int64_t *ts_ms,
 			return NULL;
 		*path = "event.fpm";
 		if ((s = jsonin_field(ev, "fpm")) == NULL)
-			jsonin_err(e, "event.fpm: missing");
+			errmsg_set(e, "event.fpm: missing");
 		return s;
 	}
 	if ((s = jsonin_field(rec, "metrics")) != NULL) {
@@ -52,14 +52,14 @@ dynamofpm_body(const cJSON *rec, const char **path, int64_t *ts_ms,
 
 static int
 dynamofpm_count(const cJSON *obj, const char *base, const char *key,
-    int64_t *out, struct jerr *e)
+    int64_t *out, struct errmsg *e)
 {
 	char path[160];
 	const cJSON *v;
 
 	snprintf(path, sizeof(path), "%s.%s", base, key);
 	if ((v = jsonin_field(obj, key)) == NULL) {
-		jsonin_err(e, "%s: missing", path);
+		errmsg_set(e, "%s: missing", path);
 		return -1;
 	}
 	return jsonin_int(v, path, 0, RT_INT_EXACT_MAX, out, e);
@@ -68,7 +68,7 @@ dynamofpm_count(const cJSON *obj, const char *base, const char *key,
 /* A variance: absent or null leaves -1; else a finite number >= 0. */
 static int
 dynamofpm_var(const cJSON *obj, const char *base, const char *key,
-    double *out, struct jerr *e)
+    double *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(obj, key);
 	char path[160];
@@ -80,7 +80,7 @@ dynamofpm_var(const cJSON *obj, const char *base, const char *key,
 	if (jsonin_num(v, path, out, e) < 0)
 		return -1;
 	if (*out < 0) {
-		jsonin_err(e, "%s: a variance cannot be negative, got %.17g",
+		errmsg_set(e, "%s: a variance cannot be negative, got %.17g",
 		    path, *out);
 		return -1;
 	}
@@ -89,7 +89,7 @@ dynamofpm_var(const cJSON *obj, const char *base, const char *key,
 
 static int
 dynamofpm_sched(const cJSON *fpm, const char *base, struct dynamofpm_pass *p,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const cJSON *s;
 	char path[128];
@@ -97,7 +97,7 @@ dynamofpm_sched(const cJSON *fpm, const char *base, struct dynamofpm_pass *p,
 	snprintf(path, sizeof(path), "%s%sscheduled_requests", base,
 	    *base != '\0' ? "." : "");
 	if ((s = jsonin_field(fpm, "scheduled_requests")) == NULL) {
-		jsonin_err(e, "%s: missing (not a forward-pass record)", path);
+		errmsg_set(e, "%s: missing (not a forward-pass record)", path);
 		return -1;
 	}
 	if (jsonin_object(s, path, e) < 0 ||
@@ -117,13 +117,13 @@ dynamofpm_sched(const cJSON *fpm, const char *base, struct dynamofpm_pass *p,
 	    e) < 0)
 		return -1;
 	if (p->n_prefill > p->prefill_tokens) {
-		jsonin_err(e, "%s: %lld prefills but %lld prefill tokens (each "
+		errmsg_set(e, "%s: %lld prefills but %lld prefill tokens (each "
 		    "computes at least one)", path, (long long)p->n_prefill,
 		    (long long)p->prefill_tokens);
 		return -1;
 	}
 	if (p->n_decode > p->decode_kv) {
-		jsonin_err(e, "%s: %lld decodes but a context of %lld tokens "
+		errmsg_set(e, "%s: %lld decodes but a context of %lld tokens "
 		    "(each has at least one)", path, (long long)p->n_decode,
 		    (long long)p->decode_kv);
 		return -1;
@@ -134,7 +134,7 @@ dynamofpm_sched(const cJSON *fpm, const char *base, struct dynamofpm_pass *p,
 /* An optional whole number: absent leaves -1. */
 static int
 dynamofpm_opt(const cJSON *fpm, const char *base, const char *key,
-    int64_t *out, struct jerr *e)
+    int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(fpm, key);
 	char path[128];
@@ -149,7 +149,7 @@ dynamofpm_opt(const cJSON *fpm, const char *base, const char *key,
 
 static int
 dynamofpm_head(const cJSON *fpm, const char *base, struct dynamofpm_pass *p,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const cJSON *v;
 	char path[128];
@@ -161,7 +161,7 @@ dynamofpm_head(const cJSON *fpm, const char *base, struct dynamofpm_pass *p,
 		if (jsonin_int(v, path, 0, RT_INT_EXACT_MAX, &version, e) < 0)
 			return -1;
 		if (version != 1) {
-			jsonin_err(e, "%s: %lld, this reader knows version 1",
+			errmsg_set(e, "%s: %lld, this reader knows version 1",
 			    path, (long long)version);
 			return -1;
 		}
@@ -169,7 +169,7 @@ dynamofpm_head(const cJSON *fpm, const char *base, struct dynamofpm_pass *p,
 	snprintf(path, sizeof(path), "%s%swall_time", base,
 	    *base != '\0' ? "." : "");
 	if ((v = jsonin_field(fpm, "wall_time")) == NULL) {
-		jsonin_err(e, "%s: missing", path);
+		errmsg_set(e, "%s: missing", path);
 		return -1;
 	}
 	if (seconds_json_us(v, path, &p->wall_us, e) < 0)
@@ -177,7 +177,7 @@ dynamofpm_head(const cJSON *fpm, const char *base, struct dynamofpm_pass *p,
 	v = jsonin_field(fpm, "worker_id");
 	p->worker = cJSON_IsString(v) ? v->valuestring : NULL;
 	if (v != NULL && !cJSON_IsString(v) && !cJSON_IsNull(v)) {
-		jsonin_err(e, "%s%sworker_id: expected a string", base,
+		errmsg_set(e, "%s%sworker_id: expected a string", base,
 		    *base != '\0' ? "." : "");
 		return -1;
 	}
@@ -186,7 +186,7 @@ dynamofpm_head(const cJSON *fpm, const char *base, struct dynamofpm_pass *p,
 }
 
 int
-dynamofpm_pass(const cJSON *rec, struct dynamofpm_pass *p, struct jerr *e)
+dynamofpm_pass(const cJSON *rec, struct dynamofpm_pass *p, struct errmsg *e)
 {
 	const cJSON *fpm;
 	const char *base;
@@ -194,7 +194,7 @@ dynamofpm_pass(const cJSON *rec, struct dynamofpm_pass *p, struct jerr *e)
 	memset(p, 0, sizeof(*p));
 	e->msg[0] = '\0';
 	if (!cJSON_IsObject(rec)) {
-		jsonin_err(e, "expected a JSON object (a forward-pass record)");
+		errmsg_set(e, "expected a JSON object (a forward-pass record)");
 		return -1;
 	}
 	if ((fpm = dynamofpm_body(rec, &base, &p->ts_ms, e)) == NULL)
@@ -250,7 +250,7 @@ dynamofpm_emit(struct emit *em, const struct dynamofpm_pass *p)
 
 /* One record: a step, a skipped heartbeat, or a bad record. */
 static int
-dynamofpm_take(struct emit *em, const cJSON *rec, struct jerr *e)
+dynamofpm_take(struct emit *em, const cJSON *rec, struct errmsg *e)
 {
 	struct dynamofpm_pass p;
 
@@ -275,7 +275,7 @@ dynamofpm_detect(const char *line)
 
 static int
 dynamofpm_line(struct emit *em, const char *line, size_t len, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	static struct jsonin j;
 	static int j_init;
@@ -331,10 +331,10 @@ dynamofpm_claim(const cJSON *doc)
 }
 
 static int
-dynamofpm_doc(struct emit *em, const cJSON *doc, struct jerr *e)
+dynamofpm_doc(struct emit *em, const cJSON *doc, struct errmsg *e)
 {
 	const cJSON *a, *rec;
-	struct jerr be;
+	struct errmsg be;
 	size_t i = 0;
 
 	if (cJSON_IsObject(doc) && dynamofpm_is_record(doc)) {
@@ -343,13 +343,13 @@ dynamofpm_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 		return READER_OK;
 	}
 	if ((a = dynamofpm_records(doc)) == NULL) {
-		jsonin_err(e, "no forward-pass records: expected an array of "
+		errmsg_set(e, "no forward-pass records: expected an array of "
 		    "them, or an object holding one");
 		return READER_FATAL;
 	}
 	cJSON_ArrayForEach(rec, a) {
 		if (dynamofpm_take(em, rec, &be) == READER_BAD) {
-			jsonin_err(e, "%s[%zu]: %s", a == doc ? "" :
+			errmsg_set(e, "%s[%zu]: %s", a == doc ? "" :
 			    a->string, i, be.msg);
 			emit_bad(em, 0, e);
 		}

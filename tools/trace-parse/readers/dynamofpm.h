@@ -41,7 +41,7 @@ struct dynamofpm_pass {
  * (the message gives the JSON path).
  */
 int dynamofpm_pass(const cJSON *rec, struct dynamofpm_pass *p,
-    struct jerr *e);
+    struct errmsg *e);
 /* Whether the pass scheduled nothing: an idle heartbeat. */
 int dynamofpm_idle(const struct dynamofpm_pass *p);
 

@@ -10,7 +10,7 @@
 #define MAX_MS (RT_INT_EXACT_MAX / 1000)
 
 static int
-mooncake_fields(const cJSON *obj, struct mooncake_rec *r, struct jerr *e)
+mooncake_fields(const cJSON *obj, struct mooncake_rec *r, struct errmsg *e)
 {
 	const cJSON *v, *h;
 	int64_t ms;
@@ -154,7 +154,7 @@ find_hash_ids(const char *line, size_t len, const char **from,
 
 int
 mooncake_parse_full(const char *line, size_t len, struct mooncake_rec *r,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	cJSON *obj;
 	int rc;
@@ -169,7 +169,7 @@ mooncake_parse_full(const char *line, size_t len, struct mooncake_rec *r,
 
 int
 mooncake_parse(const char *line, size_t len, struct mooncake_rec *r,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const char *from, *to;
 	size_t head, tail;
@@ -212,7 +212,7 @@ mooncake_detect(const char *line)
 
 static int
 mooncake_line(struct emit *em, const char *line, size_t len, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	struct mooncake_rec m;
 	struct request_out q;

@@ -23,13 +23,13 @@ struct mooncake_rec {
 
 /* One line; 0, or -1 with e set (column or field path in the message). */
 int mooncake_parse(const char *line, size_t len, struct mooncake_rec *r,
-    struct jerr *e);
+    struct errmsg *e);
 /*
  * The same, hash_ids parsed by cJSON with the rest (mooncake_parse leaves
  * a plain array of numbers out, counted): for the fuzz harness, which
  * checks that both say the same.
  */
 int mooncake_parse_full(const char *line, size_t len, struct mooncake_rec *r,
-    struct jerr *e);
+    struct errmsg *e);
 
 #endif

@@ -107,11 +107,11 @@ attr(const cJSON *span, const char *key)
 
 /* An intValue is a string in proto3 JSON, a number in some exporters. */
 static int
-int_text(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
+int_text(const cJSON *v, const char *path, int64_t *out, struct errmsg *e)
 {
 	if (cJSON_IsString(v)) {
 		if (decimal_uint(v->valuestring, out) < 0) {
-			jsonin_err(e, "%s: expected a whole number, got \"%.40s\"",
+			errmsg_set(e, "%s: expected a whole number, got \"%.40s\"",
 			    path, v->valuestring);
 			return -1;
 		}
@@ -122,14 +122,14 @@ int_text(const cJSON *v, const char *path, int64_t *out, struct jerr *e)
 
 static int
 attr_int(const cJSON *span, const char *key, const char *base,
-    int64_t *out, struct jerr *e)
+    int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = attr(span, key);
 	char path[200];
 
 	snprintf(path, sizeof(path), "%s.attributes[%s]", base, key);
 	if (v == NULL) {
-		jsonin_err(e, "%s: missing", path);
+		errmsg_set(e, "%s: missing", path);
 		return -1;
 	}
 	if (jsonin_field(v, "intValue") != NULL)
@@ -140,7 +140,7 @@ attr_int(const cJSON *span, const char *key, const char *base,
 /* A latency in seconds; absent attributes stay -1. */
 static int
 attr_seconds(const cJSON *span, const char *key, const char *base,
-    int64_t *out, struct jerr *e)
+    int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = attr(span, key), *n;
 	char path[200];
@@ -154,7 +154,7 @@ attr_seconds(const cJSON *span, const char *key, const char *base,
 	if (cJSON_IsString(n)) {
 		/* proto3 JSON may quote numbers; read the text exactly. */
 		if (decimal_str(n->valuestring, 6, out) < 0) {
-			jsonin_err(e, "%s: expected seconds, got \"%.40s\"",
+			errmsg_set(e, "%s: expected seconds, got \"%.40s\"",
 			    path, n->valuestring);
 			return -1;
 		}
@@ -174,7 +174,7 @@ attr_str(const cJSON *span, const char *key)
 
 static int
 span_times(const cJSON *span, const char *base, struct otel_span *sp,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const cJSON *t = jsonin_field(span, "startTimeUnixNano");
 	char path[200];
@@ -187,13 +187,13 @@ span_times(const cJSON *span, const char *base, struct otel_span *sp,
 		char buf[40];
 
 		if (n < 4 || n > 30) {
-			jsonin_err(e, "%s: expected nanoseconds", path);
+			errmsg_set(e, "%s: expected nanoseconds", path);
 			return -1;
 		}
 		snprintf(buf, sizeof(buf), "%.*s.%s", (int)(n - 3),
 		    t->valuestring, t->valuestring + n - 3);
 		if (decimal_str(buf, 0, &sp->start_us) < 0) {
-			jsonin_err(e, "%s: expected nanoseconds, got \"%.40s\"",
+			errmsg_set(e, "%s: expected nanoseconds, got \"%.40s\"",
 			    path, t->valuestring);
 			return -1;
 		}
@@ -232,7 +232,7 @@ const char *const otel_attrs[OTEL_NATTR] = {
 /* Every latency attribute, in otel_attrs' order; absent ones stay -1. */
 static int
 span_latencies(const cJSON *span, const char *base, struct otel_span *sp,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	int64_t *to[OTEL_NATTR] = { &sp->queue_us, &sp->ttft_us, &sp->e2e_us,
 	    &sp->prefill_us, &sp->decode_us, &sp->inference_us,
@@ -251,7 +251,7 @@ span_latencies(const cJSON *span, const char *base, struct otel_span *sp,
 
 static int
 span_fields(const cJSON *span, const char *base, struct otel_span *sp,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	if (span_times(span, base, sp, e) < 0 ||
 	    attr_int(span, "gen_ai.usage.prompt_tokens", base,
@@ -268,7 +268,7 @@ span_fields(const cJSON *span, const char *base, struct otel_span *sp,
 
 int
 otel_next(struct otel_iter *it, const cJSON *doc,
-    struct otel_span *sp, long *other, struct jerr *e)
+    struct otel_span *sp, long *other, struct errmsg *e)
 {
 	const cJSON *span;
 	char base[120];
@@ -277,7 +277,7 @@ otel_next(struct otel_iter *it, const cJSON *doc,
 		return 0;
 	if (!it->started && !cJSON_IsArray(jsonin_field(doc, "resourceSpans"))) {
 		it->done = 1;
-		jsonin_err(e, "resourceSpans: missing, or not an array");
+		errmsg_set(e, "resourceSpans: missing, or not an array");
 		return -1;
 	}
 	while ((span = advance(it, doc)) != NULL) {
@@ -319,7 +319,7 @@ otel_export(struct emit *em, long line, const cJSON *doc)
 	struct otel_iter it;
 	struct otel_span sp;
 	struct request_out q;
-	struct jerr e;
+	struct errmsg e;
 	int rc;
 
 	otel_begin(&it, doc);
@@ -353,7 +353,7 @@ otel_export(struct emit *em, long line, const cJSON *doc)
 
 static int
 otel_line(struct emit *em, const char *line, size_t len, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	cJSON *doc;
 
@@ -365,7 +365,7 @@ otel_line(struct emit *em, const char *line, size_t len, long lineno,
 }
 
 static int
-otel_doc(struct emit *em, const cJSON *doc, struct jerr *e)
+otel_doc(struct emit *em, const cJSON *doc, struct errmsg *e)
 {
 	(void)e;
 	otel_export(em, 0, doc);

@@ -45,6 +45,6 @@ void otel_begin(struct otel_iter *it, const cJSON *doc);
  * *other counts spans that are not vLLM request spans.
  */
 int otel_next(struct otel_iter *it, const cJSON *doc,
-    struct otel_span *sp, long *other, struct jerr *e);
+    struct otel_span *sp, long *other, struct errmsg *e);
 
 #endif

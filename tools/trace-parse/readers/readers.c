@@ -150,7 +150,7 @@ readers_known_line(const char *line)
 enum reader_mode
 readers_jsonl_or_doc(const char *first, size_t len)
 {
-	struct jerr e;
+	struct errmsg e;
 	cJSON *doc;
 
 	if ((doc = jsonin_parse_line(first, len, &e)) == NULL)

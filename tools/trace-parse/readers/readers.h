@@ -94,16 +94,16 @@ struct reader {
 	/* READ_DOC: 1 when a document is its, whatever detection said. */
 	int	(*claim)(const cJSON *doc);
 	const char *const *columns;	/* READ_CSV: its header, or NULL */
-	int	(*header)(const struct csvrow *row, struct jerr *e);
+	int	(*header)(const struct csvrow *row, struct errmsg *e);
 	int	(*line)(struct emit *em, const char *line, size_t len,
-		    long lineno, struct jerr *e);
+		    long lineno, struct errmsg *e);
 	int	(*row)(struct emit *em, const struct csvrow *row, long lineno,
-		    struct jerr *e);
-	int	(*doc)(struct emit *em, const cJSON *doc, struct jerr *e);
+		    struct errmsg *e);
+	int	(*doc)(struct emit *em, const cJSON *doc, struct errmsg *e);
 	/* READ_DOC: the file's bytes, NUL-terminated; as doc(). */
 	int	(*text)(struct emit *em, const char *text, size_t len,
-		    struct jerr *e);
-	int	(*end)(struct emit *em, struct jerr *e);
+		    struct errmsg *e);
+	int	(*end)(struct emit *em, struct errmsg *e);
 	void	(*finish)(void);
 };
 

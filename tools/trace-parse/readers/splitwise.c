@@ -11,7 +11,7 @@ enum { C_PROMPT = 2, C_BATCH, C_TOKEN, C_PTIME = 7, C_TTIME, C_E2E, C_TP };
 
 int
 splitwise_parse(const struct csvrow *row, struct splitwise_rec *r,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	const char *const *cols = splitwise_columns;
 	int64_t e2e;
@@ -26,7 +26,7 @@ splitwise_parse(const struct csvrow *row, struct splitwise_rec *r,
 		return -1;
 	/* A batch of nothing would be a step of nothing: refuse it. */
 	if (r->batch_size == 0 || r->prompt_size == 0 || r->tp == 0) {
-		jsonin_err(e, "%s: must be at least 1",
+		errmsg_set(e, "%s: must be at least 1",
 		    r->batch_size == 0 ? "batch_size" :
 		    r->prompt_size == 0 ? "prompt_size" : "tensor_parallel");
 		return -1;
@@ -37,21 +37,21 @@ splitwise_parse(const struct csvrow *row, struct splitwise_rec *r,
 	 * there is a decode step (token_size 2 or more).
 	 */
 	if (r->prompt_us == 0 || (r->token_us == 0 && r->token_size >= 2)) {
-		jsonin_err(e, "%s: a step takes at least 0.001 ms (1 "
+		errmsg_set(e, "%s: a step takes at least 0.001 ms (1 "
 		    "microsecond), got \"%.40s\"", r->prompt_us == 0 ?
 		    "prompt_time" : "token_time",
 		    row->field[r->prompt_us == 0 ? C_PTIME : C_TTIME]);
 		return -1;
 	}
 	if (r->batch_size > 65536) {
-		jsonin_err(e, "batch_size: %lld is more than 65536",
+		errmsg_set(e, "batch_size: %lld is more than 65536",
 		    (long long)r->batch_size);
 		return -1;
 	}
 	/* The step's token total must stay an exact integer. */
 	if (r->prompt_size > RT_INT_EXACT_MAX / 2 / r->batch_size ||
 	    r->token_size > RT_INT_EXACT_MAX / 2) {
-		jsonin_err(e, "prompt_size x batch_size or token_size is too "
+		errmsg_set(e, "prompt_size x batch_size or token_size is too "
 		    "large");
 		return -1;
 	}
@@ -96,7 +96,7 @@ static struct step comp;
 
 static int
 splitwise_row(struct emit *em, const struct csvrow *row, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	struct splitwise_rec w;
 	struct step_out st;

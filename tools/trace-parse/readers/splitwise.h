@@ -23,6 +23,6 @@ struct splitwise_rec {
 
 /* One data row, split as splitwise_columns; 0, or -1 with e set. */
 int splitwise_parse(const struct csvrow *row, struct splitwise_rec *r,
-    struct jerr *e);
+    struct errmsg *e);
 
 #endif

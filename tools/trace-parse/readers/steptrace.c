@@ -347,7 +347,7 @@ int_attr(struct steptrace *t, const struct ev *ev, int k, int64_t max,
     long line, int64_t *out)
 {
 	const cJSON *v = jsonin_field(ev->val[k], "intValue");
-	struct jerr e;
+	struct errmsg e;
 	char path[300];
 
 	snprintf(path, sizeof(path), "%s.attributes[%s]", ev->path, keys[k]);
@@ -700,9 +700,9 @@ reader_emit(void *ctx, const struct steptrace_rec *r)
 static void
 reader_bad(void *ctx, long line, const char *msg)
 {
-	struct jerr e;
+	struct errmsg e;
 
-	jsonin_err(&e, "%s", msg);
+	errmsg_set(&e, "%s", msg);
 	emit_bad(ctx, line, &e);
 }
 
@@ -728,7 +728,7 @@ steptrace_detect_line(const char *line)
 
 static int
 steptrace_line(struct emit *em, const char *line, size_t len, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	cJSON *doc;
 
@@ -740,7 +740,7 @@ steptrace_line(struct emit *em, const char *line, size_t len, long lineno,
 }
 
 static int
-steptrace_doc(struct emit *em, const cJSON *doc, struct jerr *e)
+steptrace_doc(struct emit *em, const cJSON *doc, struct errmsg *e)
 {
 	(void)e;
 	steptrace_export(stream(em), doc, 0);
@@ -749,7 +749,7 @@ steptrace_doc(struct emit *em, const cJSON *doc, struct jerr *e)
 
 /* A file is one stream: its last step has no cycle. */
 static int
-steptrace_end(struct emit *em, struct jerr *e)
+steptrace_end(struct emit *em, struct errmsg *e)
 {
 	(void)e;
 	steptrace_finish(stream(em));

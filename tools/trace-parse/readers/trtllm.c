@@ -24,7 +24,7 @@ static size_t trtllm_nslots;
 static long trtllm_last, trtllm_gap, trtllm_idle;
 
 static int
-trtllm_ms(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
+trtllm_ms(const cJSON *obj, const char *key, int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(obj, key);
 	double ms;
@@ -35,7 +35,7 @@ trtllm_ms(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 	if (jsonin_num(v, key, &ms, e) < 0)
 		return -1;
 	if (ms < 0 || ms * 1e3 > (double)RT_INT_EXACT_MAX) {
-		jsonin_err(e, "%s: expected milliseconds from 0 to 2^53 us, "
+		errmsg_set(e, "%s: expected milliseconds from 0 to 2^53 us, "
 		    "got %.17g", key, ms);
 		return -1;
 	}
@@ -48,7 +48,7 @@ trtllm_ms(const cJSON *obj, const char *key, int64_t *out, struct jerr *e)
 /* A count in obj; absent or null: *out = -1 unless need. */
 static int
 trtllm_count(const cJSON *obj, const char *base, const char *key, int need,
-    int64_t *out, struct jerr *e)
+    int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(obj, key);
 	char path[96];
@@ -57,7 +57,7 @@ trtllm_count(const cJSON *obj, const char *base, const char *key, int need,
 	snprintf(path, sizeof(path), "%s.%s", base, key);
 	if (v == NULL || cJSON_IsNull(v)) {
 		if (need)
-			jsonin_err(e, "%s: %s", path, v == NULL ? "missing" :
+			errmsg_set(e, "%s: %s", path, v == NULL ? "missing" :
 			    "null");
 		return need ? -1 : 0;
 	}
@@ -66,7 +66,7 @@ trtllm_count(const cJSON *obj, const char *base, const char *key, int need,
 
 /* "05-14-2026 10:21:07.118236" (newer builds) or "" (older). */
 static int
-trtllm_time(const cJSON *rec, int64_t *out, struct jerr *e)
+trtllm_time(const cJSON *rec, int64_t *out, struct errmsg *e)
 {
 	const cJSON *v = jsonin_field(rec, "timestamp");
 	const char *s;
@@ -81,26 +81,26 @@ trtllm_time(const cJSON *rec, int64_t *out, struct jerr *e)
 		return 0;
 	if (strlen(s) < 19 || strlen(s) > 40 || s[2] != '-' || s[5] != '-' ||
 	    s[10] != ' ') {
-		jsonin_err(e, "timestamp: expected \"MM-DD-YYYY HH:MM:SS.ffffff\", "
+		errmsg_set(e, "timestamp: expected \"MM-DD-YYYY HH:MM:SS.ffffff\", "
 		    "got \"%.40s\"", s);
 		return -1;
 	}
 	snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s%s", s + 6, s, s + 3, s + 10);
 	if (datetime_us(iso, out) < 0) {
-		jsonin_err(e, "timestamp: not a date and time: \"%.40s\"", s);
+		errmsg_set(e, "timestamp: not a date and time: \"%.40s\"", s);
 		return -1;
 	}
 	return 0;
 }
 
 static int
-trtllm_batch(const cJSON *rec, struct trtllm_iter *it, struct jerr *e)
+trtllm_batch(const cJSON *rec, struct trtllm_iter *it, struct errmsg *e)
 {
 	static const char *b = "inflightBatchingStats";
 	const cJSON *s = jsonin_field(rec, b);
 
 	if (s == NULL || cJSON_IsNull(s)) {
-		jsonin_err(e, "%s: %s (no batch counts: the inflight batcher's "
+		errmsg_set(e, "%s: %s (no batch counts: the inflight batcher's "
 		    "statistics are needed)", b, s == NULL ? "missing" : "null");
 		return -1;
 	}
@@ -112,7 +112,7 @@ trtllm_batch(const cJSON *rec, struct trtllm_iter *it, struct jerr *e)
 	    trtllm_count(s, b, "numGenKvTokens", 0, &it->gen_kv, e) < 0)
 		return -1;
 	if (it->n_ctx > it->ctx_tokens) {
-		jsonin_err(e, "%s: %lld context requests but %lld context "
+		errmsg_set(e, "%s: %lld context requests but %lld context "
 		    "tokens (each computes at least one)", b,
 		    (long long)it->n_ctx, (long long)it->ctx_tokens);
 		return -1;
@@ -121,7 +121,7 @@ trtllm_batch(const cJSON *rec, struct trtllm_iter *it, struct jerr *e)
 }
 
 static int
-trtllm_cache(const cJSON *rec, struct trtllm_iter *it, struct jerr *e)
+trtllm_cache(const cJSON *rec, struct trtllm_iter *it, struct errmsg *e)
 {
 	const cJSON *s = jsonin_field(rec, "kvCacheStats");
 
@@ -140,13 +140,13 @@ trtllm_cache(const cJSON *rec, struct trtllm_iter *it, struct jerr *e)
 }
 
 int
-trtllm_parse(const cJSON *rec, struct trtllm_iter *it, struct jerr *e)
+trtllm_parse(const cJSON *rec, struct trtllm_iter *it, struct errmsg *e)
 {
 	const cJSON *v;
 
 	memset(it, 0, sizeof(*it));
 	if (!cJSON_IsObject(rec)) {
-		jsonin_err(e, "expected a JSON object (an iteration record)");
+		errmsg_set(e, "expected a JSON object (an iteration record)");
 		return -1;
 	}
 	if ((v = jsonin_need(rec, "iter", e)) == NULL ||
@@ -161,7 +161,7 @@ trtllm_parse(const cJSON *rec, struct trtllm_iter *it, struct jerr *e)
 	if (it->rank < 0)
 		it->rank = 0;
 	if (it->rank > 4096) {
-		jsonin_err(e, "attentionDpRank: %lld, more ranks than this "
+		errmsg_set(e, "attentionDpRank: %lld, more ranks than this "
 		    "reader keeps (4096)", (long long)it->rank);
 		return -1;
 	}
@@ -220,7 +220,7 @@ trtllm_take(struct emit *em, const cJSON *rec, long line)
 {
 	struct trtllm_iter it;
 	struct trtllm_slot *s;
-	struct jerr e;
+	struct errmsg e;
 	size_t k;
 
 	if (trtllm_parse(rec, &it, &e) < 0) {
@@ -290,7 +290,7 @@ trtllm_value_end(const char *p, const char *end, long *lines)
  * reused from value to value.
  */
 static int
-trtllm_text(struct emit *em, const char *text, size_t len, struct jerr *e)
+trtllm_text(struct emit *em, const char *text, size_t len, struct errmsg *e)
 {
 	static struct jsonin j;
 	static int j_init;
@@ -321,7 +321,7 @@ trtllm_text(struct emit *em, const char *text, size_t len, struct jerr *e)
 
 /* The iterations still waiting: the last of each rank has no time. */
 static int
-trtllm_end(struct emit *em, struct jerr *e)
+trtllm_end(struct emit *em, struct errmsg *e)
 {
 	size_t k;
 

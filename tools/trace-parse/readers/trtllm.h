@@ -33,6 +33,6 @@ struct trtllm_iter {
 };
 
 /* One record to it: 0, or -1 with e set (the message names the field). */
-int trtllm_parse(const cJSON *rec, struct trtllm_iter *it, struct jerr *e);
+int trtllm_parse(const cJSON *rec, struct trtllm_iter *it, struct errmsg *e);
 
 #endif

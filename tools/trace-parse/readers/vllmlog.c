@@ -271,16 +271,16 @@ vllmlog_detect(const char *line)
 
 /* Counts no batch can have, refused at their log line. */
 static int
-vllmlog_counts_bad(const struct vllmlog_iter *it, struct jerr *e)
+vllmlog_counts_bad(const struct vllmlog_iter *it, struct errmsg *e)
 {
 	if (it->ctx_reqs > it->ctx_tokens) {
-		jsonin_err(e, "%lld context requests but %lld context tokens "
+		errmsg_set(e, "%lld context requests but %lld context tokens "
 		    "(each computes at least one)", (long long)it->ctx_reqs,
 		    (long long)it->ctx_tokens);
 		return 1;
 	}
 	if (it->gen_tokens != it->gen_reqs) {
-		jsonin_err(e, "%lld generation requests but %lld generation "
+		errmsg_set(e, "%lld generation requests but %lld generation "
 		    "tokens (a decode is one token; speculative decoding is "
 		    "not modelled)", (long long)it->gen_reqs,
 		    (long long)it->gen_tokens);
@@ -291,7 +291,7 @@ vllmlog_counts_bad(const struct vllmlog_iter *it, struct jerr *e)
 
 static int
 vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
-    struct jerr *e)
+    struct errmsg *e)
 {
 	struct vllmlog_iter it;
 	struct step_out st;
@@ -333,7 +333,7 @@ vllmlog_line(struct emit *em, const char *line, size_t len, long lineno,
 
 /* A log with no iteration line: how many lines, and what writes them. */
 static int
-vllmlog_end(struct emit *em, struct jerr *e)
+vllmlog_end(struct emit *em, struct errmsg *e)
 {
 	long n = em->in->lr.lineno;
 
