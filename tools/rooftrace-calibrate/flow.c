@@ -1,0 +1,412 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/err.h"
+#include "io/outfile.h"
+#include "flow.h"
+#include "score.h"
+#include "sources.h"
+#include "verdict.h"
+
+struct flow {
+	struct source *src;		/* the traces */
+	int	 nsrc;
+	struct source req;		/* --requests */
+	char	 requests[PATH_MAX];	/* the request records; "" none */
+	int	 latencies;		/* they hold measured latencies */
+	char	 steps[PATH_MAX];	/* the step records; "" none */
+	long	 timed;			/* of them measured */
+	char	 hw[PATH_MAX];		/* the fitted hardware_config.json */
+	struct split ssplit, rsplit;
+	struct verdict_in v;
+	int	 replay_failed;
+};
+
+static void
+flow_concat(const char *to, const char *from, int append)
+{
+	char buf[65536];
+	FILE *in, *out;
+	size_t n;
+
+	if ((in = fopen(from, "r")) == NULL ||
+	    (out = fopen(to, append ? "a" : "w")) == NULL)
+		err_die(EXIT_DATA, "cannot copy records in the private "
+		    "directory: %s", strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			err_die(EXIT_DATA, "cannot copy records: %s",
+			    strerror(errno));
+	if (ferror(in) || fclose(out) != 0)
+		err_die(EXIT_DATA, "cannot copy records: %s", strerror(errno));
+	fclose(in);
+}
+
+/* A file of the private directory onto standard error (the report). */
+static void
+flow_print(const char *path)
+{
+	char buf[65536];
+	FILE *in;
+	size_t n;
+
+	if ((in = fopen(path, "r")) == NULL)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(in);
+}
+
+static void
+flow_add_pass(struct stage_argv *a, const struct opts_pass *p, int n,
+    const char *prog)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (prog == NULL || stage_has_option(prog, p[i].name))
+			stage_argv_add(a, p[i].name, p[i].value, (char *)NULL);
+}
+
+static void
+flow_model_argv(const struct cal *c, struct stage_argv *a, const char *hw)
+{
+	char tp[32];
+
+	snprintf(tp, sizeof(tp), "%lld", (long long)c->o.rl.tp);
+	stage_argv_add(a, "-m", c->o.rl.model, "-g", c->o.rl.hardware,
+	    "-t", err_strdup(tp), (char *)NULL);
+	if (hw == NULL)
+		hw = c->o.rl.hwconfig;
+	if (hw != NULL)
+		stage_argv_add(a, "--hardware-config", hw, (char *)NULL);
+}
+
+void
+flow_replay_argv(const struct cal *c, struct stage_argv *a, const char *hw)
+{
+	cal_argv(c, a, P_REPLAY);
+	flow_model_argv(c, a, hw);
+	flow_add_pass(a, c->o.sched, c->o.nsched, NULL);
+	flow_add_pass(a, c->o.replay, c->o.nreplay, NULL);
+}
+
+/* The traces, and the requests, into records; what each told. */
+static void
+flow_sources(struct cal *c, struct flow *f)
+{
+	static char *const stdin_only[] = { "-" };
+	char *const *names = c->o.ntraces > 0 ? c->o.traces : stdin_only;
+	long records = 0;
+	int i;
+
+	f->nsrc = c->o.ntraces > 0 ? c->o.ntraces : 1;
+	f->src = err_malloc((size_t)f->nsrc * sizeof(f->src[0]));
+	for (i = 0; i < f->nsrc; i++) {
+		sources_read(c, names[i], i, &f->src[i]);
+		sources_say(&f->src[i]);
+		records += f->src[i].sc.records;
+	}
+	if (records == 0)
+		err_die(EXIT_DATA, "the traces hold no records");
+	if (c->o.requests == NULL)
+		return;
+	sources_read(c, c->o.requests, f->nsrc, &f->req);
+	sources_say(&f->req);
+	if (f->req.sc.step)
+		err_die(EXIT_DATA, "%s: holds %s, not requests (give it as a "
+		    "trace)", c->o.requests, scan_kind_names[f->req.kind]);
+}
+
+/* The requests: --requests, else the traces that are requests. */
+static void
+flow_requests(struct cal *c, struct flow *f)
+{
+	int i, n = 0;
+
+	if (c->o.requests != NULL) {
+		err_snprintf(f->requests, sizeof(f->requests), "%s",
+		    f->req.records);
+		f->latencies = f->req.sc.timed > 0;
+		return;
+	}
+	cal_file(c, f->requests, sizeof(f->requests), "requests");
+	for (i = 0; i < f->nsrc; i++)
+		if (!f->src[i].sc.step && f->src[i].sc.records > 0) {
+			flow_concat(f->requests, f->src[i].records, n++ > 0);
+			f->latencies |= f->src[i].sc.timed > 0;
+		}
+	if (n == 0)
+		f->requests[0] = '\0';
+}
+
+/* One trace's steps: as they are, expanded, or rebuilt from token times. */
+static int
+flow_steps_of(struct cal *c, struct flow *f, const struct source *s,
+    const char *out)
+{
+	struct stage_argv a;
+
+	if (s->sc.records == 0)
+		return 0;
+	if (s->kind == KIND_STEPS && s->sc.composed == s->sc.records) {
+		flow_concat(out, s->records, 1);
+		return 1;
+	}
+	if (!scan_kind_is_step(s->kind) && s->kind != KIND_TOKEN_TIMES)
+		return 0;
+	/* Expand passes the steps that have a composition through. */
+	cal_argv(c, &a, P_BATCHIFY);
+	stage_argv_add(&a, "--mode", s->sc.step ? "expand" : "timestamps",
+	    (char *)NULL);
+	flow_add_pass(&a, c->o.sched, c->o.nsched, NULL);
+	if (s->sc.step && f->requests[0] != '\0')
+		stage_argv_add(&a, "--requests", f->requests, (char *)NULL);
+	stage_argv_add(&a, "-", (char *)NULL);
+	{
+		char part[PATH_MAX];
+
+		cal_file(c, part, sizeof(part), "steps-part");
+		cal_must(c, &a, s->records, part);
+		flow_concat(out, part, 1);
+	}
+	return 1;
+}
+
+static void
+flow_steps(struct cal *c, struct flow *f)
+{
+	struct scan sc;
+	int i, any = 0;
+
+	cal_file(c, f->steps, sizeof(f->steps), "steps");
+	flow_concat(f->steps, "/dev/null", 0);
+	for (i = 0; i < f->nsrc; i++)
+		any |= flow_steps_of(c, f, &f->src[i], f->steps);
+	if (!any) {
+		f->steps[0] = '\0';
+		return;
+	}
+	scan_file(&sc, f->steps, 1);
+	f->timed = sc.timed;
+	if (f->timed > 0) {
+		char fit[PATH_MAX], held[PATH_MAX];
+
+		cal_file(c, fit, sizeof(fit), "steps-fit");
+		cal_file(c, held, sizeof(held), "steps-held");
+		scan_split(&sc, f->steps, c->o.holdout, fit, held, &f->ssplit);
+		f->v.steps = &f->ssplit;
+	}
+	scan_free(&sc);
+}
+
+/* Something to fit, or a message saying why there is not. */
+static void
+flow_fittable(const struct cal *c, const struct flow *f)
+{
+	if (f->timed > 0)
+		return;
+	if (f->latencies && c->fit_requests)
+		return;
+	if (f->latencies)
+		err_die(EXIT_DATA, "the traces hold requests with latencies "
+		    "but no measured step, and this fit-penalty cannot fit "
+		    "requests (it has no --requests): nothing to fit");
+	if (f->steps[0] != '\0')
+		err_die(EXIT_DATA, "no step of the traces was measured "
+		    "(dur_us): nothing to fit");
+	err_die(EXIT_DATA, "the traces are request records without measured "
+	    "latencies or token times: no step was measured, nothing to fit");
+}
+
+static void
+flow_eval(struct cal *c, const char *steps, const char *hw, const char *out)
+{
+	struct stage_argv a;
+
+	cal_argv(c, &a, P_EVAL);
+	flow_model_argv(c, &a, hw);
+	stage_argv_add(&a, "-", (char *)NULL);
+	cal_must(c, &a, steps, out);
+}
+
+/* "the traces a.json, b.json and the requests r.ndjson" */
+static char *
+flow_source_name(const struct cal *c, const struct flow *f)
+{
+	static char buf[2048];
+	size_t off;
+	int i;
+
+	off = (size_t)snprintf(buf, sizeof(buf), "the trace%s",
+	    f->nsrc > 1 ? "s" : "");
+	for (i = 0; i < f->nsrc && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s %s",
+		    i ? "," : "", strcmp(f->src[i].name, "-") == 0 ?
+		    "standard input" : cal_name(f->src[i].name));
+	if (c->o.requests != NULL && off < sizeof(buf))
+		snprintf(buf + off, sizeof(buf) - off, " and the requests %s",
+		    cal_name(c->o.requests));
+	return buf;
+}
+
+static void
+flow_fit(struct cal *c, struct flow *f)
+{
+	char evalf[PATH_MAX], steps[PATH_MAX], summary[PATH_MAX];
+	char reqfit[PATH_MAX];
+	struct stage_argv a;
+	int with_steps = f->timed > 0, with_req;
+
+	with_req = c->fit_requests && f->latencies;
+	cal_file(c, evalf, sizeof(evalf), "eval-fit");
+	cal_file(c, summary, sizeof(summary), "summary");
+	cal_file(c, f->hw, sizeof(f->hw), "hw.json");
+	cal_file(c, reqfit, sizeof(reqfit), "requests-fit");
+	if (with_steps) {
+		cal_file(c, steps, sizeof(steps), "steps-fit");
+		flow_eval(c, steps, NULL, evalf);
+	}
+	cal_argv(c, &a, P_FIT);
+	stage_argv_add(&a, "-g", c->o.rl.hardware, (char *)NULL);
+	if (c->o.rl.hwconfig != NULL)
+		stage_argv_add(&a, "--hardware-config", c->o.rl.hwconfig,
+		    (char *)NULL);
+	stage_argv_add(&a, "--fit", "b,o,mfu-prefill,mfu-decode,bandwidth",
+	    "--loss", c->o.loss, "--summary", "--hardware-config-out", f->hw,
+	    (char *)NULL);
+	if (c->fit_source_name)
+		stage_argv_add(&a, "--source-name", flow_source_name(c, f),
+		    (char *)NULL);
+	if (with_req) {
+		/* The request-level fit: model, scheduler, the first part. */
+		char tp[32];
+
+		snprintf(tp, sizeof(tp), "%lld", (long long)c->o.rl.tp);
+		stage_argv_add(&a, "-m", c->o.rl.model, "-t", err_strdup(tp),
+		    "--requests", reqfit, (char *)NULL);
+		flow_add_pass(&a, c->o.sched, c->o.nsched, c->prog[P_FIT]);
+		flow_add_pass(&a, c->o.replay, c->o.nreplay, c->prog[P_FIT]);
+	}
+	/* With --requests, the steps are read only from files named. */
+	if (with_steps && with_req)
+		stage_argv_add(&a, "-", (char *)NULL);
+	cal_must(c, &a, with_steps ? evalf : "/dev/null", summary);
+	flow_print(summary);
+}
+
+/* The entry, written now: whatever the replay does, it is in place. */
+static void
+flow_write(const struct flow *f, FILE *out)
+{
+	char buf[65536];
+	FILE *in;
+	size_t n;
+
+	if ((in = fopen(f->hw, "r")) == NULL)
+		err_die(EXIT_DATA, "fit-penalty wrote no hardware config: %s",
+		    strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	fclose(in);
+	outfile_close(out);
+}
+
+static void
+flow_held_steps(struct cal *c, struct flow *f)
+{
+	char held[PATH_MAX], ev[PATH_MAX];
+
+	if (f->v.steps == NULL || f->ssplit.held_counted == 0)
+		return;
+	cal_file(c, held, sizeof(held), "steps-held");
+	cal_file(c, ev, sizeof(ev), "eval-held");
+	flow_eval(c, held, NULL, ev);
+	score_steps(ev, &f->v.before);
+	flow_eval(c, held, f->hw, ev);
+	score_steps(ev, &f->v.after);
+	f->v.steps_tested = 1;
+}
+
+static void
+flow_split_requests(struct cal *c, struct flow *f)
+{
+	char fit[PATH_MAX], held[PATH_MAX], all[PATH_MAX];
+	struct scan sc;
+
+	cal_file(c, fit, sizeof(fit), "requests-fit");
+	cal_file(c, held, sizeof(held), "requests-held");
+	cal_file(c, all, sizeof(all), "requests-all");
+	scan_file(&sc, f->requests, 0);
+	scan_split(&sc, f->requests, c->o.holdout, fit, held, &f->rsplit);
+	scan_free(&sc);
+	/* The first part, then the held-out one: the replay skips the first. */
+	flow_concat(all, fit, 0);
+	flow_concat(all, held, 1);
+}
+
+static void
+flow_replay(struct cal *c, struct flow *f)
+{
+	char all[PATH_MAX], rep[PATH_MAX], warm[32], msg[512];
+	struct stage_argv a;
+	int st;
+
+	f->v.requests_untested = "no request with a measured latency";
+	if (!f->latencies)
+		return;
+	f->v.requests = &f->rsplit;
+	if (f->rsplit.held == 0) {
+		f->v.requests_untested = c->o.holdout > 0 ?
+		    "no request held out" : "--holdout 0";
+		return;
+	}
+	cal_file(c, all, sizeof(all), "requests-all");
+	cal_file(c, rep, sizeof(rep), "replay");
+	snprintf(warm, sizeof(warm), "%ld", f->rsplit.fit);
+	flow_replay_argv(c, &a, f->hw);
+	stage_argv_add(&a, "--summary", "--json", "--warmup-requests", warm,
+	    "-", (char *)NULL);
+	st = cal_run(c, &a, all, rep, NULL);
+	if (st != 0) {
+		err_warn("trace-replay failed (exit %d): the entry is written, "
+		    "request latencies not tested", st);
+		f->v.requests_untested = "the replay failed";
+		f->replay_failed = 1;
+		return;
+	}
+	if (score_requests(rep, &f->v.req, msg, sizeof(msg)) < 0) {
+		err_warn("%s", msg);
+		f->v.requests_untested = "the replay's report was not read";
+		f->replay_failed = 1;
+		return;
+	}
+	f->v.requests_tested = 1;
+}
+
+int
+flow_run(struct cal *c, FILE *out)
+{
+	struct flow f;
+	int earned;
+
+	memset(&f, 0, sizeof(f));
+	f.v.holdout = c->o.holdout;
+	flow_sources(c, &f);
+	flow_requests(c, &f);
+	flow_steps(c, &f);
+	flow_fittable(c, &f);
+	if (f.requests[0] != '\0')
+		flow_split_requests(c, &f);
+	flow_fit(c, &f);
+	flow_write(&f, out);
+	flow_held_steps(c, &f);
+	flow_replay(c, &f);
+	earned = verdict_say(&f.v);
+	if (f.replay_failed)
+		return EXIT_DATA;
+	return c->o.strict && !earned ? 3 : 0;
+}

@@ -1,0 +1,141 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/err.h"
+#include "sources.h"
+
+/* Standard input into a file of the private directory, to read twice. */
+static void
+sources_stdin(const struct cal *c, char *buf, size_t sz, int idx)
+{
+	char name[32], chunk[65536];
+	size_t n;
+	FILE *fp;
+
+	snprintf(name, sizeof(name), "stdin-%d", idx);
+	cal_file(c, buf, sz, name);
+	if ((fp = fopen(buf, "w")) == NULL)
+		err_die(EXIT_DATA, "standard input: %s", strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		if (fwrite(chunk, 1, n, fp) != n)
+			err_die(EXIT_DATA, "standard input: %s", strerror(errno));
+	if (ferror(stdin) || fclose(fp) != 0)
+		err_die(EXIT_DATA, "standard input: read error");
+}
+
+static void
+sources_parse_argv(const struct cal *c, struct stage_argv *a,
+    const char *name, int kind)
+{
+	cal_argv(c, a, P_PARSE);
+	if (kind)
+		stage_argv_add(a, "--kind", (char *)NULL);
+	if (c->o.from != NULL)
+		stage_argv_add(a, "--from", c->o.from, (char *)NULL);
+	stage_argv_add(a, "--", name, (char *)NULL);
+}
+
+/* trace-parse --kind: "FILE<TAB>FORMAT<TAB>KIND", the last two taken. */
+static void
+sources_kind(struct cal *c, struct source *s, const char *in, int idx)
+{
+	char out[PATH_MAX], name[32], line[PATH_MAX + 256], *kind, *fmt;
+	struct stage_argv a;
+	FILE *fp;
+
+	snprintf(name, sizeof(name), "kind-%d", idx);
+	cal_file(c, out, sizeof(out), name);
+	sources_parse_argv(c, &a, s->name, 1);
+	cal_must(c, &a, in, out);
+	if ((fp = fopen(out, "r")) == NULL || fgets(line, sizeof(line),
+	    fp) == NULL)
+		err_die(EXIT_DATA, "%s: trace-parse --kind said nothing",
+		    s->name);
+	fclose(fp);
+	line[strcspn(line, "\n")] = '\0';
+	if ((kind = strrchr(line, '\t')) == NULL)
+		err_die(EXIT_DATA, "%s: trace-parse --kind: no kind", s->name);
+	*kind++ = '\0';
+	fmt = strrchr(line, '\t');
+	err_snprintf(s->format, sizeof(s->format), "%.63s",
+	    fmt != NULL ? fmt + 1 : "?");
+	if ((s->kind = scan_kind_named(kind)) == KIND_NONE)
+		err_die(EXIT_DATA, "%s: trace-parse --kind: unknown kind '%s'",
+		    s->name, kind);
+}
+
+void
+sources_read(struct cal *c, const char *name, int idx, struct source *s)
+{
+	char path[PATH_MAX], file[32];
+	const char *in = NULL;
+	struct stage_argv a;
+	cJSON *first;
+
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	err_snprintf(path, sizeof(path), "%s", name);
+	if (strcmp(name, "-") == 0) {
+		sources_stdin(c, path, sizeof(path), idx);
+		in = path;
+	}
+	/* Records already (trace-parse's own output): taken as they are. */
+	first = scan_first(path);
+	s->kind = first != NULL ? scan_kind_of(first) : KIND_NONE;
+	cJSON_Delete(first);
+	if (s->kind != KIND_NONE) {
+		err_snprintf(s->records, sizeof(s->records), "%s", path);
+		err_snprintf(s->format, sizeof(s->format), "rooftrace records");
+		scan_file(&s->sc, s->records, scan_kind_is_step(s->kind));
+		return;
+	}
+	if (c->parse_kind)
+		sources_kind(c, s, in, idx);
+	snprintf(file, sizeof(file), "records-%d", idx);
+	cal_file(c, s->records, sizeof(s->records), file);
+	sources_parse_argv(c, &a, name, 0);
+	cal_must(c, &a, in, s->records);
+	if (!c->parse_kind) {
+		/*
+		 * FALLBACK, until trace-parse --kind is on main: the kind is
+		 * read off the first record's fields, the format is not known.
+		 */
+		first = scan_first(s->records);
+		s->kind = first != NULL ? scan_kind_of(first) : KIND_NONE;
+		cJSON_Delete(first);
+		err_snprintf(s->format, sizeof(s->format), "%s",
+		    c->o.from != NULL ? c->o.from : "detected");
+		if (s->kind == KIND_NONE)
+			s->kind = KIND_REQUESTS;
+	}
+	scan_file(&s->sc, s->records, scan_kind_is_step(s->kind));
+}
+
+void
+sources_say(const struct source *s)
+{
+	char src[512];
+
+	if (s->sc.records == 0) {
+		fprintf(stderr, "%s: %s: no records\n", s->name, s->format);
+		return;
+	}
+	scan_time_source(&s->sc, src, sizeof(src));
+	fprintf(stderr, "%s: %s, %s: %ld %s", s->name, s->format,
+	    scan_kind_names[s->kind], s->sc.records, s->sc.step ? "steps" :
+	    "requests");
+	if (s->sc.timed == 0)
+		fprintf(stderr, ", none %s", s->sc.step ? "timed" :
+		    "with a latency");
+	else if (s->sc.step)
+		fprintf(stderr, ", %ld timed (dur_source: %s)", s->sc.timed,
+		    src);
+	else
+		fprintf(stderr, ", %ld with latencies (%s)", s->sc.timed, src);
+	if (s->sc.zero_output > 0)
+		fprintf(stderr, ", %ld with 0 output tokens",
+		    s->sc.zero_output);
+	fprintf(stderr, "\n");
+}

@@ -1,0 +1,315 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "io/err.h"
+#include "stage.h"
+
+static const int stage_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+enum { NSIGS = sizeof(stage_sigs) / sizeof(stage_sigs[0]) };
+
+static char own_dir[PATH_MAX];
+static volatile sig_atomic_t got_sig;
+static volatile sig_atomic_t child_pid;
+static struct sigaction saved[NSIGS];
+static int caught[NSIGS];
+static void (*at_signal)(void);
+
+void
+stage_init(const char *argv0)
+{
+	char exe[PATH_MAX];
+	const char *slash;
+	ssize_t n;
+
+	own_dir[0] = '\0';
+	if (argv0 != NULL && (slash = strrchr(argv0, '/')) != NULL) {
+		err_snprintf(own_dir, sizeof(own_dir), "%.*s",
+		    (int)(slash - argv0), argv0);
+		if (own_dir[0] == '\0')
+			err_snprintf(own_dir, sizeof(own_dir), "/");
+		return;
+	}
+	/* Found in PATH: the executable itself says where it is (Linux). */
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) != NULL)
+		err_snprintf(own_dir, sizeof(own_dir), "%.*s",
+		    (int)(slash - exe), exe);
+}
+
+static int
+stage_executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0;
+}
+
+void
+stage_find(const char *prog, char *buf, size_t sz)
+{
+	const char *path, *p, *colon;
+	size_t n;
+
+	if (own_dir[0] != '\0') {
+		err_snprintf(buf, sz, "%s/%s", own_dir, prog);
+		if (stage_executable(buf))
+			return;
+	}
+	if ((path = getenv("PATH")) != NULL)
+		for (p = path; ; p = colon + 1) {
+			colon = strchr(p, ':');
+			n = colon != NULL ? (size_t)(colon - p) : strlen(p);
+			err_snprintf(buf, sz, "%.*s/%s", (int)(n > 0 ? n : 1),
+			    n > 0 ? p : ".", prog);
+			if (stage_executable(buf))
+				return;
+			if (colon == NULL)
+				break;
+		}
+	err_die(EXIT_DATA, "cannot find %s next to %s (%s) or in PATH",
+	    prog, err_prog(), own_dir[0] != '\0' ? own_dir : "unknown");
+}
+
+/* Async-signal-safe: note the signal, pass it on to the stage. */
+static void
+stage_on_signal(int sig)
+{
+	got_sig = sig;
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+void
+stage_catch_signals(void (*cleanup)(void))
+{
+	struct sigaction sa;
+	int k;
+
+	at_signal = cleanup;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = stage_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (k = 0; k < NSIGS; k++)
+		sigaddset(&sa.sa_mask, stage_sigs[k]);
+	for (k = 0; k < NSIGS; k++) {
+		/* A signal ignored when we started stays ignored. */
+		if (sigaction(stage_sigs[k], NULL, &saved[k]) < 0 ||
+		    saved[k].sa_handler == SIG_IGN)
+			continue;
+		sigaction(stage_sigs[k], &sa, NULL);
+		caught[k] = 1;
+	}
+}
+
+static void
+stage_block(sigset_t *old)
+{
+	sigset_t set;
+	int k;
+
+	sigemptyset(&set);
+	for (k = 0; k < NSIGS; k++)
+		sigaddset(&set, stage_sigs[k]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/*
+ * Clean up, then die of the signal through the handler that was there
+ * before ours (the output writer's removes its temporary file and
+ * re-raises), so that the exit status is the signal's.
+ */
+static _Noreturn void
+stage_die(void)
+{
+	sigset_t none;
+	int sig = got_sig, k;
+
+	if (at_signal != NULL)
+		at_signal();
+	for (k = 0; k < NSIGS; k++)
+		if (caught[k])
+			sigaction(stage_sigs[k], &saved[k], NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	raise(sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+static int
+stage_redirect(const char *path, int fd, int flags)
+{
+	int f;
+
+	if (path == NULL)
+		return 0;
+	if ((f = open(path, flags, 0600)) < 0)
+		return -1;
+	if (f != fd) {
+		if (dup2(f, fd) < 0)
+			return -1;
+		close(f);
+	}
+	return 0;
+}
+
+/* In the child: signals as the driver found them, streams, exec. */
+static _Noreturn void
+stage_child(char *const argv[], const char *in, const char *out,
+    const char *err, const sigset_t *mask)
+{
+	int k;
+
+	for (k = 0; k < NSIGS; k++)
+		if (caught[k])
+			sigaction(stage_sigs[k], &saved[k], NULL);
+	/* The output writer's handler is not ours to run in the stage. */
+	for (k = 0; k < NSIGS; k++)
+		if (caught[k] && saved[k].sa_handler != SIG_DFL)
+			signal(stage_sigs[k], SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (stage_redirect(in, STDIN_FILENO, O_RDONLY) < 0 ||
+	    stage_redirect(out, STDOUT_FILENO, O_WRONLY | O_CREAT | O_TRUNC) < 0 ||
+	    stage_redirect(err, STDERR_FILENO, O_WRONLY | O_CREAT | O_TRUNC) < 0)
+		_exit(126);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+int
+stage_run(char *const argv[], const char *in, const char *out,
+    const char *err)
+{
+	sigset_t old;
+	pid_t pid;
+	int st;
+
+	stage_block(&old);
+	if (got_sig)
+		stage_die();
+	if ((pid = fork()) < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return STAGE_NOT_RUN;
+	}
+	if (pid == 0)
+		stage_child(argv, in, out, err, &old);
+	child_pid = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			child_pid = 0;
+			return STAGE_NOT_RUN;
+		}
+	child_pid = 0;
+	if (got_sig)
+		stage_die();
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	if (WIFEXITED(st)) {
+		if (WEXITSTATUS(st) == 127 || WEXITSTATUS(st) == 126)
+			return STAGE_NOT_RUN;
+		return WEXITSTATUS(st);
+	}
+	return STAGE_NOT_RUN;
+}
+
+/* An option as --help lists it: the name, then a blank, '=' or ','. */
+static int
+stage_lists(const char *text, const char *opt)
+{
+	const char *p = text;
+	size_t n = strlen(opt);
+
+	while ((p = strstr(p, opt)) != NULL) {
+		if ((p == text || p[-1] == ' ' || p[-1] == '[' ||
+		    p[-1] == '\t') && (p[n] == ' ' || p[n] == '=' ||
+		    p[n] == ',' || p[n] == '\n' || p[n] == ']' ||
+		    p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+int
+stage_has_option(const char *prog, const char *opt)
+{
+	static char text[32768];
+	static char cached[PATH_MAX];
+	char *argv[3];
+	int fds[2], st;
+	size_t len = 0;
+	ssize_t got;
+	pid_t pid;
+
+	if (strcmp(cached, prog) != 0) {
+		text[0] = '\0';
+		if (pipe(fds) < 0)
+			return 0;
+		if ((pid = fork()) < 0) {
+			close(fds[0]);
+			close(fds[1]);
+			return 0;
+		}
+		if (pid == 0) {
+			dup2(fds[1], STDOUT_FILENO);
+			close(fds[0]);
+			close(fds[1]);
+			if ((st = open("/dev/null", O_WRONLY)) >= 0)
+				dup2(st, STDERR_FILENO);
+			argv[0] = (char *)prog;
+			argv[1] = "--help";
+			argv[2] = NULL;
+			execv(prog, argv);
+			_exit(127);
+		}
+		close(fds[1]);
+		while (len < sizeof(text) - 1 && ((got = read(fds[0],
+		    text + len, sizeof(text) - 1 - len)) > 0 ||
+		    (got < 0 && errno == EINTR)))
+			if (got > 0)
+				len += (size_t)got;
+		text[len] = '\0';
+		close(fds[0]);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		err_snprintf(cached, sizeof(cached), "%s", prog);
+	}
+	return stage_lists(text, opt);
+}
+
+void
+stage_argv_init(struct stage_argv *a, const char *prog)
+{
+	a->n = 0;
+	a->v[0] = NULL;
+	stage_argv_add(a, prog, (char *)NULL);
+}
+
+void
+stage_argv_add(struct stage_argv *a, ...)
+{
+	const char *w;
+	va_list ap;
+
+	va_start(ap, a);
+	while ((w = va_arg(ap, const char *)) != NULL) {
+		if (a->n == STAGE_MAXARGS)
+			err_die(EXIT_DATA, "internal error: too many arguments");
+		a->v[a->n++] = (char *)w;
+	}
+	va_end(ap);
+	a->v[a->n] = NULL;
+}
