@@ -24,6 +24,18 @@ struct flow {
 	int	 replay_failed;
 };
 
+/* A file of the private directory, opened or the driver stops. */
+static FILE *
+flow_open(const char *path, const char *mode)
+{
+	FILE *fp = fopen(path, mode);
+
+	if (fp == NULL)
+		err_die(EXIT_DATA, "cannot open a file of the private "
+		    "directory: %s", strerror(errno));
+	return fp;
+}
+
 static void
 flow_concat(const char *to, const char *from, int append)
 {
@@ -31,10 +43,8 @@ flow_concat(const char *to, const char *from, int append)
 	FILE *in, *out;
 	size_t n;
 
-	if ((in = fopen(from, "r")) == NULL ||
-	    (out = fopen(to, append ? "a" : "w")) == NULL)
-		err_die(EXIT_DATA, "cannot copy records in the private "
-		    "directory: %s", strerror(errno));
+	in = flow_open(from, "r");
+	out = flow_open(to, append ? "a" : "w");
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			err_die(EXIT_DATA, "cannot copy records: %s",
@@ -305,9 +315,7 @@ flow_write(const struct flow *f, FILE *out)
 	FILE *in;
 	size_t n;
 
-	if ((in = fopen(f->hw, "r")) == NULL)
-		err_die(EXIT_DATA, "fit-penalty wrote no hardware config: %s",
-		    strerror(errno));
+	in = flow_open(f->hw, "r");
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			break;

@@ -37,6 +37,19 @@ sources_parse_argv(const struct cal *c, struct stage_argv *a,
 	stage_argv_add(a, "--", name, (char *)NULL);
 }
 
+/* Cut line at its last tab; the field after it. */
+static char *
+sources_last_field(char *line, const char *name)
+{
+	char *tab = strrchr(line, '\t');
+
+	if (tab != NULL) {
+		*tab = '\0';
+		return tab + 1;
+	}
+	err_die(EXIT_DATA, "%s: trace-parse --kind said no kind", name);
+}
+
 /* trace-parse --kind: "FILE<TAB>FORMAT<TAB>KIND", the last two taken. */
 static void
 sources_kind(struct cal *c, struct source *s, const char *in, int idx)
@@ -49,15 +62,14 @@ sources_kind(struct cal *c, struct source *s, const char *in, int idx)
 	cal_file(c, out, sizeof(out), name);
 	sources_parse_argv(c, &a, s->name, 1);
 	cal_must(c, &a, in, out);
-	if ((fp = fopen(out, "r")) == NULL || fgets(line, sizeof(line),
-	    fp) == NULL)
-		err_die(EXIT_DATA, "%s: trace-parse --kind said nothing",
-		    s->name);
-	fclose(fp);
+	line[0] = '\0';
+	if ((fp = fopen(out, "r")) != NULL) {
+		if (fgets(line, sizeof(line), fp) == NULL)
+			line[0] = '\0';
+		fclose(fp);
+	}
 	line[strcspn(line, "\n")] = '\0';
-	if ((kind = strrchr(line, '\t')) == NULL)
-		err_die(EXIT_DATA, "%s: trace-parse --kind: no kind", s->name);
-	*kind++ = '\0';
+	kind = sources_last_field(line, s->name);
 	fmt = strrchr(line, '\t');
 	err_snprintf(s->format, sizeof(s->format), "%.63s",
 	    fmt != NULL ? fmt + 1 : "?");

@@ -142,9 +142,10 @@ stage_die(void)
 			sigaction(stage_sigs[k], &saved[k], NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	raise(sig);
+	kill(getpid(), sig);
+	/* Only if that handler returned: the default action, then exit. */
 	signal(sig, SIG_DFL);
-	raise(sig);
+	kill(getpid(), sig);
 	_exit(128 + sig);
 }
 
