@@ -18,6 +18,7 @@ struct cal {
 	struct cal_opts o;
 	char	 prog[NPROG][PATH_MAX];
 	char	 tmp[PATH_MAX];		/* private directory; "" before */
+	char	 tp[24];		/* -t as the stages are given it */
 	int	 parse_kind;		/* trace-parse --kind */
 	int	 fit_requests;		/* fit-penalty --requests */
 	int	 fit_source_name;	/* fit-penalty --source-name */

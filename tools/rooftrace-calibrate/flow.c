@@ -83,11 +83,8 @@ flow_add_pass(struct stage_argv *a, const struct opts_pass *p, int n,
 static void
 flow_model_argv(const struct cal *c, struct stage_argv *a, const char *hw)
 {
-	char tp[32];
-
-	snprintf(tp, sizeof(tp), "%lld", (long long)c->o.rl.tp);
 	stage_argv_add(a, "-m", c->o.rl.model, "-g", c->o.rl.hardware,
-	    "-t", err_strdup(tp), (char *)NULL);
+	    "-t", c->tp, (char *)NULL);
 	if (hw == NULL)
 		hw = c->o.rl.hwconfig;
 	if (hw != NULL)
@@ -292,10 +289,7 @@ flow_fit(struct cal *c, struct flow *f)
 		    (char *)NULL);
 	if (with_req) {
 		/* The request-level fit: model, scheduler, the first part. */
-		char tp[32];
-
-		snprintf(tp, sizeof(tp), "%lld", (long long)c->o.rl.tp);
-		stage_argv_add(&a, "-m", c->o.rl.model, "-t", err_strdup(tp),
+		stage_argv_add(&a, "-m", c->o.rl.model, "-t", c->tp,
 		    "--requests", reqfit, (char *)NULL);
 		flow_add_pass(&a, c->o.sched, c->o.nsched, c->prog[P_FIT]);
 		flow_add_pass(&a, c->o.replay, c->o.nreplay, c->prog[P_FIT]);
@@ -395,6 +389,17 @@ flow_replay(struct cal *c, struct flow *f)
 	f->v.requests_tested = 1;
 }
 
+static void
+flow_free(struct flow *f)
+{
+	int i;
+
+	for (i = 0; i < f->nsrc; i++)
+		scan_free(&f->src[i].sc);
+	free(f->src);
+	scan_free(&f->req.sc);
+}
+
 int
 flow_run(struct cal *c, FILE *out)
 {
@@ -414,6 +419,7 @@ flow_run(struct cal *c, FILE *out)
 	flow_held_steps(c, &f);
 	flow_replay(c, &f);
 	earned = verdict_say(&f.v);
+	flow_free(&f);
 	if (f.replay_failed)
 		return EXIT_DATA;
 	return c->o.strict && !earned ? 3 : 0;

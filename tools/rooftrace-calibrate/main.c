@@ -155,6 +155,7 @@ check_replay_options(void)
 
 	if (cal.o.nreplay == 0)
 		return;
+	snprintf(cal.tp, sizeof(cal.tp), "%lld", (long long)cal.o.rl.tp);
 	flow_replay_argv(&cal, &a, NULL);
 	stage_argv_add(&a, "--summary", "/dev/null", (char *)NULL);
 	st = stage_run(a.v, "/dev/null", "/dev/null", "/dev/null");
@@ -199,6 +200,7 @@ main(int argc, char *argv[])
 	if (rlopts_list(&cal.o.rl, stdout))
 		return 0;
 	check_options();
+	snprintf(cal.tp, sizeof(cal.tp), "%lld", (long long)cal.o.rl.tp);
 	out = outfile_open(cal.o.output);
 	cal.show = !cal.o.quiet && isatty(STDERR_FILENO);
 	make_tmp();

@@ -181,7 +181,8 @@ scan_keys(struct scan *s)
 	for (i = 0; i < n; i++)
 		s->keys[i] = s->keys[2 * i + (s->by_position ? 1 : 0)];
 	s->nkeys = n;
-	qsort(s->keys, n, sizeof(s->keys[0]), cmp_double);
+	if (n > 0)
+		qsort(s->keys, n, sizeof(s->keys[0]), cmp_double);
 }
 
 void
