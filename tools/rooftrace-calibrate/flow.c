@@ -284,6 +284,8 @@ flow_fit(struct cal *c, struct flow *f)
 	stage_argv_add(&a, "--fit", "b,o,mfu-prefill,mfu-decode,bandwidth",
 	    "--loss", c->o.loss, "--summary", "--hardware-config-out", f->hw,
 	    (char *)NULL);
+	if (c->o.max_iter != NULL)
+		stage_argv_add(&a, "--max-iter", c->o.max_iter, (char *)NULL);
 	if (c->fit_source_name)
 		stage_argv_add(&a, "--source-name", flow_source_name(c, f),
 		    (char *)NULL);

@@ -15,6 +15,7 @@ enum {
 	OPT_LOSS,
 	OPT_HOLDOUT,
 	OPT_STRICT,
+	OPT_MAX_ITER,
 	OPT_REPLAY		/* the replay options, in replay_names order */
 };
 
@@ -38,6 +39,7 @@ static const struct option longopts[] = {
 	{ "loss", required_argument, NULL, OPT_LOSS },
 	{ "holdout", required_argument, NULL, OPT_HOLDOUT },
 	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "max-iter", required_argument, NULL, OPT_MAX_ITER },
 	{ "output-lag", required_argument, NULL, OPT_REPLAY + 0 },
 	{ "alpha-coeffs", required_argument, NULL, OPT_REPLAY + 1 },
 	{ "prefix-hit-fraction", required_argument, NULL, OPT_REPLAY + 2 },
@@ -71,6 +73,7 @@ usage(void)
 	    "      --strict                      exit 3 unless the held-out errors\n"
 	    "                                    earn the verdict\n"
 	    "      --loss ls|huber|cauchy        fit-penalty's loss (default huber)\n"
+	    "      --max-iter N                  fit-penalty's solver iterations\n"
 	    "      --max-num-seqs N              scheduler options, as in\n"
 	    "      --max-num-batched-tokens N    trace-replay (batchify, the\n"
 	    "      --long-prefill-token-threshold N  replay and a request fit)\n"
@@ -146,6 +149,10 @@ opts_take(struct cal_opts *o, int c, const char *arg)
 			err_usage("--loss: unknown loss '%s' (one of: ls, huber, "
 			    "cauchy)", arg);
 		o->loss = arg;
+		break;
+	case OPT_MAX_ITER:
+		cli_opt_int("--max-iter", arg, 1, 100000);
+		o->max_iter = arg;
 		break;
 	case OPT_HOLDOUT:
 		if (numfmt_parse_double(arg, &v) < 0 || v < 0 || v > 0.9)

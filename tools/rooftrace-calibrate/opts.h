@@ -18,6 +18,7 @@ struct opts_pass {
 struct cal_opts {
 	struct rl_opts rl;	/* -m -g -t --hardware-config, lists */
 	const char *from, *requests, *output, *loss;
+	const char *max_iter;	/* fit-penalty's, NULL: its default */
 	double	 holdout;
 	int	 strict, quiet;
 	/* Scheduler options: batchify, trace-replay, a request fit. */
