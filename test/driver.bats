@@ -239,6 +239,17 @@ tmp"
 		assert_equal "$stderr" "$t/lat.ndjson: rooftrace records, latencies: 100 requests, 100 with latencies (ttft_us, e2e_us)
 rooftrace-calibrate: the traces hold requests with latencies but no measured step, and this fit-penalty cannot fit requests (it has no --requests): nothing to fit"
 	fi
+	# The steps only scored: the step error of an entry that never saw one.
+	run --separate-stderr rooftrace-calibrate -q --fit-requests-only $M -o "$t/hw2.json" "$SMALL"
+	if fit-penalty --help | grep -q -- '--requests'; then
+		assert_success
+		use_stderr
+		assert_line --regexp '^held-out steps: 264 of 1056 timed: median error '
+	else
+		assert_failure 2
+		assert_line -n 0 "rooftrace-calibrate: --fit-requests-only: this fit-penalty ($BIN/fit-penalty) cannot fit requests (it has no --requests)"
+		assert_file_not_exists "$t/hw2.json"
+	fi
 	# A span export: what it told, from the records trace-parse wrote.
 	run --separate-stderr rooftrace-calibrate -q $M "$FIXTURES/trace-parse/otel.json"
 	use_stderr

@@ -213,6 +213,9 @@ flow_steps(struct cal *c, struct flow *f)
 static void
 flow_fittable(const struct cal *c, const struct flow *f)
 {
+	if (c->o.requests_only && !f->latencies)
+		err_die(EXIT_DATA, "--fit-requests-only: no request has a "
+		    "measured latency: nothing to fit");
 	if (f->timed > 0)
 		return;
 	if (f->latencies && c->fit_requests)
@@ -265,7 +268,7 @@ flow_fit(struct cal *c, struct flow *f)
 	char evalf[PATH_MAX], steps[PATH_MAX], summary[PATH_MAX];
 	char reqfit[PATH_MAX];
 	struct stage_argv a;
-	int with_steps = f->timed > 0, with_req;
+	int with_steps = f->timed > 0 && !c->o.requests_only, with_req;
 
 	with_req = c->fit_requests && f->latencies;
 	cal_file(c, evalf, sizeof(evalf), "eval-fit");

@@ -137,6 +137,9 @@ probe(void)
 	cal.fit_requests = stage_has_option(cal.prog[P_FIT], "--requests");
 	cal.fit_source_name = stage_has_option(cal.prog[P_FIT],
 	    "--source-name");
+	if (cal.o.requests_only && !cal.fit_requests)
+		err_usage("--fit-requests-only: this fit-penalty (%s) cannot fit "
+		    "requests (it has no --requests)", cal.prog[P_FIT]);
 	for (i = 0; i < cal.o.nreplay; i++)
 		if (!stage_has_option(cal.prog[P_REPLAY], cal.o.replay[i].name))
 			err_usage("%s: this trace-replay (%s) does not take it",

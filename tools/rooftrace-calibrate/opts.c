@@ -16,6 +16,7 @@ enum {
 	OPT_HOLDOUT,
 	OPT_STRICT,
 	OPT_MAX_ITER,
+	OPT_REQUESTS_ONLY,
 	OPT_REPLAY		/* the replay options, in replay_names order */
 };
 
@@ -40,6 +41,7 @@ static const struct option longopts[] = {
 	{ "holdout", required_argument, NULL, OPT_HOLDOUT },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "max-iter", required_argument, NULL, OPT_MAX_ITER },
+	{ "fit-requests-only", no_argument, NULL, OPT_REQUESTS_ONLY },
 	{ "output-lag", required_argument, NULL, OPT_REPLAY + 0 },
 	{ "alpha-coeffs", required_argument, NULL, OPT_REPLAY + 1 },
 	{ "prefix-hit-fraction", required_argument, NULL, OPT_REPLAY + 2 },
@@ -68,6 +70,8 @@ usage(void)
 	    "      --requests FILE               the run's requests (any format\n"
 	    "                                    trace-parse reads): fitted where\n"
 	    "                                    fit-penalty can, and replayed\n"
+	    "      --fit-requests-only           fit the requests alone; the steps\n"
+	    "                                    only scored\n"
 	    "      --holdout FRACTION            the last part held out, in time\n"
 	    "                                    (default 0.25; 0: none)\n"
 	    "      --strict                      exit 3 unless the held-out errors\n"
@@ -143,6 +147,7 @@ opts_take(struct cal_opts *o, int c, const char *arg)
 	case 'o':		o->output = arg; break;
 	case 'q':		o->quiet = 1; break;
 	case OPT_STRICT:	o->strict = 1; break;
+	case OPT_REQUESTS_ONLY:	o->requests_only = 1; break;
 	case OPT_LOSS:
 		if (strcmp(arg, "ls") != 0 && strcmp(arg, "huber") != 0 &&
 		    strcmp(arg, "cauchy") != 0)

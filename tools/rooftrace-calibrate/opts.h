@@ -21,6 +21,7 @@ struct cal_opts {
 	const char *max_iter;	/* fit-penalty's, NULL: its default */
 	double	 holdout;
 	int	 strict, quiet;
+	int	 requests_only;	/* steps scored, never fitted */
 	/* Scheduler options: batchify, trace-replay, a request fit. */
 	struct opts_pass sched[OPTS_MAX_PASS];
 	int	 nsched;
