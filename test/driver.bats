@@ -247,6 +247,7 @@ rooftrace-calibrate: the traces hold requests with latencies but no measured ste
 		assert_line --regexp '^held-out steps: 264 of 1056 timed: median error '
 	else
 		assert_failure 2
+		use_stderr
 		assert_line -n 0 "rooftrace-calibrate: --fit-requests-only: this fit-penalty ($BIN/fit-penalty) cannot fit requests (it has no --requests)"
 		assert_file_not_exists "$t/hw2.json"
 	fi
