@@ -94,6 +94,14 @@ Try 'rooftrace-calibrate --help' for more information."
 	assert_failure 2
 	assert_line -n 0 "rooftrace-calibrate: -o $BATS_TEST_TMPDIR/link.json: is the request file $SMALL, an input: refused"
 	assert_equal "$(cksum <"$SMALL")" "$sum"
+	# The starting hardware config is the one input -o may replace: the
+	# entry edited in place, as fit-penalty does it.
+	cp "$ROOT/share/hardware_config.json" "$BATS_TEST_TMPDIR/hw.json"
+	run rooftrace-calibrate -q $M --hardware-config "$BATS_TEST_TMPDIR/hw.json" \
+	    -o "$BATS_TEST_TMPDIR/hw.json" "$SMALL"
+	assert_success
+	run jq -r '.H100._comment | startswith("Calibrated by fit-penalty")' "$BATS_TEST_TMPDIR/hw.json"
+	assert_output true
 	assert_no_leftovers
 }
 
