@@ -277,3 +277,19 @@ rooftrace-calibrate: the traces hold requests with latencies but no measured ste
 		assert_line --regexp "^$SHARED/sources/$f: [a-z-]+, aggregate-steps: [0-9]+ steps, [0-9]+ timed \(dur_source: (fpm_wall_time|trtllm_device_step|trtllm_gpu_forward) [0-9]+"
 	done
 }
+
+@test "on a terminal the progress line names the stage, never a temporary path; -q shows none" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	run script -q -c "rooftrace-calibrate $M -o '$BATS_TEST_TMPDIR/hw.json' '$SMALL'" /dev/null
+	assert_success
+	output=$(tr '\r' '\n' <<<"$output")
+	mapfile -t lines <<<"$output"
+	assert_line $'\e[Krooftrace-calibrate: running fit-penalty'
+	assert_line $'\e[Krooftrace-calibrate: running trace-replay'
+	refute_output --partial "$TMPDIR"
+	refute_output --partial "rooftrace-calibrate."
+	run script -q -c "rooftrace-calibrate -q $M -o '$BATS_TEST_TMPDIR/hw.json' '$SMALL'" /dev/null
+	assert_success
+	refute_output --partial "running"
+	assert_no_leftovers
+}
