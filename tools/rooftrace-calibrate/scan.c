@@ -186,33 +186,54 @@ scan_keys(struct scan *s)
 }
 
 void
+scan_init(struct scan *s, int step)
+{
+	memset(s, 0, sizeof(*s));
+	s->step = step;
+}
+
+int
+scan_line(struct scan *s, struct jsonin *jin, const char *line, size_t len,
+    struct jerr *e)
+{
+	cJSON *rec;
+
+	if (linereader_blank(line, len))
+		return 0;
+	if ((rec = jsonin_parse(jin, line, len, e)) == NULL)
+		return -1;
+	s->records++;
+	scan_record(s, rec);
+	return 0;
+}
+
+void
+scan_end(struct scan *s)
+{
+	scan_keys(s);
+}
+
+void
 scan_file(struct scan *s, const char *path, int step)
 {
 	struct linereader lr;
 	struct jsonin jin;
 	struct jerr e;
-	cJSON *rec;
 	size_t len;
 	char *line;
 
-	memset(s, 0, sizeof(*s));
-	s->step = step;
+	scan_init(s, step);
 	if (linereader_open(&lr, path) < 0)
 		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
 	jsonin_init(&jin);
-	while ((line = linereader_next(&lr, &len)) != NULL) {
-		if (linereader_blank(line, len))
-			continue;
-		if ((rec = jsonin_parse(&jin, line, len, &e)) == NULL)
+	while ((line = linereader_next(&lr, &len)) != NULL)
+		if (scan_line(s, &jin, line, len, &e) < 0)
 			err_dieat(EXIT_DATA, lr.name, lr.lineno, "%s", e.msg);
-		s->records++;
-		scan_record(s, rec);
-	}
 	if (linereader_error(&lr))
 		err_die(EXIT_DATA, "%s: read error", path);
 	jsonin_free(&jin);
 	linereader_close(&lr);
-	scan_keys(s);
+	scan_end(s);
 }
 
 void

@@ -11,6 +11,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "io/jsonin.h"
+
 /* The record kinds, as trace-parse --kind names them. */
 enum scan_kind {
 	KIND_NONE = -1,
@@ -64,6 +66,13 @@ struct scan {
  * counted).  Exits 1 with "path:line: ..." on a line that is not JSON.
  */
 void scan_file(struct scan *s, const char *path, int step);
+
+/* The same a line at a time: -1 with e set when a line is not JSON. */
+void scan_init(struct scan *s, int step);
+int scan_line(struct scan *s, struct jsonin *jin, const char *line,
+    size_t len, struct jerr *e);
+/* After the last line: the keys sorted for scan_split. */
+void scan_end(struct scan *s);
 void scan_free(struct scan *s);
 
 /* "cycle 716, no dur_source 3" or "ttft_us, e2e_us" into buf. */
