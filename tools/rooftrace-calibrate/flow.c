@@ -154,6 +154,7 @@ static int
 flow_steps_of(struct cal *c, struct flow *f, const struct source *s,
     const char *out)
 {
+	char part[PATH_MAX];
 	struct stage_argv a;
 
 	if (s->sc.records == 0)
@@ -172,19 +173,16 @@ flow_steps_of(struct cal *c, struct flow *f, const struct source *s,
 	if (s->sc.step && f->requests[0] != '\0')
 		stage_argv_add(&a, "--requests", f->requests, (char *)NULL);
 	stage_argv_add(&a, "-", (char *)NULL);
-	{
-		char part[PATH_MAX];
-
-		cal_file(c, part, sizeof(part), "steps-part");
-		cal_must(c, &a, s->records, part);
-		flow_concat(out, part, 1);
-	}
+	cal_file(c, part, sizeof(part), "steps-part");
+	cal_must(c, &a, s->records, part);
+	flow_concat(out, part, 1);
 	return 1;
 }
 
 static void
 flow_steps(struct cal *c, struct flow *f)
 {
+	char fit[PATH_MAX], held[PATH_MAX];
 	struct scan sc;
 	int i, any = 0;
 
@@ -199,8 +197,6 @@ flow_steps(struct cal *c, struct flow *f)
 	scan_file(&sc, f->steps, 1);
 	f->timed = sc.timed;
 	if (f->timed > 0) {
-		char fit[PATH_MAX], held[PATH_MAX];
-
 		cal_file(c, fit, sizeof(fit), "steps-fit");
 		cal_file(c, held, sizeof(held), "steps-held");
 		scan_split(&sc, f->steps, c->o.holdout, fit, held, &f->ssplit);

@@ -158,7 +158,6 @@ check_replay_options(void)
 
 	if (cal.o.nreplay == 0)
 		return;
-	snprintf(cal.tp, sizeof(cal.tp), "%lld", (long long)cal.o.rl.tp);
 	flow_replay_argv(&cal, &a, NULL);
 	stage_argv_add(&a, "--summary", "/dev/null", (char *)NULL);
 	st = stage_run(a.v, "/dev/null", "/dev/null", "/dev/null");
@@ -184,6 +183,7 @@ check_options(void)
 		err_usage("-g GPU is required (see --help)");
 	/* The model, the GPU entry and the TP, as roofline-eval takes them. */
 	rlopts_build(&cal.o.rl, &rl);
+	snprintf(cal.tp, sizeof(cal.tp), "%lld", (long long)cal.o.rl.tp);
 	check_inputs();
 	for (i = 0; i < NPROG; i++)
 		stage_find(prog_names[i], cal.prog[i], sizeof(cal.prog[i]));
@@ -203,7 +203,6 @@ main(int argc, char *argv[])
 	if (rlopts_list(&cal.o.rl, stdout))
 		return 0;
 	check_options();
-	snprintf(cal.tp, sizeof(cal.tp), "%lld", (long long)cal.o.rl.tp);
 	out = outfile_open(cal.o.output);
 	cal.show = !cal.o.quiet && isatty(STDERR_FILENO);
 	make_tmp();
