@@ -293,3 +293,16 @@ rooftrace-calibrate: the traces hold requests with latencies but no measured ste
 	refute_output --partial "running"
 	assert_no_leftovers
 }
+
+@test "standard input as the trace, said so; read once only" {
+	run --separate-stderr rooftrace-calibrate -q $M -o "$BATS_TEST_TMPDIR/hw.json" <"$SMALL"
+	assert_success
+	use_stderr
+	assert_line -n 0 "standard input: rooftrace records, token-times: 100 requests, 100 with latencies (ttft_us, e2e_us, itl_us)"
+	run jq -r '.H100._comment | test("steps of (the trace )?standard input")' "$BATS_TEST_TMPDIR/hw.json"
+	assert_output true
+	run rooftrace-calibrate -q $M -- - - </dev/null
+	assert_failure 2
+	assert_line -n 0 "rooftrace-calibrate: standard input can be read once only"
+	assert_no_leftovers
+}

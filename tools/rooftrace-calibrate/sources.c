@@ -128,14 +128,16 @@ sources_read(struct cal *c, const char *name, int idx, struct source *s)
 void
 sources_say(const struct source *s)
 {
+	const char *name = strcmp(s->name, "-") == 0 ? "standard input" :
+	    s->name;
 	char src[512];
 
 	if (s->sc.records == 0) {
-		fprintf(stderr, "%s: %s: no records\n", s->name, s->format);
+		fprintf(stderr, "%s: %s: no records\n", name, s->format);
 		return;
 	}
 	scan_time_source(&s->sc, src, sizeof(src));
-	fprintf(stderr, "%s: %s, %s: %ld %s", s->name, s->format,
+	fprintf(stderr, "%s: %s, %s: %ld %s", name, s->format,
 	    scan_kind_names[s->kind], s->sc.records, s->sc.step ? "steps" :
 	    "requests");
 	if (s->sc.timed == 0)
