@@ -88,11 +88,11 @@ Try 'rooftrace-calibrate --help' for more information."
 	sum=$(cksum <"$SMALL")
 	run rooftrace-calibrate $M -o "$SMALL" "$SMALL"
 	assert_failure 2
-	assert_line -n 0 "rooftrace-calibrate: -o $SMALL: is the trace $SMALL, an input: refused"
+	assert_output "rooftrace-calibrate: $SMALL: is also an input; not replaced"
 	ln -s "$SMALL" "$BATS_TEST_TMPDIR/link.json"
 	run rooftrace-calibrate $M -o "$BATS_TEST_TMPDIR/link.json" "$DEMO" --requests "$SMALL"
 	assert_failure 2
-	assert_line -n 0 "rooftrace-calibrate: -o $BATS_TEST_TMPDIR/link.json: is the request file $SMALL, an input: refused"
+	assert_output "rooftrace-calibrate: $BATS_TEST_TMPDIR/link.json: is the same file as the input $SMALL; not replaced"
 	assert_equal "$(cksum <"$SMALL")" "$sum"
 	# The starting hardware config is the one input -o may replace: the
 	# entry edited in place, as fit-penalty does it.
@@ -105,8 +105,15 @@ Try 'rooftrace-calibrate --help' for more information."
 	assert_no_leftovers
 }
 
-@test "-o through a symbolic link: the target replaced, the link kept, the mode kept" {
+@test "-o through a symbolic link: the target replaced, the link kept, the mode kept; a read-only one refused before any stage" {
 	local t="$BATS_TEST_TMPDIR"
+	echo old >"$t/ro.json"
+	chmod 444 "$t/ro.json"
+	ROOFTRACE_SHARE="$ROOT/share" run "$FAKE/rooftrace-calibrate" $M -o "$t/ro.json" "$DEMO"
+	assert_failure 1
+	assert_output "rooftrace-calibrate: $t/ro.json: is read-only (mode 0444); not replaced"
+	assert_no_stage
+	rm -f "$t/ro.json"
 	echo old >"$t/real.json"
 	chmod 600 "$t/real.json"
 	ln -s real.json "$t/hw.json"

@@ -88,20 +88,6 @@ check_readable(const char *path, const char *what)
 		    strerror(EISDIR));
 }
 
-/* -o onto an input would replace what the run is read from. */
-static void
-check_not_input(const char *out, const char *in, const char *what)
-{
-	struct stat so, si;
-
-	if (strcmp(in, "-") == 0 || stat(out, &so) < 0 || stat(in, &si) < 0)
-		return;
-	if (so.st_dev == si.st_dev && so.st_ino == si.st_ino &&
-	    S_ISREG(so.st_mode))
-		err_usage("-o %s: is the %s %s, an input: refused", out, what,
-		    in);
-}
-
 static void
 check_inputs(void)
 {
@@ -118,12 +104,14 @@ check_inputs(void)
 	}
 	if (stdin_uses + (o->ntraces == 0) > 1)
 		err_usage("standard input can be read once only");
-	if (o->output == NULL || strcmp(o->output, "-") == 0)
-		return;
-	for (i = 0; i < o->ntraces; i++)
-		check_not_input(o->output, o->traces[i], "trace");
+	/*
+	 * -o onto a trace or the requests would replace what the run is read
+	 * from; onto the starting hardware config it edits it, as fit-penalty
+	 * does, and is allowed.
+	 */
+	outfile_refuse_inputs(o->output, o->traces, o->ntraces);
 	if (o->requests != NULL)
-		check_not_input(o->output, o->requests, "request file");
+		outfile_refuse_inputs(o->output, (char *const *)&o->requests, 1);
 }
 
 /* What the stages can do, asked of them; a replay option they lack is
