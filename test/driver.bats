@@ -313,3 +313,10 @@ rooftrace-calibrate: the traces hold requests with latencies but no measured ste
 	assert_line -n 0 "rooftrace-calibrate: standard input can be read once only"
 	assert_no_leftovers
 }
+
+@test "a reader of the report that goes away (SIGPIPE): nothing left behind" {
+	run bash -c "rooftrace-calibrate -q $M '$SMALL' 2>&1 >/dev/null | head -1"
+	assert_success
+	assert_output "$SMALL: rooftrace records, token-times: 100 requests, 100 with latencies (ttft_us, e2e_us, itl_us)"
+	assert_no_leftovers
+}

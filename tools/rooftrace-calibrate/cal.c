@@ -37,7 +37,7 @@ cal_run(struct cal *c, struct stage_argv *a, const char *in,
 	/* The stage's own progress, when it has one, writes over this. */
 	if (c->show)
 		fprintf(stderr, "\r\033[K%s: running %s", err_prog(), name);
-	st = stage_run(a->v, in, out, err);
+	st = stage_run(a, in, out, err);
 	if (c->show)
 		fprintf(stderr, "\r\033[K");
 	if (st == STAGE_NOT_RUN)
@@ -54,4 +54,14 @@ cal_must(struct cal *c, struct stage_argv *a, const char *in,
 	if (st != 0)
 		err_die(EXIT_DATA, "%s failed (exit %d); stopped",
 		    cal_name(a->v[0]), st);
+}
+
+int
+cal_fit_lists(const struct cal *c, const char *opt)
+{
+	/* The request fit's help: what fit-penalty --requests takes. */
+	static const char *const args[] = { "--requests", "/dev/null",
+	    "--help", NULL };
+
+	return stage_help_lists(c->prog[P_FIT], args, opt);
 }

@@ -21,7 +21,6 @@ struct cal {
 	char	 tp[24];		/* -t as the stages are given it */
 	int	 parse_kind;		/* trace-parse --kind */
 	int	 fit_requests;		/* fit-penalty --requests */
-	int	 fit_source_name;	/* fit-penalty --source-name */
 	int	 show;			/* progress line on standard error */
 };
 
@@ -40,6 +39,9 @@ int cal_run(struct cal *c, struct stage_argv *a, const char *in,
 /* cal_run, and on failure "PROG failed (exit N); stopped", exit 1. */
 void cal_must(struct cal *c, struct stage_argv *a, const char *in,
     const char *out);
+
+/* Does fit-penalty's request fit list opt (its --requests help)? */
+int cal_fit_lists(const struct cal *c, const char *opt);
 
 /* The stage's name: the last part of argv[0]. */
 const char *cal_name(const char *path);

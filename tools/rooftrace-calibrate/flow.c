@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/err.h"
 #include "io/outfile.h"
@@ -15,6 +17,7 @@ struct flow {
 	int	 nsrc;
 	struct source req;		/* --requests */
 	char	 requests[PATH_MAX];	/* the request records; "" none */
+	const char *req_name;		/* where they came from, for the fit */
 	int	 latencies;		/* they hold measured latencies */
 	char	 steps[PATH_MAX];	/* the step records; "" none */
 	long	 timed;			/* of them measured */
@@ -69,14 +72,21 @@ flow_print(const char *path)
 	fclose(in);
 }
 
+/*
+ * The options of p that prog takes (prog NULL: all of them); fit: as
+ * the request fit lists them.
+ */
 static void
 flow_add_pass(struct stage_argv *a, const struct opts_pass *p, int n,
-    const char *prog)
+    const char *prog, int fit)
 {
+	static const char *const reqhelp[] = { "--requests", "/dev/null",
+	    "--help", NULL };
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (prog == NULL || stage_has_option(prog, p[i].name))
+		if (prog == NULL || stage_help_lists(prog, fit ? reqhelp :
+		    reqhelp + 2, p[i].name))
 			stage_argv_add(a, p[i].name, p[i].value, (char *)NULL);
 }
 
@@ -96,8 +106,8 @@ flow_replay_argv(const struct cal *c, struct stage_argv *a, const char *hw)
 {
 	cal_argv(c, a, P_REPLAY);
 	flow_model_argv(c, a, hw);
-	flow_add_pass(a, c->o.sched, c->o.nsched, NULL);
-	flow_add_pass(a, c->o.replay, c->o.nreplay, NULL);
+	flow_add_pass(a, c->o.sched, c->o.nsched, NULL, 0);
+	flow_add_pass(a, c->o.replay, c->o.nreplay, NULL, 0);
 }
 
 /* The traces, and the requests, into records; what each told. */
@@ -134,6 +144,7 @@ flow_requests(struct cal *c, struct flow *f)
 	int i, n = 0;
 
 	if (c->o.requests != NULL) {
+		f->req_name = c->o.requests;
 		err_snprintf(f->requests, sizeof(f->requests), "%s",
 		    f->req.records);
 		f->latencies = f->req.sc.timed > 0;
@@ -142,6 +153,8 @@ flow_requests(struct cal *c, struct flow *f)
 	cal_file(c, f->requests, sizeof(f->requests), "requests");
 	for (i = 0; i < f->nsrc; i++)
 		if (!f->src[i].sc.step && f->src[i].sc.records > 0) {
+			if (n == 0)
+				f->req_name = f->src[i].name;
 			flow_concat(f->requests, f->src[i].records, n++ > 0);
 			f->latencies |= f->src[i].sc.timed > 0;
 		}
@@ -169,7 +182,7 @@ flow_steps_of(struct cal *c, struct flow *f, const struct source *s,
 	cal_argv(c, &a, P_BATCHIFY);
 	stage_argv_add(&a, "--mode", s->sc.step ? "expand" : "timestamps",
 	    (char *)NULL);
-	flow_add_pass(&a, c->o.sched, c->o.nsched, NULL);
+	flow_add_pass(&a, c->o.sched, c->o.nsched, NULL, 0);
 	if (s->sc.step && f->requests[0] != '\0')
 		stage_argv_add(&a, "--requests", f->requests, (char *)NULL);
 	stage_argv_add(&a, "-", (char *)NULL);
@@ -258,11 +271,102 @@ flow_source_name(const struct cal *c, const struct flow *f)
 	return buf;
 }
 
+/* fit-penalty on the steps' eval records alone: the whole entry. */
+static void
+flow_fit_steps_argv(const struct cal *c, const struct flow *f,
+    struct stage_argv *a)
+{
+	stage_argv_add(a, "-g", c->o.rl.hardware, (char *)NULL);
+	if (c->o.rl.hwconfig != NULL)
+		stage_argv_add(a, "--hardware-config", c->o.rl.hwconfig,
+		    (char *)NULL);
+	stage_argv_add(a, "--fit", "b,o,mfu-prefill,mfu-decode,bandwidth",
+	    "--loss", c->o.loss, "--summary", "--hardware-config-out", f->hw,
+	    (char *)NULL);
+	if (c->o.max_iter != NULL)
+		stage_argv_add(a, "--max-iter", c->o.max_iter, (char *)NULL);
+	if (stage_has_option(c->prog[P_FIT], "--source-name"))
+		stage_argv_add(a, "--source-name", flow_source_name(c, f),
+		    (char *)NULL);
+}
+
+/* path made absolute when it names a file or folder, else as it is. */
+static const char *
+flow_abs(const char *path, char *buf, size_t sz)
+{
+	char cwd[PATH_MAX];
+	struct stat st;
+
+	if (path[0] == '/' || stat(path, &st) < 0 ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
+		return path;
+	err_snprintf(buf, sz, "%s/%s", cwd, path);
+	return buf;
+}
+
+/*
+ * The first part of the requests, named as their source is, in a folder
+ * of their own: the request fit names its file in the entry's
+ * provenance, and that name is the user's, not a temporary path.
+ */
+static void
+flow_fit_dir(const struct cal *c, const struct flow *f, char *dir,
+    size_t dsz, char *name, size_t nsz)
+{
+	const char *src = f->req_name != NULL ? f->req_name : "requests";
+	char path[PATH_MAX], fit[PATH_MAX];
+
+	cal_file(c, dir, dsz, "fit");
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		err_die(EXIT_DATA, "cannot make a folder in the private "
+		    "directory: %s", strerror(errno));
+	err_snprintf(name, nsz, "%s", strcmp(src, "-") == 0 ?
+	    "standard-input" : cal_name(src));
+	err_snprintf(path, sizeof(path), "%s/%s", dir, name);
+	cal_file(c, fit, sizeof(fit), "requests-fit");
+	flow_concat(path, fit, 0);
+}
+
+/*
+ * The request-level fit: the model, the scheduler, the first part's
+ * requests, and the steps' eval records from standard input when there
+ * are some; it fits its own default set (the entry, the overheads, the
+ * hit fraction).  The scheduler options go as they are; a replay option
+ * or a fit option it does not list is not given.
+ */
+static void
+flow_fit_requests_argv(const struct cal *c, const struct flow *f,
+    struct stage_argv *a, const char *reqfit, int with_steps)
+{
+	static char model[PATH_MAX], hwcfg[PATH_MAX];
+
+	/* It runs in its own folder: paths given as the user gave them. */
+	stage_argv_add(a, "-m", flow_abs(c->o.rl.model, model, sizeof(model)),
+	    "-g", c->o.rl.hardware, "-t", c->tp, (char *)NULL);
+	if (c->o.rl.hwconfig != NULL)
+		stage_argv_add(a, "--hardware-config", flow_abs(c->o.rl.hwconfig,
+		    hwcfg, sizeof(hwcfg)), (char *)NULL);
+	stage_argv_add(a, "--requests", reqfit, "--summary",
+	    "--hardware-config-out", f->hw, (char *)NULL);
+	flow_add_pass(a, c->o.sched, c->o.nsched, NULL, 0);
+	flow_add_pass(a, c->o.replay, c->o.nreplay, c->prog[P_FIT], 1);
+	if (cal_fit_lists(c, "--loss") && strcmp(c->o.loss, "cauchy") != 0)
+		stage_argv_add(a, "--loss", c->o.loss, (char *)NULL);
+	if (c->o.max_iter != NULL && cal_fit_lists(c, "--max-iter"))
+		stage_argv_add(a, "--max-iter", c->o.max_iter, (char *)NULL);
+	if (cal_fit_lists(c, "--source-name"))
+		stage_argv_add(a, "--source-name", flow_source_name(c, f),
+		    (char *)NULL);
+	/* With --requests, the steps are read only from files named. */
+	if (with_steps)
+		stage_argv_add(a, "-", (char *)NULL);
+}
+
 static void
 flow_fit(struct cal *c, struct flow *f)
 {
 	char evalf[PATH_MAX], steps[PATH_MAX], summary[PATH_MAX];
-	char reqfit[PATH_MAX];
+	char dir[PATH_MAX], reqfit[PATH_MAX];
 	struct stage_argv a;
 	int with_steps = f->timed > 0 && !c->o.requests_only, with_req;
 
@@ -270,34 +374,17 @@ flow_fit(struct cal *c, struct flow *f)
 	cal_file(c, evalf, sizeof(evalf), "eval-fit");
 	cal_file(c, summary, sizeof(summary), "summary");
 	cal_file(c, f->hw, sizeof(f->hw), "hw.json");
-	cal_file(c, reqfit, sizeof(reqfit), "requests-fit");
 	if (with_steps) {
 		cal_file(c, steps, sizeof(steps), "steps-fit");
 		flow_eval(c, steps, NULL, evalf);
 	}
 	cal_argv(c, &a, P_FIT);
-	stage_argv_add(&a, "-g", c->o.rl.hardware, (char *)NULL);
-	if (c->o.rl.hwconfig != NULL)
-		stage_argv_add(&a, "--hardware-config", c->o.rl.hwconfig,
-		    (char *)NULL);
-	stage_argv_add(&a, "--fit", "b,o,mfu-prefill,mfu-decode,bandwidth",
-	    "--loss", c->o.loss, "--summary", "--hardware-config-out", f->hw,
-	    (char *)NULL);
-	if (c->o.max_iter != NULL)
-		stage_argv_add(&a, "--max-iter", c->o.max_iter, (char *)NULL);
-	if (c->fit_source_name)
-		stage_argv_add(&a, "--source-name", flow_source_name(c, f),
-		    (char *)NULL);
 	if (with_req) {
-		/* The request-level fit: model, scheduler, the first part. */
-		stage_argv_add(&a, "-m", c->o.rl.model, "-t", c->tp,
-		    "--requests", reqfit, (char *)NULL);
-		flow_add_pass(&a, c->o.sched, c->o.nsched, c->prog[P_FIT]);
-		flow_add_pass(&a, c->o.replay, c->o.nreplay, c->prog[P_FIT]);
-	}
-	/* With --requests, the steps are read only from files named. */
-	if (with_steps && with_req)
-		stage_argv_add(&a, "-", (char *)NULL);
+		flow_fit_dir(c, f, dir, sizeof(dir), reqfit, sizeof(reqfit));
+		flow_fit_requests_argv(c, f, &a, reqfit, with_steps);
+		a.dir = dir;
+	} else
+		flow_fit_steps_argv(c, f, &a);
 	cal_must(c, &a, with_steps ? evalf : "/dev/null", summary);
 	flow_print(summary);
 }

@@ -31,28 +31,35 @@ static const char *const prog_names[NPROG] = {
 
 static struct cal cal;
 
-/* Remove the private directory (flat: files only).  Signal-time too. */
+/* Remove dir and what it holds (the private directory is two deep). */
 static void
-remove_tmp(void)
+remove_dir(const char *dir, int depth)
 {
 	char path[PATH_MAX + 300];
 	struct dirent *d;
 	DIR *dp;
 
-	if (cal.tmp[0] == '\0')
-		return;
-	if ((dp = opendir(cal.tmp)) != NULL) {
+	if ((dp = opendir(dir)) != NULL) {
 		while ((d = readdir(dp)) != NULL) {
 			if (strcmp(d->d_name, ".") == 0 ||
 			    strcmp(d->d_name, "..") == 0)
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", cal.tmp,
-			    d->d_name);
-			unlink(path);
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			if (unlink(path) < 0 && depth > 0)
+				remove_dir(path, depth - 1);
 		}
 		closedir(dp);
 	}
-	rmdir(cal.tmp);
+	rmdir(dir);
+}
+
+/* The private directory goes, whatever happened (after a signal too). */
+static void
+remove_tmp(void)
+{
+	if (cal.tmp[0] == '\0')
+		return;
+	remove_dir(cal.tmp, 1);
 	cal.tmp[0] = '\0';
 }
 
@@ -122,9 +129,7 @@ probe(void)
 	int i;
 
 	cal.parse_kind = stage_has_option(cal.prog[P_PARSE], "--kind");
-	cal.fit_requests = stage_has_option(cal.prog[P_FIT], "--requests");
-	cal.fit_source_name = stage_has_option(cal.prog[P_FIT],
-	    "--source-name");
+	cal.fit_requests = cal_fit_lists(&cal, "--requests");
 	if (cal.o.requests_only && !cal.fit_requests)
 		err_usage("--fit-requests-only: this fit-penalty (%s) cannot fit "
 		    "requests (it has no --requests)", cal.prog[P_FIT]);
@@ -148,11 +153,11 @@ check_replay_options(void)
 		return;
 	flow_replay_argv(&cal, &a, NULL);
 	stage_argv_add(&a, "--summary", "/dev/null", (char *)NULL);
-	st = stage_run(a.v, "/dev/null", "/dev/null", "/dev/null");
+	st = stage_run(&a, "/dev/null", "/dev/null", "/dev/null");
 	if (st == 0)
 		return;
 	/* Again, to show its message. */
-	stage_run(a.v, "/dev/null", "/dev/null", NULL);
+	stage_run(&a, "/dev/null", "/dev/null", NULL);
 	if (st == EXIT_USAGE)
 		exit(EXIT_USAGE);
 	err_die(EXIT_DATA, "trace-replay refused the replay options "

@@ -12,7 +12,8 @@
 #include "io/err.h"
 #include "stage.h"
 
-static const int stage_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+/* SIGPIPE too: a reader of the report that went away ends the run. */
+static const int stage_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 enum { NSIGS = sizeof(stage_sigs) / sizeof(stage_sigs[0]) };
 
 static char own_dir[PATH_MAX];
@@ -168,7 +169,7 @@ stage_redirect(const char *path, int fd, int flags)
 
 /* In the child: signals as the driver found them, streams, exec. */
 static _Noreturn void
-stage_child(char *const argv[], const char *in, const char *out,
+stage_child(const struct stage_argv *a, const char *in, const char *out,
     const char *err, const sigset_t *mask)
 {
 	int k;
@@ -185,12 +186,14 @@ stage_child(char *const argv[], const char *in, const char *out,
 	    stage_redirect(out, STDOUT_FILENO, O_WRONLY | O_CREAT | O_TRUNC) < 0 ||
 	    stage_redirect(err, STDERR_FILENO, O_WRONLY | O_CREAT | O_TRUNC) < 0)
 		_exit(126);
-	execv(argv[0], argv);
+	if (a->dir != NULL && chdir(a->dir) < 0)
+		_exit(126);
+	execv(a->v[0], a->v);
 	_exit(127);
 }
 
 int
-stage_run(char *const argv[], const char *in, const char *out,
+stage_run(const struct stage_argv *a, const char *in, const char *out,
     const char *err)
 {
 	sigset_t old;
@@ -205,7 +208,7 @@ stage_run(char *const argv[], const char *in, const char *out,
 		return STAGE_NOT_RUN;
 	}
 	if (pid == 0)
-		stage_child(argv, in, out, err, &old);
+		stage_child(a, in, out, err, &old);
 	child_pid = pid;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	while (waitpid(pid, &st, 0) < 0)
@@ -244,51 +247,83 @@ stage_lists(const char *text, const char *opt)
 	return 0;
 }
 
-int
-stage_has_option(const char *prog, const char *opt)
+/* The help texts asked for so far, by the command that printed them. */
+enum { HELP_CACHE = 4, HELP_MAX = 32768 };
+static struct help {
+	char	 key[PATH_MAX + 64];
+	char	 text[HELP_MAX];
+} helps[HELP_CACHE];
+static int nhelps;
+
+/* What prog args... prints on standard output (its errors dropped). */
+static void
+stage_capture(char *const argv[], char *text, size_t sz)
 {
-	static char text[32768];
-	static char cached[PATH_MAX];
-	char *argv[3];
-	int fds[2], st;
+	int fds[2], st, null;
 	size_t len = 0;
 	ssize_t got;
 	pid_t pid;
 
-	if (strcmp(cached, prog) != 0) {
-		text[0] = '\0';
-		if (pipe(fds) < 0)
-			return 0;
-		if ((pid = fork()) < 0) {
-			close(fds[0]);
-			close(fds[1]);
-			return 0;
-		}
-		if (pid == 0) {
-			dup2(fds[1], STDOUT_FILENO);
-			close(fds[0]);
-			close(fds[1]);
-			if ((st = open("/dev/null", O_WRONLY)) >= 0)
-				dup2(st, STDERR_FILENO);
-			argv[0] = (char *)prog;
-			argv[1] = "--help";
-			argv[2] = NULL;
-			execv(prog, argv);
-			_exit(127);
-		}
-		close(fds[1]);
-		while (len < sizeof(text) - 1 && ((got = read(fds[0],
-		    text + len, sizeof(text) - 1 - len)) > 0 ||
-		    (got < 0 && errno == EINTR)))
-			if (got > 0)
-				len += (size_t)got;
-		text[len] = '\0';
+	text[0] = '\0';
+	if (pipe(fds) < 0)
+		return;
+	if ((pid = fork()) < 0) {
 		close(fds[0]);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		err_snprintf(cached, sizeof(cached), "%s", prog);
+		close(fds[1]);
+		return;
 	}
-	return stage_lists(text, opt);
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		if ((null = open("/dev/null", O_RDWR)) >= 0) {
+			dup2(null, STDERR_FILENO);
+			dup2(null, STDIN_FILENO);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (len < sz - 1 && ((got = read(fds[0], text + len,
+	    sz - 1 - len)) > 0 || (got < 0 && errno == EINTR)))
+		if (got > 0)
+			len += (size_t)got;
+	text[len] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
+int
+stage_help_lists(const char *prog, const char *const *args, const char *opt)
+{
+	char key[PATH_MAX + 64];
+	struct stage_argv a;
+	struct help *h;
+	int i;
+
+	stage_argv_init(&a, prog);
+	err_snprintf(key, sizeof(key), "%s", prog);
+	for (i = 0; args[i] != NULL; i++) {
+		stage_argv_add(&a, args[i], (char *)NULL);
+		err_snprintf(key + strlen(key), sizeof(key) - strlen(key),
+		    " %s", args[i]);
+	}
+	for (i = 0; i < nhelps; i++)
+		if (strcmp(helps[i].key, key) == 0)
+			return stage_lists(helps[i].text, opt);
+	h = &helps[nhelps < HELP_CACHE ? nhelps++ : HELP_CACHE - 1];
+	err_snprintf(h->key, sizeof(h->key), "%s", key);
+	stage_capture(a.v, h->text, sizeof(h->text));
+	return stage_lists(h->text, opt);
+}
+
+int
+stage_has_option(const char *prog, const char *opt)
+{
+	static const char *const help[] = { "--help", NULL };
+
+	return stage_help_lists(prog, help, opt);
 }
 
 void
@@ -296,6 +331,7 @@ stage_argv_init(struct stage_argv *a, const char *prog)
 {
 	a->n = 0;
 	a->v[0] = NULL;
+	a->dir = NULL;
 	stage_argv_add(a, prog, (char *)NULL);
 }
 

@@ -2,8 +2,8 @@
  * The stage programs (trace-parse, batchify, roofline-eval, fit-penalty,
  * trace-replay): found next to the driver's own executable, else in PATH;
  * run one at a time with fork and exec, their standard streams redirected
- * to files of the driver's private directory.  SIGINT, SIGTERM and SIGHUP
- * sent to the driver are forwarded to the running stage; once it has
+ * to files of the driver's private directory.  SIGINT, SIGTERM, SIGHUP
+ * and SIGPIPE sent to the driver are forwarded to the running stage; once it has
  * ended, the driver cleans up and dies of the same signal.
  */
 #ifndef CAL_STAGE_H
@@ -25,28 +25,32 @@ void stage_find(const char *prog, char *buf, size_t sz);
  */
 void stage_catch_signals(void (*cleanup)(void));
 
-/*
- * Run argv[0] (a full path) with argv.  in: standard input from this file
- * (NULL: the driver's own); out, err: standard output and error to these
- * files (NULL: the driver's own).  Returns the exit status, 128 + N when
- * the stage died of signal N, or STAGE_NOT_RUN when it could not start.
- * Does not return when the driver was sent a signal meanwhile.
- */
-int stage_run(char *const argv[], const char *in, const char *out,
-    const char *err);
-
 /* An argument vector under construction. */
 enum { STAGE_MAXARGS = 96 };
 struct stage_argv {
 	char	*v[STAGE_MAXARGS + 1];
 	int	 n;
+	const char *dir;	/* run in this directory; NULL: ours */
 };
 
 void stage_argv_init(struct stage_argv *a, const char *prog);
 /* Append the words (a NULL ends them); exits 1 past STAGE_MAXARGS. */
 void stage_argv_add(struct stage_argv *a, ...);
 
+/*
+ * Run a->v[0] (a full path) with a->v.  in: standard input from this file
+ * (NULL: the driver's own); out, err: standard output and error to these
+ * files (NULL: the driver's own).  Returns the exit status, 128 + N when
+ * the stage died of signal N, or STAGE_NOT_RUN when it could not start.
+ * Does not return when the driver was sent a signal meanwhile.
+ */
+int stage_run(const struct stage_argv *a, const char *in, const char *out,
+    const char *err);
+
 /* Does prog (a full path) list option opt ("--kind") in its --help? */
 int stage_has_option(const char *prog, const char *opt);
+/* The same in what "prog args..." prints (args ends with a NULL). */
+int stage_help_lists(const char *prog, const char *const *args,
+    const char *opt);
 
 #endif
