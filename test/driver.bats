@@ -273,16 +273,22 @@ rooftrace-calibrate: the traces hold requests with latencies but no measured ste
 	assert_no_leftovers
 }
 
-@test "production sources: a Dynamo FPM trace, TensorRT-LLM metrics, each says what it told" {
-	require_shared sources/dynamo-fpm-trace.example.json
-	local f
-	for f in dynamo-fpm-trace.example.json trtllm-metrics.CONSTRUCTED.json; do
-		run --separate-stderr trace-parse -q "$SHARED/sources/$f"
-		[ "$status" = 0 ] || skip "this trace-parse does not read $f"
-		run --separate-stderr rooftrace-calibrate -q $M "$SHARED/sources/$f"
-		use_stderr
-		assert_line --regexp "^$SHARED/sources/$f: [a-z-]+, aggregate-steps: [0-9]+ steps, [0-9]+ timed \(dur_source: (fpm_wall_time|trtllm_device_step|trtllm_gpu_forward) [0-9]+"
-	done
+@test "production sources: a vLLM span export, a Dynamo FPM trace, TensorRT-LLM metrics, each says what it told" {
+	require_shared sources/vllm-otlp-llm_request.CONSTRUCTED.json
+	local s="$SHARED/sources"
+	run --separate-stderr rooftrace-calibrate -q $M "$s/vllm-otlp-llm_request.CONSTRUCTED.json"
+	use_stderr
+	assert_line --regexp "^$s/vllm-otlp-llm_request.CONSTRUCTED.json: [a-z]+, spans: 1 request, 1 with latencies \(ttft_us, e2e_us, queue_us, prefill_us, decode_us\)$"
+	# The engines' step records, where this trace-parse reads them.
+	if ! trace-parse --list-formats | grep -q '^dynamo-fpm'; then
+		skip "this trace-parse reads no Dynamo FPM or TensorRT-LLM file"
+	fi
+	run --separate-stderr rooftrace-calibrate -q $M "$s/dynamo-fpm-trace.example.json"
+	use_stderr
+	assert_line "$s/dynamo-fpm-trace.example.json: dynamo-fpm, aggregate-steps: 1 step, 1 timed (dur_source: fpm_wall_time 1)"
+	run --separate-stderr rooftrace-calibrate -q $M "$s/trtllm-metrics.CONSTRUCTED.json"
+	use_stderr
+	assert_line "$s/trtllm-metrics.CONSTRUCTED.json: trtllm-iterations, aggregate-steps: 1 step, 1 timed (dur_source: trtllm_gpu_forward 1)"
 }
 
 @test "on a terminal the progress line names the stage, never a temporary path; -q shows none" {

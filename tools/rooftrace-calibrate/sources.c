@@ -137,9 +137,9 @@ sources_say(const struct source *s)
 		return;
 	}
 	scan_time_source(&s->sc, src, sizeof(src));
-	fprintf(stderr, "%s: %s, %s: %ld %s", name, s->format,
-	    scan_kind_names[s->kind], s->sc.records, s->sc.step ? "steps" :
-	    "requests");
+	fprintf(stderr, "%s: %s, %s: %ld %s%s", name, s->format,
+	    scan_kind_names[s->kind], s->sc.records, s->sc.step ? "step" :
+	    "request", s->sc.records == 1 ? "" : "s");
 	if (s->sc.timed == 0)
 		fprintf(stderr, ", none %s", s->sc.step ? "timed" :
 		    "with a latency");
