@@ -23,6 +23,42 @@ static struct sigaction saved[NSIGS];
 static int caught[NSIGS];
 static void (*at_signal)(void);
 
+static int
+stage_executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0;
+}
+
+/* The folder of PATH's first executable prog, into dir; 0 or -1. */
+static int
+stage_path_dir(const char *prog, char *dir, size_t sz)
+{
+	const char *path = getenv("PATH"), *p, *colon;
+	char buf[PATH_MAX];
+	size_t n;
+
+	if (path == NULL)
+		return -1;
+	for (p = path; ; p = colon + 1) {
+		colon = strchr(p, ':');
+		n = colon != NULL ? (size_t)(colon - p) : strlen(p);
+		err_snprintf(dir, sz, "%.*s", (int)(n > 0 ? n : 1),
+		    n > 0 ? p : ".");
+		err_snprintf(buf, sizeof(buf), "%s/%s", dir, prog);
+		if (stage_executable(buf))
+			return 0;
+		if (colon == NULL)
+			return -1;
+	}
+}
+
+/*
+ * The driver's own folder, as a shell would see it: argv0's folder, or
+ * where PATH found it; the executable's real place as a last resort.
+ */
 void
 stage_init(const char *argv0)
 {
@@ -38,7 +74,10 @@ stage_init(const char *argv0)
 			err_snprintf(own_dir, sizeof(own_dir), "/");
 		return;
 	}
-	/* Found in PATH: the executable itself says where it is (Linux). */
+	if (argv0 != NULL && stage_path_dir(argv0, own_dir,
+	    sizeof(own_dir)) == 0)
+		return;
+	own_dir[0] = '\0';
 	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
 		return;
 	exe[n] = '\0';
@@ -47,37 +86,20 @@ stage_init(const char *argv0)
 		    (int)(slash - exe), exe);
 }
 
-static int
-stage_executable(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    access(path, X_OK) == 0;
-}
-
 void
 stage_find(const char *prog, char *buf, size_t sz)
 {
-	const char *path, *p, *colon;
-	size_t n;
+	char dir[PATH_MAX];
 
 	if (own_dir[0] != '\0') {
 		err_snprintf(buf, sz, "%s/%s", own_dir, prog);
 		if (stage_executable(buf))
 			return;
 	}
-	if ((path = getenv("PATH")) != NULL)
-		for (p = path; ; p = colon + 1) {
-			colon = strchr(p, ':');
-			n = colon != NULL ? (size_t)(colon - p) : strlen(p);
-			err_snprintf(buf, sz, "%.*s/%s", (int)(n > 0 ? n : 1),
-			    n > 0 ? p : ".", prog);
-			if (stage_executable(buf))
-				return;
-			if (colon == NULL)
-				break;
-		}
+	if (stage_path_dir(prog, dir, sizeof(dir)) == 0) {
+		err_snprintf(buf, sz, "%s/%s", dir, prog);
+		return;
+	}
 	err_die(EXIT_DATA, "cannot find %s next to %s (%s) or in PATH",
 	    prog, err_prog(), own_dir[0] != '\0' ? own_dir : "unknown");
 }
