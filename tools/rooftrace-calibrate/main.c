@@ -22,6 +22,7 @@
 #include "model/roofline.h"
 #include "cal.h"
 #include "flow.h"
+#include "scan.h"
 #include "sources.h"
 
 static const char *const prog_names[NPROG] = {
@@ -198,6 +199,7 @@ main(int argc, char *argv[])
 	check_options();
 	out = outfile_open(cal.o.output);
 	cal.show = !cal.o.quiet && isatty(STDERR_FILENO);
+	scan_progress(!cal.o.quiet);
 	make_tmp();
 	stage_catch_signals(remove_tmp);
 	st = flow_run(&cal, out);

@@ -7,12 +7,21 @@
 #include "io/err.h"
 #include "io/jsonin.h"
 #include "io/linereader.h"
+#include "io/progress.h"
 #include "scan.h"
 
 const char *const scan_kind_names[KIND_N] = {
 	"requests", "latencies", "token-times", "spans", "steps",
 	"aggregate-steps"
 };
+
+static int scan_show;
+
+void
+scan_progress(int on)
+{
+	scan_show = on;
+}
 
 static const char *const field_names[SF_N] = {
 	"ttft_us", "e2e_us", "itl_us", "queue_us", "prefill_us", "decode_us",
@@ -217,6 +226,7 @@ void
 scan_file(struct scan *s, const char *path, int step)
 {
 	struct linereader lr;
+	struct progress pg;
 	struct jsonin jin;
 	struct jerr e;
 	size_t len;
@@ -225,10 +235,16 @@ scan_file(struct scan *s, const char *path, int step)
 	scan_init(s, step);
 	if (linereader_open(&lr, path) < 0)
 		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	/* Named by what it holds: the file itself is a private one. */
+	progress_start(&pg, lr.fp, step ? "reading steps" :
+	    "reading requests", !scan_show);
 	jsonin_init(&jin);
-	while ((line = linereader_next(&lr, &len)) != NULL)
+	while ((line = linereader_next(&lr, &len)) != NULL) {
 		if (scan_line(s, &jin, line, len, &e) < 0)
 			err_dieat(EXIT_DATA, lr.name, lr.lineno, "%s", e.msg);
+		progress_update(&pg);
+	}
+	progress_done(&pg);
 	if (linereader_error(&lr))
 		err_die(EXIT_DATA, "%s: read error", path);
 	jsonin_free(&jin);
@@ -310,6 +326,7 @@ scan_split(const struct scan *s, const char *path, double fraction,
     const char *fit, const char *held, struct split *out)
 {
 	struct linereader lr;
+	struct progress pg;
 	struct jsonin jin;
 	struct jerr e;
 	FILE *fp[2];
@@ -323,6 +340,8 @@ scan_split(const struct scan *s, const char *path, double fraction,
 	memset(out, 0, sizeof(*out));
 	if (linereader_open(&lr, path) < 0)
 		err_die(EXIT_DATA, "%s: %s", path, strerror(errno));
+	progress_start(&pg, lr.fp, s->step ? "splitting steps" :
+	    "splitting requests", !scan_show);
 	fp[0] = split_open(fit);
 	fp[1] = split_open(held);
 	jsonin_init(&jin);
@@ -346,7 +365,9 @@ scan_split(const struct scan *s, const char *path, double fraction,
 		if (fwrite(line, 1, len, fp[h]) != len || putc('\n', fp[h]) == EOF)
 			err_die(EXIT_DATA, "cannot write a file of the private "
 			    "directory: %s", strerror(errno));
+		progress_update(&pg);
 	}
+	progress_done(&pg);
 	jsonin_free(&jin);
 	linereader_close(&lr);
 	split_close(fp[0]);

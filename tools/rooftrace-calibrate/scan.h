@@ -66,6 +66,8 @@ struct scan {
  * counted).  Exits 1 with "path:line: ..." on a line that is not JSON.
  */
 void scan_file(struct scan *s, const char *path, int step);
+/* Progress on a terminal while reading and splitting (default off). */
+void scan_progress(int on);
 
 /* The same a line at a time: -1 with e set when a line is not JSON. */
 void scan_init(struct scan *s, int step);
