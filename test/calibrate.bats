@@ -123,6 +123,9 @@ assert_no_leftovers() {
 	run rooftrace-calibrate $M --holdout 1 "$DEMO"
 	assert_failure 2
 	assert_line -n 0 "rooftrace-calibrate: --holdout: must be a fraction from 0 to 0.9, got '1'"
+	run rooftrace-calibrate $M --limits 5,12,10 "$DEMO"
+	assert_failure 2
+	assert_line -n 0 "rooftrace-calibrate: --limits: must be four numbers above 0, S,P,E,T, got '5,12,10'"
 	run rooftrace-calibrate -m no-such-model -g H100 "$DEMO"
 	assert_failure 2
 	assert_line -n 0 --partial "rooftrace-calibrate: unknown model 'no-such-model' (known: "

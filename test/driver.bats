@@ -205,6 +205,12 @@ tmp"
 	assert_line "held-out requests: 25 of 100: median |TTFT err| 13.2 %, |E2E err| 15.4 %, |ITL err| 1.5 %; TTFT P99 predicted/measured 1.04 (limits |E2E err| 10 %, |TTFT err| 20 %)"
 	assert_line "held-out verdict: trustworthy for step times; not trustworthy for request latencies"
 	assert_file_exists "$BATS_TEST_TMPDIR/hw.json"
+	# A fleet's own limits: 20 % on E2E earns it.
+	run --separate-stderr rooftrace-calibrate -q --strict --limits 5,12,20,20 $M "$SMALL"
+	assert_success
+	use_stderr
+	assert_line "held-out requests: 25 of 100: median |TTFT err| 13.2 %, |E2E err| 15.4 %, |ITL err| 1.5 %; TTFT P99 predicted/measured 1.04 (limits |E2E err| 20 %, |TTFT err| 20 %)"
+	assert_line "held-out verdict: trustworthy for step times; trustworthy for request latencies"
 	# 50 ms more on every TTFT, from trace-replay's own option.
 	run --separate-stderr rooftrace-calibrate -q $M --network-rtt-us 50000 "$SMALL"
 	assert_success

@@ -496,6 +496,7 @@ flow_run(struct cal *c, FILE *out)
 
 	memset(&f, 0, sizeof(f));
 	f.v.holdout = c->o.holdout;
+	f.v.lim = c->o.limits;
 	flow_sources(c, &f);
 	flow_requests(c, &f);
 	flow_steps(c, &f);

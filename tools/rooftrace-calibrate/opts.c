@@ -17,6 +17,7 @@ enum {
 	OPT_STRICT,
 	OPT_MAX_ITER,
 	OPT_REQUESTS_ONLY,
+	OPT_LIMITS,
 	OPT_REPLAY		/* the replay options, in replay_names order */
 };
 
@@ -42,6 +43,7 @@ static const struct option longopts[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "max-iter", required_argument, NULL, OPT_MAX_ITER },
 	{ "fit-requests-only", no_argument, NULL, OPT_REQUESTS_ONLY },
+	{ "limits", required_argument, NULL, OPT_LIMITS },
 	{ "output-lag", required_argument, NULL, OPT_REPLAY + 0 },
 	{ "alpha-coeffs", required_argument, NULL, OPT_REPLAY + 1 },
 	{ "prefix-hit-fraction", required_argument, NULL, OPT_REPLAY + 2 },
@@ -76,6 +78,9 @@ usage(void)
 	    "                                    (default 0.25; 0: none)\n"
 	    "      --strict                      exit 3 unless the held-out errors\n"
 	    "                                    earn the verdict\n"
+	    "      --limits S,P,E,T              its limits, %%: steps' median and\n"
+	    "                                    P90, requests' median |E2E err|\n"
+	    "                                    and |TTFT err| (default 5,12,10,20)\n"
 	    "      --loss ls|huber|cauchy        fit-penalty's loss (default huber)\n"
 	    "      --max-iter N                  fit-penalty's solver iterations\n"
 	    "      --max-num-seqs N              scheduler options, as in\n"
@@ -159,6 +164,11 @@ opts_take(struct cal_opts *o, int c, const char *arg)
 		cli_opt_int("--max-iter", arg, 1, 100000);
 		o->max_iter = arg;
 		break;
+	case OPT_LIMITS:
+		if (score_limits_parse(&o->limits, arg) < 0)
+			err_usage("--limits: must be four numbers above 0, "
+			    "S,P,E,T, got '%s'", arg);
+		break;
 	case OPT_HOLDOUT:
 		if (numfmt_parse_double(arg, &v) < 0 || v < 0 || v > 0.9)
 			err_usage("--holdout: must be a fraction from 0 to 0.9, "
@@ -190,6 +200,7 @@ opts_parse(struct cal_opts *o, int argc, char *argv[])
 	rlopts_init(&o->rl);
 	o->loss = "huber";
 	o->holdout = 0.25;
+	score_limits_default(&o->limits);
 	while ((c = getopt_long(argc, argv, ":" RL_SHORTOPTS "f:o:qhV",
 	    longopts, NULL)) != -1) {
 		if (c == '?' || c == ':')

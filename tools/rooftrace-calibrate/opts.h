@@ -6,6 +6,7 @@
 #define CAL_OPTS_H
 
 #include "model/rlopts.h"
+#include "score.h"
 
 enum { OPTS_MAX_PASS = 24 };
 
@@ -20,6 +21,7 @@ struct cal_opts {
 	const char *from, *requests, *output, *loss;
 	const char *max_iter;	/* fit-penalty's, NULL: its default */
 	double	 holdout;
+	struct score_limits limits;	/* the held-out verdict's */
 	int	 strict, quiet;
 	int	 requests_only;	/* steps scored, never fitted */
 	/* Scheduler options: batchify, trace-replay, a request fit. */

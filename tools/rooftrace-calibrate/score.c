@@ -6,6 +6,7 @@
 #include "io/err.h"
 #include "io/jsonin.h"
 #include "io/linereader.h"
+#include "io/numfmt.h"
 #include "stats/stats.h"
 #include "score.h"
 
@@ -84,11 +85,48 @@ score_steps(const char *path, struct step_score *s)
 	free(v);
 }
 
-int
-score_steps_ok(const struct step_score *s)
+void
+score_limits_default(struct score_limits *l)
 {
-	return s->n > 0 && s->median <= SCORE_STEP_MEDIAN &&
-	    s->p90 <= SCORE_STEP_P90;
+	/* The steps' are fit-penalty's own verdict's, on unseen steps. */
+	l->step_median = 5;
+	l->step_p90 = 12;
+	l->e2e_median = 10;
+	l->ttft_median = 20;
+}
+
+int
+score_limits_parse(struct score_limits *l, const char *arg)
+{
+	double v[4];
+	char buf[256], *p, *comma;
+	int i;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		return -1;
+	for (i = 0, p = buf; i < 4; i++, p = comma + 1) {
+		comma = strchr(p, ',');
+		if ((comma == NULL) != (i == 3))
+			return -1;
+		if (comma != NULL)
+			*comma = '\0';
+		if (numfmt_parse_double(p, &v[i]) < 0 || !(v[i] > 0))
+			return -1;
+		if (comma == NULL)
+			break;
+	}
+	l->step_median = v[0];
+	l->step_p90 = v[1];
+	l->e2e_median = v[2];
+	l->ttft_median = v[3];
+	return 0;
+}
+
+int
+score_steps_ok(const struct step_score *s, const struct score_limits *l)
+{
+	return s->n > 0 && s->median <= l->step_median &&
+	    s->p90 <= l->step_p90;
 }
 
 /* One latency's median error and count; 0 when the report has none. */
@@ -143,8 +181,9 @@ score_requests(const char *path, struct request_score *r, char *msg,
 }
 
 int
-score_requests_ok(const struct request_score *r)
+score_requests_ok(const struct request_score *r,
+    const struct score_limits *l)
 {
-	return r->have_e2e && r->e2e <= SCORE_E2E_MEDIAN &&
-	    (!r->have_ttft || r->ttft <= SCORE_TTFT_MEDIAN);
+	return r->have_e2e && r->e2e <= l->e2e_median &&
+	    (!r->have_ttft || r->ttft <= l->ttft_median);
 }

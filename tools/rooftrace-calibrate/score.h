@@ -8,11 +8,15 @@
 
 #include <stddef.h>
 
-/* The limits, in %. */
-#define SCORE_STEP_MEDIAN	5.0
-#define SCORE_STEP_P90		12.0
-#define SCORE_E2E_MEDIAN	10.0
-#define SCORE_TTFT_MEDIAN	20.0
+/* The limits, in %: held-out medians and the steps' P90. */
+struct score_limits {
+	double	 step_median, step_p90, e2e_median, ttft_median;
+};
+
+/* 5 % and 12 % for steps, 10 % E2E and 20 % TTFT for requests. */
+void score_limits_default(struct score_limits *l);
+/* "S,P,E,T" into l; -1 unless four numbers, each above 0. */
+int score_limits_parse(struct score_limits *l, const char *arg);
 
 struct step_score {
 	long	 n;		/* steps scored */
@@ -22,7 +26,8 @@ struct step_score {
 
 /* Score the eval records of path; n 0 when none could be. */
 void score_steps(const char *path, struct step_score *s);
-int score_steps_ok(const struct step_score *s);
+int score_steps_ok(const struct step_score *s,
+    const struct score_limits *l);
 
 struct request_score {
 	long	 replayed, scored_ttft, scored_e2e, scored_itl;
@@ -34,6 +39,7 @@ struct request_score {
 /* Read trace-replay's --json report; -1 with msg when it cannot be. */
 int score_requests(const char *path, struct request_score *r, char *msg,
     size_t msgsz);
-int score_requests_ok(const struct request_score *r);
+int score_requests_ok(const struct request_score *r,
+    const struct score_limits *l);
 
 #endif

@@ -18,9 +18,9 @@ verdict_steps(const struct verdict_in *v)
 		return;
 	}
 	fprintf(stderr, ": median error %.1f %%, P90 %.1f %% (the starting "
-	    "entry: %.1f %%, %.1f %%; limits %.0f %%, %.0f %%)\n", a->median,
-	    a->p90, v->before.median, v->before.p90, SCORE_STEP_MEDIAN,
-	    SCORE_STEP_P90);
+	    "entry: %.1f %%, %.1f %%; limits %g %%, %g %%)\n", a->median,
+	    a->p90, v->before.median, v->before.p90, v->lim.step_median,
+	    v->lim.step_p90);
 }
 
 static void
@@ -50,8 +50,8 @@ verdict_requests(const struct verdict_in *v)
 	    r->ttft_p99_meas > 0)
 		fprintf(stderr, "; TTFT P99 predicted/measured %.2f",
 		    r->ttft_p99_pred / r->ttft_p99_meas);
-	fprintf(stderr, " (limits |E2E err| %.0f %%, |TTFT err| %.0f %%)\n",
-	    SCORE_E2E_MEDIAN, SCORE_TTFT_MEDIAN);
+	fprintf(stderr, " (limits |E2E err| %g %%, |TTFT err| %g %%)\n",
+	    v->lim.e2e_median, v->lim.ttft_median);
 }
 
 /* "trustworthy for step times" or "not trustworthy for ...: why". */
@@ -88,11 +88,11 @@ verdict_say(const struct verdict_in *v)
 	snprintf(why, sizeof(why), "%s", v->holdout > 0 ?
 	    "no held-out step was measured" : "--holdout 0");
 	sok = verdict_part(v->steps_tested && v->after.n > 0,
-	    score_steps_ok(&v->after), "step times", why, 1);
+	    score_steps_ok(&v->after, &v->lim), "step times", why, 1);
 	snprintf(why, sizeof(why), "%s", v->requests_untested != NULL ?
 	    v->requests_untested : "no held-out latency");
 	rok = verdict_part(v->requests_tested && (v->req.have_e2e ||
-	    v->req.have_ttft), score_requests_ok(&v->req),
+	    v->req.have_ttft), score_requests_ok(&v->req, &v->lim),
 	    "request latencies", why, 0);
 	fprintf(stderr, "\n");
 	/* Earned: every part the inputs could test was tested and passed. */

@@ -10,6 +10,7 @@
 
 struct verdict_in {
 	double	 holdout;
+	struct score_limits lim;
 	int	 steps_tested, requests_tested;
 	const struct split *steps, *requests;	/* NULL: none */
 	struct step_score before, after;
