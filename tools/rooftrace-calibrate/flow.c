@@ -122,7 +122,7 @@ flow_sources(struct cal *c, struct flow *f)
 	f->nsrc = c->o.ntraces > 0 ? c->o.ntraces : 1;
 	f->src = err_malloc((size_t)f->nsrc * sizeof(f->src[0]));
 	for (i = 0; i < f->nsrc; i++) {
-		sources_read(c, names[i], i, &f->src[i]);
+		sources_read(c, names[i], i, c->o.from, &f->src[i]);
 		sources_say(&f->src[i]);
 		records += f->src[i].sc.records;
 	}
@@ -130,7 +130,7 @@ flow_sources(struct cal *c, struct flow *f)
 		err_die(EXIT_DATA, "the traces hold no records");
 	if (c->o.requests == NULL)
 		return;
-	sources_read(c, c->o.requests, f->nsrc, &f->req);
+	sources_read(c, c->o.requests, f->nsrc, NULL, &f->req);
 	sources_say(&f->req);
 	if (f->req.sc.step)
 		err_die(EXIT_DATA, "%s: holds %s, not requests (give it as a "

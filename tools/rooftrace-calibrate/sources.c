@@ -27,14 +27,14 @@ sources_stdin(const struct cal *c, char *buf, size_t sz, int idx)
 
 static void
 sources_parse_argv(const struct cal *c, struct stage_argv *a,
-    const char *name, int kind)
+    const struct source *s, int kind)
 {
 	cal_argv(c, a, P_PARSE);
 	if (kind)
 		stage_argv_add(a, "--kind", (char *)NULL);
-	if (c->o.from != NULL)
-		stage_argv_add(a, "--from", c->o.from, (char *)NULL);
-	stage_argv_add(a, "--", name, (char *)NULL);
+	if (s->from != NULL)
+		stage_argv_add(a, "--from", s->from, (char *)NULL);
+	stage_argv_add(a, "--", s->name, (char *)NULL);
 }
 
 /* Cut line at its last tab; the field after it. */
@@ -60,7 +60,7 @@ sources_kind(struct cal *c, struct source *s, const char *in, int idx)
 
 	snprintf(name, sizeof(name), "kind-%d", idx);
 	cal_file(c, out, sizeof(out), name);
-	sources_parse_argv(c, &a, s->name, 1);
+	sources_parse_argv(c, &a, s, 1);
 	cal_must(c, &a, in, out);
 	line[0] = '\0';
 	if ((fp = fopen(out, "r")) != NULL) {
@@ -79,7 +79,8 @@ sources_kind(struct cal *c, struct source *s, const char *in, int idx)
 }
 
 void
-sources_read(struct cal *c, const char *name, int idx, struct source *s)
+sources_read(struct cal *c, const char *name, int idx, const char *from,
+    struct source *s)
 {
 	char path[PATH_MAX], file[32];
 	const char *in = NULL;
@@ -88,13 +89,14 @@ sources_read(struct cal *c, const char *name, int idx, struct source *s)
 
 	memset(s, 0, sizeof(*s));
 	s->name = name;
+	s->from = from;
 	err_snprintf(path, sizeof(path), "%s", name);
 	if (strcmp(name, "-") == 0) {
 		sources_stdin(c, path, sizeof(path), idx);
 		in = path;
 	}
 	/* Records already (trace-parse's own output): taken as they are. */
-	first = scan_first(path);
+	first = from == NULL ? scan_first(path) : NULL;
 	s->kind = first != NULL ? scan_kind_of(first) : KIND_NONE;
 	cJSON_Delete(first);
 	if (s->kind != KIND_NONE) {
@@ -107,7 +109,7 @@ sources_read(struct cal *c, const char *name, int idx, struct source *s)
 		sources_kind(c, s, in, idx);
 	snprintf(file, sizeof(file), "records-%d", idx);
 	cal_file(c, s->records, sizeof(s->records), file);
-	sources_parse_argv(c, &a, name, 0);
+	sources_parse_argv(c, &a, s, 0);
 	cal_must(c, &a, in, s->records);
 	if (!c->parse_kind) {
 		/*
@@ -118,7 +120,7 @@ sources_read(struct cal *c, const char *name, int idx, struct source *s)
 		s->kind = first != NULL ? scan_kind_of(first) : KIND_NONE;
 		cJSON_Delete(first);
 		err_snprintf(s->format, sizeof(s->format), "%s",
-		    c->o.from != NULL ? c->o.from : "detected");
+		    from != NULL ? from : "detected");
 		if (s->kind == KIND_NONE)
 			s->kind = KIND_REQUESTS;
 	}

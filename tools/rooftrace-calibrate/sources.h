@@ -13,15 +13,20 @@
 
 struct source {
 	const char *name;		/* as given; "-" is standard input */
+	const char *from;		/* its format as given, or NULL */
 	char	 records[PATH_MAX];	/* its records */
 	char	 format[64];
 	enum scan_kind kind;
 	struct scan sc;
 };
 
-/* Read input name into s (idx numbers the private files); exits 1. */
+/*
+ * Read input name into s (idx numbers the private files); exits 1.  from:
+ * its format (trace-parse --from), NULL to detect it; a file of records
+ * is taken as it is only when it is NULL.
+ */
 void sources_read(struct cal *c, const char *name, int idx,
-    struct source *s);
+    const char *from, struct source *s);
 /* What the input told: format, kind, records, what timed them. */
 void sources_say(const struct source *s);
 
