@@ -503,6 +503,7 @@ flow_run(struct cal *c, FILE *out)
 	flow_fittable(c, &f);
 	if (f.requests[0] != '\0')
 		flow_split_requests(c, &f);
+	stage_poll();
 	flow_fit(c, &f);
 	flow_write(&f, out);
 	flow_held_steps(c, &f);

@@ -9,6 +9,7 @@
 #include "io/linereader.h"
 #include "io/progress.h"
 #include "scan.h"
+#include "stage.h"
 
 const char *const scan_kind_names[KIND_N] = {
 	"requests", "latencies", "token-times", "spans", "steps",
@@ -243,6 +244,8 @@ scan_file(struct scan *s, const char *path, int step)
 		if (scan_line(s, &jin, line, len, &e) < 0)
 			err_dieat(EXIT_DATA, lr.name, lr.lineno, "%s", e.msg);
 		progress_update(&pg);
+		if ((lr.lineno & 0xfff) == 0)
+			stage_poll();
 	}
 	progress_done(&pg);
 	if (linereader_error(&lr))
@@ -366,6 +369,8 @@ scan_split(const struct scan *s, const char *path, double fraction,
 			err_die(EXIT_DATA, "cannot write a file of the private "
 			    "directory: %s", strerror(errno));
 		progress_update(&pg);
+		if ((idx & 0xfff) == 0)
+			stage_poll();
 	}
 	progress_done(&pg);
 	jsonin_free(&jin);

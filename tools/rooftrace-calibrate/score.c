@@ -9,6 +9,7 @@
 #include "io/numfmt.h"
 #include "stats/stats.h"
 #include "score.h"
+#include "stage.h"
 
 static double
 num(const cJSON *obj, const char *key)
@@ -65,6 +66,8 @@ score_steps(const char *path, struct step_score *s)
 			continue;
 		if ((rec = jsonin_parse(&jin, line, len, &e)) == NULL)
 			err_dieat(EXIT_DATA, lr.name, lr.lineno, "%s", e.msg);
+		if ((lr.lineno & 0xfff) == 0)
+			stage_poll();
 		if (!score_step(rec, &ape, &ex)) {
 			s->excluded += ex;
 			continue;

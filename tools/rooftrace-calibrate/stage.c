@@ -172,6 +172,13 @@ stage_die(void)
 	_exit(128 + sig);
 }
 
+void
+stage_poll(void)
+{
+	if (got_sig)
+		stage_die();
+}
+
 static int
 stage_redirect(const char *path, int fd, int flags)
 {

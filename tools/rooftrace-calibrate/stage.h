@@ -38,6 +38,12 @@ void stage_argv_init(struct stage_argv *a, const char *prog);
 void stage_argv_add(struct stage_argv *a, ...);
 
 /*
+ * Between stages: when the driver was sent a signal, clean up and die of
+ * it now (the driver's own long loops call it now and then).
+ */
+void stage_poll(void);
+
+/*
  * Run a->v[0] (a full path) with a->v.  in: standard input from this file
  * (NULL: the driver's own); out, err: standard output and error to these
  * files (NULL: the driver's own).  Returns the exit status, 128 + N when
