@@ -88,7 +88,7 @@ setup() {
 	    "$ROOT/fixtures/demo/bench-serve.json"
 	assert_success
 	run jq .H100.mfuPrefill "$BATS_TEST_TMPDIR/cal.json"
-	assert_output 0.4010571359653441
+	assert_output 0.4009548477838576
 	run make -C "$ROOT" -s uninstall DESTDIR="$d" PREFIX=/usr
 	assert_success
 	assert_file_not_exists "$d/usr/bin/roofline-eval"
