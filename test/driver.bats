@@ -2,7 +2,8 @@
 # rooftrace-calibrate's care: checks before any stage, -o as every program
 # writes, signals passed on to the stage, the held-out verdict both ways
 # and --strict's exit status, what each source told.  Small inputs: the
-# first 100 requests of the demo (about 0.3 s a calibration).
+# first 100 requests of the demo (about 1.3 s a calibration with the
+# request fit, 0.4 s on its steps alone).
 
 setup_file() {
 	load helpers/common
@@ -34,9 +35,15 @@ EOF
 setup() {
 	load helpers/common
 	SMALL="$BATS_FILE_TMPDIR/small.ndjson"
+	# Its steps alone: a calibration without the request fit, for the
+	# tests of -o (about 0.4 s, against 1.3 s with the requests).
+	STEPS="$BATS_FILE_TMPDIR/steps.ndjson"
 	DEMO="$FIXTURES/demo/bench-serve.json"
 	FAKE="$BATS_FILE_TMPDIR/fake"
 	M="-m llama-3.1-8b-instruct -g H100"
+	# The demo's engine is synchronous: a token reaches the client at the
+	# end of its own step.
+	LAG="--output-lag 0"
 	export TMPDIR="$BATS_TEST_TMPDIR/tmp"
 	mkdir -p "$TMPDIR"
 	rm -f "$FAKE/ran"
@@ -61,7 +68,7 @@ assert_no_stage() {
 	export ROOFTRACE_SHARE="$ROOT/share"
 	run "$FAKE/rooftrace-calibrate" -m llama-3.1-8b-instruct -g B200 "$DEMO"
 	assert_failure 2
-	assert_output "rooftrace-calibrate: unknown hardware 'B200' in $ROOT/share/hardware_config.json (known: A100-80, A100-SXM, H100, L40S)
+	assert_output "rooftrace-calibrate: unknown hardware 'B200' in $ROOT/share/hardware_config.json (known: A100-80, A100-SXM, H100, H200, L40S)
 Try 'rooftrace-calibrate --help' for more information."
 	assert_no_stage
 	run "$FAKE/rooftrace-calibrate" $M --tp 0 "$DEMO"
@@ -73,7 +80,7 @@ Try 'rooftrace-calibrate --help' for more information."
 	assert_failure 2
 	assert_line -n 0 "trace-replay: --network-rtt-us: must be a whole number from 0 to 1099511627776, got '-5'"
 	assert_no_stage
-	run "$FAKE/rooftrace-calibrate" $M --output-lag 1 "$DEMO"
+	run "$FAKE/rooftrace-calibrate" $M $LAG "$SMALL"
 	if "$BIN/trace-replay" --help | grep -q -- '--output-lag'; then
 		assert_success
 	else
@@ -98,7 +105,7 @@ Try 'rooftrace-calibrate --help' for more information."
 	# entry edited in place, as fit-penalty does it.
 	cp "$ROOT/share/hardware_config.json" "$BATS_TEST_TMPDIR/hw.json"
 	run rooftrace-calibrate -q $M --hardware-config "$BATS_TEST_TMPDIR/hw.json" \
-	    -o "$BATS_TEST_TMPDIR/hw.json" "$SMALL"
+	    -o "$BATS_TEST_TMPDIR/hw.json" "$STEPS"
 	assert_success
 	run jq -r '.H100._comment | startswith("Calibrated by fit-penalty")' "$BATS_TEST_TMPDIR/hw.json"
 	assert_output true
@@ -117,7 +124,7 @@ Try 'rooftrace-calibrate --help' for more information."
 	echo old >"$t/real.json"
 	chmod 600 "$t/real.json"
 	ln -s real.json "$t/hw.json"
-	run rooftrace-calibrate -q $M -o "$t/hw.json" "$SMALL"
+	run rooftrace-calibrate -q $M -o "$t/hw.json" "$STEPS"
 	assert_success
 	assert_link_exists "$t/hw.json"
 	run stat -c %a "$t/real.json"
@@ -133,13 +140,13 @@ tmp"
 @test "-o -x.json is a file name; -o onto a FIFO writes it in place" {
 	local t="$BATS_TEST_TMPDIR"
 	cd "$t"
-	run rooftrace-calibrate -q $M -o -x.json "$SMALL"
+	run rooftrace-calibrate -q $M -o -x.json "$STEPS"
 	assert_success
 	run jq -r '.H100.BwPhysicalTBs' -- -x.json
 	assert_output 3.35
 	mkfifo "$t/fifo"
 	cat "$t/fifo" >"$t/got" &
-	run rooftrace-calibrate -q $M -o "$t/fifo" "$SMALL"
+	run rooftrace-calibrate -q $M -o "$t/fifo" "$STEPS"
 	assert_success
 	wait
 	[ -p "$t/fifo" ]
@@ -149,7 +156,7 @@ tmp"
 @test "-o onto a character device (a copy of /dev/null) writes it in place" {
 	[ "$(id -u)" = 0 ] || skip "mknod needs root"
 	mknod "$BATS_TEST_TMPDIR/null" c 1 3
-	run rooftrace-calibrate -q $M -o "$BATS_TEST_TMPDIR/null" "$SMALL"
+	run rooftrace-calibrate -q $M -o "$BATS_TEST_TMPDIR/null" "$STEPS"
 	assert_success
 	[ -c "$BATS_TEST_TMPDIR/null" ]
 	run ls -A "$BATS_TEST_TMPDIR"
@@ -198,26 +205,34 @@ tmp"
 	assert_success
 }
 
-@test "requests held out: E2E beyond its limit is not earned (--strict 3); the replay's options pass through" {
+@test "requests held out: a lag not the engine's, or E2E beyond its limit, is not earned (--strict 3); the replay's options pass through" {
+	# The demo's engine is synchronous: the default lag, async
+	# scheduling's 1 step, shows in the held-out requests.
 	run --separate-stderr rooftrace-calibrate -q --strict $M -o "$BATS_TEST_TMPDIR/hw.json" "$SMALL"
 	assert_failure 3
 	use_stderr
-	assert_line "held-out requests: 25 of 100: median |TTFT err| 13.2 %, |E2E err| 15.4 %, |ITL err| 1.5 %; TTFT P99 predicted/measured 1.04 (limits |E2E err| 10 %, |TTFT err| 20 %)"
+	assert_line "held-out requests: 25 of 100: median |TTFT err| 35.4 %, |E2E err| 20.4 %, |ITL err| 13.6 %; TTFT P99 predicted/measured 0.66 (limits |E2E err| 10 %, |TTFT err| 20 %)"
 	assert_line "held-out verdict: trustworthy for step times; not trustworthy for request latencies"
 	assert_file_exists "$BATS_TEST_TMPDIR/hw.json"
-	# A fleet's own limits: 20 % on E2E earns it.
-	run --separate-stderr rooftrace-calibrate -q --strict --limits 5,12,20,20 $M "$SMALL"
+	# Its own lag, 0: earned.
+	run --separate-stderr rooftrace-calibrate -q --strict $M $LAG "$SMALL"
 	assert_success
 	use_stderr
-	assert_line "held-out requests: 25 of 100: median |TTFT err| 13.2 %, |E2E err| 15.4 %, |ITL err| 1.5 %; TTFT P99 predicted/measured 1.04 (limits |E2E err| 20 %, |TTFT err| 20 %)"
+	assert_line "held-out requests: 25 of 100: median |TTFT err| 8.1 %, |E2E err| 8.2 %, |ITL err| 2.7 %; TTFT P99 predicted/measured 0.99 (limits |E2E err| 10 %, |TTFT err| 20 %)"
 	assert_line "held-out verdict: trustworthy for step times; trustworthy for request latencies"
+	# A fleet's own limits: 5 % on E2E is not earned.
+	run --separate-stderr rooftrace-calibrate -q --strict --limits 5,12,5,20 $M $LAG "$SMALL"
+	assert_failure 3
+	use_stderr
+	assert_line "held-out requests: 25 of 100: median |TTFT err| 8.1 %, |E2E err| 8.2 %, |ITL err| 2.7 %; TTFT P99 predicted/measured 0.99 (limits |E2E err| 5 %, |TTFT err| 20 %)"
+	assert_line "held-out verdict: trustworthy for step times; not trustworthy for request latencies"
 	# 50 ms more on every TTFT, from trace-replay's own option.
-	run --separate-stderr rooftrace-calibrate -q $M --network-rtt-us 50000 "$SMALL"
+	run --separate-stderr rooftrace-calibrate -q $M $LAG --network-rtt-us 50000 "$SMALL"
 	assert_success
 	use_stderr
-	assert_line "held-out requests: 25 of 100: median |TTFT err| 613.0 %, |E2E err| 79.5 %, |ITL err| 1.5 %; TTFT P99 predicted/measured 1.82 (limits |E2E err| 10 %, |TTFT err| 20 %)"
+	assert_line "held-out requests: 25 of 100: median |TTFT err| 613.7 %, |E2E err| 74.8 %, |ITL err| 2.7 %; TTFT P99 predicted/measured 1.76 (limits |E2E err| 10 %, |TTFT err| 20 %)"
 	# --holdout 0: nothing tested, nothing earned.
-	run --separate-stderr rooftrace-calibrate -q --strict --holdout 0 $M "$SMALL"
+	run --separate-stderr rooftrace-calibrate -q --strict --holdout 0 $M $LAG "$SMALL"
 	assert_failure 3
 	use_stderr
 	assert_line "held out: nothing (--holdout 0)"
@@ -228,7 +243,7 @@ tmp"
 	local t="$BATS_TEST_TMPDIR"
 	cp "$SMALL" "$t/req.ndjson"
 	echo '{"request_id":"bad","arrival_us":99000000,"input_tokens":-5,"output_tokens":3,"e2e_us":5}' >>"$t/req.ndjson"
-	run --separate-stderr rooftrace-calibrate -q $M --requests "$t/req.ndjson" -o "$t/hw.json" "$SMALL"
+	run --separate-stderr rooftrace-calibrate -q $M $LAG --requests "$t/req.ndjson" -o "$t/hw.json" "$SMALL"
 	assert_failure 1
 	use_stderr
 	assert_line --partial "trace-replay: -:101: "
@@ -238,7 +253,7 @@ tmp"
 	assert_output 3.35
 	# A request that produced nothing, in the held-out part.
 	jq -c 'if .request_id == "95" then .output_tokens = 0 | .itl_us = [] else . end' "$SMALL" >"$t/zero.ndjson"
-	run --separate-stderr rooftrace-calibrate -q $M --requests "$t/zero.ndjson" -o "$t/hw2.json" "$SMALL"
+	run --separate-stderr rooftrace-calibrate -q $M $LAG --requests "$t/zero.ndjson" -o "$t/hw2.json" "$SMALL"
 	use_stderr
 	assert_line -n 1 "$t/zero.ndjson: rooftrace records, token-times: 100 requests, 100 with latencies (ttft_us, e2e_us, itl_us), 1 with 0 output tokens"
 	run jq -r '.H100.BwPhysicalTBs' "$t/hw2.json"
@@ -261,7 +276,7 @@ tmp"
 rooftrace-calibrate: the traces hold requests with latencies but no measured step, and this fit-penalty cannot fit requests (it has no --requests): nothing to fit"
 	fi
 	# The steps only scored: the step error of an entry that never saw one.
-	run --separate-stderr rooftrace-calibrate -q --fit-requests-only $M -o "$t/hw2.json" "$SMALL"
+	run --separate-stderr rooftrace-calibrate -q --fit-requests-only $M $LAG -o "$t/hw2.json" "$SMALL"
 	if fit-penalty --help | grep -q -- '--requests'; then
 		assert_success
 		use_stderr
@@ -299,7 +314,7 @@ rooftrace-calibrate: the traces hold requests with latencies but no measured ste
 
 @test "on a terminal the progress line names the stage, never a temporary path; -q shows none" {
 	command -v script >/dev/null || skip "script(1) not installed"
-	run script -q -c "rooftrace-calibrate $M -o '$BATS_TEST_TMPDIR/hw.json' '$SMALL'" /dev/null
+	run script -q -c "rooftrace-calibrate $M $LAG -o '$BATS_TEST_TMPDIR/hw.json' '$SMALL'" /dev/null
 	assert_success
 	output=$(tr '\r' '\n' <<<"$output")
 	mapfile -t lines <<<"$output"
@@ -307,18 +322,18 @@ rooftrace-calibrate: the traces hold requests with latencies but no measured ste
 	assert_line $'\e[Krooftrace-calibrate: running trace-replay'
 	refute_output --partial "$TMPDIR"
 	refute_output --partial "rooftrace-calibrate."
-	run script -q -c "rooftrace-calibrate -q $M -o '$BATS_TEST_TMPDIR/hw.json' '$SMALL'" /dev/null
+	run script -q -c "rooftrace-calibrate -q $M $LAG -o '$BATS_TEST_TMPDIR/hw.json' '$SMALL'" /dev/null
 	assert_success
 	refute_output --partial "running"
 	assert_no_leftovers
 }
 
 @test "standard input as the trace, said so; read once only" {
-	run --separate-stderr rooftrace-calibrate -q $M -o "$BATS_TEST_TMPDIR/hw.json" <"$SMALL"
+	run --separate-stderr rooftrace-calibrate -q $M $LAG -o "$BATS_TEST_TMPDIR/hw.json" <"$SMALL"
 	assert_success
 	use_stderr
 	assert_line -n 0 "standard input: rooftrace records, token-times: 100 requests, 100 with latencies (ttft_us, e2e_us, itl_us)"
-	run jq -r '.H100._comment | test("steps of (the trace )?standard input")' "$BATS_TEST_TMPDIR/hw.json"
+	run jq -r '.H100._comment | test(" from 75 request latencies of the trace standard input and 792 measured steps\\. ")' "$BATS_TEST_TMPDIR/hw.json"
 	assert_output true
 	run rooftrace-calibrate -q $M -- - - </dev/null
 	assert_failure 2
@@ -327,7 +342,7 @@ rooftrace-calibrate: the traces hold requests with latencies but no measured ste
 }
 
 @test "a reader of the report that goes away (SIGPIPE): nothing left behind" {
-	run bash -c "rooftrace-calibrate -q $M '$SMALL' 2>&1 >/dev/null | head -1"
+	run bash -c "rooftrace-calibrate -q $M $LAG '$SMALL' 2>&1 >/dev/null | head -1"
 	assert_success
 	assert_output "$SMALL: rooftrace records, token-times: 100 requests, 100 with latencies (ttft_us, e2e_us, itl_us)"
 	assert_no_leftovers
