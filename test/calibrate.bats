@@ -205,3 +205,20 @@ rooftrace-calibrate: the traces hold no records"
 	assert_line --regexp '^held-out steps: 179 of 716 timed: median error 1\.[0-9] %, P90 [0-9.]+ % \(the starting entry: 4[0-9.]+ %'
 	assert_line "held-out verdict: trustworthy for step times; request latencies not tested (no request with a measured latency)"
 }
+
+@test "h100-vllm, its first 3700 records: a penalty no step can see drifts, the huber fit ends all the same" {
+	require_shared fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json
+	head -n 37 "$SHARED/fixtures/h100-vllm/codellama-34b-tp2-general.step_traces.json" \
+	    >"$BATS_TEST_TMPDIR/first.json"
+	# No compute-bound mixed step: mixedBatchPenalty moves the cost by
+	# nothing and the solver lets it wander within its tolerance.
+	run --separate-stderr rooftrace-calibrate -q -m codellama-34b-instruct-hf \
+	    -g H100 -t 2 -o "$BATS_TEST_TMPDIR/hw.json" "$BATS_TEST_TMPDIR/first.json"
+	assert_success
+	use_stderr
+	assert_line --regexp '^mixed_batch_penalty +0 +- +- +not identifiable$'
+	assert_line "bandwidth                  0.5376       0.5307       0.5445  well determined"
+	assert_line "held-out steps: 93 of 372 timed: median error 1.0 %, P90 3.6 % (the starting entry: 46.0 %, 47.0 %; limits 5 %, 12 %)"
+	run jq .H100.mixedBatchPenalty "$BATS_TEST_TMPDIR/hw.json"
+	assert_output 0
+}
