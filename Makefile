@@ -32,26 +32,16 @@ LDLIBS	 = -lcjson -lcsv -lgsl -lgslcblas -lcrypto -lz -lm
 # (any depth); libcommon/ holds what two or more programs share.  The
 # one-way rule (room -> libcommon, never sideways, never up) is checked by
 # scripts/check-layout.sh from make lint and the tests.
-PROGS	 = trace-parse batchify roofline-eval fit-penalty trace-replay
+PROGS	 = trace-parse batchify roofline-eval fit-penalty trace-replay \
+	   rooftrace-calibrate
 room_src = $(shell find tools/$(1) -name '*.c' | sort)
 LIB_SRC	 = $(shell find libcommon -name '*.c' | sort)
 LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB	 = $(BUILD)/libcommon.a
 TOOL_SRC = $(foreach p,$(PROGS),$(call room_src,$(p)))
 BINS	 = $(PROGS:%=$(BIN)/%)
-# Programs written in POSIX sh, one room each: tools/<prog>/<prog>.sh,
-# copied to $(BIN)/<prog> with the version filled in.
-SCRIPT_PROGS = rooftrace-calibrate
-SCRIPT_BINS  = $(SCRIPT_PROGS:%=$(BIN)/%)
 
-all: $(BINS) $(SCRIPT_BINS)
-
-define script_rule
-$(BIN)/$(1): tools/$(1)/$(1).sh Makefile
-	@mkdir -p $(BIN)
-	sed 's/@VERSION@/$(VERSION)/' $$< >$$@.tmp && chmod 755 $$@.tmp && mv $$@.tmp $$@
-endef
-$(foreach p,$(SCRIPT_PROGS),$(eval $(call script_rule,$(p))))
+all: $(BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -90,8 +80,7 @@ bench: deps
 	@BIN=$(CURDIR)/$(BIN) bench/run
 
 # variableScope is off: style(9) declares locals at the top of a function.
-# Then the layout's one-way rule (scripts/check-layout.sh), on the build,
-# and the sh programs through shellcheck when it is installed.
+# Then the layout's one-way rule (scripts/check-layout.sh), on the build.
 lint: $(BINS)
 	cppcheck --quiet --error-exitcode=1 --std=c11 \
 	  --enable=warning,style,performance,portability \
@@ -99,9 +88,6 @@ lint: $(BINS)
 	  --suppress=constParameter --inline-suppr \
 	  -D_POSIX_C_SOURCE=200809L -Ilibcommon $(foreach p,$(PROGS),-Itools/$(p)) libcommon tools fuzz
 	scripts/check-layout.sh $(BUILD)
-	@if command -v shellcheck >/dev/null; then \
-	  shellcheck -s sh $(foreach p,$(SCRIPT_PROGS),tools/$(p)/$(p).sh); \
-	else echo "lint: shellcheck not installed: $(SCRIPT_PROGS) not checked"; fi
 
 # libFuzzer harnesses: fuzz/<reader>.c, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 20
@@ -138,7 +124,7 @@ DOCDIR	 = $(DESTDIR)$(PREFIX)/share/doc/rooftrace
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/models $(SHARE)/schemas \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BINS) $(SCRIPT_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 share/hardware_config.json $(SHARE)/
 	for d in share/models/*/; do \
 	  n=$$(basename $$d); install -d $(SHARE)/models/$$n; \
@@ -148,16 +134,13 @@ install: all
 	install -d $(DOCDIR)
 	install -m 644 README.md doc/*.md doc/*.png $(DOCDIR)/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	for p in $(PROGS) $(SCRIPT_PROGS); do install -m 644 share/bash-completion/rooftrace \
+	for p in $(PROGS); do install -m 644 share/bash-completion/rooftrace \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$p; done
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) \
 	  $(PROGS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1) \
-	  $(PROGS:%=$(DESTDIR)$(PREFIX)/share/bash-completion/completions/%) \
-	  $(SCRIPT_PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) \
-	  $(SCRIPT_PROGS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1) \
-	  $(SCRIPT_PROGS:%=$(DESTDIR)$(PREFIX)/share/bash-completion/completions/%)
+	  $(PROGS:%=$(DESTDIR)$(PREFIX)/share/bash-completion/completions/%)
 	rm -rf $(SHARE) $(DOCDIR)
 
 clean:

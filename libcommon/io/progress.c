@@ -25,6 +25,15 @@ forced(void)
 	return s == NULL || *s == '\0' ? -1 : strcmp(s, "0") != 0;
 }
 
+int
+progress_wanted(int quiet, int *tty)
+{
+	int f = forced();
+
+	*tty = isatty(STDERR_FILENO);
+	return !quiet && (f == -1 ? *tty : f);
+}
+
 void
 progress_start(struct progress *p, FILE *fp, const char *name, int quiet)
 {

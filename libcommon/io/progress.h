@@ -25,6 +25,11 @@ struct progress {
 	const char *name;
 };
 
+/*
+ * Whether a display of one's own is on, as progress_start decides it;
+ * *tty: redraw it in place ("\r", "\033[K") rather than a line an update.
+ */
+int progress_wanted(int quiet, int *tty);
 void progress_start(struct progress *p, FILE *fp, const char *name,
     int quiet);
 /* A line read: cheap, for the hot loop. */

@@ -43,6 +43,7 @@ struct fit_opts {
 	long	 kfold;
 	unsigned long seed;
 	const char *hw_out, *hw_name, *hw_config, *res_out, *plot_dir;
+	const char *source_name;	/* --source-name: the inputs, named */
 	double	 outlier_cut;
 	int	 summary;	/* --summary: the report as a table */
 	int	 nfiles;

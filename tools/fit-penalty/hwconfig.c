@@ -486,9 +486,6 @@ static char *
 provenance(const struct fit_opts *o, const struct fit_steps *s,
     const struct fit_out *f, const char *earlier)
 {
-	static const char *const field[FIT_NPAR] = { "mixedBatchPenalty",
-	    "overlapPenalty", NULL, NULL, "mfuPrefill", "mfuDecode",
-	    "BwPeakTBs" };
 	const struct fit_solution *sol = &f->r.sol;
 	struct { FILE *fp; char *buf; size_t len; } w = { 0 };
 	char date[32];
@@ -499,22 +496,26 @@ provenance(const struct fit_opts *o, const struct fit_steps *s,
 	report_run_date(date, sizeof(date));
 	fprintf(w.fp, "Calibrated by fit-penalty %s on %s from %zu measured "
 	    "steps of", ROOFTRACE_VERSION, date, f->pb.n);
-	for (i = 0; i < o->nfiles; i++)
+	for (i = 0; o->source_name == NULL && i < o->nfiles; i++)
 		fprintf(w.fp, " %s", o->files[i]);
-	if (o->nfiles == 0)
+	if (o->source_name != NULL)
+		fprintf(w.fp, " %s", o->source_name);
+	else if (o->nfiles == 0)
 		fprintf(w.fp, " standard input");
 	fprintf(w.fp, " (eval records sha256 %.16s). Fitted:", s->digest);
 	for (first = 1, k = 0; k < FIT_NPAR; k++)
-		if (field[k] != NULL && sol->on[k]) {
-			fprintf(w.fp, "%s %s", first ? "" : ",", field[k]);
+		if (param_table[k].hw_field != NULL && sol->on[k]) {
+			fprintf(w.fp, "%s %s", first ? "" : ",",
+			    param_table[k].hw_field);
 			first = 0;
 		}
 	if (first)
 		fprintf(w.fp, " nothing");
 	for (first = 1, k = 0; k < FIT_NPAR; k++)
-		if (field[k] != NULL && !sol->on[k]) {
+		if (param_table[k].hw_field != NULL && !sol->on[k]) {
 			fprintf(w.fp, "%s %s", first ?
-			    "; kept at the entry's value:" : ",", field[k]);
+			    "; kept at the entry's value:" : ",",
+			    param_table[k].hw_field);
 			first = 0;
 		}
 	fprintf(w.fp, ". BwPeakTBs is an effective bandwidth (%.4g of the "
@@ -523,13 +524,25 @@ provenance(const struct fit_opts *o, const struct fit_steps *s,
 	    "BwPeakTBs, mfuPrefill, mfuDecode; mixedBatchPenalty and "
 	    "overlapPenalty only with PR #951.", sol->est.v[FIT_BW] *
 	    o->bw_peak_tbs / o->bw_physical_tbs, o->bw_physical_tbs);
-	/* The entry's own comment, unless it is an earlier one of ours. */
-	if (earlier != NULL && strncmp(earlier, "Calibrated by fit-penalty",
-	    25) != 0)
-		fprintf(w.fp, " Earlier comment: %s", earlier);
+	hwconfig_earlier_comment(w.fp, earlier);
 	if (fclose(w.fp) != 0)
 		err_die(EXIT_DATA, "out of memory");
 	return w.buf;
+}
+
+void
+hwconfig_earlier_comment(FILE *fp, const char *earlier)
+{
+	const cJSON *c;
+
+	if (earlier == NULL) {
+		c = jsonin_field(loaded.entry, "_comment");
+		earlier = cJSON_IsString(c) ? c->valuestring : NULL;
+	}
+	/* The entry's own comment, unless it is an earlier one of ours. */
+	if (earlier != NULL && strncmp(earlier, "Calibrated by fit-penalty",
+	    25) != 0)
+		fprintf(fp, " Earlier comment: %s", earlier);
 }
 
 void

@@ -97,6 +97,11 @@ void hwconfig_write_extras(const char *path, const char *name,
  * fitted scale or overhead has no field there: says so on stderr (out
  * names the file).
  */
+/*
+ * " Earlier comment: ..." on fp: earlier, else the loaded entry's
+ * _comment, unless it is one of ours (a calibration replaces it).
+ */
+void hwconfig_earlier_comment(FILE *fp, const char *earlier);
 void hwconfig_fit_edits(struct hwconfig_edits *ed, const char *out,
     const struct fit_opts *o, const struct fit_steps *s,
     const struct fit_out *f);

@@ -32,7 +32,7 @@ enum {
 	OPT_FIT = 0x100, OPT_LOSS, OPT_RESID, OPT_PRIOR, OPT_EXACT,
 	OPT_HOLDOUT, OPT_SEED, OPT_KFOLD, OPT_HWOUT, OPT_HWCONFIG, OPT_RESOUT,
 	OPT_PLOT, OPT_PRETTY, OPT_KEEP_DUMMY, OPT_MAX_ITER, OPT_SUMMARY,
-	OPT_KEEP_BELOW, OPT_SAMPLE
+	OPT_KEEP_BELOW, OPT_SAMPLE, OPT_SOURCE_NAME
 };
 
 /* ------------------------------------------------------------ options */
@@ -70,6 +70,8 @@ usage(void)
 	    "      --keep-dummy               fit dummy steps too\n"
 	    "      --keep-below-floor         fit steps far below the physical "
 	    "floor too\n"
+	    "      --source-name TEXT         the inputs' name in the entry's "
+	    "provenance\n"
 	    "      --max-iter N               solver iterations a start "
 	    "(default 200)\n"
 	    "      --outlier-cut K            drop steps beyond K robust "
@@ -214,6 +216,7 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "keep-below-floor", no_argument, NULL, OPT_KEEP_BELOW },
+		{ "source-name", required_argument, NULL, OPT_SOURCE_NAME },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -278,6 +281,7 @@ parse_opts(int argc, char **argv, struct fit_opts *o, struct common_opts *co)
 		case OPT_PRETTY: o->pretty = 1; break;
 		case OPT_SUMMARY: o->summary = 1; break;
 		case OPT_KEEP_BELOW: o->keep_below_floor = 1; break;
+		case OPT_SOURCE_NAME: o->source_name = optarg; break;
 		default:	cli_bad_option(c, argv);
 		}
 	}

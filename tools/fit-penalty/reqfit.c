@@ -889,10 +889,11 @@ rqfit_run(const struct rqfit_in *in, struct rqfit_out *out, char *msg,
 			goto fail;
 		mv = damp(&old, &p, out->on);
 		pm = pred_move(&pb, &old, &p);
-		if (!in->quiet)
-			fprintf(stderr, "fit-penalty: replay %d: %zu steps, "
-			    "largest move %.3g, latencies moved %.3g %%\n",
-			    out->replays, s.nsteps, mv, 100 * pm);
+		if (in->progress)
+			fprintf(stderr, "%sfit-penalty: replay %d: %zu steps, "
+			    "largest move %.3g, latencies moved %.3g %%%s",
+			    in->tty ? "\r" : "", out->replays, s.nsteps, mv,
+			    100 * pm, in->tty ? "\033[K" : "\n");
 		out->converged = mv < 2e-3 || pm < 1e-3;
 		if (!out->converged && ++rep < in->max_replays) {
 			replay(in, &s, &p, out);
@@ -914,6 +915,8 @@ rqfit_run(const struct rqfit_in *in, struct rqfit_out *out, char *msg,
 			break;
 		rep = 0;
 	}
+	if (in->progress && in->tty)
+		fputs("\r\033[K", stderr);
 	out->est = p;
 	for (k = 0; k < RP_N; k++)
 		if (out->on[k])

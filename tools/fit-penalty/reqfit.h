@@ -56,7 +56,8 @@ struct rqfit_in {
 	int	 on[RP_N];
 	struct rq_par prior;	/* start, and value of what is not fitted */
 	int	 max_replays;
-	int	 quiet;
+	int	 progress;	/* a line a replay on standard error */
+	int	 tty;		/* ... redrawn in place, cleared at the end */
 	int	 huber;	/* Huber weights after the first round */
 	int	 max_iter;	/* solver iterations a round; 0: 25 */
 };

@@ -17,6 +17,7 @@
 #include "io/input.h"
 #include "io/jsonin.h"
 #include "io/outfile.h"
+#include "io/progress.h"
 #include "model/rlopts.h"
 #include "records/eval.h"
 #include "sched/schedopts.h"
@@ -473,7 +474,7 @@ reqmain(int argc, char **argv)
 	in.rl = &rl;
 	in.sc = &o.sc;
 	in.max_replays = o.max_replays;
-	in.quiet = o.co.quiet;
+	in.progress = progress_wanted(o.co.quiet, &in.tty);
 	in.huber = !o.ls;
 	in.max_iter = o.max_iter;
 	set_on(&o, &d, &in);

@@ -15,6 +15,7 @@
 #include "hwconfig.h"
 #include "reqreport.h"
 #include "reqreplay.h"
+#include "report.h"
 
 /* The verdict's limits: BLIS's reported median E2E error, and so on. */
 #define LIM_STEP 5.0
@@ -397,6 +398,45 @@ report_table(FILE *fp, const struct rq_data *d, const struct rq_steps *st,
  * requests determined well, and the "rooftrace" object with the
  * overheads, the lag and the hit fraction, with provenance.
  */
+/* The entry's _comment: who calibrated it, on what, and what it holds. */
+static char *
+request_comment(const struct rq_opts *o, const struct rqfit_out *out,
+    const struct rq_data *d, const struct rq_steps *st)
+{
+	struct { FILE *fp; char *buf; size_t len; } w = { 0 };
+	char date[32];
+	int k, pass, n;
+
+	if ((w.fp = open_memstream(&w.buf, &w.len)) == NULL)
+		err_die(EXIT_DATA, "out of memory");
+	report_run_date(date, sizeof(date));
+	fprintf(w.fp, "Calibrated by fit-penalty %s on %s from %zu request "
+	    "latencies of %s and %zu measured steps.", ROOFTRACE_VERSION,
+	    date, d->n, o->source_name != NULL ? o->source_name :
+	    o->requests, st->d.n);
+	for (pass = 0; pass < 2; pass++) {
+		n = 0;
+		for (k = 0; k < RP_A0; k++) {
+			if (rp_row(k)->hw_field == NULL ||
+			    (out->on[k] && out->status[k] == RS_WELL) != !pass)
+				continue;
+			fprintf(w.fp, "%s %s", n++ == 0 ? (pass == 0 ?
+			    " Fitted:" : " Kept at the entry's value:") : ",",
+			    rp_row(k)->hw_field);
+		}
+		if (n > 0)
+			fputc('.', w.fp);
+	}
+	fprintf(w.fp, " The request overheads, the output lag and the "
+	    "prefix-cache hit fraction are in \"rooftrace\", which BLIS "
+	    "ignores (its trained-physics backend takes the overheads as "
+	    "--alpha-coeffs).");
+	hwconfig_earlier_comment(w.fp, NULL);
+	if (fclose(w.fp) != 0)
+		err_die(EXIT_DATA, "out of memory");
+	return w.buf;
+}
+
 static void
 write_entry(const struct rq_opts *o, const struct rqfit_out *out,
     const struct hw_calib *hw, const struct rq_data *d,
@@ -404,6 +444,7 @@ write_entry(const struct rq_opts *o, const struct rqfit_out *out,
 {
 	struct hwconfig_edits ed;
 	struct hw_extras *x;
+	char *comment;
 	int k;
 
 	hwconfig_edits_init(&ed);
@@ -413,6 +454,9 @@ write_entry(const struct rq_opts *o, const struct rqfit_out *out,
 			    field_value(out, hw, k));
 	if (out->on[RP_BW] && out->status[RP_BW] == RS_WELL)
 		hwconfig_edit_num(&ed, "BwPhysicalTBs", bw_phys);
+	comment = request_comment(o, out, d, st);
+	hwconfig_edit_str(&ed, "_comment", comment);
+	free(comment);
 	x = err_malloc(sizeof(*x));
 	memset(x, 0, sizeof(*x));
 	x->alpha0_us = out->est.v[RQ_A0];

@@ -618,14 +618,18 @@ robust_scale(const struct fit_problem *pb, const struct fit_par *p,
 
 /*
  * Iteratively reweighted least squares from the plain fit: weights from
- * the residuals, refit, until the estimate stops moving.
+ * the residuals, refit, until the estimate stops moving.  A parameter
+ * the steps cannot see (a penalty with no compute-bound step to act on)
+ * may drift within the solver's tolerance for ever while nothing else
+ * moves: when the rounds run out with the weights and the cost still,
+ * the reweighting is at its fixed point all the same.
  */
 static int
 irls(const struct fit_problem *pb, const int on[FIT_NPAR],
     struct fit_solution *sol, char *msg, size_t msgsz)
 {
 	struct fit_par prev;
-	double *tmp, sc;
+	double *tmp, sc, wmove = INFINITY, cost = NAN, last = NAN, w;
 	size_t k;
 
 	sol->w = err_malloc(pb->n * sizeof(double));
@@ -634,9 +638,13 @@ irls(const struct fit_problem *pb, const int on[FIT_NPAR],
 		if ((sc = robust_scale(pb, &sol->est, tmp)) <= 0)
 			sc = 1e-12;
 		sol->robust_scale = sc;
-		for (k = 0; k < pb->n; k++)
-			sol->w[k] = robust_weight(pb->loss, problem_residual(pb,
+		for (k = 0, wmove = 0; k < pb->n; k++) {
+			w = robust_weight(pb->loss, problem_residual(pb,
 			    problem_step(pb, k), &sol->est, NULL) / sc);
+			if (sol->rounds > 1)
+				wmove = fmax(wmove, fabs(w - sol->w[k]));
+			sol->w[k] = w;
+		}
 		prev = sol->est;
 		if (run_box(pb, sol->w, on, &prev, &sol->est, sol->bound,
 		    &sol->iterations, msg, msgsz) < 0)
@@ -646,8 +654,16 @@ irls(const struct fit_problem *pb, const int on[FIT_NPAR],
 			sol->cost = cost_of(pb, sol->w, &sol->est);
 			return 0;
 		}
+		last = cost;
+		cost = cost_of(pb, sol->w, &sol->est);
 	}
 	free(tmp);
+	if (sol->rounds > MAX_ROUNDS && wmove < 1e-9 &&
+	    fabs(cost - last) <= 1e-12 * fabs(cost)) {
+		sol->rounds = MAX_ROUNDS;
+		sol->cost = cost;
+		return 0;
+	}
 	if (sol->rounds > MAX_ROUNDS)
 		snprintf(msg, msgsz, "fit did not converge: robust "
 		    "reweighting still moving after %d rounds", MAX_ROUNDS);
