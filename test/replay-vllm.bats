@@ -192,12 +192,12 @@ one() {	# arrival input output: one request "c"
 	assert_failure 1
 	assert_output "trace-replay: $T/r.ndjson:2: duplicate request id \"1\" (first at line 1)"
 	# Said when it reaches the queue: after the step that ran before.
-	run --separate-stderr batchify --step-us 10 "$T/r.ndjson"
+	run --separate-stderr batchify --mode replay --step-us 10 "$T/r.ndjson"
 	assert_failure 1
 	[ "$stderr" = "batchify: $T/r.ndjson:2: duplicate request id \"1\" (first at line 1)" ]
 	assert_output '{"step":0,"ts_us":0,"dur_us":10,"dur_source":"step_us","prefill_requests":[{"request_id":"1","progress_index":0,"num_new_prefill_tokens":5}],"decode_requests":[]}'
 	head -1 "$T/r.ndjson" >"$T/a.ndjson"
-	run batchify --step-us 10 "$T/a.ndjson" "$T/a.ndjson"
+	run batchify --mode replay --step-us 10 "$T/a.ndjson" "$T/a.ndjson"
 	assert_failure 1
 	assert_output "batchify: $T/a.ndjson:1: duplicate request id \"1\" (first at $T/a.ndjson:1)"
 	run --separate-stderr trace-replay $M --skip-bad "$T/r.ndjson"
