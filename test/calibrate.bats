@@ -7,6 +7,26 @@
 # The driver's care (output, signals, early checks, the held-out verdict)
 # is in driver.bats.
 
+# The demo calibrated once for the file (a few seconds): the first test
+# checks that run, the second compares the pipeline by hand with it.
+setup_file() {
+	load helpers/common
+	local d="$BATS_FILE_TMPDIR/demo"
+	mkdir -p "$d/tmp"
+	TMPDIR="$d/tmp" rooftrace-calibrate -q --strict -m llama-3.1-8b-instruct \
+	    -g H100 --output-lag 0 "$FIXTURES/demo/bench-serve.json" \
+	    >"$d/out" 2>"$d/err"
+	echo $? >"$d/rc"
+}
+
+# The demo run of setup_file, as run --separate-stderr would give it.
+demo_run() {
+	local d="$BATS_FILE_TMPDIR/demo"
+	cat "$d/out"
+	cat "$d/err" >&2
+	return "$(cat "$d/rc")"
+}
+
 setup() {
 	load helpers/common
 	DEMO="$FIXTURES/demo/bench-serve.json"
@@ -30,7 +50,7 @@ assert_no_leftovers() {
 
 @test "demo: the entry fitted on the first 75 % on standard output; the report, held-out errors and verdict on standard error" {
 	# Earned both ways: --strict exits 0.
-	run --separate-stderr rooftrace-calibrate -q --strict $M $LAG "$DEMO"
+	run --separate-stderr demo_run
 	assert_success
 	echo "$output" >"$BATS_TEST_TMPDIR/hw.json"
 	# The request fit (this fit-penalty takes --requests): the entry, with
@@ -44,7 +64,7 @@ assert_no_leftovers() {
 	# Provenance as fit-penalty writes it: never a temporary path.
 	run jq -r .H100._comment "$BATS_TEST_TMPDIR/hw.json"
 	assert_output --regexp '^Calibrated by fit-penalty 0\.1\.0 on [0-9T:-]+Z from 450 request latencies of the trace bench-serve\.json and 4080 measured steps\. Fitted: overlapPenalty, mfuPrefill, BwPeakTBs\. Kept at the entry.s value: mixedBatchPenalty, mfuDecode\. The request overheads, the output lag and the prefix-cache hit fraction are in "rooftrace", which BLIS ignores \(its trained-physics backend takes the overheads as --alpha-coeffs\)\.$'
-	refute_output --partial "$TMPDIR"
+	refute_output --partial "$BATS_FILE_TMPDIR/demo/tmp"
 	use_stderr
 	assert_line -n 0 --regexp "^$DEMO: [a-z-]+, token-times: 600 requests, 600 with latencies \(ttft_us, e2e_us, itl_us\)$"
 	assert_line -n 1 "450 requests fitted, 0 held out (450 read, 0 failed, 0 without output); 4080 steps fitted"
@@ -53,8 +73,9 @@ assert_no_leftovers() {
 	assert_line "held-out steps: 1364 of 5455 timed: median error 2.0 %, P90 4.9 % (the starting entry: 21.0 %, 24.1 %; limits 5 %, 12 %)"
 	assert_line "held-out requests: 150 of 600: median |TTFT err| 12.7 %, |E2E err| 1.5 %, |ITL err| 0.5 %; TTFT P99 predicted/measured 1.00 (limits |E2E err| 10 %, |TTFT err| 20 %)"
 	assert_line -n $((${#lines[@]} - 1)) "held-out verdict: trustworthy for step times; trustworthy for request latencies"
-	refute_output --partial "$TMPDIR"
-	assert_no_leftovers
+	refute_output --partial "$BATS_FILE_TMPDIR/demo/tmp"
+	run ls -A "$BATS_FILE_TMPDIR/demo/tmp"
+	assert_output ""
 }
 
 @test "demo: the pipeline in the man page, run by hand, writes the same entry" {
@@ -72,9 +93,8 @@ assert_no_leftovers() {
 	    --loss huber --source-name "the trace bench-serve.json" \
 	    --summary --hardware-config-out "$t/hand.json" - \
 	    <"$t/eval.ndjson" 2>/dev/null >"$t/summary"
-	run rooftrace-calibrate -q $M $LAG -o "$t/drv.json" "$DEMO"
-	assert_success
-	assert_equal "$(jq -c '.H100 | del(._comment)' "$t/drv.json")" \
+	# The driver's entry: the demo run of setup_file.
+	assert_equal "$(jq -c '.H100 | del(._comment)' "$BATS_FILE_TMPDIR/demo/out")" \
 	    "$(jq -c '.H100 | del(._comment)' "$t/hand.json")"
 	# And the man page does show that pipeline.
 	text=$(MANWIDTH=1000 man -l "$ROOT/share/man/man1/rooftrace-calibrate.1" 2>/dev/null | col -b)

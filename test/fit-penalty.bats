@@ -802,15 +802,15 @@ OUT
 	assert_failure 2
 }
 
-@test "--sample 20000 of 200000 steps: the sampled fit's 95 % intervals cover the full fit's estimates" {
+@test "--sample 10000 of 100000 steps: the sampled fit's 95 % intervals cover the full fit's estimates" {
 	local d="$BATS_TEST_TMPDIR"
-	"$ROOT/test/helpers/fit-synth" --generate 200000 --seed 11 \
+	"$ROOT/test/helpers/fit-synth" --generate 100000 --seed 11 \
 	    --mfu-prefill 0.35 --bandwidth 0.6 >"$d/g.ndjson"
 	set -- -q -g H100 --fit mfu-prefill,mfu-decode,bandwidth
 	fit-penalty "$@" "$d/g.ndjson" >"$d/full.json"
-	fit-penalty "$@" --sample 20000 "$d/g.ndjson" >"$d/samp.json"
+	fit-penalty "$@" --sample 10000 "$d/g.ndjson" >"$d/samp.json"
 	run jq -r '.steps.sample | "\(.read) \(.kept) \(.strata | length)"' "$d/samp.json"
-	assert_output '200000 20000 12'
+	assert_output '100000 10000 12'
 	# The sample's interval is wider (10x fewer steps) and holds the full
 	# fit's estimate, for each field.
 	run jq -r --slurpfile f "$d/full.json" '.parameters as $s |
