@@ -81,11 +81,15 @@ for p in $crooms; do
 		[ -f "$o" ] || { echo "check-layout: $o: not built (make all first)" >&2; exit 2; }
 	done
 done
+# The links run side by side (one a program, each to its own file).
 for p in $crooms; do
-	cc -o /dev/null $(objs "$p") "$lib" -lcjson -lcsv -lgsl -lgslcblas -lm \
-	    -Wl,-t,-t 2>/dev/null |
-	    sed -n "s#^($lib)\(.*\)\.o\$#\1 $p#p"
-done | sort -u >"$build/layout.links"
+	cc -o /dev/null $(objs "$p") "$lib" -lcjson -lcsv -lgsl -lgslcblas \
+	    -lcrypto -lz -lm -Wl,-t,-t 2>/dev/null |
+	    sed -n "s#^($lib)\(.*\)\.o\$#\1 $p#p" >"$build/layout.links.$p" &
+done
+wait
+for p in $crooms; do cat "$build/layout.links.$p"; rm -f "$build/layout.links.$p"; done |
+    sort -u >"$build/layout.links"
 [ -s "$build/layout.links" ] ||
     { echo "check-layout: no program links anything from $lib" >&2; exit 2; }
 for o in $(find libcommon -name '*.c' | sort); do
