@@ -45,3 +45,11 @@ setup() {
 	assert_success
 	assert_output '{"request_id":"0","arrival_us":0,"input_tokens":2290,"output_tokens":316}'
 }
+
+@test "trace-replay --summary on no requests: said so, no table of nan" {
+	: >"$BATS_TEST_TMPDIR/empty.ndjson"
+	run --separate-stderr trace-replay -m llama-3.1-8b-instruct -g H100 --summary "$BATS_TEST_TMPDIR/empty.ndjson"
+	assert_success
+	assert_output $'0 requests replayed in 0 steps\n\nno requests: nothing to compare'
+	[ "$stderr" = "trace-replay: $BATS_TEST_TMPDIR/empty.ndjson: no request records" ]
+}

@@ -403,6 +403,11 @@ report_table(const struct run *r, FILE *fp)
 		fprintf(fp, "; the first %lld left out of the report",
 		    (long long)(r->o->warm_up < r->requests ? r->o->warm_up :
 		    r->requests));
+	/* Nothing replayed: no table of percentiles of nothing. */
+	if (r->requests == 0) {
+		fprintf(fp, "\n\nno requests: nothing to compare\n");
+		return;
+	}
 	/* The server span's names are longer: wider only with them. */
 	for (m = M_QUEUE; m < NMETRIC; m++)
 		for (i = 0; i < (int)r->m[m].n; i++)
