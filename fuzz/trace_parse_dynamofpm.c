@@ -4,8 +4,7 @@
 #include <string.h>
 
 #include "readers/dynamofpm.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "records.h"
 
 static void
 one(const cJSON *rec)
@@ -20,22 +19,4 @@ one(const cJSON *rec)
 	    p.n_decode > p.decode_kv || p.prefill_var < -1 || p.decode_var < -1)
 		abort();
 	(void)dynamofpm_idle(&p);
-}
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	const cJSON *rec;
-	struct errmsg e;
-	cJSON *doc;
-
-	if ((doc = jsonin_parse_doc((const char *)data, size, &e)) == NULL)
-		return 0;
-	if (cJSON_IsArray(doc))
-		for (rec = doc->child; rec != NULL; rec = rec->next)
-			one(rec);
-	else
-		one(doc);
-	cJSON_Delete(doc);
-	return 0;
 }

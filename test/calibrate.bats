@@ -36,18 +36,6 @@ setup() {
 	mkdir -p "$TMPDIR"
 }
 
-# Assert on standard error of the last run --separate-stderr.
-use_stderr() {
-	output=$stderr
-	lines=("${stderr_lines[@]}")
-}
-
-# The driver's private directory is gone, whatever happened.
-assert_no_leftovers() {
-	run ls -A "$TMPDIR"
-	assert_output ""
-}
-
 @test "demo: the entry fitted on the first 75 % on standard output; the report, held-out errors and verdict on standard error" {
 	# Earned both ways: --strict exits 0.
 	run --separate-stderr demo_run

@@ -49,16 +49,6 @@ setup() {
 	rm -f "$FAKE/ran"
 }
 
-use_stderr() {
-	output=$stderr
-	lines=("${stderr_lines[@]}")
-}
-
-assert_no_leftovers() {
-	run ls -A "$TMPDIR"
-	assert_output ""
-}
-
 # No stage ran: the fake trace-parse wrote nothing.
 assert_no_stage() {
 	assert_file_not_exists "$FAKE/ran"

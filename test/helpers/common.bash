@@ -66,3 +66,15 @@ assert_png_size() {	# file "W H"
 	run /usr/bin/python3 -c "import struct, sys; b = open(sys.argv[1], 'rb').read(24); assert b[:8] == b'\\x89PNG\\r\\n\\x1a\\n'; print(*struct.unpack('>II', b[16:24]))" "$1"
 	assert_output "$2"
 }
+
+# Assert on standard error of the last run --separate-stderr.
+use_stderr() {
+	output=$stderr
+	lines=("${stderr_lines[@]}")
+}
+
+# A driver's private directory under $TMPDIR is gone, whatever happened.
+assert_no_leftovers() {
+	run ls -A "$TMPDIR"
+	assert_output ""
+}
