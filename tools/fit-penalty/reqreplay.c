@@ -47,6 +47,7 @@ to_fit_step(const struct roofline *rl, const struct step *st,
 	fs->cp = res.compute_prefill_us;
 	fs->cd = res.compute_decode_us;
 	fs->mixed = st->n_prefill > 0 && st->n_decode > 0;
+	fs->client = 0;	/* the replay's own steps: no client in them */
 }
 
 static size_t
