@@ -39,40 +39,13 @@ outsize "$scratch/ceil" -q $m
 # reading, bounds it.  The ceiling parses the output, batchify makes it
 # from the input; both by CPU and wall time, the best of BENCH_REPEAT.
 vs_output_ceiling() {	# LABEL INPUT ARG...
-	_lbl=$1 _in=$2
+	_olbl=$1 _oin=$2
 	shift 2
-	[ -x "$scratch/cjson-ceiling" ] || ceiling_build >/dev/null
-	"$BIN/batchify" "$@" "$_in" >"$scratch/vsout"
-	_bytes=$(wc -c <"$scratch/vsout") _recs=$(wc -l <"$scratch/vsout")
-	_wc='' _cc='' _wa='' _ca='' _wb='' _cb='' _i=0
-	while [ "$_i" -lt "$BENCH_REPEAT" ]; do
-		# shellcheck disable=SC2046
-		set -- $(wall_cpu "$scratch/cjson-ceiling" "$scratch/vsout") "$@"
-		_wc="$_wc $1" _cc="$_cc $2"
-		shift 2
-		# shellcheck disable=SC2046
-		set -- $(wall_cpu "$BIN/batchify" "$@" "$_in") "$@"
-		_wa="$_wa $1" _ca="$_ca $2"
-		shift 2
-		if [ -n "${BENCH_BEFORE_BIN:-}" ]; then
-			# shellcheck disable=SC2046
-			set -- $(wall_cpu "$BENCH_BEFORE_BIN/batchify" "$@" \
-			    "$_in") "$@"
-			_wb="$_wb $1" _cb="$_cb $2"
-			shift 2
-		fi
-		_i=$((_i + 1))
-	done
+	"$BIN/batchify" "$@" "$_oin" >"$scratch/vsout"
+	BENCH_CEILING_FILE=$scratch/vsout
+	vs_ceiling "$_olbl, against its output" "$_oin" batchify "$@"
+	unset BENCH_CEILING_FILE
 	rm -f "$scratch/vsout"
-	# shellcheck disable=SC2086
-	_wc=$(least $_wc) _cc=$(least $_cc)
-	echo "$_lbl: its output, $(mb "$_bytes") MB, $_recs steps; best of" \
-	    "$BENCH_REPEAT runs each, interleaved"
-	printf '  %-26s %8s %8s %9s %11s %10s %8s\n' program wall cpu MB/s \
-	    steps/s "vs ceiling" "(cpu)"
-	_row "cJSON parse+delete" "$_wc" "$_cc"
-	_row "batchify (writing it)" "$_wa" "$_ca"
-	[ -z "$_wb" ] || _row "batchify (before)" "$_wb" "$_cb"
 }
 no=${BENCH_OUTPUT_REQUESTS:-20000}
 "$gen" --count "$no" --seed 1 --rate 30 >"$scratch/ceilo"

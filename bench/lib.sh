@@ -55,7 +55,9 @@ ceiling_build() {
 # "(before)".  Prints a row each: wall and CPU seconds, MB/s and records/s
 # (the file's lines) by wall time, and the ratio to the ceiling by wall and
 # by CPU time.  The ceiling is the same loop roofline-eval.sh measures
-# against (ceiling_build), built once a run.
+# against (ceiling_build), built once a run.  BENCH_CEILING_FILE, when
+# set, is what the ceiling parses and what the bytes and records count
+# instead of FILE (a program's output, when writing bounds it).
 vs_ceiling() {
 	_lbl=$1 _f=$2 _p=$3
 	shift 3
@@ -63,11 +65,12 @@ vs_ceiling() {
 	# BENCH_CEILING (and its name, BENCH_CEILING_NAME): another library's
 	# parse-only loop over the same file, e.g. libcsv's.
 	_ceil=${BENCH_CEILING:-$scratch/cjson-ceiling}
-	_bytes=$(wc -c <"$_f") _recs=$(wc -l <"$_f")
+	_cf=${BENCH_CEILING_FILE:-$_f}
+	_bytes=$(wc -c <"$_cf") _recs=$(wc -l <"$_cf")
 	_wc='' _cc='' _wa='' _ca='' _wb='' _cb='' _i=0
 	while [ "$_i" -lt "${BENCH_REPEAT:-5}" ]; do
 		# shellcheck disable=SC2046
-		set -- $(wall_cpu "$_ceil" "$_f") "$@"
+		set -- $(wall_cpu "$_ceil" "$_cf") "$@"
 		_wc="$_wc $1" _cc="$_cc $2"
 		shift 2
 		# shellcheck disable=SC2046
